@@ -1,0 +1,7 @@
+//! apikeys: administer the API keys of a VTEX account.
+//!
+//! The crate holds the reference server (`server`), which implements VTEX's API-key contract
+//! for real over SQLite, and the pieces the binary shares between its modes.
+
+pub mod paths;
+pub mod server;

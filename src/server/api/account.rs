@@ -1,0 +1,89 @@
+//! Account-wide endpoints: settings, the caller's session, the audit trail.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::server::auth::{Authorized, EditSettings, View};
+use crate::server::error::ApiError;
+use crate::server::extract::{Body, QueryParams};
+use crate::server::store::accounts;
+use crate::server::store::audit::{self, AuditEntry};
+use crate::server::wire;
+
+pub async fn settings(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<View>,
+) -> Result<Json<wire::Settings>, ApiError> {
+    let account_id = caller.actor.account_id;
+    let months = state
+        .store
+        .call(move |conn| accounts::token_duration_months(conn, account_id))
+        .await?;
+    Ok(Json(wire::Settings {
+        token_duration_months: months,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsRequest {
+    token_duration_months: u32,
+}
+
+pub async fn update_settings(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<EditSettings>,
+    Body(request): Body<SettingsRequest>,
+) -> Result<Json<wire::Settings>, ApiError> {
+    let months = state
+        .store
+        .call(move |conn| {
+            accounts::set_token_duration_months(conn, &caller.actor, request.token_duration_months)
+        })
+        .await?;
+    Ok(Json(wire::Settings {
+        token_duration_months: months,
+    }))
+}
+
+pub async fn session(Authorized(caller, _): Authorized<View>) -> Json<wire::Session> {
+    Json(wire::Session {
+        account: caller.actor.account,
+        app_key: caller.actor.app_key,
+        resources: caller.resources.iter().map(|r| r.key()).collect(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    limit: Option<u32>,
+    before: Option<i64>,
+    target: Option<String>,
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<View>,
+    QueryParams(query): QueryParams<AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request("limit must be between 1 and 1000."));
+    }
+    let account_id = caller.actor.account_id;
+    let entries = state
+        .store
+        .call(move |conn| {
+            audit::list(
+                conn,
+                account_id,
+                limit,
+                query.before,
+                query.target.as_deref(),
+            )
+        })
+        .await?;
+    Ok(Json(entries))
+}

@@ -1,0 +1,109 @@
+//! Generated keys: list, create, activate/deactivate, delete.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::server::auth::{Authorized, Edit, View};
+use crate::server::error::ApiError;
+use crate::server::extract::{Body, PathParams, QueryParams};
+use crate::server::store::keys::{self, Expand};
+use crate::server::wire;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    expand: Option<String>,
+}
+
+/// Parses `expand=roles,token`; anything else is named back to the caller.
+fn parse_expand(expand: Option<&str>) -> Result<Expand, ApiError> {
+    let mut parsed = Expand::default();
+    for part in expand
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match part {
+            "roles" => parsed.roles = true,
+            "token" => parsed.token = true,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "Unknown expand value {other:?}; use roles, token or both."
+                )));
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<View>,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<Json<Vec<wire::AppKey>>, ApiError> {
+    let expand = parse_expand(query.expand.as_deref())?;
+    let account_id = caller.actor.account_id;
+    let keys = state
+        .store
+        .call(move |conn| keys::list(conn, account_id, expand))
+        .await?;
+    Ok(Json(keys.into_iter().map(wire::AppKey::from).collect()))
+}
+
+#[derive(Deserialize)]
+pub struct CreateRequest {
+    label: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Edit>,
+    Body(request): Body<CreateRequest>,
+) -> Result<Json<wire::CreatedAppKey>, ApiError> {
+    let (key, token) = state
+        .store
+        .call(move |conn| keys::create(conn, &caller.actor, &request.label))
+        .await?;
+    Ok(Json(wire::CreatedAppKey {
+        id: key.id,
+        app_key: key.app_key,
+        app_token: token,
+        label: key.label,
+        created_in: key.created_in,
+        is_active: key.is_active,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusRequest {
+    pub is_active: bool,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Edit>,
+    PathParams(id): PathParams<String>,
+    Body(request): Body<StatusRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .call(move |conn| keys::set_active(conn, &caller.actor, &id, request.is_active))
+        .await?;
+    Ok(StatusCode::OK)
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Edit>,
+    PathParams(id): PathParams<String>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .call(move |conn| keys::delete(conn, &caller.actor, &id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,122 @@
+//! License Manager role endpoints: a key's roles, adding and removing them, the account's roles.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::server::auth::{Authorized, Edit, View};
+use crate::server::error::ApiError;
+use crate::server::extract::{Body, PathParams, QueryParams};
+use crate::server::store::roles::{self, RoleRef, RoleSort};
+use crate::server::wire;
+
+pub async fn of_key(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<View>,
+    PathParams(user_id): PathParams<String>,
+) -> Result<Json<Vec<RoleRef>>, ApiError> {
+    let account_id = caller.actor.account_id;
+    let roles = state
+        .store
+        .call(move |conn| {
+            let holder = roles::holder(conn, account_id, &user_id)?;
+            roles::of_holder(conn, &holder)
+        })
+        .await?;
+    Ok(Json(roles))
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Edit>,
+    PathParams(user_id): PathParams<String>,
+    Body(role_ids): Body<Vec<i64>>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let holder = roles::holder(&tx, caller.actor.account_id, &user_id)?;
+            roles::add(&tx, &caller.actor, &holder, &role_ids)?;
+            Ok(tx.commit()?)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Edit>,
+    PathParams((user_id, role_id)): PathParams<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let role_id: i64 = role_id.trim().parse().map_err(|_| {
+        ApiError::bad_request(format!("Role ids are integers; {role_id:?} is not one."))
+    })?;
+    state
+        .store
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let holder = roles::holder(&tx, caller.actor.account_id, &user_id)?;
+            roles::remove(&tx, &caller.actor, &holder, role_id)?;
+            Ok(tx.commit()?)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageQuery {
+    num_items: Option<u32>,
+    page_number: Option<u32>,
+    sort: Option<String>,
+    sort_type: Option<String>,
+}
+
+pub async fn list_paged(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<View>,
+    QueryParams(query): QueryParams<PageQuery>,
+) -> Result<Json<wire::RolesPage>, ApiError> {
+    let per_page = query.num_items.unwrap_or(100);
+    if !(1..=1000).contains(&per_page) {
+        return Err(ApiError::bad_request(
+            "numItems must be between 1 and 1000.",
+        ));
+    }
+    let page = query.page_number.unwrap_or(1).max(1);
+    let sort = match query.sort.as_deref().unwrap_or("id") {
+        "id" => RoleSort::Id,
+        "name" => RoleSort::Name,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "sort must be id or name; got {other:?}."
+            )));
+        }
+    };
+    let descending = match query.sort_type.as_deref().unwrap_or("ASC") {
+        "ASC" | "asc" => false,
+        "DSC" | "dsc" | "DESC" | "desc" => true,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "sortType must be ASC or DSC; got {other:?}."
+            )));
+        }
+    };
+    let account_id = caller.actor.account_id;
+    let (items, total) = state
+        .store
+        .call(move |conn| roles::list_paged(conn, account_id, per_page, page, sort, descending))
+        .await?;
+    Ok(Json(wire::RolesPage {
+        items: items.into_iter().map(wire::RoleItem::from).collect(),
+        paging: wire::Paging {
+            page,
+            per_page,
+            total,
+            pages: total.div_ceil(u64::from(per_page)),
+        },
+    }))
+}

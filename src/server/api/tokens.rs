@@ -1,0 +1,102 @@
+//! VTEX ID token endpoints: renewal (start, finish, undo) and apptoken/login.
+
+use axum::Json;
+use axum::extract::State;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::server::auth::{Authorized, Renew};
+use crate::server::error::ApiError;
+use crate::server::extract::{Body, PathParams};
+use crate::server::store::{StoreResult, sessions, tokens};
+use crate::server::wire;
+
+pub async fn renew(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Renew>,
+    PathParams(app_key): PathParams<String>,
+) -> Result<Json<wire::RenewedToken>, ApiError> {
+    let renewed = state
+        .store
+        .call(move |conn| tokens::renew(conn, &caller.actor, &app_key))
+        .await?;
+    Ok(Json(wire::RenewedToken {
+        id: renewed.state.key_id,
+        key_name: renewed.state.label,
+        creation_date_token: renewed.state.token_created,
+        creation_date_new_token: renewed.state.new_token_created,
+        expiration_period: renewed.expiration_days,
+        new_token: renewed.new_token,
+    }))
+}
+
+pub async fn finish_renewal(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Renew>,
+    PathParams(app_key): PathParams<String>,
+) -> Result<Json<wire::RenewalDates>, ApiError> {
+    let dates = state
+        .store
+        .call(move |conn| tokens::finish_renewal(conn, &caller.actor, &app_key))
+        .await?;
+    Ok(Json(dates.into()))
+}
+
+pub async fn undo_renewal(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<Renew>,
+    PathParams(app_key): PathParams<String>,
+) -> Result<Json<wire::RenewalDates>, ApiError> {
+    let dates = state
+        .store
+        .call(move |conn| tokens::undo_renewal(conn, &caller.actor, &app_key))
+        .await?;
+    Ok(Json(dates.into()))
+}
+
+#[derive(Deserialize)]
+pub struct LoginRequest {
+    appkey: String,
+    apptoken: String,
+}
+
+/// Exchanges an app key and token for a 24-hour user token, as VTEX ID does. Wrong credentials
+/// are a 200 with `authStatus: "WrongCredentials"`, as VTEX answers.
+pub async fn login(
+    State(state): State<AppState>,
+    body: Result<Body<LoginRequest>, ApiError>,
+) -> Result<Json<wire::Login>, ApiError> {
+    // The body holds a token: never echo any part of it in an error.
+    let Ok(Body(request)) = body else {
+        return Err(ApiError::bad_request(
+            "Expected a JSON body {\"appkey\": \"…\", \"apptoken\": \"…\"}.",
+        ));
+    };
+    let app_key = request.appkey.trim().to_string();
+    let token = SecretString::from(request.apptoken.trim().to_string());
+    let now = chrono::Utc::now().timestamp();
+    let session = state
+        .store
+        .call(move |conn| -> StoreResult<Option<(SecretString, i64)>> {
+            match tokens::owner_of(conn, &token)? {
+                Some(owner) if owner.app_key == app_key && owner.is_active => {
+                    Ok(Some(sessions::create(conn, &owner.key_id, now)?))
+                }
+                _ => Ok(None),
+            }
+        })
+        .await?;
+    Ok(Json(match session {
+        Some((token, expires)) => wire::Login {
+            auth_status: "Success",
+            token: Some(token),
+            expires,
+        },
+        None => wire::Login {
+            auth_status: "WrongCredentials",
+            token: None,
+            expires: 0,
+        },
+    }))
+}

@@ -1,0 +1,205 @@
+//! First start of an empty database: the account, VTEX's predefined roles, and one admin key
+//! whose token is handed back once (and written to `<db>.admin.json`, mode 0600).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::permissions::{LICENSE_MANAGER, Resource};
+use super::store::roles::{self, Holder, ProductGrant};
+use super::store::{Actor, StoreResult, accounts, audit, keys};
+use super::time::now_vtex;
+
+/// Roles every account starts with: (name, is admin, grants).
+const PREDEFINED_ROLES: &[(&str, bool, &[(&str, &[&str])])] = &[
+    ("Owner (Admin Super)", true, &[]),
+    (
+        "User Administrator - RESTRICTED",
+        false,
+        &[(
+            LICENSE_MANAGER,
+            &[
+                "ViewApiKeys",
+                "EditApiKeys",
+                "RenewApiToken",
+                "EditApiKeysSettings",
+                "ViewUsers",
+                "EditUsers",
+            ],
+        )],
+    ),
+    (
+        "API Keys Viewer",
+        false,
+        &[(LICENSE_MANAGER, &["ViewApiKeys"])],
+    ),
+    (
+        "API Token Renewer",
+        false,
+        &[(LICENSE_MANAGER, &["RenewApiToken"])],
+    ),
+    (
+        "Call center operator",
+        false,
+        &[
+            ("OMS", &["ViewOrders", "ChangeOrderStatus"]),
+            ("Catalog", &["ViewProduct"]),
+        ],
+    ),
+    (
+        "Catalog editor",
+        false,
+        &[("Catalog", &["ViewProduct", "EditProduct", "EditCategory"])],
+    ),
+    (
+        "Logistics operator",
+        false,
+        &[(
+            "Logistics",
+            &["ViewInventory", "InventoryManagement", "ViewDocks"],
+        )],
+    ),
+    (
+        "Marketing manager",
+        false,
+        &[
+            ("Promotions", &["ViewPromotions", "EditPromotions"]),
+            ("CMS", &["ViewCms"]),
+        ],
+    ),
+];
+
+/// The role the bootstrap admin key holds: all four API-key resources and nothing else.
+pub const ADMIN_ROLE: &str = "User Administrator - RESTRICTED";
+
+/// An admin key and its token, as issued on a database's first start.
+pub struct AdminCredentials {
+    pub account: String,
+    pub app_key: String,
+    pub app_token: SecretString,
+}
+
+impl std::fmt::Debug for AdminCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminCredentials")
+            .field("account", &self.account)
+            .field("app_key", &self.app_key)
+            .field("app_token", &"[redacted]")
+            .finish()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialsFile {
+    account: String,
+    app_key: String,
+    app_token: String,
+}
+
+/// `<database path>.admin.json`
+pub fn credentials_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".admin.json");
+    PathBuf::from(name)
+}
+
+impl AdminCredentials {
+    /// Reads the credentials a first start wrote beside the database.
+    pub fn read(db: &Path) -> anyhow::Result<AdminCredentials> {
+        let path = credentials_path(db);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|err| anyhow::anyhow!("cannot read {}: {err}", path.display()))?;
+        let file: CredentialsFile = serde_json::from_str(&text).map_err(|err| {
+            anyhow::anyhow!(
+                "{} is not an apikeys credentials file: {err}",
+                path.display()
+            )
+        })?;
+        Ok(AdminCredentials {
+            account: file.account,
+            app_key: file.app_key,
+            app_token: SecretString::from(file.app_token),
+        })
+    }
+
+    /// Writes the file readable by its owner only; refuses to overwrite one.
+    pub fn write(&self, db: &Path) -> anyhow::Result<PathBuf> {
+        let path = credentials_path(db);
+        let file = CredentialsFile {
+            account: self.account.clone(),
+            app_key: self.app_key.clone(),
+            app_token: self.app_token.expose_secret().to_string(),
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut out = options
+            .open(&path)
+            .map_err(|err| anyhow::anyhow!("cannot create {}: {err}", path.display()))?;
+        out.write_all(serde_json::to_string_pretty(&file)?.as_bytes())?;
+        out.write_all(b"\n")?;
+        out.sync_all()?;
+        Ok(path)
+    }
+}
+
+/// Creates an account with its predefined roles and one admin key. Used on first start, and by
+/// tests that need a second account.
+pub fn create_account(conn: &mut Connection, name: &str) -> StoreResult<AdminCredentials> {
+    let tx = conn.transaction()?;
+    let credentials = create_account_in(&tx, name)?;
+    tx.commit()?;
+    Ok(credentials)
+}
+
+/// As [`create_account`], inside the caller's transaction.
+pub fn create_account_in(conn: &Connection, name: &str) -> StoreResult<AdminCredentials> {
+    let account_id = accounts::create(conn, name)?;
+    for (role, is_admin, grants) in PREDEFINED_ROLES {
+        let grants: Vec<ProductGrant> = grants
+            .iter()
+            .map(|(product, resources)| ProductGrant { product, resources })
+            .collect();
+        roles::create(conn, account_id, role, *is_admin, &grants)?;
+    }
+    let now = now_vtex();
+    let (key, token) = keys::insert(
+        conn,
+        account_id,
+        name,
+        &keys::NewKey {
+            label: "apikeys admin (created on first start)",
+            created_in: &now,
+            token_created: &now,
+            is_active: true,
+            suffix: None,
+        },
+    )?;
+    let admin_role = roles::by_name(conn, account_id, ADMIN_ROLE)?;
+    let holder = Holder::Generated {
+        id: key.id.clone(),
+        app_key: key.app_key.clone(),
+    };
+    roles::assign(conn, &holder, vec![admin_role])?;
+    let system = Actor {
+        account_id,
+        account: name.to_string(),
+        key_id: String::new(),
+        app_key: "apikeys-server".to_string(),
+    };
+    let detail = format!(
+        "account created; admin key holds {ADMIN_ROLE} ({})",
+        Resource::ALL.map(Resource::key).join(", ")
+    );
+    audit::record(conn, &system, "key.create", &key.app_key, &detail)?;
+    Ok(AdminCredentials {
+        account: name.to_string(),
+        app_key: key.app_key,
+        app_token: token,
+    })
+}

@@ -1,0 +1,129 @@
+//! The reference server: VTEX's API-key contract (assets/openapi.yaml) implemented for real
+//! over SQLite, with hashed tokens, the four permissions, renewal, external keys and an audit trail.
+//! `apikeys serve` runs it standalone; tests and the embedded default start it in-process.
+
+pub mod api;
+pub mod auth;
+pub mod bootstrap;
+pub mod error;
+mod extract;
+mod logging;
+pub mod permissions;
+pub mod secrets;
+pub mod seed;
+pub mod store;
+pub mod time;
+mod wire;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use bootstrap::AdminCredentials;
+use store::{Store, accounts};
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    pub db_path: PathBuf,
+    /// The account created on the first start of an empty database.
+    pub account: String,
+    /// Fill an empty database with the demo account.
+    pub seed_demo: bool,
+}
+
+/// What opening the database did.
+pub enum Prepared {
+    /// The database was empty: the account was created; here is its admin key, the only time
+    /// its token is available (it was also written to `<db>.admin.json`).
+    Bootstrapped(AdminCredentials),
+    /// The database already held data; nothing was created.
+    Existing,
+}
+
+/// Opens the database and, when it is empty, creates the account (and demo data) and writes
+/// the admin credentials file. All of it in one transaction: a failed start leaves no half-made account.
+pub fn prepare(config: &ServerConfig) -> anyhow::Result<(Store, Prepared)> {
+    let store = Store::open(&config.db_path)
+        .with_context(|| format!("cannot open the database {}", config.db_path.display()))?;
+    let prepared = store.blocking(|conn| {
+        if !accounts::is_empty(conn)? {
+            return Ok(Prepared::Existing);
+        }
+        let tx = conn.transaction()?;
+        let credentials = bootstrap::create_account_in(&tx, &config.account)?;
+        if config.seed_demo {
+            let account_id = accounts::find(&tx, &config.account)?.expect("account just created");
+            seed::seed_demo(&tx, account_id, &config.account, chrono::Utc::now())?;
+        }
+        // Write the credentials before committing: if the file cannot be written, the account
+        // is not created either, and the next start tries again.
+        credentials
+            .write(&config.db_path)
+            .map_err(|err| store::StoreError::Invalid(err.to_string()))?;
+        tx.commit()?;
+        Ok(Prepared::Bootstrapped(credentials))
+    })?;
+    if matches!(prepared, Prepared::Existing) && config.seed_demo {
+        tracing::warn!("the database already holds data; --seed-demo only fills an empty database");
+    }
+    Ok((store, prepared))
+}
+
+/// A server running on a tokio task. Dropping it without `shutdown` leaves it running until the runtime ends.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await.context("server task panicked")??;
+        Ok(())
+    }
+}
+
+/// Prepares the database, binds, and serves on a background task.
+pub async fn start(config: &ServerConfig) -> anyhow::Result<(RunningServer, Prepared)> {
+    let prep_config = config.clone();
+    let (store, prepared) = tokio::task::spawn_blocking(move || prepare(&prep_config)).await??;
+    let running = serve_store(store, config.bind).await?;
+    Ok((running, prepared))
+}
+
+/// Serves an already prepared store.
+pub async fn serve_store(store: Store, bind: SocketAddr) -> anyhow::Result<RunningServer> {
+    let listener = TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let app = api::router(store.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = shutdown_rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer {
+        addr,
+        store,
+        shutdown: Some(shutdown_tx),
+        task,
+    })
+}

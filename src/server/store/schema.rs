@@ -1,0 +1,103 @@
+//! Versioned migrations. `PRAGMA user_version` records how many have run; each runs in its
+//! own transaction, so a crash never leaves a half-migrated file.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the whole first schema.
+    r#"
+    CREATE TABLE accounts (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE settings (
+        account_id            INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        token_duration_months INTEGER NOT NULL DEFAULT 3 CHECK (token_duration_months IN (3, 6))
+    );
+    CREATE TABLE roles (
+        id          INTEGER PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        is_admin    INTEGER NOT NULL DEFAULT 0,
+        role_type   INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (account_id, name)
+    );
+    CREATE TABLE role_resources (
+        role_id   INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+        product   TEXT NOT NULL,
+        resource  TEXT NOT NULL,
+        PRIMARY KEY (role_id, product, resource)
+    );
+    CREATE TABLE app_keys (
+        id          TEXT PRIMARY KEY,
+        account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        app_key     TEXT NOT NULL UNIQUE,
+        label       TEXT NOT NULL,
+        created_in  TEXT NOT NULL,
+        is_active   INTEGER NOT NULL
+    );
+    CREATE INDEX app_keys_by_account ON app_keys (account_id, created_in);
+    -- A key has its current token and, while a renewal is pending, a new one.
+    CREATE TABLE app_tokens (
+        key_id      TEXT NOT NULL REFERENCES app_keys(id) ON DELETE CASCADE,
+        slot        TEXT NOT NULL CHECK (slot IN ('current', 'new')),
+        token_hash  BLOB NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (key_id, slot)
+    );
+    CREATE TABLE app_key_roles (
+        key_id   TEXT NOT NULL REFERENCES app_keys(id) ON DELETE CASCADE,
+        role_id  INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+        PRIMARY KEY (key_id, role_id)
+    );
+    CREATE TABLE external_keys (
+        id             TEXT PRIMARY KEY,
+        account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        app_key        TEXT NOT NULL,
+        owner_account  TEXT NOT NULL,
+        added_on       TEXT NOT NULL,
+        is_active      INTEGER NOT NULL,
+        UNIQUE (account_id, app_key)
+    );
+    CREATE TABLE external_key_roles (
+        key_id   TEXT NOT NULL REFERENCES external_keys(id) ON DELETE CASCADE,
+        role_id  INTEGER NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+        PRIMARY KEY (key_id, role_id)
+    );
+    -- User tokens issued by apptoken/login, stored hashed like app tokens.
+    CREATE TABLE sessions (
+        token_hash  BLOB PRIMARY KEY,
+        key_id      TEXT NOT NULL REFERENCES app_keys(id) ON DELETE CASCADE,
+        expires_at  INTEGER NOT NULL
+    );
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        detail      TEXT NOT NULL
+    );
+    CREATE INDEX audit_by_account ON audit (account_id, id);
+    "#,
+];
+
+/// Brings the database up to the latest schema.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let applied: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let applied = usize::try_from(applied).unwrap_or(0);
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// How many migrations this build knows; a file with a higher version came from a newer build.
+pub fn latest_version() -> usize {
+    MIGRATIONS.len()
+}

@@ -1,0 +1,38 @@
+//! User tokens issued by `apptoken/login`, valid 24 hours, stored hashed.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use secrecy::SecretString;
+
+use super::StoreResult;
+use super::tokens::TokenOwner;
+use crate::server::secrets::{new_token, token_hash};
+
+pub const LIFETIME_SECS: i64 = 24 * 60 * 60;
+
+/// Issues a session for a key; returns the token and its expiry (unix seconds).
+pub fn create(conn: &Connection, key_id: &str, now_unix: i64) -> StoreResult<(SecretString, i64)> {
+    let token = new_token();
+    let expires = now_unix + LIFETIME_SECS;
+    conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now_unix])?;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, key_id, expires_at) VALUES (?1, ?2, ?3)",
+        params![token_hash(&token), key_id, expires],
+    )?;
+    Ok((token, expires))
+}
+
+pub fn owner_of(
+    conn: &Connection,
+    token: &SecretString,
+    now_unix: i64,
+) -> StoreResult<Option<TokenOwner>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.id, k.app_key, k.is_active, k.account_id, a.name FROM sessions s
+         JOIN app_keys k ON k.id = s.key_id
+         JOIN accounts a ON a.id = k.account_id
+         WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+    )?;
+    Ok(stmt
+        .query_row(params![token_hash(token), now_unix], TokenOwner::from_row)
+        .optional()?)
+}
