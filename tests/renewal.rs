@@ -1,0 +1,239 @@
+//! The renewal state machine, as VTEX runs it, over real HTTP.
+
+mod common;
+
+use common::{Creds, TestServer};
+use reqwest::{Method, StatusCode};
+
+fn renew_path(app_key: &str, step: &str) -> String {
+    format!("/api/vtexid/apikey/{app_key}/apitoken/{step}")
+}
+
+async fn works(server: &TestServer, creds: &Creds) -> bool {
+    server.get(creds, "/api/vlm/appkeys").await.status == StatusCode::OK
+}
+
+async fn token_dates(server: &TestServer, id: &str) -> (String, Option<String>) {
+    let list = server
+        .get(&server.admin.clone(), "/api/vlm/appkeys?expand=token")
+        .await;
+    let item = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap()
+        .clone();
+    (
+        item["creationDateToken"].as_str().unwrap().to_string(),
+        item["creationDateNewToken"].as_str().map(str::to_string),
+    )
+}
+
+#[tokio::test]
+async fn renew_then_finish_keeps_both_tokens_until_the_old_one_is_deleted() {
+    let server = TestServer::start().await;
+    let key = server.key_with_roles("ERP", &["API Keys Viewer"]).await;
+    let (first_created, pending) = token_dates(&server, &key.id).await;
+    assert_eq!(pending, None);
+
+    let renewed = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "renew"),
+            None,
+        )
+        .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text);
+    assert_eq!(renewed.body["id"], key.id.as_str());
+    assert_eq!(renewed.body["keyName"], "ERP");
+    assert_eq!(renewed.body["creationDateToken"], first_created.as_str());
+    assert_eq!(renewed.body["expirationPeriod"], 90);
+    let new_token = renewed.body["newToken"].as_str().unwrap().to_string();
+    assert_eq!(new_token.len(), 100);
+    assert!(new_token.chars().all(|c| c.is_ascii_uppercase()));
+    assert_ne!(new_token, key.creds.token);
+    let new_creds = Creds {
+        app_key: key.creds.app_key.clone(),
+        token: new_token,
+    };
+
+    // Both tokens work while the renewal is pending, and the listing says so.
+    assert!(works(&server, &key.creds).await);
+    assert!(works(&server, &new_creds).await);
+    let (current, pending) = token_dates(&server, &key.id).await;
+    assert_eq!(current, first_created);
+    assert_eq!(
+        pending.as_deref(),
+        renewed.body["creationDateNewToken"].as_str()
+    );
+
+    // A second renewal while one is pending is refused.
+    let again = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "renew"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.message().contains("pending"), "{}", again.text);
+
+    let finished = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "finish-renewal"),
+            None,
+        )
+        .await;
+    assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
+    assert_eq!(
+        finished.body["creationDateNewToken"],
+        serde_json::Value::Null
+    );
+    // The token's age now counts from the new token's creation.
+    assert_eq!(
+        finished.body["creationDateToken"],
+        renewed.body["creationDateNewToken"]
+    );
+    assert!(
+        !works(&server, &key.creds).await,
+        "the old token must stop working"
+    );
+    assert!(works(&server, &new_creds).await);
+    let (current, pending) = token_dates(&server, &key.id).await;
+    assert_eq!(
+        Some(current.as_str()),
+        renewed.body["creationDateNewToken"].as_str()
+    );
+    assert_eq!(pending, None);
+
+    // Nothing pending any more: finish and undo are 404, a new renewal is allowed.
+    for step in ["finish-renewal", "undo-renewal"] {
+        let reply = server
+            .admin_call(Method::PATCH, &renew_path(&key.creds.app_key, step), None)
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{step}: {}",
+            reply.text
+        );
+    }
+    let third = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "renew"),
+            None,
+        )
+        .await;
+    assert_eq!(third.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn undo_drops_the_new_token_and_keeps_the_old() {
+    let server = TestServer::start().await;
+    let key = server
+        .key_with_roles("Marketplace", &["API Keys Viewer"])
+        .await;
+    let (first_created, _) = token_dates(&server, &key.id).await;
+
+    let renewed = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "renew"),
+            None,
+        )
+        .await;
+    let new_creds = Creds {
+        app_key: key.creds.app_key.clone(),
+        token: renewed.body["newToken"].as_str().unwrap().to_string(),
+    };
+    assert!(works(&server, &new_creds).await);
+
+    let undone = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "undo-renewal"),
+            None,
+        )
+        .await;
+    assert_eq!(undone.status, StatusCode::OK, "{}", undone.text);
+    assert_eq!(undone.body["creationDateToken"], first_created.as_str());
+    assert_eq!(undone.body["creationDateNewToken"], serde_json::Value::Null);
+    assert!(
+        works(&server, &key.creds).await,
+        "the old token must keep working"
+    );
+    assert!(
+        !works(&server, &new_creds).await,
+        "the new token must be gone"
+    );
+    assert_eq!(token_dates(&server, &key.id).await, (first_created, None));
+
+    let again = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "undo-renewal"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn unknown_keys_are_404_and_a_key_may_renew_itself() {
+    let server = TestServer::start().await;
+    let missing = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path("vtexappkey-acme-ZZZZZZ", "renew"),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // The admin key renews its own token: both work until finish, then only the new one.
+    let admin = server.admin.clone();
+    let renewed = server
+        .admin_call(Method::PATCH, &renew_path(&admin.app_key, "renew"), None)
+        .await;
+    let new_admin = Creds {
+        app_key: admin.app_key.clone(),
+        token: renewed.body["newToken"].as_str().unwrap().to_string(),
+    };
+    let finished = server
+        .call(
+            Some(&new_admin),
+            Method::PATCH,
+            &renew_path(&admin.app_key, "finish-renewal"),
+            None,
+        )
+        .await;
+    assert_eq!(finished.status, StatusCode::OK);
+    assert!(!works(&server, &admin).await);
+    assert!(works(&server, &new_admin).await);
+}
+
+#[tokio::test]
+async fn token_duration_sets_the_expiration_period() {
+    let server = TestServer::start().await;
+    let set = server
+        .admin_call(
+            Method::PUT,
+            "/api/vlm/appkeys-settings",
+            Some(serde_json::json!({ "tokenDurationMonths": 6 })),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK);
+    let key = server.key_with_roles("BI", &[]).await;
+    let renewed = server
+        .admin_call(
+            Method::PATCH,
+            &renew_path(&key.creds.app_key, "renew"),
+            None,
+        )
+        .await;
+    assert_eq!(renewed.body["expirationPeriod"], 180);
+}
