@@ -29,7 +29,10 @@ const VTEX_DOCUMENTED: [(&str, &str); 10] = [
     ),
     ("GET", "/api/license-manager/site/pvt/roles/list/paged"),
     ("PATCH", "/api/vtexid/apikey/{apiKey}/apitoken/renew"),
-    ("PATCH", "/api/vtexid/apikey/{apiKey}/apitoken/finish-renewal"),
+    (
+        "PATCH",
+        "/api/vtexid/apikey/{apiKey}/apitoken/finish-renewal",
+    ),
     ("POST", "/api/vtexid/apptoken/login"),
 ];
 
@@ -252,7 +255,9 @@ async fn key_listing_has_the_documented_shape() {
     assert_eq!(all_properties, expanded, "the contract's properties");
 
     let server = TestServer::start().await;
-    server.key_with_roles("Shape check", &["API Keys Viewer"]).await;
+    server
+        .key_with_roles("Shape check", &["API Keys Viewer"])
+        .await;
     let admin = server.admin.clone();
 
     let list = server.get(&admin, "/api/vlm/appkeys").await;
@@ -261,12 +266,12 @@ async fn key_listing_has_the_documented_shape() {
     assert_eq!(items.len(), 2);
     for item in items {
         assert_eq!(keys_of(item), plain, "{item}");
-        assert!(item["id"].is_string() && item["label"].is_string(), "{item}");
-        assert!(item["isActive"].is_boolean(), "{item}");
         assert!(
-            is_acme_app_key(item["appKey"].as_str().unwrap()),
+            item["id"].is_string() && item["label"].is_string(),
             "{item}"
         );
+        assert!(item["isActive"].is_boolean(), "{item}");
+        assert!(is_acme_app_key(item["appKey"].as_str().unwrap()), "{item}");
         let created = item["createdIn"].as_str().unwrap();
         assert!(is_vtex_timestamp(created), "createdIn {created:?}");
     }
@@ -410,7 +415,11 @@ async fn demo_seed_holds_the_documented_mix_and_is_deterministic() {
         assert!(!app_key.starts_with("vtexappkey-acme-"), "{app_key}");
         assert_eq!(
             app_key,
-            format!("vtexappkey-{}-{}", ext["account"].as_str().unwrap(), &app_key[app_key.len() - 6..]),
+            format!(
+                "vtexappkey-{}-{}",
+                ext["account"].as_str().unwrap(),
+                &app_key[app_key.len() - 6..]
+            ),
         );
     }
 

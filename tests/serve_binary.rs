@@ -33,9 +33,11 @@ fn serve(db: &std::path::Path, extra: &[&str]) -> Serving {
     });
     let mut before = String::new();
     loop {
-        let line = lines_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server prints its address");
+        let Ok(line) = lines_rx.recv_timeout(Duration::from_secs(30)) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not print its address within 30 s");
+        };
         before += &line;
         before.push('\n');
         if let Some(url) = line.split("listening on ").nth(1) {

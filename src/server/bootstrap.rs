@@ -13,8 +13,15 @@ use super::store::roles::{self, Holder, ProductGrant};
 use super::store::{Actor, StoreResult, accounts, audit, keys};
 use super::time::now_vtex;
 
-/// Roles every account starts with: (name, is admin, grants).
-const PREDEFINED_ROLES: &[(&str, bool, &[(&str, &[&str])])] = &[
+/// A role every account starts with: name, whether it is an admin role (holds everything), and
+/// the resources it grants per product.
+type PredefinedRole = (
+    &'static str,
+    bool,
+    &'static [(&'static str, &'static [&'static str])],
+);
+
+const PREDEFINED_ROLES: &[PredefinedRole] = &[
     ("Owner (Admin Super)", true, &[]),
     (
         "User Administrator - RESTRICTED",

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::server::auth::{Authorized, EditSettings, View};
 use crate::server::error::ApiError;
-use crate::server::extract::{Body, QueryParams};
+use crate::server::extract::{ObjectBody, QueryParams};
 use crate::server::store::accounts;
 use crate::server::store::audit::{self, AuditEntry};
 use crate::server::wire;
@@ -29,19 +29,28 @@ pub async fn settings(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsRequest {
-    token_duration_months: u32,
+    /// Read loosely so any wrong value (a string, a negative, a fraction) gets the same clear message.
+    token_duration_months: Option<serde_json::Value>,
 }
 
 pub async fn update_settings(
     State(state): State<AppState>,
     Authorized(caller, _): Authorized<EditSettings>,
-    Body(request): Body<SettingsRequest>,
+    ObjectBody(request): ObjectBody<SettingsRequest>,
 ) -> Result<Json<wire::Settings>, ApiError> {
+    let value = request.token_duration_months.unwrap_or_default();
+    let months = value
+        .as_u64()
+        .and_then(|months| u32::try_from(months).ok())
+        .filter(|months| accounts::TOKEN_DURATIONS.contains(months))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "tokenDurationMonths must be 3 (recommended) or 6; got {value}."
+            ))
+        })?;
     let months = state
         .store
-        .call(move |conn| {
-            accounts::set_token_duration_months(conn, &caller.actor, request.token_duration_months)
-        })
+        .call(move |conn| accounts::set_token_duration_months(conn, &caller.actor, months))
         .await?;
     Ok(Json(wire::Settings {
         token_duration_months: months,

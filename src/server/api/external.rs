@@ -9,7 +9,7 @@ use super::AppState;
 use super::keys::StatusRequest;
 use crate::server::auth::{Authorized, Edit, View};
 use crate::server::error::ApiError;
-use crate::server::extract::{Body, PathParams, QueryParams};
+use crate::server::extract::{ObjectBody, PathParams, QueryParams};
 use crate::server::store::external;
 use crate::server::wire;
 
@@ -53,7 +53,7 @@ pub struct AddRequest {
 pub async fn add(
     State(state): State<AppState>,
     Authorized(caller, _): Authorized<Edit>,
-    Body(request): Body<AddRequest>,
+    ObjectBody(request): ObjectBody<AddRequest>,
 ) -> Result<Json<wire::ExternalAppKey>, ApiError> {
     let key = state
         .store
@@ -66,7 +66,7 @@ pub async fn set_status(
     State(state): State<AppState>,
     Authorized(caller, _): Authorized<Edit>,
     PathParams(id): PathParams<String>,
-    Body(request): Body<StatusRequest>,
+    ObjectBody(request): ObjectBody<StatusRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
         .store

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::server::auth::{Authorized, Edit, View};
 use crate::server::error::ApiError;
-use crate::server::extract::{Body, PathParams, QueryParams};
+use crate::server::extract::{ObjectBody, PathParams, QueryParams};
 use crate::server::store::keys::{self, Expand};
 use crate::server::wire;
 
@@ -61,7 +61,7 @@ pub struct CreateRequest {
 pub async fn create(
     State(state): State<AppState>,
     Authorized(caller, _): Authorized<Edit>,
-    Body(request): Body<CreateRequest>,
+    ObjectBody(request): ObjectBody<CreateRequest>,
 ) -> Result<Json<wire::CreatedAppKey>, ApiError> {
     let (key, token) = state
         .store
@@ -87,7 +87,7 @@ pub async fn set_status(
     State(state): State<AppState>,
     Authorized(caller, _): Authorized<Edit>,
     PathParams(id): PathParams<String>,
-    Body(request): Body<StatusRequest>,
+    ObjectBody(request): ObjectBody<StatusRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
         .store

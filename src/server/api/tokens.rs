@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::server::auth::{Authorized, Renew};
 use crate::server::error::ApiError;
-use crate::server::extract::{Body, PathParams};
+use crate::server::extract::{ObjectBody, PathParams};
 use crate::server::store::{StoreResult, sessions, tokens};
 use crate::server::wire;
 
@@ -65,10 +65,10 @@ pub struct LoginRequest {
 /// are a 200 with `authStatus: "WrongCredentials"`, as VTEX answers.
 pub async fn login(
     State(state): State<AppState>,
-    body: Result<Body<LoginRequest>, ApiError>,
+    body: Result<ObjectBody<LoginRequest>, ApiError>,
 ) -> Result<Json<wire::Login>, ApiError> {
     // The body holds a token: never echo any part of it in an error.
-    let Ok(Body(request)) = body else {
+    let Ok(ObjectBody(request)) = body else {
         return Err(ApiError::bad_request(
             "Expected a JSON body {\"appkey\": \"…\", \"apptoken\": \"…\"}.",
         ));

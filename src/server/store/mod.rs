@@ -140,5 +140,18 @@ pub fn clean_label(label: &str) -> StoreResult<String> {
             "The label must not contain control characters (tabs, newlines, escapes).".into(),
         ));
     }
+    if label.chars().any(is_invisible_format) {
+        return Err(StoreError::Invalid(
+            "The label must not contain invisible formatting characters (zero-width or direction marks).".into(),
+        ));
+    }
     Ok(label.to_string())
+}
+
+/// Unicode format characters that are invisible or reorder text: a label holding them could
+/// display as something other than what it is.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
