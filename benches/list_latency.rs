@@ -10,7 +10,10 @@ use apikeys::server::{self, Prepared, ServerConfig};
 use secrecy::ExposeSecret;
 
 fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -58,7 +61,10 @@ async fn main() -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     for (name, path) in [
         ("GET /api/vlm/appkeys", "/api/vlm/appkeys"),
-        ("GET /api/vlm/appkeys?expand=roles,token", "/api/vlm/appkeys?expand=roles,token"),
+        (
+            "GET /api/vlm/appkeys?expand=roles,token",
+            "/api/vlm/appkeys?expand=roles,token",
+        ),
     ] {
         let url = format!("{}{}", running.base_url(), path);
         let mut samples = Vec::with_capacity(rounds);

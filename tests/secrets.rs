@@ -24,7 +24,9 @@ impl Write for Capture {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|window| window == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
 }
 
 #[tokio::test]
@@ -46,21 +48,43 @@ async fn tokens_never_rest_in_clear_nor_reach_the_log() {
         let key = server.key_with_roles(label, &["API Keys Viewer"]).await;
         tokens.push(key.creds.token.clone());
         let renewed = server
-            .admin_call(Method::PATCH, &format!("/api/vtexid/apikey/{}/apitoken/renew", key.creds.app_key), None)
+            .admin_call(
+                Method::PATCH,
+                &format!("/api/vtexid/apikey/{}/apitoken/renew", key.creds.app_key),
+                None,
+            )
             .await;
         tokens.push(renewed.body["newToken"].as_str().unwrap().to_string());
         // Use both tokens, then finish: the old one is deleted from the table.
         for token in &tokens[tokens.len() - 2..] {
-            let creds = Creds { app_key: key.creds.app_key.clone(), token: token.clone() };
-            answers += &server.get(&creds, "/api/vlm/appkeys?expand=roles,token").await.text;
+            let creds = Creds {
+                app_key: key.creds.app_key.clone(),
+                token: token.clone(),
+            };
+            answers += &server
+                .get(&creds, "/api/vlm/appkeys?expand=roles,token")
+                .await
+                .text;
         }
         server
-            .admin_call(Method::PATCH, &format!("/api/vtexid/apikey/{}/apitoken/finish-renewal", key.creds.app_key), None)
+            .admin_call(
+                Method::PATCH,
+                &format!(
+                    "/api/vtexid/apikey/{}/apitoken/finish-renewal",
+                    key.creds.app_key
+                ),
+                None,
+            )
             .await;
     }
     // A user token from login is a secret too.
     let login = server
-        .call(None, Method::POST, "/api/vtexid/apptoken/login", Some(json!({"appkey": admin.app_key, "apptoken": admin.token})))
+        .call(
+            None,
+            Method::POST,
+            "/api/vtexid/apptoken/login",
+            Some(json!({"appkey": admin.app_key, "apptoken": admin.token})),
+        )
         .await;
     assert_eq!(login.body["authStatus"], "Success");
     let session = login.body["token"].as_str().unwrap().to_string();
@@ -75,7 +99,10 @@ async fn tokens_never_rest_in_clear_nor_reach_the_log() {
 
     // Wrong and stale tokens are refused without being echoed.
     for token in &tokens {
-        let wrong = Creds { app_key: "vtexappkey-acme-NOSUCH".into(), token: token.clone() };
+        let wrong = Creds {
+            app_key: "vtexappkey-acme-NOSUCH".into(),
+            token: token.clone(),
+        };
         answers += &server.get(&wrong, "/api/vlm/appkeys").await.text;
     }
     answers += &server.get(&admin, "/api/vlm/audit?limit=1000").await.text;
@@ -85,12 +112,24 @@ async fn tokens_never_rest_in_clear_nor_reach_the_log() {
     server.server.shutdown().await.unwrap();
 
     for token in &tokens {
-        assert!(!answers.contains(token.as_str()), "a token came back in an answer");
-        assert!(!contains(&log.0.lock().unwrap(), token), "a token reached the log");
+        assert!(
+            !answers.contains(token.as_str()),
+            "a token came back in an answer"
+        );
+        assert!(
+            !contains(&log.0.lock().unwrap(), token),
+            "a token reached the log"
+        );
     }
     let log_text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    assert!(log_text.contains("served"), "the request log is written: {log_text}");
-    assert!(log_text.contains(&admin.app_key), "the log names the calling key");
+    assert!(
+        log_text.contains("served"),
+        "the request log is written: {log_text}"
+    );
+    assert!(
+        log_text.contains(&admin.app_key),
+        "the log names the calling key"
+    );
 
     // The database, its WAL and shared-memory files: none holds a token.
     let mut scanned = 0;
@@ -104,7 +143,11 @@ async fn tokens_never_rest_in_clear_nor_reach_the_log() {
         let bytes = std::fs::read(&path).unwrap();
         scanned += bytes.len();
         for token in &tokens {
-            assert!(!contains(&bytes, token), "{} holds a token in clear", path.display());
+            assert!(
+                !contains(&bytes, token),
+                "{} holds a token in clear",
+                path.display()
+            );
         }
     }
     assert!(scanned > 0);
