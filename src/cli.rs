@@ -1,13 +1,12 @@
-//! Command-line definitions and dispatch to the modes.
+//! Command-line definitions (clap). The modes live elsewhere: `commands` for the scripting
+//! CLI, `server` for `serve`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::Context;
-use clap::{Parser, Subcommand};
-use secrecy::ExposeSecret;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use apikeys::server::{self, Prepared, ServerConfig};
+use apikeys::output::Format;
 
 #[derive(Parser)]
 #[command(
@@ -16,121 +15,221 @@ use apikeys::server::{self, Prepared, ServerConfig};
     about = "Administer the API keys of a VTEX account"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
-    command: Option<Command>,
+    pub command: Option<Command>,
+}
+
+/// Which server to talk to. Tokens never come from the command line: use VTEX_APP_TOKEN, a
+/// profile's token_command, or the config file.
+#[derive(Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Profile from the config file ($XDG_CONFIG_HOME/apikeys/config.toml).
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// VTEX account name.
+    #[arg(long, global = true)]
+    pub account: Option<String>,
+    /// VTEX environment [default: vtexcommercestable].
+    #[arg(long, global = true)]
+    pub environment: Option<String>,
+    /// Talk to this URL instead of https://{account}.{environment}.com.br.
+    #[arg(long, global = true)]
+    pub base_url: Option<String>,
+    /// Use the embedded demo server, whatever is configured.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Give up on a request after this many seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
 }
 
 #[derive(Subcommand)]
-enum Command {
+pub enum Command {
     /// Run the reference API server (VTEX's API-key contract over SQLite).
     Serve(ServeArgs),
+    /// Generated keys: this account's own API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// External keys: other accounts' keys granted access to this one.
+    #[command(subcommand)]
+    External(ExternalCommand),
+    /// The account's roles.
+    #[command(subcommand)]
+    Roles(RolesCommand),
+    /// Account settings (token duration).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// The audit trail, newest first.
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// The account, key and permissions in use.
+    Whoami {
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Args, Clone, Copy)]
+pub struct OutputArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub output: Format,
 }
 
 #[derive(clap::Args)]
-struct ServeArgs {
+pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8808")]
-    bind: SocketAddr,
+    pub bind: SocketAddr,
     /// SQLite database file [default: $XDG_DATA_HOME/apikeys/server.sqlite3].
     #[arg(long)]
-    db: Option<PathBuf>,
+    pub db: Option<PathBuf>,
     /// Account created on the first start of an empty database.
-    #[arg(long, default_value = "demo")]
-    account: String,
+    #[arg(long = "account", id = "serve_account", default_value = "demo")]
+    pub account: String,
     /// Fill an empty database with a believable demo account.
     #[arg(long)]
-    seed_demo: bool,
+    pub seed_demo: bool,
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        Some(Command::Serve(args)) => {
-            let db = match args.db {
-                Some(db) => db,
-                None => apikeys::paths::default_server_db().context(
-                    "no data directory is known (set XDG_DATA_HOME or HOME, or pass --db)",
-                )?,
-            };
-            serve(ServerConfig {
-                bind: args.bind,
-                db_path: db,
-                account: args.account,
-                seed_demo: args.seed_demo,
-            })
-        }
-        None => {
-            // Until the terminal UI lands, the app's default mode serves the demo account.
-            let db = apikeys::paths::data_dir()
-                .context("no data directory is known (set XDG_DATA_HOME or HOME)")?
-                .join("demo.sqlite3");
-            eprintln!(
-                "apikeys: the terminal UI is not built yet; serving the demo account instead (Ctrl-C stops)."
-            );
-            serve(ServerConfig {
-                bind: "127.0.0.1:8808".parse().expect("valid address"),
-                db_path: db,
-                account: "demo".into(),
-                seed_demo: true,
-            })
-        }
-    }
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    Active,
+    Inactive,
+    Outdated,
+    Pending,
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        // Colour codes only for a person at a terminal, not in files or pipes.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    Name,
+    Key,
+    Created,
+    TokenAge,
+    Status,
 }
 
-fn serve(config: ServerConfig) -> anyhow::Result<()> {
-    init_logging();
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let (running, prepared) = server::start(&config).await?;
-        match prepared {
-            Prepared::Bootstrapped(admin) => {
-                let path = server::bootstrap::credentials_path(&config.db_path);
-                println!(
-                    "Created account {:?} with an admin key holding all four API-key resources.",
-                    admin.account
-                );
-                println!("  appKey:   {}", admin.app_key);
-                println!("  appToken: {}", admin.app_token.expose_secret());
-                println!(
-                    "This token is shown once. It is also saved to {} (mode 0600).",
-                    path.display()
-                );
-            }
-            Prepared::Existing => {}
-        }
-        println!(
-            "apikeys reference server for {} listening on {} (database {})",
-            config.account,
-            running.base_url(),
-            config.db_path.display()
-        );
-        shutdown_signal().await;
-        tracing::info!("shutting down");
-        running.shutdown().await
-    })
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DeleteOld {
+    Now,
+    Later,
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).expect("install SIGTERM handler");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// List generated keys.
+    List {
+        /// Keep keys whose key, label or roles contain this text (any case).
+        #[arg(long)]
+        filter: Option<String>,
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        #[arg(long, value_enum, default_value = "name")]
+        sort: SortArg,
+        #[arg(long)]
+        reverse: bool,
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Create a key; its token is printed once.
+    Create {
+        #[arg(long)]
+        label: String,
+        /// Role name or id; repeat for several.
+        #[arg(long = "role", value_name = "NAME_OR_ID")]
+        roles: Vec<String>,
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Activate a key (KEY: id, appKey or exact label).
+    Activate { key: String },
+    /// Deactivate a key: integrations using it stop working.
+    Deactivate { key: String },
+    /// Delete a key for good.
+    Delete {
+        key: String,
+        /// Confirm: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Show a key's roles, adding or removing some first.
+    Roles {
+        key: String,
+        #[arg(long = "add", value_name = "ROLE")]
+        add: Vec<String>,
+        #[arg(long = "remove", value_name = "ROLE")]
+        remove: Vec<String>,
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Issue a new token; printed once. The old one is deleted now, or later (both work meanwhile).
+    Renew {
+        key: String,
+        #[arg(long, value_enum, default_value = "later")]
+        delete_old: DeleteOld,
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Delete the old token of a pending renewal.
+    FinishRenewal { key: String },
+    /// Drop the new token of a pending renewal; the old one stays.
+    UndoRenewal { key: String },
+}
+
+#[derive(Subcommand)]
+pub enum ExternalCommand {
+    /// List external keys.
+    List {
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Grant another account's key access to this account.
+    Add {
+        app_key: String,
+        #[arg(long = "role", value_name = "NAME_OR_ID")]
+        roles: Vec<String>,
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Remove an external key (KEY: id or appKey).
+    Remove {
+        key: String,
+    },
+    Activate {
+        key: String,
+    },
+    Deactivate {
+        key: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RolesCommand {
+    /// List the account's roles.
+    List {
+        #[command(flatten)]
+        output: OutputArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SettingsCommand {
+    /// Show the settings.
+    Get {
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Change the token duration (months).
+    Set {
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["3", "6"]))]
+        token_duration: String,
+    },
 }

@@ -3,5 +3,10 @@
 //! The crate holds the reference server (`server`), which implements VTEX's API-key contract
 //! for real over SQLite, and the pieces the binary shares between its modes.
 
+pub mod config;
+pub mod embedded;
+pub mod listing;
+pub mod output;
 pub mod paths;
 pub mod server;
+pub mod vtex;

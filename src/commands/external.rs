@@ -1,0 +1,111 @@
+//! `apikeys external …`
+
+use apikeys::output::{self, Format, Table};
+use apikeys::vtex::VtexClient;
+use apikeys::vtex::model::ExternalKey;
+
+use super::{CommandResult, Failure, print, resolve_roles};
+use crate::cli::ExternalCommand;
+
+pub async fn run(client: &VtexClient, command: ExternalCommand) -> CommandResult {
+    match command {
+        ExternalCommand::List { output } => list(client, output.output).await,
+        ExternalCommand::Add {
+            app_key,
+            roles,
+            output,
+        } => {
+            let role_ids = resolve_roles(client, &roles).await?;
+            let key = client.add_external(app_key.trim(), &role_ids).await?;
+            eprintln!("Added {} from account {}.", key.app_key, key.account);
+            print_keys(&[key], output.output);
+            Ok(())
+        }
+        ExternalCommand::Remove { key } => {
+            let key = find(client, &key).await?;
+            client.remove_external(&key.id).await?;
+            eprintln!("Removed {} (account {}).", key.app_key, key.account);
+            Ok(())
+        }
+        ExternalCommand::Activate { key } => set_active(client, &key, true).await,
+        ExternalCommand::Deactivate { key } => set_active(client, &key, false).await,
+    }
+}
+
+async fn set_active(client: &VtexClient, wanted: &str, active: bool) -> CommandResult {
+    let key = find(client, wanted).await?;
+    client.set_external_active(&key.id, active).await?;
+    let state = if active { "active" } else { "inactive" };
+    eprintln!("{} (account {}) is {state}.", key.app_key, key.account);
+    Ok(())
+}
+
+/// An external key by id or appKey.
+async fn find(client: &VtexClient, wanted: &str) -> Result<ExternalKey, Failure> {
+    let wanted = wanted.trim();
+    client
+        .list_external()
+        .await?
+        .into_iter()
+        .find(|key| key.id == wanted || key.app_key == wanted)
+        .ok_or_else(|| {
+            Failure::Failed(format!(
+                "no external key has the id or appKey {wanted:?}; `apikeys external list` shows them."
+            ))
+        })
+}
+
+async fn list(client: &VtexClient, format: Format) -> CommandResult {
+    let keys = client.list_external().await?;
+    print_keys(&keys, format);
+    Ok(())
+}
+
+fn print_keys(keys: &[ExternalKey], format: Format) {
+    if format == Format::Json {
+        print(&output::json(&keys));
+        return;
+    }
+    let (headers, csv) = match format {
+        Format::Csv => (
+            vec!["id", "appKey", "account", "addedOn", "isActive", "roles"],
+            true,
+        ),
+        _ => (vec!["KEY", "OWNER", "ROLES", "ADDED ON", "STATUS"], false),
+    };
+    let mut table = Table::new(headers);
+    for key in keys {
+        let roles = key
+            .roles
+            .as_ref()
+            .map(|roles| {
+                roles
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        table.push(if csv {
+            vec![
+                key.id.clone(),
+                key.app_key.clone(),
+                key.account.clone(),
+                key.added_on.map(|t| t.0.to_rfc3339()).unwrap_or_default(),
+                key.is_active.to_string(),
+                roles,
+            ]
+        } else {
+            vec![
+                key.app_key.clone(),
+                key.account.clone(),
+                roles,
+                key.added_on
+                    .map(|t| t.0.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                if key.is_active { "Active" } else { "Inactive" }.into(),
+            ]
+        });
+    }
+    print(&table.render(format));
+}

@@ -1,0 +1,142 @@
+//! How the scripting CLI prints: an aligned table for people, JSON (the API's own field names)
+//! and CSV for scripts.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Rows of text under headers, printable as a table or as CSV.
+pub struct Table {
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+/// Longest cell a table shows; CSV and JSON carry everything.
+const MAX_CELL_CHARS: usize = 60;
+
+impl Table {
+    pub fn new(headers: Vec<&'static str>) -> Table {
+        Table {
+            headers,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Csv => self.csv(),
+            _ => self.aligned(),
+        }
+    }
+
+    fn aligned(&self) -> String {
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| for_terminal(cell, MAX_CELL_CHARS))
+                    .collect()
+            })
+            .collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &cells {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let line = |row: Vec<&str>| {
+            let mut out = String::new();
+            for (index, (cell, width)) in row.iter().zip(&widths).enumerate() {
+                if index + 1 == row.len() {
+                    out.push_str(cell);
+                } else {
+                    out.push_str(cell);
+                    out.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+                }
+            }
+            out.trim_end().to_string() + "\n"
+        };
+        let mut out = line(self.headers.clone());
+        for row in &cells {
+            out += &line(row.iter().map(String::as_str).collect());
+        }
+        out
+    }
+
+    fn csv(&self) -> String {
+        let mut out = String::new();
+        let mut write_row = |row: Vec<&str>| {
+            let fields: Vec<String> = row.iter().map(|field| csv_field(field)).collect();
+            out += &fields.join(",");
+            out.push('\n');
+        };
+        write_row(self.headers.clone());
+        for row in &self.rows {
+            write_row(row.iter().map(String::as_str).collect());
+        }
+        out
+    }
+}
+
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// Text from a server made safe for a terminal: control characters (escape sequences could
+/// rewrite the screen) become '�', and long text is cut with '…'.
+pub fn for_terminal(text: &str, max_chars: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max_chars)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    if text.chars().nth(max_chars).is_some() {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
+pub fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("API models always serialize") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_and_csv_quotes() {
+        let mut table = Table::new(vec!["KEY", "LABEL"]);
+        table.push(vec!["a".into(), "x, \"y\"".into()]);
+        table.push(vec!["long-key".into(), "z".into()]);
+        assert_eq!(
+            table.render(Format::Table),
+            "KEY       LABEL\na         x, \"y\"\nlong-key  z\n"
+        );
+        assert_eq!(
+            table.render(Format::Csv),
+            "KEY,LABEL\na,\"x, \"\"y\"\"\"\nlong-key,z\n"
+        );
+    }
+
+    #[test]
+    fn terminal_text_is_defused_and_cut() {
+        assert_eq!(for_terminal("a\u{1b}[31mb", 10), "a\u{FFFD}[31mb");
+        assert_eq!(for_terminal(&"x".repeat(10_000), 5), "xxxx…");
+    }
+}

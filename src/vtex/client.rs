@@ -1,0 +1,740 @@
+//! A typed client for every operation of assets/openapi.yaml, over one shared reqwest client.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, stream};
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+use url::Url;
+
+use super::error::{ClientError, redact, safe_excerpt};
+use super::model::*;
+use super::retry::{RetryPolicy, retry_after};
+
+/// The default VTEX environment in `https://{account}.{environment}.com.br`.
+pub const DEFAULT_ENVIRONMENT: &str = "vtexcommercestable";
+
+/// The Admin's names for the four permissions, used in 403 messages.
+pub mod permission {
+    pub const VIEW: &str = "View API Keys";
+    pub const EDIT: &str = "Edit API Keys";
+    pub const RENEW: &str = "Renew API Token";
+    pub const SETTINGS: &str = "Edit API Keys settings";
+}
+
+pub struct Credentials {
+    pub app_key: String,
+    pub app_token: SecretString,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("app_key", &self.app_key)
+            .field("app_token", &"[redacted]")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Whole-request limit, connection included.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// How many per-key role requests may run at once against a server without `expand`.
+    pub role_concurrency: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            role_concurrency: 6,
+        }
+    }
+}
+
+/// What the server offers, learned once from `GET /api/vlm/session`.
+#[derive(Debug, Clone)]
+pub struct Capabilities {
+    /// The apikeys extensions (delete, undo renewal, settings, external keys, audit, expand).
+    pub extensions: bool,
+    /// The caller's account, key and permissions; `None` against the public VTEX API.
+    pub session: Option<Session>,
+}
+
+/// `https://{account}.{environment}.com.br`
+pub fn vtex_base_url(account: &str, environment: &str) -> Result<Url, url::ParseError> {
+    Url::parse(&format!("https://{account}.{environment}.com.br"))
+}
+
+/// Cheap to clone: clones share the connection pool, the capabilities and the role cache.
+#[derive(Clone)]
+pub struct VtexClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    app_key: String,
+    options: ClientOptions,
+    capabilities: OnceCell<Capabilities>,
+    roles_cache: Mutex<HashMap<String, Vec<Role>>>,
+}
+
+/// One request: what to send and which permission it needs (for 403 messages).
+struct Call {
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<Value>,
+    permission: &'static str,
+}
+
+impl Call {
+    fn new(method: Method, path: impl Into<String>, permission: &'static str) -> Call {
+        Call {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            permission,
+        }
+    }
+
+    fn query(mut self, name: &'static str, value: impl ToString) -> Call {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    fn body(mut self, body: Value) -> Call {
+        self.body = Some(body);
+        self
+    }
+}
+
+impl VtexClient {
+    pub fn new(
+        base_url: Url,
+        credentials: Credentials,
+        options: ClientOptions,
+    ) -> Result<VtexClient, ClientError> {
+        let mut headers = HeaderMap::new();
+        let key = HeaderValue::from_str(credentials.app_key.trim()).map_err(|_| {
+            ClientError::Rejected {
+                status: StatusCode::BAD_REQUEST,
+                message: "the app key holds characters that cannot be sent in a header".into(),
+            }
+        })?;
+        let mut token = HeaderValue::from_str(credentials.app_token.expose_secret().trim())
+            .map_err(|_| ClientError::Rejected {
+                status: StatusCode::BAD_REQUEST,
+                message: "the app token holds characters that cannot be sent in a header".into(),
+            })?;
+        // Marked sensitive so no debug output of a request shows it.
+        token.set_sensitive(true);
+        headers.insert("X-VTEX-API-AppKey", key);
+        headers.insert("X-VTEX-API-AppToken", token);
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .user_agent(concat!("apikeys/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|err| ClientError::Network {
+                url: base_url.to_string(),
+                detail: format!("cannot set up HTTP: {err}"),
+            })?;
+        Ok(VtexClient {
+            inner: Arc::new(Inner {
+                http,
+                base: base_url,
+                app_key: credentials.app_key.trim().to_string(),
+                options,
+                capabilities: OnceCell::new(),
+                roles_cache: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub fn app_key(&self) -> &str {
+        &self.inner.app_key
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.inner.base.as_str().trim_end_matches('/'), path)
+    }
+
+    /// Sends a call; reads (GET) are retried on transient failures, changes never are.
+    async fn send(&self, call: &Call) -> Result<(StatusCode, bytes::Bytes), ClientError> {
+        let url = self.url(&call.path);
+        let policy = if call.method == Method::GET {
+            self.inner.options.retry.clone()
+        } else {
+            RetryPolicy::never()
+        };
+        let mut attempt = 1;
+        loop {
+            let started = Instant::now();
+            let result = self.send_once(call, &url).await;
+            match &result {
+                Ok((status, _)) => {
+                    tracing::debug!(method = %call.method, path = %call.path, status = status.as_u16(),
+                        latency_ms = started.elapsed().as_millis() as u64, "api call");
+                }
+                Err(err) => {
+                    tracing::debug!(method = %call.method, path = %call.path, error = %err, "api call failed");
+                }
+            }
+            let wait = match &result {
+                Err(err) if err.is_transient() && attempt < policy.max_attempts => match err {
+                    ClientError::RateLimited {
+                        retry_after: Some(after),
+                        ..
+                    } if *after > policy.max_retry_after => None,
+                    ClientError::RateLimited {
+                        retry_after: Some(after),
+                        ..
+                    } => Some(*after),
+                    _ => Some(policy.backoff(attempt)),
+                },
+                _ => None,
+            };
+            match wait {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return result,
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        call: &Call,
+        url: &str,
+    ) -> Result<(StatusCode, bytes::Bytes), ClientError> {
+        let mut request = self.inner.http.request(call.method.clone(), url);
+        if !call.query.is_empty() {
+            request = request.query(&call.query);
+        }
+        if let Some(body) = &call.body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|err| self.transport_error(err, url))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| self.transport_error(err, url))?;
+        if status.is_success() {
+            return Ok((status, body));
+        }
+        Err(status_error(status, &headers, &body, call.permission))
+    }
+
+    fn transport_error(&self, err: reqwest::Error, url: &str) -> ClientError {
+        if err.is_timeout() {
+            return ClientError::Timeout {
+                url: url.to_string(),
+                after: self.inner.options.timeout,
+            };
+        }
+        // The innermost cause says the most ("Connection refused", "dns error").
+        let mut detail = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            detail = cause.to_string();
+            source = cause.source();
+        }
+        ClientError::Network {
+            url: url.to_string(),
+            detail,
+        }
+    }
+
+    async fn json<T: DeserializeOwned>(&self, call: Call) -> Result<T, ClientError> {
+        let (_, body) = self.send(&call).await?;
+        parse(&body)
+    }
+
+    async fn no_content(&self, call: Call) -> Result<(), ClientError> {
+        self.send(&call).await.map(|_| ())
+    }
+
+    // ---- capabilities -------------------------------------------------------------------
+
+    /// What the server offers; asked once, then remembered.
+    pub async fn capabilities(&self) -> Result<Capabilities, ClientError> {
+        self.inner
+            .capabilities
+            .get_or_try_init(|| async {
+                let call = Call::new(Method::GET, "/api/vlm/session", permission::VIEW);
+                match self.json::<Session>(call).await {
+                    Ok(session) => Ok(Capabilities {
+                        extensions: true,
+                        session: Some(session),
+                    }),
+                    // VTEX has no such endpoint: only its public API is there.
+                    Err(ClientError::NotFound { .. }) => Ok(Capabilities {
+                        extensions: false,
+                        session: None,
+                    }),
+                    // The endpoint exists, this key just may not view it.
+                    Err(ClientError::Forbidden { .. }) => Ok(Capabilities {
+                        extensions: true,
+                        session: None,
+                    }),
+                    Err(err) => Err(err),
+                }
+            })
+            .await
+            .cloned()
+    }
+
+    async fn require_extension(&self, feature: &'static str) -> Result<(), ClientError> {
+        if self.capabilities().await?.extensions {
+            Ok(())
+        } else {
+            Err(ClientError::ExtensionUnavailable { feature })
+        }
+    }
+
+    // ---- generated keys -------------------------------------------------------------------
+
+    /// All generated keys, with roles and token dates where the server can add them.
+    pub async fn list_keys(&self) -> Result<Vec<AppKey>, ClientError> {
+        let mut call = Call::new(Method::GET, "/api/vlm/appkeys", permission::VIEW);
+        if self.capabilities().await?.extensions {
+            call = call.query("expand", "roles,token");
+        }
+        let keys: Vec<AppKey> = self.json(call).await?;
+        let mut cache = self
+            .inner
+            .roles_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        for key in &keys {
+            if let Some(roles) = &key.roles {
+                cache.insert(key.id.clone(), roles.clone());
+            }
+        }
+        Ok(keys)
+    }
+
+    /// Roles of the given keys (generated or external): from the cache, else fetched per key
+    /// with bounded concurrency. Only the keys asked for are fetched.
+    pub async fn roles_of(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<Role>>, ClientError> {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let cache = self
+                .inner
+                .roles_cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            for id in ids {
+                match cache.get(id) {
+                    Some(roles) => {
+                        found.insert(id.clone(), roles.clone());
+                    }
+                    None => missing.push(id.clone()),
+                }
+            }
+        }
+        let fetched: Vec<Result<(String, Vec<Role>), ClientError>> = stream::iter(missing)
+            .map(|id| async move {
+                let roles = self.fetch_key_roles(&id).await?;
+                Ok((id, roles))
+            })
+            .buffer_unordered(self.inner.options.role_concurrency.max(1))
+            .collect()
+            .await;
+        for result in fetched {
+            let (id, roles) = result?;
+            found.insert(id, roles);
+        }
+        Ok(found)
+    }
+
+    async fn fetch_key_roles(&self, id: &str) -> Result<Vec<Role>, ClientError> {
+        let roles: Vec<Role> = self
+            .json(Call::new(
+                Method::GET,
+                format!("/api/license-manager/users/{}/roles", segment(id)),
+                permission::VIEW,
+            ))
+            .await?;
+        self.inner
+            .roles_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_string(), roles.clone());
+        Ok(roles)
+    }
+
+    /// The roles of one key, always asked of the server.
+    pub async fn key_roles(&self, id: &str) -> Result<Vec<Role>, ClientError> {
+        self.fetch_key_roles(id).await
+    }
+
+    fn forget_roles(&self, id: &str) {
+        self.inner
+            .roles_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+    }
+
+    pub async fn create_key(&self, label: &str) -> Result<CreatedKey, ClientError> {
+        self.json(
+            Call::new(Method::POST, "/api/vlm/appkeys", permission::EDIT)
+                .body(json!({ "label": label })),
+        )
+        .await
+    }
+
+    pub async fn set_key_active(&self, id: &str, active: bool) -> Result<(), ClientError> {
+        self.no_content(
+            Call::new(
+                Method::PUT,
+                format!("/api/vlm/appkeys/{}", segment(id)),
+                permission::EDIT,
+            )
+            .body(json!({ "isActive": active })),
+        )
+        .await
+    }
+
+    pub async fn delete_key(&self, id: &str) -> Result<(), ClientError> {
+        self.require_extension("Deleting a key").await?;
+        self.no_content(Call::new(
+            Method::DELETE,
+            format!("/api/vlm/appkeys/{}", segment(id)),
+            permission::EDIT,
+        ))
+        .await?;
+        self.forget_roles(id);
+        Ok(())
+    }
+
+    pub async fn add_roles(&self, id: &str, role_ids: &[i64]) -> Result<(), ClientError> {
+        self.forget_roles(id);
+        self.no_content(
+            Call::new(
+                Method::PUT,
+                format!("/api/license-manager/users/{}/roles", segment(id)),
+                permission::EDIT,
+            )
+            .body(json!(role_ids)),
+        )
+        .await
+    }
+
+    pub async fn remove_role(&self, id: &str, role_id: i64) -> Result<(), ClientError> {
+        self.forget_roles(id);
+        self.no_content(Call::new(
+            Method::DELETE,
+            format!("/api/license-manager/users/{}/roles/{role_id}", segment(id)),
+            permission::EDIT,
+        ))
+        .await
+    }
+
+    /// Every role of the account, following the pages.
+    pub async fn list_roles(&self) -> Result<Vec<RoleDetails>, ClientError> {
+        const PER_PAGE: u64 = 100;
+        let mut roles = Vec::new();
+        for page in 1.. {
+            let answer: RolesPage = self
+                .json(
+                    Call::new(
+                        Method::GET,
+                        "/api/license-manager/site/pvt/roles/list/paged",
+                        permission::VIEW,
+                    )
+                    .query("numItems", PER_PAGE)
+                    .query("pageNumber", page)
+                    .query("sort", "name")
+                    .query("sortType", "ASC"),
+                )
+                .await?;
+            let count = answer.items.len() as u64;
+            roles.extend(answer.items);
+            let pages = answer.paging.map_or(1, |p| p.pages);
+            // Stop on the last page, or on a short or empty page if paging is missing or wrong.
+            if page >= pages || count < PER_PAGE || page >= 1000 {
+                break;
+            }
+        }
+        Ok(roles)
+    }
+
+    // ---- tokens ----------------------------------------------------------------------------
+
+    pub async fn renew(&self, app_key: &str) -> Result<Renewal, ClientError> {
+        self.json(Call::new(
+            Method::PATCH,
+            format!("/api/vtexid/apikey/{}/apitoken/renew", segment(app_key)),
+            permission::RENEW,
+        ))
+        .await
+    }
+
+    pub async fn finish_renewal(&self, app_key: &str) -> Result<RenewalDates, ClientError> {
+        self.json(Call::new(
+            Method::PATCH,
+            format!(
+                "/api/vtexid/apikey/{}/apitoken/finish-renewal",
+                segment(app_key)
+            ),
+            permission::RENEW,
+        ))
+        .await
+    }
+
+    pub async fn undo_renewal(&self, app_key: &str) -> Result<RenewalDates, ClientError> {
+        self.require_extension("Undoing a renewal").await?;
+        self.json(Call::new(
+            Method::PATCH,
+            format!(
+                "/api/vtexid/apikey/{}/apitoken/undo-renewal",
+                segment(app_key)
+            ),
+            permission::RENEW,
+        ))
+        .await
+    }
+
+    // ---- settings, session, audit ------------------------------------------------------------
+
+    pub async fn settings(&self) -> Result<Settings, ClientError> {
+        self.require_extension("The token-duration setting").await?;
+        self.json(Call::new(
+            Method::GET,
+            "/api/vlm/appkeys-settings",
+            permission::VIEW,
+        ))
+        .await
+    }
+
+    pub async fn set_token_duration(&self, months: u32) -> Result<Settings, ClientError> {
+        self.require_extension("The token-duration setting").await?;
+        self.json(
+            Call::new(
+                Method::PUT,
+                "/api/vlm/appkeys-settings",
+                permission::SETTINGS,
+            )
+            .body(json!({ "tokenDurationMonths": months })),
+        )
+        .await
+    }
+
+    pub async fn session(&self) -> Result<Session, ClientError> {
+        self.require_extension("Showing the caller's permissions")
+            .await?;
+        self.json(Call::new(Method::GET, "/api/vlm/session", permission::VIEW))
+            .await
+    }
+
+    pub async fn audit(
+        &self,
+        limit: u32,
+        before: Option<i64>,
+        target: Option<&str>,
+    ) -> Result<Vec<AuditEntry>, ClientError> {
+        self.require_extension("The audit trail").await?;
+        let mut call =
+            Call::new(Method::GET, "/api/vlm/audit", permission::VIEW).query("limit", limit);
+        if let Some(before) = before {
+            call = call.query("before", before);
+        }
+        if let Some(target) = target {
+            call = call.query("target", target);
+        }
+        self.json(call).await
+    }
+
+    // ---- external keys -----------------------------------------------------------------------
+
+    pub async fn list_external(&self) -> Result<Vec<ExternalKey>, ClientError> {
+        self.require_extension("External keys").await?;
+        let keys: Vec<ExternalKey> = self
+            .json(
+                Call::new(Method::GET, "/api/vlm/external-appkeys", permission::VIEW)
+                    .query("expand", "roles"),
+            )
+            .await?;
+        let mut cache = self
+            .inner
+            .roles_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        for key in &keys {
+            if let Some(roles) = &key.roles {
+                cache.insert(key.id.clone(), roles.clone());
+            }
+        }
+        Ok(keys)
+    }
+
+    pub async fn add_external(
+        &self,
+        app_key: &str,
+        role_ids: &[i64],
+    ) -> Result<ExternalKey, ClientError> {
+        self.require_extension("External keys").await?;
+        self.json(
+            Call::new(Method::POST, "/api/vlm/external-appkeys", permission::EDIT)
+                .body(json!({ "appKey": app_key, "roles": role_ids })),
+        )
+        .await
+    }
+
+    pub async fn set_external_active(&self, id: &str, active: bool) -> Result<(), ClientError> {
+        self.require_extension("External keys").await?;
+        self.no_content(
+            Call::new(
+                Method::PUT,
+                format!("/api/vlm/external-appkeys/{}", segment(id)),
+                permission::EDIT,
+            )
+            .body(json!({ "isActive": active })),
+        )
+        .await
+    }
+
+    pub async fn remove_external(&self, id: &str) -> Result<(), ClientError> {
+        self.require_extension("External keys").await?;
+        self.no_content(Call::new(
+            Method::DELETE,
+            format!("/api/vlm/external-appkeys/{}", segment(id)),
+            permission::EDIT,
+        ))
+        .await?;
+        self.forget_roles(id);
+        Ok(())
+    }
+}
+
+/// Percent-encodes one path segment, so an id can never change the path.
+fn segment(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
+    // An empty body reads as JSON null, so `Option`/unit answers still parse.
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body).map_err(|err| ClientError::Malformed {
+        // serde may quote a string value it choked on: redact that too.
+        detail: redact(&err.to_string()),
+        excerpt: safe_excerpt(body),
+    })
+}
+
+/// The `Message` of a VTEX error body (PascalCase or not), else a token-free excerpt.
+fn error_message(status: StatusCode, body: &[u8]) -> String {
+    let from_json = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|value| {
+            ["Message", "message", "error", "Error"]
+                .iter()
+                .find_map(|field| value.get(field).and_then(Value::as_str).map(str::to_string))
+        });
+    let message = match from_json {
+        Some(message) => redact(&message),
+        None if body.iter().all(u8::is_ascii_whitespace) => status
+            .canonical_reason()
+            .unwrap_or("no details")
+            .to_string(),
+        None => safe_excerpt(body),
+    };
+    let message = message.trim().to_string();
+    if message.ends_with(['.', '!', '?']) {
+        message
+    } else {
+        format!("{message}.")
+    }
+}
+
+fn status_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    permission: &'static str,
+) -> ClientError {
+    let message = error_message(status, body);
+    match status {
+        StatusCode::UNAUTHORIZED => ClientError::Unauthorized { message },
+        StatusCode::FORBIDDEN => ClientError::Forbidden {
+            permission: Some(permission),
+            message,
+        },
+        StatusCode::NOT_FOUND => ClientError::NotFound { message },
+        StatusCode::CONFLICT => ClientError::Conflict { message },
+        StatusCode::TOO_MANY_REQUESTS => ClientError::RateLimited {
+            retry_after: retry_after(headers),
+            message,
+        },
+        status if status.is_server_error() => ClientError::Server { status, message },
+        status => ClientError::Rejected { status, message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_escaped() {
+        assert_eq!(segment("a/b c"), "a%2Fb%20c");
+        assert_eq!(segment("vtexappkey-acme-ABCDEF"), "vtexappkey-acme-ABCDEF");
+    }
+
+    #[test]
+    fn error_messages_come_from_any_vtex_shape() {
+        let vlm = br#"{"Details": null, "HttpStatusCode": 400, "VLMErrorCode": 17, "Message": "Token not exists for this account"}"#;
+        assert_eq!(
+            error_message(StatusCode::BAD_REQUEST, vlm),
+            "Token not exists for this account."
+        );
+        assert_eq!(error_message(StatusCode::NOT_FOUND, b""), "Not Found.");
+        assert_eq!(
+            error_message(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>"),
+            "<html>bad gateway</html>."
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! Client errors a UI can act on. Every message is safe to show: it never holds a token.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("not authorized (401): {message} Check the app key and token.")]
+    Unauthorized { message: String },
+    #[error("{}", forbidden_text(.permission, .message))]
+    Forbidden {
+        /// The permission the operation needs, as the Admin names it.
+        permission: Option<&'static str>,
+        message: String,
+    },
+    #[error("not found (404): {message}")]
+    NotFound { message: String },
+    #[error("conflict (409): {message}")]
+    Conflict { message: String },
+    #[error("{}", rate_limited_text(.retry_after, .message))]
+    RateLimited {
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    #[error("the request was refused ({status}): {message}")]
+    Rejected { status: StatusCode, message: String },
+    #[error("the server failed ({status}): {message}")]
+    Server { status: StatusCode, message: String },
+    #[error("cannot reach {url}: {detail}")]
+    Network { url: String, detail: String },
+    #[error("no answer from {url} within {}s; the server or the network is slow — try again", .after.as_secs_f32())]
+    Timeout { url: String, after: Duration },
+    #[error("the server's answer could not be read ({detail}); it began: {excerpt:?}")]
+    Malformed { detail: String, excerpt: String },
+    #[error(
+        "{feature} needs the apikeys server extension, which this server does not offer (it speaks only VTEX's public API)"
+    )]
+    ExtensionUnavailable { feature: &'static str },
+}
+
+fn forbidden_text(permission: &Option<&'static str>, message: &str) -> String {
+    match permission {
+        Some(permission) => {
+            format!("forbidden (403): this key lacks the \"{permission}\" permission. {message}")
+        }
+        None => format!("forbidden (403): {message}"),
+    }
+}
+
+fn rate_limited_text(retry_after: &Option<Duration>, message: &str) -> String {
+    match retry_after {
+        Some(after) => format!(
+            "rate limited (429): {message} Retry after {}s.",
+            after.as_secs()
+        ),
+        None => format!("rate limited (429): {message}"),
+    }
+}
+
+impl ClientError {
+    /// Errors worth retrying for a read: the network, a server failure, rate limiting.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ClientError::Network { .. }
+                | ClientError::Server { .. }
+                | ClientError::RateLimited { .. }
+        )
+    }
+}
+
+/// Replaces every long run of token-like characters (letters, digits, `-_.+/=`) with "…", so
+/// text that came from a server or a parser can be shown without leaking a secret.
+pub fn redact(text: &str) -> String {
+    const MAX_RUN: usize = 12;
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() > MAX_RUN {
+            out.push('…');
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || "-_.+/=".contains(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(if c.is_control() { ' ' } else { c });
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// A short, token-free excerpt of an answer for error messages: at most 80 characters.
+pub fn safe_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(1024)]);
+    redact(&text).trim().chars().take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_never_hold_long_secrets() {
+        let token = "A".repeat(100);
+        let body = format!("<html>oops {token} and more</html>");
+        let excerpt = safe_excerpt(body.as_bytes());
+        assert!(!excerpt.contains(&token[..13]));
+        assert!(excerpt.contains("oops"));
+        assert!(safe_excerpt(&vec![b'x'; 5000]).chars().count() <= 80);
+    }
+}

@@ -1,0 +1,10 @@
+//! The remote API: VTEX's API-key endpoints and the apikeys extensions, as a typed client.
+
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod retry;
+pub mod time;
+
+pub use client::{Capabilities, ClientOptions, Credentials, VtexClient};
+pub use error::ClientError;

@@ -1,0 +1,69 @@
+//! Timestamps as VTEX sends them: "2018-07-04T14:09:08.2718405Z" (seven fractional digits),
+//! and in other endpoints "2019-12-11T21:06:33" with no zone at all (taken as UTC).
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Timestamp {
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        let text = text.trim();
+        if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+            return Some(Timestamp(at.with_timezone(&Utc)));
+        }
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
+            .ok()
+            .map(|naive| Timestamp(naive.and_utc()))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Timestamp::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("not a timestamp: {:?}", truncate(&text, 40)))
+        })
+    }
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    text.char_indices()
+        .nth(max)
+        .map_or(text, |(at, _)| &text[..at])
+}
+
+/// For optional timestamps: missing, null, or an empty string are all "none".
+pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Timestamp>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => Timestamp::parse(text).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!("not a timestamp: {:?}", truncate(text, 40)))
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_vtex_variants() {
+        let seven = Timestamp::parse("2018-07-04T14:09:08.2718405Z").unwrap();
+        assert_eq!(seven.0.timestamp_subsec_nanos(), 271_840_500);
+        let zoneless = Timestamp::parse("2019-12-11T21:06:33").unwrap();
+        assert_eq!(zoneless.0.to_rfc3339(), "2019-12-11T21:06:33+00:00");
+        let offset = Timestamp::parse("2025-02-18T12:00:00-03:00").unwrap();
+        assert_eq!(offset.0.to_rfc3339(), "2025-02-18T15:00:00+00:00");
+        assert!(Timestamp::parse("yesterday").is_none());
+    }
+}
