@@ -17,9 +17,6 @@ use super::error::{ClientError, redact, safe_excerpt};
 use super::model::*;
 use super::retry::{RetryPolicy, retry_after};
 
-/// The default VTEX environment in `https://{account}.{environment}.com.br`.
-pub const DEFAULT_ENVIRONMENT: &str = "vtexcommercestable";
-
 /// The Admin's names for the four permissions, used in 403 messages.
 pub mod permission {
     pub const VIEW: &str = "View API Keys";
@@ -70,11 +67,6 @@ pub struct Capabilities {
     pub extensions: bool,
     /// The caller's account, key and permissions; `None` against the public VTEX API.
     pub session: Option<Session>,
-}
-
-/// `https://{account}.{environment}.com.br`
-pub fn vtex_base_url(account: &str, environment: &str) -> Result<Url, url::ParseError> {
-    Url::parse(&format!("https://{account}.{environment}.com.br"))
 }
 
 /// Cheap to clone: clones share the connection pool, the capabilities and the role cache.
