@@ -9,6 +9,13 @@ fn renew_path(app_key: &str, step: &str) -> String {
     format!("/api/vtexid/apikey/{app_key}/apitoken/{step}")
 }
 
+/// One renewal step, as the admin.
+async fn step(server: &TestServer, app_key: &str, step: &str) -> common::Reply {
+    server
+        .admin_call(Method::PATCH, &renew_path(app_key, step), None)
+        .await
+}
+
 async fn works(server: &TestServer, creds: &Creds) -> bool {
     server.get(creds, "/api/vlm/appkeys").await.status == StatusCode::OK
 }
@@ -38,13 +45,7 @@ async fn renew_then_finish_keeps_both_tokens_until_the_old_one_is_deleted() {
     let (first_created, pending) = token_dates(&server, &key.id).await;
     assert_eq!(pending, None);
 
-    let renewed = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "renew"),
-            None,
-        )
-        .await;
+    let renewed = step(&server, &key.creds.app_key, "renew").await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text);
     assert_eq!(renewed.body["id"], key.id.as_str());
     assert_eq!(renewed.body["keyName"], "ERP");
@@ -70,23 +71,11 @@ async fn renew_then_finish_keeps_both_tokens_until_the_old_one_is_deleted() {
     );
 
     // A second renewal while one is pending is refused.
-    let again = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "renew"),
-            None,
-        )
-        .await;
+    let again = step(&server, &key.creds.app_key, "renew").await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.message().contains("pending"), "{}", again.text);
 
-    let finished = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "finish-renewal"),
-            None,
-        )
-        .await;
+    let finished = step(&server, &key.creds.app_key, "finish-renewal").await;
     assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
     assert_eq!(
         finished.body["creationDateNewToken"],
@@ -121,13 +110,7 @@ async fn renew_then_finish_keeps_both_tokens_until_the_old_one_is_deleted() {
             reply.text
         );
     }
-    let third = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "renew"),
-            None,
-        )
-        .await;
+    let third = step(&server, &key.creds.app_key, "renew").await;
     assert_eq!(third.status, StatusCode::OK);
 }
 
@@ -139,26 +122,14 @@ async fn undo_drops_the_new_token_and_keeps_the_old() {
         .await;
     let (first_created, _) = token_dates(&server, &key.id).await;
 
-    let renewed = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "renew"),
-            None,
-        )
-        .await;
+    let renewed = step(&server, &key.creds.app_key, "renew").await;
     let new_creds = Creds {
         app_key: key.creds.app_key.clone(),
         token: renewed.body["newToken"].as_str().unwrap().to_string(),
     };
     assert!(works(&server, &new_creds).await);
 
-    let undone = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "undo-renewal"),
-            None,
-        )
-        .await;
+    let undone = step(&server, &key.creds.app_key, "undo-renewal").await;
     assert_eq!(undone.status, StatusCode::OK, "{}", undone.text);
     assert_eq!(undone.body["creationDateToken"], first_created.as_str());
     assert_eq!(undone.body["creationDateNewToken"], serde_json::Value::Null);
@@ -172,33 +143,19 @@ async fn undo_drops_the_new_token_and_keeps_the_old() {
     );
     assert_eq!(token_dates(&server, &key.id).await, (first_created, None));
 
-    let again = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "undo-renewal"),
-            None,
-        )
-        .await;
+    let again = step(&server, &key.creds.app_key, "undo-renewal").await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn unknown_keys_are_404_and_a_key_may_renew_itself() {
     let server = TestServer::start().await;
-    let missing = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path("vtexappkey-acme-ZZZZZZ", "renew"),
-            None,
-        )
-        .await;
+    let missing = step(&server, "vtexappkey-acme-ZZZZZZ", "renew").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
     // The admin key renews its own token: both work until finish, then only the new one.
     let admin = server.admin.clone();
-    let renewed = server
-        .admin_call(Method::PATCH, &renew_path(&admin.app_key, "renew"), None)
-        .await;
+    let renewed = step(&server, &admin.app_key, "renew").await;
     let new_admin = Creds {
         app_key: admin.app_key.clone(),
         token: renewed.body["newToken"].as_str().unwrap().to_string(),
@@ -228,12 +185,6 @@ async fn token_duration_sets_the_expiration_period() {
         .await;
     assert_eq!(set.status, StatusCode::OK);
     let key = server.key_with_roles("BI", &[]).await;
-    let renewed = server
-        .admin_call(
-            Method::PATCH,
-            &renew_path(&key.creds.app_key, "renew"),
-            None,
-        )
-        .await;
+    let renewed = step(&server, &key.creds.app_key, "renew").await;
     assert_eq!(renewed.body["expirationPeriod"], 180);
 }

@@ -413,13 +413,14 @@ impl VtexClient {
     }
 
     pub async fn set_key_active(&self, id: &str, active: bool) -> Result<(), ClientError> {
+        self.set_active(format!("/api/vlm/appkeys/{}", segment(id)), active)
+            .await
+    }
+
+    /// Activation of a generated or external key: the same body, different collections.
+    async fn set_active(&self, path: String, active: bool) -> Result<(), ClientError> {
         self.no_content(
-            Call::new(
-                Method::PUT,
-                format!("/api/vlm/appkeys/{}", segment(id)),
-                permission::EDIT,
-            )
-            .body(json!({ "isActive": active })),
+            Call::new(Method::PUT, path, permission::EDIT).body(json!({ "isActive": active })),
         )
         .await
     }
@@ -612,15 +613,8 @@ impl VtexClient {
 
     pub async fn set_external_active(&self, id: &str, active: bool) -> Result<(), ClientError> {
         self.require_extension("External keys").await?;
-        self.no_content(
-            Call::new(
-                Method::PUT,
-                format!("/api/vlm/external-appkeys/{}", segment(id)),
-                permission::EDIT,
-            )
-            .body(json!({ "isActive": active })),
-        )
-        .await
+        self.set_active(format!("/api/vlm/external-appkeys/{}", segment(id)), active)
+            .await
     }
 
     pub async fn remove_external(&self, id: &str) -> Result<(), ClientError> {
