@@ -36,7 +36,8 @@ pub async fn start_at(db_path: PathBuf, options: ClientOptions) -> anyhow::Resul
         account: DEMO_ACCOUNT.into(),
         seed_demo: true,
     };
-    let (server, prepared) = server::start(&config).await?;
+    // Credentials are settled before serving, so a failure leaves no server behind.
+    let (store, prepared) = tokio::task::spawn_blocking(move || server::prepare(&config)).await??;
     let admin = match prepared {
         Prepared::Bootstrapped(admin) => admin,
         Prepared::Existing => AdminCredentials::read(&db_path).with_context(|| {
@@ -46,6 +47,7 @@ pub async fn start_at(db_path: PathBuf, options: ClientOptions) -> anyhow::Resul
             )
         })?,
     };
+    let server = server::serve_store(store, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let base_url = url::Url::parse(&server.base_url()).context("server address")?;
     let client = VtexClient::new(
         base_url,

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use apikeys::output::{self, Format, Table};
 use apikeys::vtex::VtexClient;
+use apikeys::vtex::client::feature;
 
 use super::{CommandResult, print};
 use crate::cli::{RolesCommand, SettingsCommand};
@@ -88,12 +89,18 @@ pub async fn audit(client: &VtexClient, limit: u32, format: Format) -> CommandRe
 pub async fn whoami(client: &VtexClient, format: Format) -> CommandResult {
     let capabilities = client.capabilities().await?;
     let session = capabilities.session.clone();
+    let unavailable: Vec<&str> = if capabilities.extensions {
+        Vec::new()
+    } else {
+        feature::ALL.to_vec()
+    };
     let value = json!({
         "baseUrl": client.base_url().as_str(),
         "appKey": client.app_key(),
         "account": session.as_ref().map(|s| s.account.clone()),
         "resources": session.as_ref().map(|s| s.resources.clone()),
         "extensions": capabilities.extensions,
+        "unavailableFeatures": unavailable,
     });
     match format {
         Format::Json => print(&output::json(&value)),

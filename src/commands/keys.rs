@@ -139,7 +139,7 @@ async fn list(
     let has_token_dates = keys.iter().all(|k| k.creation_date_token.is_some());
     if !has_token_dates && (status.needs_token_dates() || sort == SortBy::TokenAge) {
         return Err(ClientError::ExtensionUnavailable {
-            feature: "Filtering or sorting by token age or pending renewal",
+            feature: apikeys::vtex::client::feature::TOKEN_DATES,
         }
         .into());
     }

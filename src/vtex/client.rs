@@ -25,6 +25,27 @@ pub mod permission {
     pub const SETTINGS: &str = "Edit API Keys settings";
 }
 
+/// The features that need the apikeys server extension, as error messages name them.
+pub mod feature {
+    pub const DELETE_KEY: &str = "Deleting a key";
+    pub const UNDO_RENEWAL: &str = "Undoing a renewal";
+    pub const SETTINGS: &str = "The token-duration setting";
+    pub const SESSION: &str = "Showing the caller's permissions";
+    pub const AUDIT: &str = "The audit trail";
+    pub const EXTERNAL_KEYS: &str = "External keys";
+    pub const TOKEN_DATES: &str = "Token dates (age, outdated, pending renewal) in the listing";
+
+    pub const ALL: [&str; 7] = [
+        DELETE_KEY,
+        UNDO_RENEWAL,
+        SETTINGS,
+        SESSION,
+        AUDIT,
+        EXTERNAL_KEYS,
+        TOKEN_DATES,
+    ];
+}
+
 pub struct Credentials {
     pub app_key: String,
     pub app_token: SecretString,
@@ -426,7 +447,7 @@ impl VtexClient {
     }
 
     pub async fn delete_key(&self, id: &str) -> Result<(), ClientError> {
-        self.require_extension("Deleting a key").await?;
+        self.require_extension(feature::DELETE_KEY).await?;
         self.no_content(Call::new(
             Method::DELETE,
             format!("/api/vlm/appkeys/{}", segment(id)),
@@ -513,7 +534,7 @@ impl VtexClient {
     }
 
     pub async fn undo_renewal(&self, app_key: &str) -> Result<RenewalDates, ClientError> {
-        self.require_extension("Undoing a renewal").await?;
+        self.require_extension(feature::UNDO_RENEWAL).await?;
         self.json(Call::new(
             Method::PATCH,
             format!(
@@ -528,7 +549,7 @@ impl VtexClient {
     // ---- settings, session, audit ------------------------------------------------------------
 
     pub async fn settings(&self) -> Result<Settings, ClientError> {
-        self.require_extension("The token-duration setting").await?;
+        self.require_extension(feature::SETTINGS).await?;
         self.json(Call::new(
             Method::GET,
             "/api/vlm/appkeys-settings",
@@ -538,7 +559,7 @@ impl VtexClient {
     }
 
     pub async fn set_token_duration(&self, months: u32) -> Result<Settings, ClientError> {
-        self.require_extension("The token-duration setting").await?;
+        self.require_extension(feature::SETTINGS).await?;
         self.json(
             Call::new(
                 Method::PUT,
@@ -551,8 +572,7 @@ impl VtexClient {
     }
 
     pub async fn session(&self) -> Result<Session, ClientError> {
-        self.require_extension("Showing the caller's permissions")
-            .await?;
+        self.require_extension(feature::SESSION).await?;
         self.json(Call::new(Method::GET, "/api/vlm/session", permission::VIEW))
             .await
     }
@@ -563,7 +583,7 @@ impl VtexClient {
         before: Option<i64>,
         target: Option<&str>,
     ) -> Result<Vec<AuditEntry>, ClientError> {
-        self.require_extension("The audit trail").await?;
+        self.require_extension(feature::AUDIT).await?;
         let mut call =
             Call::new(Method::GET, "/api/vlm/audit", permission::VIEW).query("limit", limit);
         if let Some(before) = before {
@@ -578,7 +598,7 @@ impl VtexClient {
     // ---- external keys -----------------------------------------------------------------------
 
     pub async fn list_external(&self) -> Result<Vec<ExternalKey>, ClientError> {
-        self.require_extension("External keys").await?;
+        self.require_extension(feature::EXTERNAL_KEYS).await?;
         let keys: Vec<ExternalKey> = self
             .json(
                 Call::new(Method::GET, "/api/vlm/external-appkeys", permission::VIEW)
@@ -603,7 +623,7 @@ impl VtexClient {
         app_key: &str,
         role_ids: &[i64],
     ) -> Result<ExternalKey, ClientError> {
-        self.require_extension("External keys").await?;
+        self.require_extension(feature::EXTERNAL_KEYS).await?;
         self.json(
             Call::new(Method::POST, "/api/vlm/external-appkeys", permission::EDIT)
                 .body(json!({ "appKey": app_key, "roles": role_ids })),
@@ -612,13 +632,13 @@ impl VtexClient {
     }
 
     pub async fn set_external_active(&self, id: &str, active: bool) -> Result<(), ClientError> {
-        self.require_extension("External keys").await?;
+        self.require_extension(feature::EXTERNAL_KEYS).await?;
         self.set_active(format!("/api/vlm/external-appkeys/{}", segment(id)), active)
             .await
     }
 
     pub async fn remove_external(&self, id: &str) -> Result<(), ClientError> {
-        self.require_extension("External keys").await?;
+        self.require_extension(feature::EXTERNAL_KEYS).await?;
         self.no_content(Call::new(
             Method::DELETE,
             format!("/api/vlm/external-appkeys/{}", segment(id)),
