@@ -28,7 +28,7 @@ pub struct GlobalArgs {
     /// Profile from the config file ($XDG_CONFIG_HOME/apikeys/config.toml).
     #[arg(long, global = true)]
     pub profile: Option<String>,
-    /// VTEX account name.
+    /// VTEX account name (for `serve`: the account created in an empty database, default demo).
     #[arg(long, global = true)]
     pub account: Option<String>,
     /// VTEX environment [default: vtexcommercestable].
@@ -92,9 +92,6 @@ pub struct ServeArgs {
     /// SQLite database file [default: $XDG_DATA_HOME/apikeys/server.sqlite3].
     #[arg(long)]
     pub db: Option<PathBuf>,
-    /// Account created on the first start of an empty database.
-    #[arg(long = "account", id = "serve_account", default_value = "demo")]
-    pub account: String,
     /// Fill an empty database with a believable demo account.
     #[arg(long)]
     pub seed_demo: bool,

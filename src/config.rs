@@ -517,12 +517,7 @@ pub fn normalize_token(raw: &str) -> Option<String> {
 }
 
 /// VTEX account names: lowercase ASCII letters and digits.
-pub fn is_valid_account(account: &str) -> bool {
-    !account.is_empty()
-        && account
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-}
+pub use crate::keyformat::is_valid_account;
 
 fn is_valid_environment(environment: &str) -> bool {
     !environment.is_empty()
@@ -535,9 +530,7 @@ fn is_valid_environment(environment: &str) -> bool {
 
 /// The account inside an app key of the form `vtexappkey-{account}-XXXXXX`.
 pub fn account_from_app_key(app_key: &str) -> Option<String> {
-    let rest = app_key.strip_prefix("vtexappkey-")?;
-    let (account, suffix) = rest.rsplit_once('-')?;
-    (is_valid_account(account) && !suffix.is_empty()).then(|| account.to_string())
+    crate::keyformat::app_key_account(app_key.trim()).map(str::to_string)
 }
 
 /// Parses and normalizes a base URL: http(s) only, a host, no query, fragment or user info,

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod embedded;
+pub mod keyformat;
 pub mod listing;
 pub mod output;
 pub mod paths;

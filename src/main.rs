@@ -15,7 +15,7 @@ use cli::{Cli, Command};
 fn main() -> ExitCode {
     let Cli { global, command } = Cli::parse();
     let result = match command {
-        Some(Command::Serve(args)) => serve_args(args),
+        Some(Command::Serve(args)) => serve_args(args, global.account),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 shell,
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
+fn serve_args(args: cli::ServeArgs, account: Option<String>) -> anyhow::Result<()> {
     let db = match args.db {
         Some(db) => db,
         None => apikeys::paths::default_server_db()
@@ -46,7 +46,7 @@ fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
     serve::serve(ServerConfig {
         bind: args.bind,
         db_path: db,
-        account: args.account,
+        account: account.unwrap_or_else(|| apikeys::embedded::DEMO_ACCOUNT.into()),
         seed_demo: args.seed_demo,
     })
 }

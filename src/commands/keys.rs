@@ -80,6 +80,15 @@ async fn token_duration(client: &VtexClient) -> Result<u32, Failure> {
     }
 }
 
+/// "vtexappkey-… (label)", or the key alone when it has no label.
+fn describe(key: &AppKey) -> String {
+    if key.label.is_empty() {
+        key.app_key.clone()
+    } else {
+        format!("{} ({})", key.app_key, output::for_terminal(&key.label, 80))
+    }
+}
+
 fn roles_text(roles: Option<&[Role]>) -> String {
     match roles {
         Some(roles) => roles
@@ -94,7 +103,7 @@ fn roles_text(roles: Option<&[Role]>) -> String {
 fn token_text(key: &AppKey, months: u32) -> String {
     let now = Utc::now();
     let Some(created) = key.creation_date_token else {
-        return "?".into();
+        return "-".into(); // the server does not report token dates
     };
     let mut text = format!("{}d", (now - created.0).num_days().max(0));
     match key.token_age(months, now) {
@@ -153,9 +162,9 @@ async fn list(
         .map(|k| k.id.clone())
         .collect();
     if !missing.is_empty() {
-        let mut roles = client.roles_of(&missing).await?;
+        let roles = client.roles_of(&missing).await?;
         for key in keys.iter_mut().filter(|k| k.roles.is_none()) {
-            key.roles = roles.remove(&key.id);
+            key.roles = roles.get(&key.id).cloned();
         }
     }
     let needle = filter.map(|f| f.trim().to_lowercase()).unwrap_or_default();
@@ -297,7 +306,7 @@ async fn set_active(client: &VtexClient, wanted: &str, active: bool) -> CommandR
     let key = find_key(client, wanted).await?;
     client.set_key_active(&key.id, active).await?;
     let state = if active { "active" } else { "inactive" };
-    eprintln!("{} ({}) is {state}.", key.app_key, key.label);
+    eprintln!("{} is {state}.", describe(&key));
     Ok(())
 }
 
@@ -309,7 +318,7 @@ async fn delete(client: &VtexClient, wanted: &str, yes: bool) -> CommandResult {
     }
     let key = find_key(client, wanted).await?;
     client.delete_key(&key.id).await?;
-    eprintln!("Deleted {} ({}).", key.app_key, key.label);
+    eprintln!("Deleted {}.", describe(&key));
     Ok(())
 }
 

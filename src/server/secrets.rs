@@ -5,8 +5,6 @@ use sha2::{Digest, Sha256};
 
 /// Length of an app token: 100 uppercase letters, about 470 bits.
 pub const TOKEN_LEN: usize = 100;
-/// Length of the random part of an app key.
-pub const KEY_SUFFIX_LEN: usize = 6;
 
 /// `len` uppercase ASCII letters, uniformly distributed (rejection sampling, no modulo bias).
 pub fn random_letters(len: usize) -> String {
@@ -30,27 +28,10 @@ pub fn new_token() -> SecretString {
     SecretString::from(random_letters(TOKEN_LEN))
 }
 
-pub fn app_key_name(account: &str, suffix: &str) -> String {
-    format!("vtexappkey-{account}-{suffix}")
-}
-
 /// SHA-256 of a token. Tokens are long and random, so a fast unsalted hash is the right
 /// tool: it makes lookup by hash possible and leaks nothing useful.
 pub fn token_hash(token: &SecretString) -> Vec<u8> {
     Sha256::digest(token.expose_secret().as_bytes()).to_vec()
-}
-
-/// Whether `app_key` has VTEX's shape, and if so the account it belongs to.
-pub fn app_key_account(app_key: &str) -> Option<&str> {
-    let rest = app_key.strip_prefix("vtexappkey-")?;
-    let (account, suffix) = rest.rsplit_once('-')?;
-    let account_ok = !account.is_empty()
-        && account
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    let suffix_ok =
-        suffix.len() == KEY_SUFFIX_LEN && suffix.chars().all(|c| c.is_ascii_uppercase());
-    (account_ok && suffix_ok).then_some(account)
 }
 
 #[cfg(test)]
@@ -64,17 +45,5 @@ mod tests {
         assert_eq!(text.len(), TOKEN_LEN);
         assert!(text.chars().all(|c| c.is_ascii_uppercase()));
         assert_ne!(text, new_token().expose_secret());
-    }
-
-    #[test]
-    fn app_key_format() {
-        assert_eq!(
-            app_key_account("vtexappkey-mystore-ABCDEF"),
-            Some("mystore")
-        );
-        assert_eq!(app_key_account("vtexappkey-my-store-ABCDEF"), None);
-        assert_eq!(app_key_account("vtexappkey-mystore-ABCDE"), None);
-        assert_eq!(app_key_account("vtexappkey-mystore-abcdef"), None);
-        assert_eq!(app_key_account("appkey-mystore-ABCDEF"), None);
     }
 }

@@ -195,11 +195,8 @@ pub fn seed_demo(
 
 fn unused_suffix(conn: &Connection, account: &str, rng: &mut SplitMix64) -> StoreResult<String> {
     loop {
-        let suffix = rng.letters(crate::server::secrets::KEY_SUFFIX_LEN);
-        if !keys::is_taken(
-            conn,
-            &crate::server::secrets::app_key_name(account, &suffix),
-        )? {
+        let suffix = rng.letters(crate::keyformat::KEY_SUFFIX_LEN);
+        if !keys::is_taken(conn, &crate::keyformat::app_key_name(account, &suffix))? {
             return Ok(suffix);
         }
     }

@@ -105,6 +105,10 @@ struct Inner {
     roles_cache: Mutex<HashMap<String, Vec<Role>>>,
 }
 
+const RENEWAL_PENDING: &str =
+    "This key already has a renewed token pending; finish or undo that renewal first";
+const NO_RENEWAL_PENDING: &str = "No renewal is pending for this key (or the key does not exist)";
+
 /// One request: what to send and which permission it needs (for 403 messages).
 struct Call {
     method: Method,
@@ -112,6 +116,8 @@ struct Call {
     query: Vec<(&'static str, String)>,
     body: Option<Value>,
     permission: &'static str,
+    /// What a bare status means for this call, when the server sends no message.
+    hints: &'static [(StatusCode, &'static str)],
 }
 
 impl Call {
@@ -122,7 +128,13 @@ impl Call {
             query: Vec::new(),
             body: None,
             permission,
+            hints: &[],
         }
+    }
+
+    fn hints(mut self, hints: &'static [(StatusCode, &'static str)]) -> Call {
+        self.hints = hints;
+        self
     }
 
     fn query(mut self, name: &'static str, value: impl ToString) -> Call {
@@ -266,7 +278,7 @@ impl VtexClient {
         if status.is_success() {
             return Ok((status, body));
         }
-        Err(status_error(status, &headers, &body, call.permission))
+        Err(status_error(status, &headers, &body, call))
     }
 
     fn transport_error(&self, err: reqwest::Error, url: &str) -> ClientError {
@@ -377,7 +389,9 @@ impl VtexClient {
                     Some(roles) => {
                         found.insert(id.clone(), roles.clone());
                     }
-                    None => missing.push(id.clone()),
+                    // Asked once per id, even if a listing repeats one.
+                    None if !missing.contains(id) => missing.push(id.clone()),
+                    None => {}
                 }
             }
         }
@@ -513,36 +527,45 @@ impl VtexClient {
     // ---- tokens ----------------------------------------------------------------------------
 
     pub async fn renew(&self, app_key: &str) -> Result<Renewal, ClientError> {
-        self.json(Call::new(
-            Method::PATCH,
-            format!("/api/vtexid/apikey/{}/apitoken/renew", segment(app_key)),
-            permission::RENEW,
-        ))
+        self.json(
+            Call::new(
+                Method::PATCH,
+                format!("/api/vtexid/apikey/{}/apitoken/renew", segment(app_key)),
+                permission::RENEW,
+            )
+            .hints(&[(StatusCode::CONFLICT, RENEWAL_PENDING)]),
+        )
         .await
     }
 
     pub async fn finish_renewal(&self, app_key: &str) -> Result<RenewalDates, ClientError> {
-        self.json(Call::new(
-            Method::PATCH,
-            format!(
-                "/api/vtexid/apikey/{}/apitoken/finish-renewal",
-                segment(app_key)
-            ),
-            permission::RENEW,
-        ))
+        self.json(
+            Call::new(
+                Method::PATCH,
+                format!(
+                    "/api/vtexid/apikey/{}/apitoken/finish-renewal",
+                    segment(app_key)
+                ),
+                permission::RENEW,
+            )
+            .hints(&[(StatusCode::NOT_FOUND, NO_RENEWAL_PENDING)]),
+        )
         .await
     }
 
     pub async fn undo_renewal(&self, app_key: &str) -> Result<RenewalDates, ClientError> {
         self.require_extension(feature::UNDO_RENEWAL).await?;
-        self.json(Call::new(
-            Method::PATCH,
-            format!(
-                "/api/vtexid/apikey/{}/apitoken/undo-renewal",
-                segment(app_key)
-            ),
-            permission::RENEW,
-        ))
+        self.json(
+            Call::new(
+                Method::PATCH,
+                format!(
+                    "/api/vtexid/apikey/{}/apitoken/undo-renewal",
+                    segment(app_key)
+                ),
+                permission::RENEW,
+            )
+            .hints(&[(StatusCode::NOT_FOUND, NO_RENEWAL_PENDING)]),
+        )
         .await
     }
 
@@ -672,7 +695,7 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
 }
 
 /// The `Message` of a VTEX error body (PascalCase or not), else a token-free excerpt.
-fn error_message(status: StatusCode, body: &[u8]) -> String {
+fn error_message(status: StatusCode, body: &[u8], hints: &[(StatusCode, &'static str)]) -> String {
     let from_json = serde_json::from_slice::<Value>(body)
         .ok()
         .and_then(|value| {
@@ -682,8 +705,11 @@ fn error_message(status: StatusCode, body: &[u8]) -> String {
         });
     let message = match from_json {
         Some(message) => redact(&message),
-        None if body.iter().all(u8::is_ascii_whitespace) => status
-            .canonical_reason()
+        None if body.iter().all(u8::is_ascii_whitespace) => hints
+            .iter()
+            .find(|(hinted, _)| *hinted == status)
+            .map(|(_, hint)| *hint)
+            .or(status.canonical_reason())
             .unwrap_or("no details")
             .to_string(),
         None => safe_excerpt(body),
@@ -696,17 +722,12 @@ fn error_message(status: StatusCode, body: &[u8]) -> String {
     }
 }
 
-fn status_error(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    permission: &'static str,
-) -> ClientError {
-    let message = error_message(status, body);
+fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8], call: &Call) -> ClientError {
+    let message = error_message(status, body, call.hints);
     match status {
         StatusCode::UNAUTHORIZED => ClientError::Unauthorized { message },
         StatusCode::FORBIDDEN => ClientError::Forbidden {
-            permission: Some(permission),
+            permission: Some(call.permission),
             message,
         },
         StatusCode::NOT_FOUND => ClientError::NotFound { message },
@@ -734,12 +755,12 @@ mod tests {
     fn error_messages_come_from_any_vtex_shape() {
         let vlm = br#"{"Details": null, "HttpStatusCode": 400, "VLMErrorCode": 17, "Message": "Token not exists for this account"}"#;
         assert_eq!(
-            error_message(StatusCode::BAD_REQUEST, vlm),
+            error_message(StatusCode::BAD_REQUEST, vlm, &[]),
             "Token not exists for this account."
         );
-        assert_eq!(error_message(StatusCode::NOT_FOUND, b""), "Not Found.");
+        assert_eq!(error_message(StatusCode::NOT_FOUND, b"", &[]), "Not Found.");
         assert_eq!(
-            error_message(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>"),
+            error_message(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>", &[]),
             "<html>bad gateway</html>."
         );
     }

@@ -70,14 +70,14 @@ impl ClientError {
     }
 }
 
-/// Replaces every long run of token-like characters (letters, digits, `-_.+/=`) with "…", so
-/// text that came from a server or a parser can be shown without leaking a secret.
+/// Replaces every run of token-like characters (letters, digits, `-_.+/=`) that could be a
+/// secret with "…", so text from a server or a parser can be shown without leaking one.
+/// App keys and ids stay: they name things and are not secret.
 pub fn redact(text: &str) -> String {
-    const MAX_RUN: usize = 12;
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() > MAX_RUN {
+        if could_be_secret(run) {
             out.push('…');
         } else {
             out.push_str(run);
@@ -94,6 +94,17 @@ pub fn redact(text: &str) -> String {
     }
     flush(&mut run, &mut out);
     out
+}
+
+fn could_be_secret(run: &str) -> bool {
+    // Trailing punctuation belongs to the sentence, not to the word.
+    let word = run.trim_end_matches(['.', '=']);
+    if crate::keyformat::app_key_account(word).is_some() || uuid::Uuid::parse_str(word).is_ok() {
+        return false;
+    }
+    let len = word.chars().count();
+    // VTEX tokens are 100 uppercase letters; JWTs and other tokens are long runs.
+    len > 24 || (len > 12 && word.chars().all(|c| c.is_ascii_uppercase()))
 }
 
 /// A short, token-free excerpt of an answer for error messages: at most 80 characters.
@@ -114,5 +125,15 @@ mod tests {
         assert!(!excerpt.contains(&token[..13]));
         assert!(excerpt.contains("oops"));
         assert!(safe_excerpt(&vec![b'x'; 5000]).chars().count() <= 80);
+        let named = redact("vtexappkey-acme-ABCDEF already has a renewed token pending.");
+        assert_eq!(
+            named,
+            "vtexappkey-acme-ABCDEF already has a renewed token pending."
+        );
+        assert_eq!(
+            redact("lacks \"EditApiKeysSettings\"."),
+            "lacks \"EditApiKeysSettings\"."
+        );
+        assert_eq!(redact("eyJhbGciOiJFUzI1NiIsImtpZCI6IjA1.eyJzdWIiOiJw"), "…");
     }
 }

@@ -23,11 +23,7 @@ pub fn is_empty(conn: &Connection) -> StoreResult<bool> {
 
 /// Creates an account with default settings. Account names are VTEX's: lowercase letters and digits.
 pub fn create(conn: &Connection, name: &str) -> StoreResult<i64> {
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-    {
+    if !crate::keyformat::is_valid_account(name) {
         return Err(StoreError::Invalid(format!(
             "Account names are lowercase letters and digits; {name:?} is not one."
         )));

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::roles::{self, Holder, RoleRef};
 use super::{Actor, StoreError, StoreResult, audit};
-use crate::server::secrets::app_key_account;
+use crate::keyformat::app_key_account;
 use crate::server::time::now_vtex;
 
 #[derive(Debug, Clone)]

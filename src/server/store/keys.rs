@@ -5,7 +5,8 @@ use secrecy::SecretString;
 
 use super::roles::{self, RoleRef};
 use super::{Actor, StoreError, StoreResult, audit, clean_label, tokens};
-use crate::server::secrets::{self, KEY_SUFFIX_LEN};
+use crate::keyformat::{KEY_SUFFIX_LEN, app_key_name};
+use crate::server::secrets;
 use crate::server::time::now_vtex;
 
 #[derive(Debug, Clone)]
@@ -108,7 +109,7 @@ pub fn insert(
 ) -> StoreResult<(KeyRecord, SecretString)> {
     let label = clean_label(new.label)?;
     let app_key = match new.suffix {
-        Some(suffix) => secrets::app_key_name(account, suffix),
+        Some(suffix) => app_key_name(account, suffix),
         None => unused_app_key(conn, account)?,
     };
     let id = uuid::Uuid::new_v4().to_string();
@@ -132,7 +133,7 @@ pub fn insert(
 fn unused_app_key(conn: &Connection, account: &str) -> StoreResult<String> {
     // 26^6 names per account: a collision is rare, and a few draws make it vanish.
     for _ in 0..16 {
-        let candidate = secrets::app_key_name(account, &secrets::random_letters(KEY_SUFFIX_LEN));
+        let candidate = app_key_name(account, &secrets::random_letters(KEY_SUFFIX_LEN));
         if !is_taken(conn, &candidate)? {
             return Ok(candidate);
         }

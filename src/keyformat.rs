@@ -1,0 +1,45 @@
+//! VTEX's naming: account names, and app keys `vtexappkey-{account}-{6 uppercase letters}`.
+//! Shared by the server (issuing keys), the client (keeping them readable in messages) and
+//! the configuration (deriving an account from a key).
+
+/// Length of the random part of an app key.
+pub const KEY_SUFFIX_LEN: usize = 6;
+
+/// VTEX account names are lowercase ASCII letters and digits.
+pub fn is_valid_account(account: &str) -> bool {
+    !account.is_empty()
+        && account
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+pub fn app_key_name(account: &str, suffix: &str) -> String {
+    format!("vtexappkey-{account}-{suffix}")
+}
+
+/// Whether `app_key` has VTEX's shape, and if so the account it belongs to.
+pub fn app_key_account(app_key: &str) -> Option<&str> {
+    let rest = app_key.strip_prefix("vtexappkey-")?;
+    let (account, suffix) = rest.rsplit_once('-')?;
+    let suffix_ok =
+        suffix.len() == KEY_SUFFIX_LEN && suffix.chars().all(|c| c.is_ascii_uppercase());
+    (is_valid_account(account) && suffix_ok).then_some(account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_key_format() {
+        assert_eq!(
+            app_key_account("vtexappkey-mystore-ABCDEF"),
+            Some("mystore")
+        );
+        assert_eq!(app_key_account("vtexappkey-my-store-ABCDEF"), None);
+        assert_eq!(app_key_account("vtexappkey-mystore-ABCDE"), None);
+        assert_eq!(app_key_account("vtexappkey-mystore-abcdef"), None);
+        assert_eq!(app_key_account("appkey-mystore-ABCDEF"), None);
+        assert_eq!(app_key_name("shop", "QWERTY"), "vtexappkey-shop-QWERTY");
+    }
+}
