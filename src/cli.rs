@@ -17,8 +17,24 @@ use apikeys::output::Format;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub tui: TuiArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The terminal app (no subcommand).
+#[derive(Args, Clone)]
+pub struct TuiArgs {
+    /// Refuse every change: browse only.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Enable the mouse (off by default, so the terminal's own text selection works over ssh).
+    #[arg(long)]
+    pub mouse: bool,
+    /// Refresh the lists every SECS seconds (0 turns it off).
+    #[arg(long, value_name = "SECS")]
+    pub refresh: Option<u64>,
 }
 
 /// Which server to talk to. Tokens never come from the command line: use VTEX_APP_TOKEN, a

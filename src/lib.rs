@@ -3,6 +3,7 @@
 //! The crate holds the reference server (`server`), which implements VTEX's API-key contract
 //! for real over SQLite, and the pieces the binary shares between its modes.
 
+pub mod clipboard;
 pub mod config;
 pub mod embedded;
 pub mod keyformat;
@@ -10,4 +11,5 @@ pub mod listing;
 pub mod output;
 pub mod paths;
 pub mod server;
+pub mod tui;
 pub mod vtex;

@@ -13,7 +13,11 @@ use apikeys::server::ServerConfig;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    let Cli { global, command } = Cli::parse();
+    let Cli {
+        global,
+        tui,
+        command,
+    } = Cli::parse();
     let result = match command {
         Some(Command::Serve(args)) => serve_args(args, global.account),
         Some(Command::Completions { shell }) => {
@@ -26,7 +30,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(command) => return commands::run(global, command),
-        None => demo_server(),
+        None => return terminal_app(global, tui),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -51,15 +55,30 @@ fn serve_args(args: cli::ServeArgs, account: Option<String>) -> anyhow::Result<(
     })
 }
 
-/// Until the terminal UI lands, the default mode serves the demo account in the foreground.
-fn demo_server() -> anyhow::Result<()> {
-    eprintln!(
-        "apikeys: the terminal UI is not built yet; serving the demo account instead (Ctrl-C stops)."
-    );
-    serve::serve(ServerConfig {
-        bind: "127.0.0.1:8808".parse().expect("valid address"),
-        db_path: apikeys::embedded::demo_db_path()?,
-        account: apikeys::embedded::DEMO_ACCOUNT.into(),
-        seed_demo: true,
-    })
+/// The terminal app on the configured profile, or on the embedded demo when there is none.
+fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "apikeys: the terminal app needs a terminal; for scripts use the subcommands (apikeys --help)."
+        );
+        return ExitCode::from(2);
+    }
+    commands::finish(commands::block_on(async {
+        let connection = commands::connect(&global).await?;
+        let refresh = args.refresh.or(connection.refresh_secs).unwrap_or(30);
+        let options = apikeys::tui::Options {
+            header: apikeys::tui::state::Header {
+                account: global.account.clone().unwrap_or_default(),
+                profile: connection.profile.clone(),
+                caller_key: connection.client.app_key().to_string(),
+            },
+            read_only: args.read_only,
+            mouse: args.mouse,
+            refresh_every: std::time::Duration::from_secs(refresh),
+        };
+        let outcome = apikeys::tui::run(connection.client.clone(), options).await;
+        connection.close().await;
+        outcome.map_err(|err| commands::Failure::Failed(format!("{err:#}")))
+    }))
 }

@@ -41,11 +41,16 @@ pub type CommandResult = Result<(), Failure>;
 /// A client, and the embedded server behind it when there is one.
 pub struct Connection {
     pub client: VtexClient,
+    /// How to name the target: the profile, or "local" for the embedded default (the title then
+    /// reads "demo · local").
+    pub profile: String,
+    /// Seconds between automatic refreshes in the terminal app, from the config file.
+    pub refresh_secs: Option<u64>,
     embedded: Option<RunningServer>,
 }
 
 impl Connection {
-    async fn close(self) {
+    pub async fn close(self) {
         if let Some(server) = self.embedded {
             let _ = server.shutdown().await;
         }
@@ -75,6 +80,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
     };
     let options = client_options(global)?;
     let config_path = config::default_config_path();
+    let refresh_secs = config::load_settings(config_path.as_deref())?.refresh_secs;
     match config::resolve(&overrides, &ProcessEnv, config_path.as_deref())? {
         Target::Demo => {
             let embedded = embedded::start(options).await.map_err(|err| {
@@ -82,10 +88,16 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
             })?;
             Ok(Connection {
                 client: embedded.client,
+                profile: "local".into(),
+                refresh_secs,
                 embedded: Some(embedded.server),
             })
         }
         Target::Remote(remote) => {
+            let profile = remote
+                .profile
+                .clone()
+                .unwrap_or_else(|| remote.base_url.to_string());
             let client = VtexClient::new(
                 remote.base_url,
                 Credentials {
@@ -96,6 +108,8 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
             )?;
             Ok(Connection {
                 client,
+                profile,
+                refresh_secs,
                 embedded: None,
             })
         }
@@ -105,22 +119,29 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
 /// Runs an API command on its own runtime and maps the outcome to an exit code.
 pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("apikeys: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let outcome = runtime.block_on(async {
+    finish(block_on(async {
         let connection = connect(&global).await?;
         let outcome = dispatch(&connection.client, command).await;
         connection.close().await;
         outcome
-    });
+    }))
+}
+
+/// Runs a future on a fresh multi-threaded runtime.
+pub fn block_on(work: impl std::future::Future<Output = CommandResult>) -> CommandResult {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(work),
+        Err(err) => Err(Failure::Failed(format!(
+            "cannot start the async runtime: {err}"
+        ))),
+    }
+}
+
+/// Prints a failure and maps the outcome to an exit code.
+pub fn finish(outcome: CommandResult) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+pub mod tui;
+
 use apikeys::server::bootstrap::{self, AdminCredentials};
 use apikeys::server::permissions::Resource;
 use apikeys::server::store::{Store, roles};

@@ -1,0 +1,161 @@
+//! Everything that can happen to the app (`Action`) and everything it can ask the loop to do
+//! (`Effect`). `update` turns one into the other without touching the outside world.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyEvent, MouseEvent};
+use secrecy::SecretString;
+
+use crate::vtex::model::{
+    AppKey, AuditEntry, CreatedKey, ExternalKey, Renewal, Role, RoleDetails, Settings,
+};
+use crate::vtex::{Capabilities, ClientError};
+
+/// Identifies a request, so an answer to an older request can be recognized and dropped.
+pub type RequestId = u64;
+
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The clock, once a second (tests send fixed times).
+    Tick(DateTime<Utc>),
+    /// An API call finished.
+    Api {
+        id: RequestId,
+        outcome: Outcome,
+    },
+}
+
+/// A failed call, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    /// A 403: the server says the caller lacks a permission.
+    pub forbidden: bool,
+    /// The server has no such feature (VTEX's public API only).
+    pub unavailable: bool,
+}
+
+impl From<ClientError> for Failure {
+    fn from(err: ClientError) -> Failure {
+        Failure {
+            forbidden: matches!(err, ClientError::Forbidden { .. }),
+            unavailable: matches!(err, ClientError::ExtensionUnavailable { .. }),
+            message: err.to_string(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Failure>;
+
+/// What an API call returned, one variant per call.
+#[derive(Debug)]
+pub enum Outcome {
+    Capabilities(Result<Capabilities>),
+    Keys(Result<Vec<AppKey>>),
+    External(Result<Vec<ExternalKey>>),
+    Roles(Result<Vec<RoleDetails>>),
+    Settings(Result<Settings>),
+    /// Roles fetched per key, for servers whose listing has none.
+    KeyRoles(Result<HashMap<String, Vec<Role>>>),
+    Audit {
+        key_id: String,
+        result: Result<Vec<AuditEntry>>,
+    },
+    /// A change finished; `what` is said on the status line when it succeeded.
+    Changed {
+        change: Change,
+        result: Result<()>,
+    },
+    Created(Result<CreatedKey>, /* roles added */ Result<()>),
+    Renewed {
+        app_key: String,
+        label: String,
+        result: Result<Renewal>,
+        old_deleted: Option<Result<()>>,
+    },
+}
+
+/// A change to the account, as sent to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    SetKeyActive {
+        id: String,
+        active: bool,
+    },
+    DeleteKey {
+        id: String,
+        app_key: String,
+    },
+    SetRoles {
+        id: String,
+        add: Vec<i64>,
+        remove: Vec<i64>,
+    },
+    FinishRenewal {
+        app_key: String,
+    },
+    UndoRenewal {
+        app_key: String,
+    },
+    SetTokenDuration {
+        months: u32,
+    },
+    AddExternal {
+        app_key: String,
+        roles: Vec<i64>,
+    },
+    SetExternalActive {
+        id: String,
+        active: bool,
+    },
+    RemoveExternal {
+        id: String,
+        app_key: String,
+    },
+}
+
+/// An API call the loop carries out on a tokio task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Capabilities,
+    ListKeys,
+    ListExternal,
+    ListRoles,
+    GetSettings,
+    KeyRoles {
+        ids: Vec<String>,
+    },
+    Audit {
+        key_id: String,
+        app_key: String,
+    },
+    Change(Change),
+    CreateKey {
+        label: String,
+        roles: Vec<i64>,
+    },
+    Renew {
+        app_key: String,
+        label: String,
+        delete_old_now: bool,
+    },
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    Api {
+        id: RequestId,
+        call: Call,
+    },
+    /// Send this token to the clipboard (OSC 52 to the terminal).
+    Copy(SecretString),
+    Quit,
+}

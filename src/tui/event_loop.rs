@@ -1,0 +1,132 @@
+//! The loop: input events, API answers and the clock become actions; effects are carried out;
+//! the screen is drawn when the queue is empty. Input is a stream, so tests drive this very
+//! loop with scripted keys on a `TestBackend`.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::Event;
+use futures_util::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use secrecy::SecretString;
+use tokio::sync::mpsc;
+
+use super::action::{Action, Effect};
+use super::state::State;
+use super::{runner, update, view};
+use crate::vtex::VtexClient;
+
+/// Where copied tokens go. Returns what happened, in words for the token dialog.
+pub trait Clipboard: Send {
+    fn copy(&mut self, token: &SecretString) -> String;
+}
+
+/// Sees every frame after it is drawn (tests read the screen through it).
+pub trait Observer: Send {
+    fn frame(&mut self, state: &State, buffer: &Buffer);
+}
+
+/// An observer that looks at nothing.
+pub struct NoObserver;
+
+impl Observer for NoObserver {
+    fn frame(&mut self, _: &State, _: &Buffer) {}
+}
+
+pub struct Parts<'a, B: Backend> {
+    pub terminal: &'a mut Terminal<B>,
+    pub client: &'a VtexClient,
+    pub clipboard: &'a mut dyn Clipboard,
+    pub observer: &'a mut dyn Observer,
+    pub clock: &'a (dyn Fn() -> DateTime<Utc> + Send + Sync),
+    /// How often the clock ticks (the spinner and message expiry follow it).
+    pub tick: Duration,
+}
+
+fn to_action(event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) => Some(Action::Key(key)),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Mouse(mouse) => Some(Action::Mouse(mouse)),
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+/// Runs until the user quits or the input ends.
+pub async fn run<B, I>(parts: Parts<'_, B>, state: &mut State, mut input: I) -> anyhow::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    I: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let Parts {
+        terminal,
+        client,
+        clipboard,
+        observer,
+        clock,
+        tick,
+    } = parts;
+    let (results_tx, mut results) = mpsc::unbounded_channel::<Action>();
+    let carry_out =
+        |effects: Vec<Effect>, clipboard: &mut dyn Clipboard, state: &mut State| -> bool {
+            let mut quit = false;
+            for effect in effects {
+                match effect {
+                    Effect::Api { id, call } => runner::spawn(client, id, call, results_tx.clone()),
+                    Effect::Copy(token) => {
+                        let said = clipboard.copy(&token);
+                        if let Some(super::state::Dialog::Token(dialog)) = &mut state.dialog {
+                            dialog.copied = Some(said);
+                        }
+                    }
+                    Effect::Quit => quit = true,
+                }
+            }
+            quit
+        };
+
+    let size = terminal.size()?;
+    update::update(state, Action::Tick(clock()));
+    update::update(
+        state,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+    let effects = update::init(state);
+    carry_out(effects, clipboard, state);
+    let mut ticker = tokio::time::interval(tick);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    loop {
+        let completed = terminal.draw(|frame| view::render(state, frame))?;
+        observer.frame(state, completed.buffer);
+        let action = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => match to_action(event) {
+                    Some(action) => action,
+                    None => continue,
+                },
+                Some(Err(err)) => return Err(anyhow::anyhow!("cannot read the terminal: {err}")),
+                None => return Ok(()),
+            },
+            Some(action) = results.recv() => action,
+            _ = ticker.tick() => Action::Tick(clock()),
+        };
+        let mut quit = carry_out(update::update(state, action), clipboard, state);
+        // Apply every answer already waiting before drawing again.
+        while let Ok(action) = results.try_recv() {
+            quit |= carry_out(update::update(state, action), clipboard, state);
+        }
+        if quit || state.quit {
+            let completed = terminal.draw(|frame| view::render(state, frame))?;
+            observer.frame(state, completed.buffer);
+            return Ok(());
+        }
+    }
+}

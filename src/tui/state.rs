@@ -1,0 +1,561 @@
+//! Everything on screen, as plain data. `update` changes it; `view` draws it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use tui_input::Input;
+
+use super::action::{Failure, RequestId};
+use crate::listing::{self, SortBy, StatusFilter};
+use crate::vtex::model::{AppKey, AuditEntry, ExternalKey, RoleDetails};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Settings,
+    Keys,
+    External,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Settings, Tab::Keys, Tab::External];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Settings => "Settings",
+            Tab::Keys => "Generated keys",
+            Tab::External => "External keys",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// Who the app is connected as, for the title bar.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    pub account: String,
+    /// The profile name, or "demo · local" for the embedded default.
+    pub profile: String,
+    pub caller_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Online,
+    /// The last call could not reach the server.
+    Offline(String),
+}
+
+/// The four permissions as the session reports them; `None` when the server cannot say.
+#[derive(Debug, Clone, Default)]
+pub struct Permissions {
+    pub view: bool,
+    pub edit: bool,
+    pub renew: bool,
+    pub settings: bool,
+}
+
+/// What the server can do and what the caller may do, once known.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// The apikeys extensions; `None` until the first answer.
+    pub extensions: Option<bool>,
+    /// `None` when the server does not report the caller's permissions.
+    pub permissions: Option<Permissions>,
+    pub read_only: bool,
+}
+
+/// Something the user can ask for; each is allowed or refused with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    ToggleKey,
+    NewKey,
+    EditRoles,
+    Renew,
+    FinishRenewal,
+    UndoRenewal,
+    DeleteKey,
+    AddExternal,
+    RemoveExternal,
+    ToggleExternal,
+    EditExternalRoles,
+    SetDuration,
+    ViewAudit,
+}
+
+impl Access {
+    /// Ok, or the one-line reason the operation is not available here.
+    pub fn check(&self, op: Op) -> Result<(), String> {
+        let (needs_extension, permission) = match op {
+            Op::ToggleKey | Op::NewKey | Op::EditRoles => (false, Perm::Edit),
+            Op::Renew | Op::FinishRenewal => (false, Perm::Renew),
+            Op::UndoRenewal => (true, Perm::Renew),
+            Op::DeleteKey
+            | Op::AddExternal
+            | Op::RemoveExternal
+            | Op::ToggleExternal
+            | Op::EditExternalRoles => (true, Perm::Edit),
+            Op::SetDuration => (true, Perm::Settings),
+            Op::ViewAudit => (true, Perm::View),
+        };
+        if self.read_only && op != Op::ViewAudit {
+            return Err("read-only mode (--read-only): no changes are sent".into());
+        }
+        if needs_extension && self.extensions == Some(false) {
+            return Err(
+                "needs the apikeys server extension; VTEX's public API has no such endpoint".into(),
+            );
+        }
+        if let Some(permissions) = &self.permissions {
+            let (held, name) = match permission {
+                Perm::View => (permissions.view, "View API Keys"),
+                Perm::Edit => (permissions.edit, "Edit API Keys"),
+                Perm::Renew => (permissions.renew, "Renew API Token"),
+                Perm::Settings => (permissions.settings, "Edit API Keys settings"),
+            };
+            if !held {
+                return Err(format!("your key lacks the \"{name}\" permission"));
+            }
+        }
+        Ok(())
+    }
+}
+
+enum Perm {
+    View,
+    Edit,
+    Renew,
+    Settings,
+}
+
+/// Which row is selected and which row is at the top of the view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl Selection {
+    /// Moves by `delta` rows within `len` rows, keeping the selection on screen.
+    pub fn move_by(&mut self, delta: isize, len: usize, page: usize) {
+        if len == 0 {
+            *self = Selection::default();
+            return;
+        }
+        let target = self.selected as isize + delta;
+        self.selected = target.clamp(0, len as isize - 1) as usize;
+        self.scroll_into_view(len, page);
+    }
+
+    pub fn to(&mut self, index: usize, len: usize, page: usize) {
+        self.selected = index.min(len.saturating_sub(1));
+        self.scroll_into_view(len, page);
+    }
+
+    /// Keeps `selected` within `0..len` and inside the `page` rows shown from `offset`.
+    pub fn scroll_into_view(&mut self, len: usize, page: usize) {
+        let page = page.max(1);
+        self.selected = self.selected.min(len.saturating_sub(1));
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+        self.offset = self.offset.min(len.saturating_sub(page));
+    }
+}
+
+/// Loading state of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Load {
+    NotLoaded,
+    Loading,
+    Loaded,
+    Failed(Failure),
+}
+
+/// Live filter text (tui-input) and whether it has the keyboard.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub input: Input,
+    pub editing: bool,
+}
+
+impl Filter {
+    pub fn needle(&self) -> String {
+        self.input.value().trim().to_lowercase()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct KeysPane {
+    pub rows: Vec<AppKey>,
+    pub load: Load,
+    /// The latest list request: answers to older ones are dropped.
+    pub request: Option<RequestId>,
+    pub filter: Filter,
+    pub status_filter: StatusFilter,
+    pub sort: SortBy,
+    pub reverse: bool,
+    /// Indices into `rows` after filtering and sorting, in display order.
+    pub visible: Vec<usize>,
+    pub selection: Selection,
+    /// Keys toggled optimistically, with their previous state, until the server answers.
+    pub pending_toggles: HashMap<String, bool>,
+    /// Keys whose roles were asked per key (servers without the listing extension).
+    pub roles_requested: BTreeSet<String>,
+}
+
+impl Default for KeysPane {
+    fn default() -> Self {
+        KeysPane {
+            rows: Vec::new(),
+            load: Load::NotLoaded,
+            request: None,
+            filter: Filter::default(),
+            status_filter: StatusFilter::All,
+            sort: SortBy::Name,
+            reverse: false,
+            visible: Vec::new(),
+            selection: Selection::default(),
+            pending_toggles: HashMap::new(),
+            roles_requested: BTreeSet::new(),
+        }
+    }
+}
+
+impl KeysPane {
+    pub fn selected_key(&self) -> Option<&AppKey> {
+        self.visible
+            .get(self.selection.selected)
+            .and_then(|&i| self.rows.get(i))
+    }
+
+    /// Takes a fresh listing, keeping the same key selected when it is still there.
+    pub fn replace_rows(
+        &mut self,
+        rows: Vec<AppKey>,
+        months: u32,
+        now: DateTime<Utc>,
+        page: usize,
+    ) {
+        let selected_id = self.selected_key().map(|k| k.id.clone());
+        self.rows = rows;
+        self.visible.clear();
+        self.select_after_refresh(selected_id, months, now, page);
+    }
+
+    /// Recomputes `visible` after rows, filter or sort changed, keeping the selected key
+    /// selected when it is still shown.
+    pub fn refresh_view(&mut self, months: u32, now: DateTime<Utc>, page: usize) {
+        let selected_id = self.selected_key().map(|k| k.id.clone());
+        self.select_after_refresh(selected_id, months, now, page);
+    }
+
+    fn select_after_refresh(
+        &mut self,
+        selected_id: Option<String>,
+        months: u32,
+        now: DateTime<Utc>,
+        page: usize,
+    ) {
+        let needle = self.filter.needle();
+        let mut visible: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| {
+                let key = &self.rows[i];
+                self.status_filter.matches(key, months, now) && listing::text_matches(key, &needle)
+            })
+            .collect();
+        listing::sort_indices(&self.rows, &mut visible, self.sort, self.reverse);
+        self.visible = visible;
+        let index = selected_id
+            .and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id))
+            .unwrap_or(self.selection.selected);
+        self.selection.to(index, self.visible.len(), page);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ExternalPane {
+    pub rows: Vec<ExternalKey>,
+    pub load: Load,
+    pub request: Option<RequestId>,
+    pub filter: Filter,
+    pub visible: Vec<usize>,
+    pub selection: Selection,
+    pub pending_toggles: HashMap<String, bool>,
+}
+
+impl Default for ExternalPane {
+    fn default() -> Self {
+        ExternalPane {
+            rows: Vec::new(),
+            load: Load::NotLoaded,
+            request: None,
+            filter: Filter::default(),
+            visible: Vec::new(),
+            selection: Selection::default(),
+            pending_toggles: HashMap::new(),
+        }
+    }
+}
+
+impl ExternalPane {
+    pub fn selected_key(&self) -> Option<&ExternalKey> {
+        self.visible
+            .get(self.selection.selected)
+            .and_then(|&i| self.rows.get(i))
+    }
+
+    /// Takes a fresh listing, keeping the same key selected when it is still there.
+    pub fn replace_rows(&mut self, rows: Vec<ExternalKey>, page: usize) {
+        let selected_id = self.selected_key().map(|k| k.id.clone());
+        self.rows = rows;
+        self.visible.clear();
+        self.select_after_refresh(selected_id, page);
+    }
+
+    /// Filters on key, owner account and role names; ordered by owner, then key.
+    pub fn refresh_view(&mut self, page: usize) {
+        let selected_id = self.selected_key().map(|k| k.id.clone());
+        self.select_after_refresh(selected_id, page);
+    }
+
+    fn select_after_refresh(&mut self, selected_id: Option<String>, page: usize) {
+        let needle = self.filter.needle();
+        let hit = |text: &str| text.to_lowercase().contains(&needle);
+        let mut visible: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| {
+                let key = &self.rows[i];
+                needle.is_empty()
+                    || hit(&key.app_key)
+                    || hit(&key.account)
+                    || key.roles.iter().flatten().any(|role| hit(&role.name))
+            })
+            .collect();
+        visible.sort_by(|&a, &b| {
+            let (a, b) = (&self.rows[a], &self.rows[b]);
+            a.account
+                .cmp(&b.account)
+                .then_with(|| a.app_key.cmp(&b.app_key))
+        });
+        self.visible = visible;
+        let index = selected_id
+            .and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id))
+            .unwrap_or(self.selection.selected);
+        self.selection.to(index, self.visible.len(), page);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SettingsPane {
+    /// The account's token duration in months, once loaded.
+    pub token_duration: Option<u32>,
+    pub load: Load,
+    pub request: Option<RequestId>,
+    /// The option under the cursor: 3 or 6.
+    pub cursor_months: u32,
+}
+
+impl Default for SettingsPane {
+    fn default() -> Self {
+        SettingsPane {
+            token_duration: None,
+            load: Load::NotLoaded,
+            request: None,
+            cursor_months: 3,
+        }
+    }
+}
+
+/// A list of roles with check marks, for new keys and role editing.
+#[derive(Debug, Clone, Default)]
+pub struct RolePicker {
+    pub roles: Vec<(i64, String)>,
+    pub chosen: BTreeSet<i64>,
+    pub cursor: usize,
+    pub offset: usize,
+}
+
+impl RolePicker {
+    pub fn new(roles: &[RoleDetails], chosen: BTreeSet<i64>) -> RolePicker {
+        RolePicker {
+            roles: roles.iter().map(|r| (r.id, r.name.clone())).collect(),
+            chosen,
+            cursor: 0,
+            offset: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewKeyStep {
+    Label,
+    Roles,
+}
+
+/// A confirmation that, when accepted, sends `change`.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub title: String,
+    pub body: String,
+    /// The button's text, e.g. "Deactivate".
+    pub accept: String,
+    pub destructive: bool,
+    pub change: super::action::Change,
+}
+
+/// The token dialog: the secret is shown once, masked until asked.
+pub struct TokenDialog {
+    pub app_key: String,
+    pub label: String,
+    pub token: SecretString,
+    pub revealed: bool,
+    /// What the last copy did, for the dialog to say.
+    pub copied: Option<String>,
+    /// Set after a renewal: whether the old token was deleted (now) or kept (later).
+    pub old_token: Option<String>,
+}
+
+impl std::fmt::Debug for TokenDialog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenDialog")
+            .field("app_key", &self.app_key)
+            .field("token", &"[redacted]")
+            .finish()
+    }
+}
+
+#[derive(Debug)]
+pub enum Dialog {
+    Confirm(Confirm),
+    /// Deleting a key asks for an explicit "I understand this cannot be undone".
+    DeleteKey {
+        id: String,
+        app_key: String,
+        label: String,
+        understood: bool,
+    },
+    NewKey {
+        step: NewKeyStep,
+        label: Input,
+        picker: RolePicker,
+        error: Option<String>,
+    },
+    EditRoles {
+        id: String,
+        app_key: String,
+        picker: RolePicker,
+        original: BTreeSet<i64>,
+    },
+    /// Renew: delete the old token now, or keep it until "delete old token".
+    Renew {
+        app_key: String,
+        label: String,
+        delete_now: bool,
+    },
+    AddExternal {
+        step: NewKeyStep,
+        app_key: Input,
+        picker: RolePicker,
+        error: Option<String>,
+    },
+    Token(TokenDialog),
+    /// Every field of a key, its roles, token dates and audit entries.
+    Details {
+        key_id: String,
+        audit: Option<Result<Vec<AuditEntry>, Failure>>,
+    },
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Error,
+}
+
+/// The status line: errors stay until dismissed (Esc), information expires.
+#[derive(Debug, Clone)]
+pub struct StatusMessage {
+    pub text: String,
+    pub kind: MessageKind,
+    pub expires: Option<DateTime<Utc>>,
+}
+
+/// How long an information message stays.
+pub const INFO_SECONDS: i64 = 5;
+
+#[derive(Debug)]
+pub struct State {
+    pub now: DateTime<Utc>,
+    pub header: Header,
+    pub connection: Connection,
+    pub access: Access,
+    pub tab: Tab,
+    pub keys: KeysPane,
+    pub external: ExternalPane,
+    pub settings: SettingsPane,
+    /// The account's roles, for the role pickers.
+    pub roles: Option<Vec<RoleDetails>>,
+    pub dialog: Option<Dialog>,
+    pub status: Option<StatusMessage>,
+    /// Requests sent and not yet answered (drives the spinner).
+    pub in_flight: BTreeSet<RequestId>,
+    pub next_request: RequestId,
+    /// Rows the current table shows at once (set from the terminal size).
+    pub page_rows: usize,
+    pub size: (u16, u16),
+    pub refresh_every: Duration,
+    pub last_refresh: DateTime<Utc>,
+    pub mouse: bool,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(
+        header: Header,
+        now: DateTime<Utc>,
+        read_only: bool,
+        refresh_every: Duration,
+    ) -> State {
+        State {
+            now,
+            header,
+            connection: Connection::Connecting,
+            access: Access {
+                read_only,
+                ..Access::default()
+            },
+            tab: Tab::Keys,
+            keys: KeysPane::default(),
+            external: ExternalPane::default(),
+            settings: SettingsPane::default(),
+            roles: None,
+            dialog: None,
+            status: None,
+            in_flight: BTreeSet::new(),
+            next_request: 1,
+            page_rows: 10,
+            size: (80, 24),
+            refresh_every,
+            last_refresh: now,
+            mouse: false,
+            quit: false,
+        }
+    }
+
+    /// The token duration to judge ages by: the account's, else VTEX's default of 3 months.
+    pub fn token_months(&self) -> u32 {
+        self.settings.token_duration.unwrap_or(3)
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.in_flight.is_empty()
+    }
+}

@@ -1,0 +1,581 @@
+//! The dialogs: confirmations, key deletion, new key, role editing, renewal, adding an external
+//! key, the one-time token, and (in their own modules) details and help. Each is a centered
+//! box clamped to the screen; its keys are listed in its footer and in the key bar.
+
+use std::collections::BTreeSet;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use secrecy::ExposeSecret;
+use tui_input::Input;
+
+use super::widgets::{self, DialogFrame, Hint, button, clean, input_field};
+use super::{PICKER_ROWS, details, help, theme};
+use crate::tui::state::{Confirm, Dialog, NewKeyStep, RolePicker, State, TokenDialog};
+
+/// How many "•" stand for a token: always the same, so the mask says nothing of its length.
+const MASK_LEN: usize = 100;
+
+pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
+    let hints = &hints(state, dialog);
+    match dialog {
+        Dialog::Confirm(confirm) => self::confirm(confirm, hints, frame, region),
+        Dialog::DeleteKey {
+            app_key,
+            label,
+            understood,
+            ..
+        } => delete_key(app_key, label, *understood, hints, frame, region),
+        Dialog::NewKey {
+            step,
+            label,
+            picker,
+            error,
+        } => new_key(
+            state,
+            *step,
+            label,
+            picker,
+            error.as_deref(),
+            hints,
+            frame,
+            region,
+        ),
+        Dialog::EditRoles {
+            app_key,
+            picker,
+            original,
+            ..
+        } => edit_roles(state, app_key, picker, original, hints, frame, region),
+        Dialog::Renew {
+            app_key,
+            label,
+            delete_now,
+        } => renew(app_key, label, *delete_now, hints, frame, region),
+        Dialog::AddExternal {
+            step,
+            app_key,
+            picker,
+            error,
+        } => add_external(
+            state,
+            *step,
+            app_key,
+            picker,
+            error.as_deref(),
+            hints,
+            frame,
+            region,
+        ),
+        Dialog::Token(token) => self::token(token, hints, frame, region),
+        Dialog::Details { key_id, audit } => {
+            details::render(state, key_id, audit.as_ref(), hints, frame, region)
+        }
+        Dialog::Help => help::render(state, hints, frame, region),
+    }
+}
+
+/// The dialog's own keys, for its footer and the key bar.
+pub fn hints(state: &State, dialog: &Dialog) -> Vec<Hint> {
+    let _ = state;
+    let cancel = Hint::new("Esc", "cancel");
+    let picker = |done: &str, back: bool| {
+        let mut hints = vec![
+            Hint::new("↑ ↓", "move"),
+            Hint::new("Space", "toggle"),
+            Hint::new("Enter", done),
+        ];
+        if back {
+            hints.push(Hint::new("S-Tab", "back"));
+        }
+        hints.push(cancel.clone());
+        hints
+    };
+    match dialog {
+        Dialog::Confirm(confirm) => {
+            vec![Hint::new("Enter", &confirm.accept.to_lowercase()), cancel]
+        }
+        Dialog::DeleteKey { understood, .. } => vec![
+            Hint::new("Space", "I understand"),
+            Hint::new("Enter", "delete").enabled(*understood),
+            cancel,
+        ],
+        Dialog::NewKey {
+            step: NewKeyStep::Label,
+            ..
+        } => vec![Hint::new("Enter", "next: roles"), cancel],
+        Dialog::NewKey {
+            step: NewKeyStep::Roles,
+            ..
+        } => picker("create", true),
+        Dialog::EditRoles { .. } => picker("save", false),
+        Dialog::AddExternal {
+            step: NewKeyStep::Label,
+            ..
+        } => vec![Hint::new("Enter", "next: roles"), cancel],
+        Dialog::AddExternal {
+            step: NewKeyStep::Roles,
+            ..
+        } => picker("add", true),
+        Dialog::Renew { .. } => vec![
+            Hint::new("↑ ↓", "choose"),
+            Hint::new("Enter", "renew"),
+            cancel,
+        ],
+        Dialog::Token(_) => vec![
+            Hint::new("v", "reveal/hide"),
+            Hint::new("c", "copy"),
+            Hint::new("Enter/Esc", "close (the token is wiped)"),
+        ],
+        Dialog::Details { .. } => vec![Hint::new("Esc", "close")],
+        Dialog::Help => vec![Hint::new("Esc ?", "close")],
+    }
+}
+
+fn footer(hints: &[Hint], max: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::raw("")];
+    lines.extend(widgets::hint_lines(hints, max));
+    lines
+}
+
+/// "vtexappkey-acme-ORYNWX (ERP integration)", or the key alone when it has no label.
+fn key_and_label(app_key: &str, label: &str) -> String {
+    if label.trim().is_empty() {
+        clean(app_key)
+    } else {
+        format!("{} ({})", clean(app_key), clean(label))
+    }
+}
+
+fn confirm(confirm: &Confirm, hints: &[Hint], frame: &mut Frame, region: Rect) {
+    let spec = DialogFrame {
+        title: clean(&confirm.title),
+        destructive: confirm.destructive,
+        width: 64,
+    };
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let mut body = widgets::wrapped(&clean_multiline(&confirm.body), theme::plain(), max);
+    body.push(Line::raw(""));
+    body.push(Line::from(vec![
+        button(&clean(&confirm.accept), confirm.destructive, true),
+        Span::raw("  "),
+        button("Cancel", false, true),
+    ]));
+    widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+}
+
+/// Our own multi-line texts keep their line breaks; anything else is made safe.
+fn clean_multiline(text: &str) -> String {
+    text.split('\n').map(clean).collect::<Vec<_>>().join("\n")
+}
+
+fn delete_key(
+    app_key: &str,
+    label: &str,
+    understood: bool,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    let spec = DialogFrame {
+        title: "Delete key".into(),
+        destructive: true,
+        width: 64,
+    };
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let mut body = widgets::wrapped(
+        &format!(
+            "Delete {}? Integrations that use it stop working at once, and the key cannot be restored.",
+            key_and_label(app_key, label)
+        ),
+        theme::plain(),
+        max,
+    );
+    body.push(Line::raw(""));
+    let mark = if understood { "[x]" } else { "[ ]" };
+    body.push(Line::from(vec![
+        Span::styled(mark, theme::bold()),
+        Span::raw(" I understand this cannot be undone"),
+    ]));
+    body.push(Line::raw(""));
+    body.push(Line::from(vec![
+        button("Delete", true, understood),
+        Span::raw("  "),
+        button("Cancel", false, true),
+    ]));
+    widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+}
+
+/// Step one of new key / add external key: a text field with its error.
+#[allow(clippy::too_many_arguments)]
+fn text_step(
+    spec: &DialogFrame,
+    intro: &str,
+    field_label: &str,
+    input: &Input,
+    error: Option<&str>,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let mut body = widgets::wrapped(intro, theme::plain(), max);
+    body.push(Line::raw(""));
+    body.push(Line::styled(field_label.to_string(), theme::heading()));
+    body.push(input_field(input, max, true));
+    if let Some(error) = error {
+        body.extend(widgets::wrapped(&clean(error), theme::error(), max));
+    }
+    widgets::draw_dialog(frame, region, spec, body, footer(hints, max));
+}
+
+/// The role list: "[x] name" per role, the cursor marked, scrolled so the cursor is visible
+/// within `rows` rows.
+fn picker_lines(state: &State, picker: &RolePicker, rows: usize, max: usize) -> Vec<Line<'static>> {
+    if picker.roles.is_empty() {
+        let text = if state.roles.is_none() {
+            "Loading the account's roles…"
+        } else {
+            "This account has no roles."
+        };
+        return vec![Line::styled(text, theme::dim())];
+    }
+    let rows = rows.max(1);
+    let len = picker.roles.len();
+    let cursor = picker.cursor.min(len - 1);
+    let offset = widgets::visible_offset(picker.offset, cursor, len, rows);
+    let end = (offset + rows).min(len);
+    let mut lines = Vec::new();
+    for (index, (id, name)) in picker.roles.iter().enumerate().take(end).skip(offset) {
+        let mark = if picker.chosen.contains(id) {
+            "[x] "
+        } else {
+            "[ ] "
+        };
+        let here = index == cursor;
+        let text = widgets::pad(
+            &format!("{}{mark}{}", if here { "› " } else { "  " }, clean(name)),
+            max,
+        );
+        let line = Line::raw(text);
+        lines.push(if here {
+            line.style(theme::selected_row())
+        } else {
+            line
+        });
+    }
+    let above = offset;
+    let below = len - end;
+    if above > 0 || below > 0 {
+        let mut parts = Vec::new();
+        if above > 0 {
+            parts.push(format!("↑ {above} more"));
+        }
+        if below > 0 {
+            parts.push(format!("↓ {below} more"));
+        }
+        lines.push(Line::styled(
+            format!("  {}", parts.join(" · ")),
+            theme::dim(),
+        ));
+    }
+    lines
+}
+
+/// Rows the role list may take in a dialog whose other lines take `other` rows.
+fn picker_rows(region: Rect, picker: &RolePicker, other: usize) -> usize {
+    let room = widgets::dialog_inner_height(region).saturating_sub(other);
+    let scrolls = picker.roles.len() > room.min(PICKER_ROWS);
+    let room = room.saturating_sub(usize::from(scrolls));
+    picker.roles.len().min(PICKER_ROWS).min(room).max(1)
+}
+
+fn chosen_count(picker: &RolePicker) -> Line<'static> {
+    let n = picker.chosen.len();
+    let text = match n {
+        0 => "No role chosen: the key can call nothing until it gets one.".to_string(),
+        1 => "1 role chosen.".to_string(),
+        n => format!("{n} roles chosen."),
+    };
+    Line::styled(text, theme::dim())
+}
+
+/// Step two of new key / add external key, and role editing: the picker.
+#[allow(clippy::too_many_arguments)]
+fn roles_step(
+    state: &State,
+    spec: &DialogFrame,
+    intro: Vec<Line<'static>>,
+    picker: &RolePicker,
+    summary: Line<'static>,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let footer = footer(hints, max);
+    // intro, a blank line, the list, a blank line, the summary, the footer
+    let other = intro.len() + 3 + footer.len();
+    let rows = picker_rows(region, picker, other);
+    let mut body = intro;
+    body.push(Line::raw(""));
+    body.extend(picker_lines(state, picker, rows, max));
+    body.push(Line::raw(""));
+    body.push(summary);
+    widgets::draw_dialog(frame, region, spec, body, footer);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_key(
+    state: &State,
+    step: NewKeyStep,
+    label: &Input,
+    picker: &RolePicker,
+    error: Option<&str>,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    match step {
+        NewKeyStep::Label => {
+            let spec = DialogFrame {
+                title: "New key · 1/2 label".into(),
+                destructive: false,
+                width: 64,
+            };
+            text_step(
+                &spec,
+                "A label says what the key is for, e.g. \"ERP integration\". It is required.",
+                "Label",
+                label,
+                error,
+                hints,
+                frame,
+                region,
+            );
+        }
+        NewKeyStep::Roles => {
+            let spec = DialogFrame {
+                title: "New key · 2/2 roles".into(),
+                destructive: false,
+                width: 64,
+            };
+            let max = widgets::dialog_inner_width(region, spec.width);
+            let mut intro = widgets::wrapped(
+                &format!(
+                    "Roles for \"{}\". None is preselected; the token is shown once, right after.",
+                    clean(label.value())
+                ),
+                theme::plain(),
+                max,
+            );
+            if let Some(error) = error {
+                intro.extend(widgets::wrapped(&clean(error), theme::error(), max));
+            }
+            roles_step(
+                state,
+                &spec,
+                intro,
+                picker,
+                chosen_count(picker),
+                hints,
+                frame,
+                region,
+            );
+        }
+    }
+}
+
+fn edit_roles(
+    state: &State,
+    app_key: &str,
+    picker: &RolePicker,
+    original: &BTreeSet<i64>,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    let spec = DialogFrame {
+        title: format!("Edit roles · {}", clean(app_key)),
+        destructive: false,
+        width: 64,
+    };
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let intro = widgets::wrapped(
+        "Space adds or removes a role; Enter saves the changes.",
+        theme::plain(),
+        max,
+    );
+    let added = picker.chosen.difference(original).count();
+    let removed = original.difference(&picker.chosen).count();
+    let summary = if added + removed == 0 {
+        Line::styled("No change yet.", theme::dim())
+    } else {
+        Line::from(vec![
+            Span::styled(format!("+{added} added"), theme::good()),
+            Span::raw("  "),
+            Span::styled(format!("−{removed} removed"), theme::error()),
+        ])
+    };
+    roles_step(state, &spec, intro, picker, summary, hints, frame, region);
+}
+
+fn renew(
+    app_key: &str,
+    label: &str,
+    delete_now: bool,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    let spec = DialogFrame {
+        title: "Renew token".into(),
+        destructive: false,
+        width: 70,
+    };
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let mut body = widgets::wrapped(
+        &format!(
+            "Renew the token of {}? A new token is created and shown once. What happens to the current one?",
+            key_and_label(app_key, label)
+        ),
+        theme::plain(),
+        max,
+    );
+    body.push(Line::raw(""));
+    let options = [
+        (
+            true,
+            "Delete the old token now",
+            "Integrations still using it stop working at once.",
+        ),
+        (
+            false,
+            "Keep the old token until I delete it (later)",
+            "Both tokens work until F deletes the old one; u undoes the renewal.",
+        ),
+    ];
+    for (now, title, note) in options {
+        let here = now == delete_now;
+        let mark = if here { "› (•) " } else { "  ( ) " };
+        let line = Line::raw(widgets::pad(&format!("{mark}{title}"), max));
+        body.push(if here {
+            line.style(theme::selected_row())
+        } else {
+            line
+        });
+        body.extend(widgets::hanging(
+            Span::raw("      "),
+            note,
+            theme::dim(),
+            max,
+        ));
+    }
+    widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_external(
+    state: &State,
+    step: NewKeyStep,
+    app_key: &Input,
+    picker: &RolePicker,
+    error: Option<&str>,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    match step {
+        NewKeyStep::Label => {
+            let spec = DialogFrame {
+                title: "Add external key · 1/2 key".into(),
+                destructive: false,
+                width: 64,
+            };
+            text_step(
+                &spec,
+                "The appKey of another account's key, e.g. vtexappkey-partner-ABCDEF. Its token stays with that account.",
+                "appKey",
+                app_key,
+                error,
+                hints,
+                frame,
+                region,
+            );
+        }
+        NewKeyStep::Roles => {
+            let spec = DialogFrame {
+                title: "Add external key · 2/2 roles".into(),
+                destructive: false,
+                width: 64,
+            };
+            let max = widgets::dialog_inner_width(region, spec.width);
+            let mut intro = widgets::wrapped(
+                &format!("Roles {} gets in this account.", clean(app_key.value())),
+                theme::plain(),
+                max,
+            );
+            if let Some(error) = error {
+                intro.extend(widgets::wrapped(&clean(error), theme::error(), max));
+            }
+            roles_step(
+                state,
+                &spec,
+                intro,
+                picker,
+                chosen_count(picker),
+                hints,
+                frame,
+                region,
+            );
+        }
+    }
+}
+
+/// The token, shown once: masked until `v`, wrapped to the dialog's width.
+fn token(dialog: &TokenDialog, hints: &[Hint], frame: &mut Frame, region: Rect) {
+    let spec = DialogFrame {
+        title: if dialog.old_token.is_some() {
+            "Token renewed"
+        } else {
+            "Key created"
+        }
+        .into(),
+        destructive: false,
+        width: 108,
+    };
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let mut body: Vec<Line<'_>> = vec![Line::from(vec![
+        Span::styled(clean(&dialog.app_key), theme::heading()),
+        Span::raw("  "),
+        Span::raw(clean(&dialog.label)),
+    ])];
+    body.push(Line::raw(""));
+    let mask = "•".repeat(MASK_LEN);
+    // The secret is borrowed, never copied into a String here; the terminal buffer drops any
+    // control characters it might contain.
+    let (text, style) = if dialog.revealed {
+        (dialog.token.expose_secret(), theme::pending())
+    } else {
+        (mask.as_str(), theme::dim())
+    };
+    // A token has no spaces: cut it by width alone.
+    body.extend(
+        widgets::chunks(text, max)
+            .into_iter()
+            .map(|line| Line::styled(line, style)),
+    );
+    body.push(Line::raw(""));
+    body.push(Line::styled(
+        "This token will not be shown again.",
+        theme::bold(),
+    ));
+    if let Some(copied) = &dialog.copied {
+        body.extend(widgets::wrapped(&clean(copied), theme::good(), max));
+    }
+    if let Some(old) = &dialog.old_token {
+        body.extend(widgets::wrapped(&clean(old), theme::plain(), max));
+    }
+    widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+}

@@ -1,0 +1,179 @@
+//! The External keys pane: keys of other accounts granted access to this one. Only servers
+//! with the apikeys extension know them; VTEX's public API has no endpoint for them.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+
+use super::keys::{date_span, filter_spans, message, role_names, status_cell};
+use super::theme;
+use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
+use crate::tui::state::{Load, State};
+use crate::vtex::model::ExternalKey;
+
+const KEY: usize = 0;
+const OWNER: usize = 1;
+const ROLES: usize = 2;
+const ADDED: usize = 3;
+const STATUS: usize = 4;
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let [info, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    if state.access.extensions == Some(false) {
+        message(
+            frame,
+            info.union(body),
+            "External keys need the apikeys server extension; VTEX's public API has no endpoint for them.",
+            theme::dim(),
+        );
+        return;
+    }
+    let pane = &state.external;
+    info_line(state, frame, info);
+    if pane.rows.is_empty() {
+        match &pane.load {
+            Load::NotLoaded | Load::Loading => {
+                message(frame, body, "Loading external keys…", theme::dim())
+            }
+            Load::Failed(failure) => message(
+                frame,
+                body,
+                &format!("{}\nR tries again.", clean(&failure.message)),
+                theme::error(),
+            ),
+            Load::Loaded => message(
+                frame,
+                body,
+                "No other account's key has access to this account. a adds one.",
+                theme::dim(),
+            ),
+        }
+        return;
+    }
+    if pane.visible.is_empty() {
+        message(
+            frame,
+            body,
+            "No key matches.\nEsc clears the filter.",
+            theme::dim(),
+        );
+        return;
+    }
+
+    let rows = usize::from(body.height.saturating_sub(1));
+    let offset = widgets::visible_offset(
+        pane.selection.offset,
+        pane.selection.selected,
+        pane.visible.len(),
+        rows,
+    );
+    let end = (offset + rows).min(pane.visible.len());
+    // `get`: a stale index (rows replaced before the view was refreshed) is skipped, not a panic.
+    let shown: Vec<(usize, &ExternalKey)> = (offset..end)
+        .filter_map(|at| pane.rows.get(pane.visible[at]).map(|key| (at, key)))
+        .collect();
+    let roles_text: Vec<Option<String>> = shown
+        .iter()
+        .map(|(_, key)| key.roles.as_deref().map(role_names))
+        .collect();
+    let widest = |widths: Vec<usize>, floor: usize, cap: usize| {
+        widths.into_iter().max().unwrap_or(0).clamp(floor, cap) as u16
+    };
+    let key_want = widest(
+        shown
+            .iter()
+            .map(|(_, k)| widgets::width(&clean(&k.app_key)))
+            .collect(),
+        5,
+        40,
+    );
+    let owner_max = widest(
+        shown
+            .iter()
+            .map(|(_, k)| widgets::width(&clean(&k.account)))
+            .collect(),
+        10,
+        32,
+    );
+    let roles_max = widest(
+        roles_text
+            .iter()
+            .map(|r| r.as_deref().map_or(1, widgets::width))
+            .collect(),
+        8,
+        60,
+    );
+    let columns = [
+        Column::new("Key", 16, key_want).grow(1),
+        Column::new("Owner ▲", 10, owner_max.min(14))
+            .fill_to(owner_max)
+            .grow(2),
+        Column::new("Roles", 12, roles_max.min(14))
+            .fill_to(roles_max)
+            .grow(3)
+            .hide_below(70),
+        Column::new("Added on", 10, 10).grow(4).hide_below(90),
+        Column::new("Status", 9, 9),
+    ];
+    let widths = widgets::allocate(&columns, body.width);
+    let key_width = usize::from(widths[KEY].unwrap_or(0));
+    let table_rows: Vec<TableRow> = shown
+        .iter()
+        .zip(roles_text)
+        .map(|((at, key), roles)| {
+            let mut cells = vec![Vec::new(); 5];
+            cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
+            cells[OWNER] = vec![Span::raw(clean(&key.account))];
+            cells[ROLES] = match roles {
+                Some(names) if names.is_empty() => vec![Span::styled("none", theme::dim())],
+                Some(names) => vec![Span::raw(names)],
+                None => vec![Span::styled("—", theme::dim())],
+            };
+            cells[ADDED] = vec![date_span(key.added_on.map(|t| t.0))];
+            cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
+            TableRow {
+                cells,
+                selected: *at == pane.selection.selected,
+            }
+        })
+        .collect();
+    widgets::draw_table(frame, body, &columns, &table_rows);
+}
+
+fn info_line(state: &State, frame: &mut Frame, area: Rect) {
+    let pane = &state.external;
+    let total = usize::from(area.width.saturating_sub(1));
+    let mut spans = vec![Span::raw(" ")];
+    if pane.filter.editing || !pane.filter.input.value().is_empty() {
+        let tail = if pane.rows.is_empty() {
+            String::new()
+        } else {
+            format!("  {} of {} keys", pane.visible.len(), pane.rows.len())
+        };
+        let room = total.saturating_sub(widgets::width(&tail)).max(12);
+        spans.extend(widgets::pad_spans(
+            filter_spans(&pane.filter, room),
+            room.min(total),
+        ));
+        spans.push(Span::styled(tail, theme::dim()));
+    } else if let (Load::Failed(failure), false) = (&pane.load, pane.rows.is_empty()) {
+        spans.push(Span::styled(
+            format!("Could not refresh: {}", clean(&failure.message)),
+            theme::error(),
+        ));
+    } else if !pane.rows.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "{} keys of other accounts · by owner, then key",
+                pane.rows.len()
+            ),
+            theme::dim(),
+        ));
+    }
+    put_line(
+        frame,
+        area,
+        0,
+        &Line::from(widgets::fit_spans(spans, total + 1)),
+    );
+}

@@ -1,0 +1,396 @@
+//! The Generated keys pane: a filter line and the table of keys (only the rows on screen are
+//! built), with the token-age alerts of the Admin page.
+
+use chrono::{DateTime, Months, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme;
+use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
+use crate::listing::{SortBy, StatusFilter, TokenAge};
+use crate::tui::state::{Filter, Load, State};
+use crate::vtex::model::{AppKey, Role};
+
+const KEY: usize = 0;
+const NAME: usize = 1;
+const ROLES: usize = 2;
+const TOKEN: usize = 3;
+const CREATED: usize = 4;
+const STATUS: usize = 5;
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let [info, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let pane = &state.keys;
+    info_line(state, frame, info);
+    if pane.rows.is_empty() {
+        match &pane.load {
+            Load::NotLoaded | Load::Loading => message(frame, body, "Loading keys…", theme::dim()),
+            Load::Failed(failure) => message(
+                frame,
+                body,
+                &format!("{}\nR tries again.", clean(&failure.message)),
+                theme::error(),
+            ),
+            Load::Loaded => message(
+                frame,
+                body,
+                "This account has no generated keys yet. n creates one.",
+                theme::dim(),
+            ),
+        }
+        return;
+    }
+    if pane.visible.is_empty() {
+        message(
+            frame,
+            body,
+            "No key matches.\nEsc clears the filter; f changes the status filter.",
+            theme::dim(),
+        );
+        return;
+    }
+
+    let months = state.token_months();
+    let rows = usize::from(body.height.saturating_sub(1));
+    let offset = widgets::visible_offset(
+        pane.selection.offset,
+        pane.selection.selected,
+        pane.visible.len(),
+        rows,
+    );
+    let end = (offset + rows).min(pane.visible.len());
+    // `get`: a stale index (rows replaced before the view was refreshed) is skipped, not a panic.
+    let shown: Vec<(usize, &AppKey)> = (offset..end)
+        .filter_map(|at| pane.rows.get(pane.visible[at]).map(|key| (at, key)))
+        .collect();
+
+    let ages: Vec<Vec<Span<'static>>> = shown
+        .iter()
+        .map(|(_, key)| age_spans(key, months, state.now))
+        .collect();
+    let roles_text: Vec<Option<String>> = shown
+        .iter()
+        .map(|(_, key)| key.roles.as_deref().map(role_names))
+        .collect();
+    let widest = |widths: Vec<usize>, floor: usize, cap: usize| {
+        widths.into_iter().max().unwrap_or(0).clamp(floor, cap) as u16
+    };
+    let key_want = widest(
+        shown
+            .iter()
+            .map(|(_, k)| widgets::width(&clean(&k.app_key)))
+            .collect(),
+        5,
+        40,
+    );
+    let name_max = widest(
+        shown
+            .iter()
+            .map(|(_, k)| widgets::width(&clean(&k.label)))
+            .collect(),
+        10,
+        40,
+    );
+    let roles_max = widest(
+        roles_text
+            .iter()
+            .map(|r| r.as_deref().map_or(8, widgets::width))
+            .collect(),
+        8,
+        60,
+    );
+    let age_want = widest(
+        ages.iter()
+            .map(|a| a.iter().map(Span::width).sum())
+            .collect(),
+        7,
+        12,
+    );
+    // With a pending renewal on screen the token column wants room for the shortest marker,
+    // and grows to the longest when there is room.
+    let pending = shown.iter().any(|(_, key)| key.renewal_pending());
+    let marker = |m: &str| if pending { widgets::width(m) as u16 } else { 0 };
+    let token_want = age_want + marker(PENDING_MARKERS[PENDING_MARKERS.len() - 1]);
+    let token_max = age_want + marker(PENDING_MARKERS[0]);
+
+    let arrow = |by: SortBy| {
+        if pane.sort != by {
+            ""
+        } else if pane.reverse {
+            " ▼"
+        } else {
+            " ▲"
+        }
+    };
+    // Status, key and the token's age come first, then some of the name and roles; then the
+    // token's "old token pending deletion" marker; then the rest of the name and roles.
+    let columns = [
+        Column::new(format!("Key{}", arrow(SortBy::Key)), 16, key_want).grow(1),
+        Column::new(format!("Name{}", arrow(SortBy::Name)), 10, name_max.min(20))
+            .fill_to(name_max)
+            .grow(3),
+        Column::new("Roles", 12, roles_max.min(20))
+            .fill_to(roles_max)
+            .grow(4)
+            .hide_below(72),
+        Column::new(format!("Token{}", arrow(SortBy::TokenAge)), 7, token_want)
+            .fill_to(token_max)
+            .fill_first()
+            .grow(2),
+        Column::new(format!("Created{}", arrow(SortBy::Created)), 10, 10)
+            .grow(5)
+            .hide_below(100),
+        Column::new(format!("Status{}", arrow(SortBy::Status)), 9, 9),
+    ];
+    let widths = widgets::allocate(&columns, body.width);
+    let key_width = usize::from(widths[KEY].unwrap_or(0));
+    let token_width = usize::from(widths[TOKEN].unwrap_or(0));
+    let token_cells: Vec<Vec<Span<'static>>> = shown
+        .iter()
+        .zip(ages)
+        .map(|((_, key), age)| token_cell(age, key.renewal_pending(), token_width))
+        .collect();
+
+    let table_rows: Vec<TableRow> = shown
+        .iter()
+        .zip(token_cells)
+        .zip(roles_text)
+        .map(|(((at, key), token), roles)| {
+            let mut cells = vec![Vec::new(); 6];
+            cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
+            cells[NAME] = if key.label.trim().is_empty() {
+                vec![Span::styled("(no label)", theme::dim())]
+            } else {
+                vec![Span::raw(clean(&key.label))]
+            };
+            cells[ROLES] = match roles {
+                Some(names) if names.is_empty() => vec![Span::styled("none", theme::dim())],
+                Some(names) => vec![Span::raw(names)],
+                None => vec![Span::styled("loading…", theme::dim())],
+            };
+            cells[TOKEN] = token;
+            cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0))];
+            cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
+            TableRow {
+                cells,
+                selected: *at == pane.selection.selected,
+            }
+        })
+        .collect();
+    widgets::draw_table(frame, body, &columns, &table_rows);
+}
+
+/// A message in place of the table (loading, failure, nothing to show).
+pub fn message(frame: &mut Frame, area: Rect, text: &str, style: Style) {
+    let area = Rect {
+        x: area.x.saturating_add(2),
+        width: area.width.saturating_sub(3),
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+    };
+    let lines = widgets::wrapped(text, style, usize::from(area.width));
+    frame.render_widget(Paragraph::new(lines), area.intersection(frame.area()));
+}
+
+pub fn role_names(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| clean(&r.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn date_span(at: Option<DateTime<Utc>>) -> Span<'static> {
+    match at {
+        Some(at) => Span::raw(at.format("%Y-%m-%d").to_string()),
+        None => Span::styled("—", theme::dim()),
+    }
+}
+
+/// "Active" / "Inactive", with "…" while an optimistic change awaits the server.
+pub fn status_cell(active: bool, pending: bool) -> Vec<Span<'static>> {
+    let (text, style) = if active {
+        ("Active", theme::active())
+    } else {
+        ("Inactive", theme::inactive())
+    };
+    let mut spans = vec![Span::styled(text, style)];
+    if pending {
+        spans.push(Span::styled("…", theme::pending()));
+    }
+    spans
+}
+
+/// Whole days since `from`.
+pub fn days_since(from: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (now - from).num_days().max(0)
+}
+
+pub fn age_style(age: TokenAge) -> Style {
+    match age {
+        TokenAge::Fresh => theme::plain(),
+        TokenAge::Outdated => theme::outdated(),
+        TokenAge::LongOutdated => theme::long_outdated(),
+    }
+}
+
+/// The Admin's marker for a renewal that kept the old token, shorter when room is short.
+const PENDING_MARKERS: [&str; 3] = [
+    " · old token pending deletion",
+    " · old token pending",
+    " · pending",
+];
+
+/// The token's age in days with its alert ("118d !" orange, "230d !!" red); "—" when the
+/// server reports no token dates.
+fn age_spans(key: &AppKey, months: u32, now: DateTime<Utc>) -> Vec<Span<'static>> {
+    match (key.creation_date_token, key.token_age(months, now)) {
+        (Some(created), Some(age)) => {
+            let mark = match age {
+                TokenAge::Fresh => "",
+                TokenAge::Outdated => " !",
+                TokenAge::LongOutdated => " !!",
+            };
+            vec![Span::styled(
+                format!("{}d{mark}", days_since(created.0, now)),
+                age_style(age),
+            )]
+        }
+        _ => vec![Span::styled("—", theme::dim())],
+    }
+}
+
+/// The age, then the pending-deletion marker in the longest form that fits `width`.
+fn token_cell(mut age: Vec<Span<'static>>, pending: bool, width: usize) -> Vec<Span<'static>> {
+    if pending {
+        let used: usize = age.iter().map(Span::width).sum();
+        let marker = PENDING_MARKERS
+            .iter()
+            .find(|m| used + widgets::width(m) <= width)
+            .unwrap_or(&PENDING_MARKERS[PENDING_MARKERS.len() - 1]);
+        age.push(Span::styled(*marker, theme::pending()));
+    }
+    age
+}
+
+pub fn status_filter_name(filter: StatusFilter) -> &'static str {
+    match filter {
+        StatusFilter::All => "all",
+        StatusFilter::Active => "active",
+        StatusFilter::Inactive => "inactive",
+        StatusFilter::Outdated => "outdated",
+        StatusFilter::PendingRenewal => "renewal pending",
+    }
+}
+
+fn sort_name(by: SortBy) -> &'static str {
+    match by {
+        SortBy::Name => "name",
+        SortBy::Key => "key",
+        SortBy::Created => "created date",
+        SortBy::TokenAge => "token age",
+        SortBy::Status => "status",
+    }
+}
+
+/// "/ erp▏" with the text being typed: `max` columns at most.
+pub fn filter_spans(filter: &Filter, max: usize) -> Vec<Span<'static>> {
+    vec![
+        Span::styled("/ ", theme::key()),
+        Span::raw(widgets::input_text(
+            &filter.input,
+            max.saturating_sub(2),
+            filter.editing,
+        )),
+    ]
+}
+
+/// Above the table: the filter while one is active, else what is listed and how it is sorted.
+fn info_line(state: &State, frame: &mut Frame, area: Rect) {
+    let pane = &state.keys;
+    let total = usize::from(area.width.saturating_sub(1));
+    let text_filter = pane.filter.editing || !pane.filter.input.value().is_empty();
+    let status_filter = pane.status_filter != StatusFilter::All;
+    let mut spans = vec![Span::raw(" ")];
+    if text_filter || status_filter {
+        let mut tail = Vec::new();
+        if status_filter {
+            tail.push(Span::styled("  status: ", theme::dim()));
+            tail.push(Span::styled(
+                status_filter_name(pane.status_filter),
+                theme::pending(),
+            ));
+        }
+        if !pane.rows.is_empty() {
+            tail.push(Span::styled(
+                format!("  {} of {} keys", pane.visible.len(), pane.rows.len()),
+                theme::dim(),
+            ));
+        }
+        let tail_width: usize = tail.iter().map(Span::width).sum();
+        if text_filter {
+            let room = total.saturating_sub(tail_width).max(12);
+            spans.extend(widgets::pad_spans(
+                filter_spans(&pane.filter, room),
+                room.min(total),
+            ));
+        }
+        spans.extend(tail);
+    } else if let (Load::Failed(failure), false) = (&pane.load, pane.rows.is_empty()) {
+        spans.push(Span::styled(
+            format!("Could not refresh: {}", clean(&failure.message)),
+            theme::error(),
+        ));
+    } else if !pane.rows.is_empty() {
+        let arrow = if pane.reverse { "▼" } else { "▲" };
+        spans.push(Span::styled(
+            format!(
+                "{} keys · sorted by {} {arrow}",
+                pane.rows.len(),
+                sort_name(pane.sort)
+            ),
+            theme::dim(),
+        ));
+    }
+    put_line(
+        frame,
+        area,
+        0,
+        &Line::from(widgets::fit_spans(spans, total + 1)),
+    );
+}
+
+/// The status line's hint for the selected key: its token situation and what to do about it.
+pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>) -> String {
+    if key.renewal_pending() {
+        return "Renewal pending: both tokens work. F deletes the old token; u undoes the renewal."
+            .into();
+    }
+    let Some(created) = key.creation_date_token else {
+        return "Enter shows the key's details, roles and audit trail.".into();
+    };
+    let days = days_since(created.0, now);
+    let due = created
+        .0
+        .checked_add_months(Months::new(months))
+        .unwrap_or(created.0);
+    match key.token_age(months, now) {
+        Some(TokenAge::LongOutdated) => {
+            format!(
+                "Token {days} days old: 3 months or more past the {months}-month duration. r renews it."
+            )
+        }
+        Some(TokenAge::Outdated) => {
+            format!(
+                "Token {days} days old: past the {months}-month duration (it still works). r renews it."
+            )
+        }
+        _ => format!(
+            "Token {days} days old; outdated from {}.",
+            due.format("%Y-%m-%d")
+        ),
+    }
+}

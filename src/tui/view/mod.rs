@@ -1,0 +1,258 @@
+//! Drawing the state. Pure: `render` reads the `State` and writes the frame; it never mutates,
+//! never blocks and never reads the clock (the spinner turns with `state.now`).
+//!
+//! The screen, top to bottom: the title bar (who, where, connection, spinner), the tab bar,
+//! the pane of the current tab, the status line, and the key bar. Dialogs draw over the
+//! middle of the screen, between the title bar and the key bar, which then shows the dialog's
+//! own keys.
+
+mod details;
+mod dialogs;
+mod external;
+mod help;
+mod keys;
+mod settings;
+pub mod theme;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use self::widgets::{clean, fit, put_line};
+use super::state::{Connection, Load, MessageKind, State, Tab};
+use crate::listing::StatusFilter;
+
+/// Below this size only a "terminal too small" message is drawn.
+pub const MIN_WIDTH: u16 = 50;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Rows a role picker shows at most; dialogs show fewer on short terminals (and then scroll
+/// so the cursor stays visible).
+pub const PICKER_ROWS: usize = 10;
+
+/// Title bar, tab bar, status line (the key bar's rows depend on the width).
+const CHROME_ROWS: u16 = 3;
+/// The filter line and the header row above a table's rows.
+const TABLE_CHROME_ROWS: u16 = 2;
+
+/// How many table rows the pane shows at this terminal size (the loop stores it in
+/// `state.page_rows` so PgUp/PgDn and the selection agree with the drawing).
+pub fn page_rows(width: u16, height: u16) -> usize {
+    let chrome = CHROME_ROWS + help::bar_rows(width) + TABLE_CHROME_ROWS;
+    usize::from(height.saturating_sub(chrome).max(1))
+}
+
+pub fn render(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let [title, tabs, pane, status, bar] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(help::bar_rows(area.width)),
+    ])
+    .areas(area);
+    title_bar(state, frame, title);
+    tab_bar(state, frame, tabs);
+    match state.tab {
+        Tab::Settings => settings::render(state, frame, pane),
+        Tab::Keys => keys::render(state, frame, pane),
+        Tab::External => external::render(state, frame, pane),
+    }
+    status_line(state, frame, status);
+    help::key_bar(state, frame, bar);
+    if let Some(dialog) = &state.dialog {
+        // Dialogs cover the tab bar, the pane and the status line; the title and the key bar stay.
+        let region = Rect {
+            y: tabs.y,
+            height: bar.y.saturating_sub(tabs.y),
+            ..area
+        };
+        dialogs::render(state, dialog, frame, region);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "Terminal too small: {}×{}. Enlarge it to at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+        area.width, area.height
+    );
+    let lines: Vec<Line> = widgets::wrap(&text, usize::from(area.width))
+        .into_iter()
+        .map(|line| Line::from(line).centered())
+        .collect();
+    let height = (lines.len() as u16).min(area.height);
+    let y = area.y + (area.height - height) / 2;
+    frame.render_widget(Paragraph::new(lines), Rect { y, height, ..area });
+}
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+fn spinner(state: &State) -> &'static str {
+    SPINNER[(state.now.timestamp_millis() / 100).rem_euclid(SPINNER.len() as i64) as usize]
+}
+
+fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
+    let total = usize::from(area.width);
+    let mut right: Vec<Span<'static>> = Vec::new();
+    if state.busy() {
+        right.push(Span::styled(spinner(state), theme::pending()));
+        right.push(Span::raw(" "));
+    }
+    match &state.connection {
+        Connection::Connecting => right.push(Span::styled("Connecting…", theme::pending())),
+        Connection::Online => right.push(Span::styled("● Online", theme::good())),
+        Connection::Offline(reason) => right.push(Span::styled(
+            format!("● Offline: {}", clean(reason)),
+            theme::error(),
+        )),
+    }
+    right.push(Span::raw(" "));
+    // The connection may take at most half the bar; who you are takes the rest.
+    let right = widgets::fit_spans(right, total / 2);
+    let right_width: usize = right.iter().map(Span::width).sum();
+
+    let room = total.saturating_sub(right_width + 1);
+    let parts: Vec<String> = [&state.header.account, &state.header.profile]
+        .into_iter()
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| clean(part))
+        .collect();
+    let mut left = vec![Span::raw(" "), Span::styled("apikeys", theme::app_name())];
+    for part in parts {
+        left.push(Span::styled(" · ", theme::dim()));
+        left.push(Span::raw(part));
+    }
+    let caller = clean(&state.header.caller_key);
+    if !caller.trim().is_empty() {
+        // The caller's key is cut in the middle so its distinctive end stays readable.
+        let used: usize = left.iter().map(Span::width).sum::<usize>() + 3;
+        let caller = widgets::fit_middle(&caller, room.saturating_sub(used).max(8));
+        left.push(Span::styled(" · ", theme::dim()));
+        left.push(Span::raw(caller));
+    }
+    let mut spans = widgets::pad_spans(left, room);
+    spans.push(Span::raw(" "));
+    spans.extend(right);
+    put_line(frame, area, 0, &Line::from(spans));
+}
+
+/// "(61)", or "(12/61)" while a filter hides some; nothing until the list is known.
+fn count(load: &Load, shown: usize, total: usize, filtered: bool) -> String {
+    if total == 0 && !matches!(load, Load::Loaded) {
+        return String::new();
+    }
+    if filtered {
+        format!(" ({shown}/{total})")
+    } else {
+        format!(" ({total})")
+    }
+}
+
+fn tab_bar(state: &State, frame: &mut Frame, area: Rect) {
+    let keys = &state.keys;
+    let keys_filtered = !keys.filter.needle().is_empty() || keys.status_filter != StatusFilter::All;
+    let external = &state.external;
+    let counts: Vec<String> = Tab::ALL
+        .into_iter()
+        .map(|tab| match tab {
+            Tab::Settings => String::new(),
+            Tab::Keys => count(
+                &keys.load,
+                keys.visible.len(),
+                keys.rows.len(),
+                keys_filtered,
+            ),
+            Tab::External if state.access.extensions == Some(false) => String::new(),
+            Tab::External => count(
+                &external.load,
+                external.visible.len(),
+                external.rows.len(),
+                !external.filter.needle().is_empty(),
+            ),
+        })
+        .collect();
+    let build = |short: bool| {
+        let mut spans = vec![Span::raw(" ")];
+        for (index, tab) in Tab::ALL.into_iter().enumerate() {
+            if index > 0 {
+                spans.push(Span::styled("│", theme::dim()));
+            }
+            let title = match (short, tab) {
+                (true, Tab::Keys) => "Generated",
+                (true, Tab::External) => "External",
+                _ => tab.title(),
+            };
+            let text = format!(" {} {title}{} ", index + 1, counts[index]);
+            spans.push(if tab == state.tab {
+                Span::styled(text, theme::tab_selected())
+            } else {
+                Span::raw(text)
+            });
+        }
+        spans
+    };
+    let total = usize::from(area.width);
+    let full = build(false);
+    let spans = if full.iter().map(Span::width).sum::<usize>() <= total {
+        full
+    } else {
+        build(true)
+    };
+    put_line(
+        frame,
+        area,
+        0,
+        &Line::from(widgets::fit_spans(spans, total)),
+    );
+}
+
+fn status_line(state: &State, frame: &mut Frame, area: Rect) {
+    let max = usize::from(area.width.saturating_sub(1));
+    let message = state
+        .status
+        .as_ref()
+        .filter(|m| m.expires.is_none_or(|at| at > state.now));
+    let line = match message {
+        Some(message) => {
+            let (mark, style) = match message.kind {
+                MessageKind::Error => ("✗ ", theme::error()),
+                MessageKind::Info => ("", theme::plain()),
+            };
+            let text = format!("{mark}{}", clean(&message.text));
+            let text = fit(&text, max);
+            Line::styled(format!(" {text}"), style)
+        }
+        None => Line::styled(format!(" {}", fit(&hint(state), max)), theme::dim()),
+    };
+    put_line(frame, area, 0, &line);
+}
+
+/// What the status line says when there is no message: something useful about here.
+fn hint(state: &State) -> String {
+    match state.tab {
+        Tab::Settings => "The token duration applies to every generated key of the account.".into(),
+        Tab::Keys => {
+            if state.keys.filter.editing {
+                return "Type to filter by key, label or role name.".into();
+            }
+            match state.keys.selected_key() {
+                Some(key) => keys::selected_hint(key, state.token_months(), state.now),
+                None => "Enter shows a key's details, roles, token dates and audit trail.".into(),
+            }
+        }
+        Tab::External => {
+            if state.external.filter.editing {
+                "Type to filter by key, owner account or role name.".into()
+            } else {
+                "Other accounts' keys with access here; their tokens are never shown.".into()
+            }
+        }
+    }
+}

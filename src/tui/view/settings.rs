@@ -1,0 +1,170 @@
+//! The Settings pane: the token duration (3 or 6 months) and what it means, the caller's four
+//! permissions, and what the server can do.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme;
+use super::widgets::{self, clean, pad};
+use crate::tui::state::{Load, Op, State};
+
+const MEANING: &str = "Applies to every generated key of the account, counted from the date the key's \
+current token was created. Past it the key is outdated: its token keeps working, and the Generated keys \
+pane shows an orange alert (!), turning red (!!) once the token is 3 months past the duration.";
+
+pub fn render(state: &State, frame: &mut Frame, area: Rect) {
+    let area = Rect {
+        x: area.x.saturating_add(1),
+        width: area.width.saturating_sub(2),
+        ..area
+    };
+    let max = usize::from(area.width);
+    let settings = &state.settings;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if state.access.read_only {
+        lines.extend(widgets::wrapped(
+            "Read-only mode (--read-only): you can look at everything; no change is sent to the server.",
+            theme::pending(),
+            max,
+        ));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled("Token duration", theme::heading()));
+
+    if state.access.extensions == Some(false) {
+        lines.extend(widgets::wrapped(
+            "  This setting needs the apikeys server extension; VTEX's default of 3 months is used to judge token ages.",
+            theme::dim(),
+            max,
+        ));
+    } else {
+        for (months, text) in [(3, "3 months (recommended)"), (6, "6 months")] {
+            let chosen = settings.token_duration == Some(months);
+            let under_cursor = settings.cursor_months == months;
+            let mark = if chosen { "(•)" } else { "( )" };
+            let cursor = if under_cursor { "› " } else { "  " };
+            let mut spans = vec![Span::raw(cursor), Span::raw(format!("{mark} {text}"))];
+            if chosen {
+                spans.push(Span::styled("  in effect", theme::good()));
+            }
+            let mut line = Line::from(spans);
+            if under_cursor {
+                line = line.style(theme::selected_row());
+            }
+            lines.push(line);
+        }
+        match (&settings.load, settings.token_duration) {
+            (Load::Failed(failure), _) => lines.extend(widgets::wrapped(
+                &format!("  Could not read the setting: {}", clean(&failure.message)),
+                theme::error(),
+                max,
+            )),
+            (_, None) => lines.push(Line::styled("  Loading the current setting…", theme::dim())),
+            _ => match state.access.check(Op::SetDuration) {
+                Ok(()) => lines.push(Line::styled(
+                    "  Enter applies the option under the cursor.",
+                    theme::dim(),
+                )),
+                Err(reason) => lines.extend(widgets::wrapped(
+                    &format!("  Cannot be changed here: {reason}."),
+                    theme::dim(),
+                    max,
+                )),
+            },
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.extend(widgets::wrapped(MEANING, theme::plain(), max));
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Your permissions", theme::heading()));
+    lines.extend(permissions(state, max));
+
+    lines.push(Line::raw(""));
+    let (verdict, style, rest) = match state.access.extensions {
+        Some(true) => (
+            "available",
+            theme::good(),
+            ": deleting keys, undoing renewals, this setting, external keys, audit trail, token dates.",
+        ),
+        Some(false) => (
+            "not available (VTEX public API only)",
+            theme::pending(),
+            ": deleting keys, undoing renewals, this setting, external keys, audit trail and token dates are off.",
+        ),
+        None => ("checking…", theme::dim(), ""),
+    };
+    let label = "Server extensions: ";
+    // Wrap the whole sentence, then colour the verdict on the first line.
+    let sentence = format!("{label}{verdict}{rest}");
+    for (index, text) in widgets::wrap(&sentence, max).into_iter().enumerate() {
+        if index == 0 && text.starts_with(label) {
+            let after = &text[label.len()..];
+            let cut = after.len().min(verdict.len());
+            let (colored, plain) =
+                after.split_at(if after.is_char_boundary(cut) { cut } else { 0 });
+            lines.push(Line::from(vec![
+                Span::styled(label, theme::heading()),
+                Span::styled(colored.to_string(), style),
+                Span::raw(plain.to_string()),
+            ]));
+        } else {
+            lines.push(Line::raw(text));
+        }
+    }
+
+    frame.render_widget(Paragraph::new(lines), area.intersection(frame.area()));
+}
+
+fn permissions(state: &State, max: usize) -> Vec<Line<'static>> {
+    let Some(held) = &state.access.permissions else {
+        let text = if state.access.extensions.is_some() {
+            "  unknown: the server does not report them (changes it refuses are explained when tried)."
+        } else {
+            "  checking…"
+        };
+        return widgets::wrapped(text, theme::dim(), max);
+    };
+    let items = [
+        (held.view, "View API Keys"),
+        (held.edit, "Edit API Keys"),
+        (held.renew, "Renew API Token"),
+        (held.settings, "Edit API Keys settings"),
+    ];
+    let item = |(yes, name): (bool, &str), width: usize| -> Vec<Span<'static>> {
+        let (mark, style) = if yes {
+            ("✓ ", theme::good())
+        } else {
+            ("✗ ", theme::error())
+        };
+        let name_style = if yes { theme::plain() } else { theme::dim() };
+        vec![
+            Span::styled(mark, style),
+            Span::styled(pad(name, width), name_style),
+        ]
+    };
+    let column = 26;
+    if max >= 2 + 2 * column {
+        items
+            .chunks(2)
+            .map(|pair| {
+                let mut spans = vec![Span::raw("  ")];
+                for &entry in pair {
+                    spans.extend(item(entry, column - 2));
+                }
+                Line::from(spans)
+            })
+            .collect()
+    } else {
+        items
+            .iter()
+            .map(|&entry| {
+                let mut spans = vec![Span::raw("  ")];
+                spans.extend(item(entry, max.saturating_sub(4)));
+                Line::from(spans)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,681 @@
+//! Shared drawing pieces: terminal-safe text, width-aware cutting and wrapping, the table,
+//! text fields, key hints and the dialog frame.
+//!
+//! Everything here clips to the area it is given, so no size of terminal can make it write
+//! outside the frame.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph};
+use tui_input::Input;
+
+use super::theme;
+use crate::output::for_terminal;
+
+/// Longest server-provided text drawn anywhere (a label, a role name, a message).
+const MAX_TEXT: usize = 500;
+
+/// Text from the server (or pasted by the user) made safe to draw: control characters become
+/// '�' so an escape sequence in a label cannot rewrite the screen.
+pub fn clean(text: &str) -> String {
+    for_terminal(text, MAX_TEXT)
+}
+
+/// Columns the text takes on screen.
+pub fn width(text: &str) -> usize {
+    Span::raw(text).width()
+}
+
+fn char_width(c: char) -> usize {
+    let mut buf = [0u8; 4];
+    Span::raw(&*c.encode_utf8(&mut buf)).width()
+}
+
+/// The longest prefix of `text` that fits in `max` columns.
+fn prefix(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = char_width(c);
+        if used + w > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out
+}
+
+/// The longest suffix of `text` that fits in `max` columns.
+fn suffix(text: &str, max: usize) -> String {
+    let mut chars = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = char_width(c);
+        if used + w > max {
+            break;
+        }
+        chars.push(c);
+        used += w;
+    }
+    chars.iter().rev().collect()
+}
+
+/// `text` cut to `max` columns, ending in '…' when something was cut.
+pub fn fit(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = prefix(text, max - 1);
+    out.push('…');
+    out
+}
+
+/// `text` cut in the middle to `max` columns, for keys whose distinctive part is at the end
+/// ("vtexapp…-ORYNWX").
+pub fn fit_middle(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    if max < 7 {
+        return fit(text, max);
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    format!("{}…{}", prefix(text, head), suffix(text, tail))
+}
+
+/// `text` cut and padded with spaces to exactly `max` columns.
+pub fn pad(text: &str, max: usize) -> String {
+    let mut out = fit(text, max);
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', max.saturating_sub(used)));
+    out
+}
+
+/// Greedy word wrap to `max` columns; '\n' starts a new line, over-long words are broken, and
+/// a line's leading spaces indent every line it wraps into.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    for paragraph in text.split('\n') {
+        let body = paragraph.trim_start_matches(' ');
+        let indent = (paragraph.len() - body.len()).min(max.saturating_sub(1));
+        let lead = " ".repeat(indent);
+        let max = max - indent;
+        let mut line = String::new();
+        let mut used = 0;
+        let mut lines = Vec::new();
+        for word in body.split(' ').filter(|w| !w.is_empty()) {
+            let w = width(word);
+            if used > 0 && used + 1 + w > max {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            if used > 0 {
+                line.push(' ');
+                used += 1;
+            }
+            if w <= max {
+                line.push_str(word);
+                used += w;
+                continue;
+            }
+            for c in word.chars() {
+                let cw = char_width(c);
+                if used > 0 && used + cw > max {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += cw;
+            }
+        }
+        lines.push(line);
+        out.extend(lines.into_iter().map(|line| {
+            if line.is_empty() {
+                line
+            } else {
+                format!("{lead}{line}")
+            }
+        }));
+    }
+    out
+}
+
+/// Text without spaces (a token) cut into pieces of `max` columns, borrowed so no copy of a
+/// secret is made here.
+pub fn chunks(text: &str, max: usize) -> Vec<&str> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        let w = char_width(c);
+        if used > 0 && used + w > max {
+            out.push(&text[start..at]);
+            start = at;
+            used = 0;
+        }
+        used += w;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Wrapped text as styled lines.
+pub fn wrapped(text: &str, style: Style, max: usize) -> Vec<Line<'static>> {
+    wrap(text, max)
+        .into_iter()
+        .map(|line| Line::styled(line, style))
+        .collect()
+}
+
+/// Wrapped text with a first-line prefix and the following lines indented to match
+/// ("Roles    Owner, Call center\n         operator").
+pub fn hanging(first: Span<'static>, text: &str, style: Style, max: usize) -> Vec<Line<'static>> {
+    let indent = first.width();
+    let lines = wrap(text, max.saturating_sub(indent));
+    let mut first = Some(first);
+    lines
+        .into_iter()
+        .map(|line| {
+            let lead = first
+                .take()
+                .unwrap_or_else(|| Span::raw(" ".repeat(indent)));
+            Line::from(vec![lead, Span::styled(line, style)])
+        })
+        .collect()
+}
+
+/// Styled pieces cut to `max` columns, the last kept piece ending in '…' when cut.
+pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(Span::width).sum();
+    if total <= max {
+        return spans;
+    }
+    if max == 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut room = max - 1;
+    let mut ellipsis_style = Style::new();
+    for span in spans {
+        let w = span.width();
+        ellipsis_style = span.style;
+        if w <= room {
+            room -= w;
+            out.push(span);
+            continue;
+        }
+        let cut = prefix(&span.content, room);
+        if !cut.is_empty() {
+            out.push(Span::styled(cut, span.style));
+        }
+        break;
+    }
+    out.push(Span::styled("…", ellipsis_style));
+    out
+}
+
+/// Styled pieces cut and padded to exactly `max` columns.
+pub fn pad_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
+    let mut out = fit_spans(spans, max);
+    let used: usize = out.iter().map(Span::width).sum();
+    if used < max {
+        out.push(Span::raw(" ".repeat(max - used)));
+    }
+    out
+}
+
+/// Draws one line at row `y` of `area`, clipped to it; rows outside `area` are ignored.
+pub fn put_line(frame: &mut Frame, area: Rect, y: u16, line: &Line<'_>) {
+    if y >= area.height || area.width == 0 {
+        return;
+    }
+    let area = area.intersection(frame.area());
+    if y >= area.height || area.width == 0 {
+        return;
+    }
+    frame
+        .buffer_mut()
+        .set_line(area.x, area.y + y, line, area.width);
+}
+
+/// The rectangle of `w`×`h` centered in `region`, never larger than it.
+pub fn centered(region: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(region.width);
+    let h = h.min(region.height);
+    Rect {
+        x: region.x + (region.width - w) / 2,
+        y: region.y + (region.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text fields
+
+/// The visible part of a text field `max` columns wide, with a '▏' at the cursor when focused;
+/// it scrolls so the cursor stays in view.
+pub fn input_text(input: &Input, max: usize, focused: bool) -> String {
+    let value: Vec<char> = input
+        .value()
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    let at = input.cursor().min(value.len());
+    let cursor_w = usize::from(focused);
+    let mut start = 0;
+    let mut before_w: usize = value[..at].iter().map(|&c| char_width(c)).sum();
+    while start < at && before_w + cursor_w > max {
+        before_w -= char_width(value[start]);
+        start += 1;
+    }
+    let mut out: String = value[start..at].iter().collect();
+    if focused && before_w < max {
+        out.push('▏');
+    }
+    let after: String = value[at..].iter().collect();
+    let room = max.saturating_sub(width(&out));
+    out.push_str(&fit(&after, room));
+    out
+}
+
+/// A one-line text field: "[value▏          ]", `max` columns in all.
+pub fn input_field(input: &Input, max: usize, focused: bool) -> Line<'static> {
+    let inner = max.saturating_sub(2);
+    let text = pad(&input_text(input, inner, focused), inner);
+    Line::from(vec![
+        Span::styled("[", theme::dim()),
+        Span::styled(text, theme::field()),
+        Span::styled("]", theme::dim()),
+    ])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key hints (the bottom bar and dialog footers)
+
+/// One "key what" pair; a disabled one is drawn dim.
+#[derive(Debug, Clone)]
+pub struct Hint {
+    pub keys: String,
+    pub what: String,
+    pub enabled: bool,
+}
+
+impl Hint {
+    pub fn new(keys: &str, what: &str) -> Hint {
+        Hint {
+            keys: keys.to_string(),
+            what: what.to_string(),
+            enabled: true,
+        }
+    }
+
+    pub fn enabled(mut self, enabled: bool) -> Hint {
+        self.enabled = enabled;
+        self
+    }
+
+    pub fn spans(&self) -> Vec<Span<'static>> {
+        let (key, what) = if self.enabled {
+            (theme::key(), theme::plain())
+        } else {
+            (theme::dim(), theme::dim())
+        };
+        vec![
+            Span::styled(self.keys.clone(), key),
+            Span::raw(" "),
+            Span::styled(self.what.clone(), what),
+        ]
+    }
+}
+
+/// Hints separated by two spaces, as one list of pieces.
+pub fn hint_spans(hints: &[Hint]) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    for (index, hint) in hints.iter().enumerate() {
+        if index > 0 {
+            out.push(Span::raw("  "));
+        }
+        out.extend(hint.spans());
+    }
+    out
+}
+
+/// Hints wrapped onto as many lines of `max` columns as they need (dialog footers).
+pub fn hint_lines(hints: &[Hint], max: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut current: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for hint in hints {
+        let spans = hint.spans();
+        let w: usize = spans.iter().map(Span::width).sum();
+        if used > 0 && used + 2 + w > max {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            used = 0;
+        }
+        if used > 0 {
+            current.push(Span::raw("  "));
+            used += 2;
+        }
+        current.extend(fit_spans(spans, max));
+        used += w.min(max);
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    lines
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+/// A column of a table: how narrow it may get, how wide it would like to be, and below which
+/// terminal width it is left out.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub title: String,
+    pub min: u16,
+    pub want: u16,
+    /// Takes a share of the room left once every column has what it wants, up to `max`.
+    pub fill: bool,
+    pub max: u16,
+    /// Filling columns of a lower rank grow to their `max` before those of a higher one.
+    pub fill_rank: u8,
+    /// Lower grows first towards `want`.
+    pub grow: u8,
+    /// Left out when the table is narrower than this.
+    pub hide_below: u16,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, min: u16, want: u16) -> Column {
+        Column {
+            title: title.into(),
+            min: min.min(want),
+            want,
+            fill: false,
+            max: want,
+            fill_rank: 1,
+            grow: 0,
+            hide_below: 0,
+        }
+    }
+
+    /// Grows past `want` up to `max` with what is left, shared with the other such columns.
+    pub fn fill_to(mut self, max: u16) -> Column {
+        self.fill = true;
+        self.max = max.max(self.want);
+        self
+    }
+
+    /// Fills before the other filling columns.
+    pub fn fill_first(mut self) -> Column {
+        self.fill_rank = 0;
+        self
+    }
+
+    pub fn grow(mut self, order: u8) -> Column {
+        self.grow = order;
+        self
+    }
+
+    pub fn hide_below(mut self, width: u16) -> Column {
+        self.hide_below = width;
+        self
+    }
+}
+
+/// The selection marker column and its gap.
+const GUTTER: u16 = 2;
+const SPACING: u16 = 1;
+
+/// Widths of the columns for a table `width` columns wide; `None` for a column left out.
+pub fn allocate(columns: &[Column], width: u16) -> Vec<Option<u16>> {
+    let shown: Vec<bool> = columns.iter().map(|c| width >= c.hide_below).collect();
+    let count = shown.iter().filter(|s| **s).count() as u16;
+    let room = width
+        .saturating_sub(GUTTER)
+        .saturating_sub(count.saturating_sub(1) * SPACING);
+    let mut widths: Vec<u16> = columns
+        .iter()
+        .zip(&shown)
+        .map(|(c, s)| if *s { c.min } else { 0 })
+        .collect();
+    let mut left = room.saturating_sub(widths.iter().sum());
+    let mut order: Vec<usize> = (0..columns.len()).filter(|&i| shown[i]).collect();
+    order.sort_by_key(|&i| columns[i].grow);
+    for &i in &order {
+        let add = columns[i].want.saturating_sub(widths[i]).min(left);
+        widths[i] += add;
+        left -= add;
+    }
+    // Share what is left among the filling columns, rank by rank, each up to its `max`.
+    for rank in 0..=1 {
+        loop {
+            let open: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    columns[i].fill && columns[i].fill_rank == rank && widths[i] < columns[i].max
+                })
+                .collect();
+            if open.is_empty() || left == 0 {
+                break;
+            }
+            let share = (left / open.len() as u16).max(1);
+            for i in open {
+                let add = share.min(columns[i].max - widths[i]).min(left);
+                widths[i] += add;
+                left -= add;
+            }
+        }
+    }
+    widths
+        .into_iter()
+        .zip(shown)
+        .map(|(w, s)| s.then_some(w))
+        .collect()
+}
+
+pub struct TableRow {
+    /// One list of styled pieces per column (all columns, shown or not).
+    pub cells: Vec<Vec<Span<'static>>>,
+    pub selected: bool,
+}
+
+/// Draws the header and the rows (as many as fit) of a table into `area`.
+pub fn draw_table(frame: &mut Frame, area: Rect, columns: &[Column], rows: &[TableRow]) {
+    let widths = allocate(columns, area.width);
+    let mut header = vec![Span::raw(" ".repeat(usize::from(GUTTER)))];
+    let mut first = true;
+    for (column, width) in columns.iter().zip(&widths) {
+        let Some(width) = width else { continue };
+        if !first {
+            header.push(Span::raw(" "));
+        }
+        first = false;
+        header.push(Span::raw(pad(&column.title, usize::from(*width))));
+    }
+    put_line(
+        frame,
+        area,
+        0,
+        &Line::from(header).style(theme::table_header()),
+    );
+    for (index, row) in rows.iter().enumerate() {
+        let y = index as u16 + 1;
+        if y >= area.height {
+            break;
+        }
+        let mut spans = vec![Span::raw(if row.selected { "› " } else { "  " })];
+        let mut first = true;
+        for (cell, width) in row.cells.iter().zip(&widths) {
+            let Some(width) = width else { continue };
+            if !first {
+                spans.push(Span::raw(" "));
+            }
+            first = false;
+            spans.extend(pad_spans(cell.clone(), usize::from(*width)));
+        }
+        let mut line = Line::from(spans);
+        if row.selected {
+            let row_area = Rect {
+                y: area.y + y,
+                height: 1,
+                ..area
+            }
+            .intersection(frame.area());
+            frame
+                .buffer_mut()
+                .set_style(row_area, theme::selected_row());
+            line = line.style(theme::selected_row());
+        }
+        put_line(frame, area, y, &line);
+    }
+}
+
+/// The first row to draw so that `selected` is within `rows` rows from it, starting from the
+/// stored `offset` (the loop may not have caught up with a resize yet).
+pub fn visible_offset(offset: usize, selected: usize, len: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    let mut offset = offset;
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + rows {
+        offset = selected + 1 - rows;
+    }
+    offset.min(len.saturating_sub(rows))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dialogs
+
+/// A dialog: a bordered box centered in the region, with a body that may be cut (with a "…"
+/// line) and a footer that always stays.
+pub struct DialogFrame {
+    pub title: String,
+    pub destructive: bool,
+    /// Preferred outer width; clamped to the region.
+    pub width: u16,
+}
+
+/// Columns of text inside a dialog of outer width `width` in `region`.
+pub fn dialog_inner_width(region: Rect, width: u16) -> usize {
+    usize::from(width.min(region.width).saturating_sub(4))
+}
+
+/// Rows of body and footer text a dialog can show in `region`.
+pub fn dialog_inner_height(region: Rect) -> usize {
+    usize::from(region.height.saturating_sub(2))
+}
+
+pub fn draw_dialog<'a>(
+    frame: &mut Frame,
+    region: Rect,
+    spec: &DialogFrame,
+    body: Vec<Line<'a>>,
+    footer: Vec<Line<'a>>,
+) {
+    let region = region.intersection(frame.area());
+    if region.is_empty() {
+        return;
+    }
+    let max_rows = dialog_inner_height(region);
+    let mut lines = body;
+    let footer_rows = footer.len().min(max_rows);
+    let body_rows = max_rows - footer_rows;
+    if lines.len() > body_rows {
+        let hidden = lines.len() + 1 - body_rows.max(1);
+        lines.truncate(body_rows.saturating_sub(1));
+        if body_rows > 0 {
+            lines.push(Line::styled(
+                format!("… {hidden} more lines: enlarge the terminal to see them"),
+                theme::dim(),
+            ));
+        }
+    }
+    lines.extend(footer.into_iter().take(footer_rows));
+    let height = (lines.len() as u16).saturating_add(2);
+    let area = centered(region, spec.width, height);
+    let block = Block::bordered()
+        .border_style(theme::border(spec.destructive))
+        .title(Line::styled(
+            fit(
+                &format!(" {} ", spec.title),
+                usize::from(area.width.saturating_sub(2)),
+            ),
+            theme::heading(),
+        ))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "[ Label ]" as a button.
+pub fn button(label: &str, destructive: bool, enabled: bool) -> Span<'static> {
+    Span::styled(format!("[ {label} ]"), theme::button(destructive, enabled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cutting_and_wrapping() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+        assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit_middle("vtexappkey-acme-ORYNWX", 15), "vtexapp…-ORYNWX");
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("a\n\nb", 4), vec!["a", "", "b"]);
+        assert_eq!(wrap("  one two three", 9), vec!["  one two", "  three"]);
+        assert_eq!(chunks("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn columns_fill_and_drop() {
+        let columns = [
+            Column::new("Key", 10, 20).grow(1),
+            Column::new("Name", 8, 12).fill_to(30).grow(2),
+            Column::new("Roles", 8, 12).fill_to(60).grow(3),
+            Column::new("Created", 10, 10).hide_below(60),
+        ];
+        assert_eq!(
+            allocate(&columns, 50),
+            vec![Some(20), Some(13), Some(13), None]
+        );
+        assert_eq!(
+            allocate(&columns, 80),
+            vec![Some(20), Some(23), Some(22), Some(10)]
+        );
+        // Name stops at its maximum; Roles takes the rest up to its own.
+        assert_eq!(
+            allocate(&columns, 200),
+            vec![Some(20), Some(30), Some(60), Some(10)]
+        );
+    }
+
+    #[test]
+    fn the_cursor_stays_in_view() {
+        let input = Input::new("abcdefghij".into());
+        assert_eq!(input_text(&input, 5, true), "ghij▏");
+        let input = input.with_cursor(0);
+        assert_eq!(input_text(&input, 5, true), "▏abc…");
+        assert_eq!(input_text(&input, 5, false), "abcd…");
+    }
+}

@@ -1,0 +1,257 @@
+//! Drives the real event loop on a TestBackend with scripted keys, against a real server.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use apikeys::tui::event_loop::{self, Clipboard, Observer};
+use apikeys::tui::state::{Dialog, Header, State, Tab};
+use apikeys::vtex::{ClientOptions, Credentials, VtexClient};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::{mpsc, watch};
+
+use super::Creds;
+
+/// What the test can see after each frame.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    pub screen: String,
+    pub tab: Option<Tab>,
+    pub selected_label: Option<String>,
+    pub dialog: Option<String>,
+    pub status: Option<String>,
+    pub busy: bool,
+    pub visible_rows: usize,
+    pub quit: bool,
+}
+
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        for x in 0..area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+struct Watcher(watch::Sender<Frame>);
+
+impl Observer for Watcher {
+    fn frame(&mut self, state: &State, buffer: &Buffer) {
+        let dialog = state.dialog.as_ref().map(|d| match d {
+            Dialog::Confirm(c) => format!("Confirm: {}", c.title),
+            Dialog::DeleteKey { .. } => "DeleteKey".into(),
+            Dialog::NewKey { .. } => "NewKey".into(),
+            Dialog::EditRoles { .. } => "EditRoles".into(),
+            Dialog::Renew { .. } => "Renew".into(),
+            Dialog::AddExternal { .. } => "AddExternal".into(),
+            Dialog::Token(_) => "Token".into(),
+            Dialog::Details { .. } => "Details".into(),
+            Dialog::Help => "Help".into(),
+        });
+        let _ = self.0.send(Frame {
+            screen: buffer_text(buffer),
+            tab: Some(state.tab),
+            selected_label: state.keys.selected_key().map(|k| k.label.clone()),
+            dialog,
+            status: state.status.as_ref().map(|s| s.text.clone()),
+            busy: state.busy(),
+            visible_rows: state.keys.visible.len(),
+            quit: state.quit,
+        });
+    }
+}
+
+/// Records what was copied (test tokens only).
+#[derive(Clone, Default)]
+pub struct FakeClipboard(pub Arc<Mutex<Vec<String>>>);
+
+impl Clipboard for FakeClipboard {
+    fn copy(&mut self, token: &SecretString) -> String {
+        self.0
+            .lock()
+            .unwrap()
+            .push(token.expose_secret().to_string());
+        "copied (test clipboard)".into()
+    }
+}
+
+pub struct App {
+    keys: mpsc::UnboundedSender<std::io::Result<Event>>,
+    pub frames: watch::Receiver<Frame>,
+    pub clipboard: FakeClipboard,
+    pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+pub struct AppOptions {
+    pub read_only: bool,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            read_only: false,
+            width: 140,
+            height: 40,
+        }
+    }
+}
+
+/// Starts the app's real loop against `base_url` as `creds`.
+pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
+    let client = VtexClient::new(
+        url::Url::parse(base_url).unwrap(),
+        Credentials {
+            app_key: creds.app_key.clone(),
+            app_token: SecretString::from(creds.token.clone()),
+        },
+        ClientOptions::default(),
+    )
+    .unwrap();
+    let (keys_tx, keys_rx) = mpsc::unbounded_channel();
+    let (frames_tx, frames_rx) = watch::channel(Frame::default());
+    let clipboard = FakeClipboard::default();
+    let mut task_clipboard = clipboard.clone();
+    let header = Header {
+        account: "acme".into(),
+        profile: "test".into(),
+        caller_key: creds.app_key.clone(),
+    };
+    let task = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
+        let mut state = State::new(
+            header,
+            chrono::Utc::now(),
+            options.read_only,
+            Duration::from_secs(3600),
+        );
+        let mut watcher = Watcher(frames_tx);
+        let clock = chrono::Utc::now;
+        let parts = event_loop::Parts {
+            terminal: &mut terminal,
+            client: &client,
+            clipboard: &mut task_clipboard,
+            observer: &mut watcher,
+            clock: &clock,
+            tick: Duration::from_millis(50),
+        };
+        let input = tokio_stream_from(keys_rx);
+        event_loop::run(parts, &mut state, input).await
+    });
+    App {
+        keys: keys_tx,
+        frames: frames_rx,
+        clipboard,
+        task,
+    }
+}
+
+fn tokio_stream_from(
+    mut rx: mpsc::UnboundedReceiver<std::io::Result<Event>>,
+) -> impl futures_util::Stream<Item = std::io::Result<Event>> + Unpin {
+    Box::pin(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+}
+
+/// Parses "abc<Enter><Esc><Space><Tab><S-Tab><Down><Up><PgDn><PgUp><Home><End><BS><C-r><C-c>".
+pub fn parse_keys(script: &str) -> Vec<KeyEvent> {
+    let mut keys = Vec::new();
+    let mut rest = script;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+            && end > 1
+        {
+            let name = &rest[1..end];
+            let key = match name {
+                "Enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+                "Esc" => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                "Space" => KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE),
+                "Tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+                "S-Tab" => KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+                "Down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
+                "Up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+                "PgDn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
+                "PgUp" => KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE),
+                "Home" => KeyEvent::new(KeyCode::Home, KeyModifiers::NONE),
+                "End" => KeyEvent::new(KeyCode::End, KeyModifiers::NONE),
+                "BS" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+                other if other.starts_with("C-") && other.len() == 3 => KeyEvent::new(
+                    KeyCode::Char(other.chars().nth(2).unwrap()),
+                    KeyModifiers::CONTROL,
+                ),
+                other => panic!("unknown key <{other}>"),
+            };
+            keys.push(key);
+            rest = &rest[end + 1..];
+        } else {
+            let modifiers = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            keys.push(KeyEvent::new(KeyCode::Char(c), modifiers));
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    keys
+}
+
+impl App {
+    pub fn send(&self, script: &str) {
+        for key in parse_keys(script) {
+            self.keys.send(Ok(Event::Key(key))).unwrap();
+        }
+    }
+
+    pub fn paste(&self, text: &str) {
+        self.keys.send(Ok(Event::Paste(text.to_string()))).unwrap();
+    }
+
+    pub fn resize(&self, width: u16, height: u16) {
+        self.keys.send(Ok(Event::Resize(width, height))).unwrap();
+    }
+
+    /// Waits until a frame satisfies `check` (10 s at most), and returns it.
+    pub async fn wait_for(&mut self, what: &str, check: impl Fn(&Frame) -> bool) -> Frame {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            {
+                let frame = self.frames.borrow_and_update();
+                if check(&frame) {
+                    return frame.clone();
+                }
+            }
+            match tokio::time::timeout_at(deadline, self.frames.changed()).await {
+                Ok(Ok(())) => {}
+                _ => {
+                    let frame = self.frames.borrow().clone();
+                    panic!(
+                        "timed out waiting for {what}; last screen:\n{}\nstatus: {:?}",
+                        frame.screen, frame.status
+                    );
+                }
+            }
+        }
+    }
+
+    /// Waits until the screen shows `text` and no request is in flight.
+    pub async fn wait_idle_with(&mut self, text: &str) -> Frame {
+        self.wait_for(text, |f| !f.busy && f.screen.contains(text))
+            .await
+    }
+
+    pub async fn quit(self) {
+        self.send("q");
+        let outcome = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+        outcome.expect("the loop stops on q").unwrap().unwrap();
+    }
+}
