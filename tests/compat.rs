@@ -1586,3 +1586,86 @@ async fn fault_401_is_unauthorized() {
     );
     assert!(lock(&vtex.state).keys.len() == 3);
 }
+
+// ---- the terminal app against the stand-in ----------------------------------------------------
+
+mod common;
+
+/// Against VTEX's public API the app shows what has no endpoint as unavailable, and fetches
+/// roles per key only for the rows on screen.
+#[tokio::test]
+async fn tui_marks_extensions_unavailable_and_loads_roles_for_visible_rows() {
+    let mut state = initial_state();
+    for n in 0..60 {
+        let id = format!("00000000-0000-4000-8000-{n:012}");
+        state.keys.push(json!({"id": id, "appKey": format!("vtexappkey-myaccount-{}", ["QAAAAA", "QBBBBB", "QCCCCC"][n % 3]),
+            "label": format!("Integration {n:02}"), "createdIn": "2019-12-11T21:06:33", "isActive": true}));
+        state
+            .roles
+            .insert(id, vec![json!({"id": 957, "name": "Call center operator"})]);
+    }
+    let vtex = StandIn::start_with(state).await;
+    let creds = common::Creds {
+        app_key: APP_KEY.into(),
+        token: app_token(),
+    };
+    let options = common::tui::AppOptions {
+        width: 120,
+        height: 20,
+        ..Default::default()
+    };
+    let mut app = common::tui::start(&format!("{}/", vtex.base), &creds, options);
+    let frame = app
+        .wait_for("63 keys with roles on screen", |f| {
+            f.visible_rows == 63 && !f.busy
+        })
+        .await;
+    let fetched = |vtex: &StandIn| {
+        vtex.requests()
+            .iter()
+            .filter(|r| r.starts_with("GET /api/license-manager/users/"))
+            .count()
+    };
+    let first = fetched(&vtex);
+    assert!(
+        first > 0 && first < 20,
+        "roles fetched for the visible rows only: {first}"
+    );
+    assert!(!frame.screen.contains("loading…"), "{}", frame.screen);
+
+    // Scrolling brings new rows, and only their roles are fetched.
+    let top = frame.selected_label.clone();
+    app.send("<PgDn><PgDn>");
+    app.wait_for("two pages down, roles loaded", |f| {
+        !f.busy && f.selected_label.is_some() && f.selected_label != top
+    })
+    .await;
+    let second = fetched(&vtex);
+    assert!(second > first && second < 63, "{first} then {second}");
+
+    // What VTEX has no endpoint for says so, and nothing is sent.
+    app.send("d");
+    let refused = app
+        .wait_for("delete refused", |f| {
+            f.status.as_deref().is_some_and(|s| s.contains("extension"))
+        })
+        .await;
+    assert!(refused.dialog.is_none());
+    app.send("3");
+    app.wait_for("external pane", |f| {
+        f.screen.contains("need the apikeys server extension")
+    })
+    .await;
+    app.send("1");
+    app.wait_for("settings pane", |f| f.screen.contains("not available"))
+        .await;
+    assert!(
+        !vtex
+            .requests()
+            .iter()
+            .any(|r| r.contains("external-appkeys")
+                || r.contains("appkeys-settings")
+                || r.starts_with("DELETE"))
+    );
+    app.quit().await;
+}
