@@ -56,6 +56,9 @@ pub struct GlobalArgs {
     /// Use the embedded demo server, whatever is configured.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Where copied tokens go [default: the config file's `clipboard`, else auto].
+    #[arg(long, global = true, value_enum)]
+    pub clipboard: Option<apikeys::clipboard::Mode>,
     /// Give up on a request after this many seconds.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
     pub timeout: f64,
@@ -152,10 +155,13 @@ pub enum KeysCommand {
         #[command(flatten)]
         output: OutputArg,
     },
-    /// Create a key; its token is printed once.
+    /// Create a key; its token is printed once (or copied, with --copy).
     Create {
         #[arg(long)]
         label: String,
+        /// Copy the token to the clipboard instead of printing it.
+        #[arg(long)]
+        copy: bool,
         /// Role name or id; repeat for several.
         #[arg(long = "role", value_name = "NAME_OR_ID")]
         roles: Vec<String>,
@@ -186,6 +192,9 @@ pub enum KeysCommand {
     /// Issue a new token; printed once. The old one is deleted now, or later (both work meanwhile).
     Renew {
         key: String,
+        /// Copy the new token to the clipboard instead of printing it.
+        #[arg(long)]
+        copy: bool,
         #[arg(long, value_enum, default_value = "later")]
         delete_old: DeleteOld,
         #[command(flatten)]

@@ -76,6 +76,7 @@ fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
             read_only: args.read_only,
             mouse: args.mouse,
             refresh_every: std::time::Duration::from_secs(refresh),
+            clipboard: connection.clipboard.clone(),
         };
         let outcome = apikeys::tui::run(connection.client.clone(), options).await;
         connection.close().await;

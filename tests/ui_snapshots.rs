@@ -682,6 +682,15 @@ fn token_dialog_masked_and_revealed() {
 }
 
 #[test]
+fn minimum_size() {
+    let mut state = populated();
+    insta::assert_snapshot!("min_size_keys", draw(&mut state, MIN_WIDTH, MIN_HEIGHT));
+    // A dialog taller than the screen keeps its keys and says how much it cut.
+    let mut state = with_dialog(token_dialog(false));
+    insta::assert_snapshot!("min_size_token", draw(&mut state, MIN_WIDTH, MIN_HEIGHT));
+}
+
+#[test]
 fn details_dialog() {
     let mut state = with_dialog(Dialog::Details {
         key_id: "k04".into(),

@@ -4,6 +4,7 @@ use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
+use apikeys::clipboard;
 use apikeys::listing::{self, SortBy, StatusFilter, TokenAge};
 use apikeys::output::{self, Format, Table};
 use apikeys::vtex::model::{AppKey, Role};
@@ -12,7 +13,18 @@ use apikeys::vtex::{ClientError, VtexClient};
 use super::{CommandResult, Failure, find_key, print, resolve_roles};
 use crate::cli::{DeleteOld, KeysCommand, SortArg, StatusArg};
 
-pub async fn run(client: &VtexClient, command: KeysCommand) -> CommandResult {
+pub async fn run(
+    client: &VtexClient,
+    clipboard: &clipboard::Settings,
+    command: KeysCommand,
+) -> CommandResult {
+    let delivery = |copy: bool| {
+        if copy {
+            Delivery::Copy(clipboard)
+        } else {
+            Delivery::Print
+        }
+    };
     match command {
         KeysCommand::List {
             filter,
@@ -33,9 +45,10 @@ pub async fn run(client: &VtexClient, command: KeysCommand) -> CommandResult {
         }
         KeysCommand::Create {
             label,
+            copy,
             roles,
             output,
-        } => create(client, &label, &roles, output.output).await,
+        } => create(client, &delivery(copy), &label, &roles, output.output).await,
         KeysCommand::Activate { key } => set_active(client, &key, true).await,
         KeysCommand::Deactivate { key } => set_active(client, &key, false).await,
         KeysCommand::Delete { key, yes } => delete(client, &key, yes).await,
@@ -47,9 +60,10 @@ pub async fn run(client: &VtexClient, command: KeysCommand) -> CommandResult {
         } => roles(client, &key, &add, &remove, output.output).await,
         KeysCommand::Renew {
             key,
+            copy,
             delete_old,
             output,
-        } => renew(client, &key, delete_old, output.output).await,
+        } => renew(client, &delivery(copy), &key, delete_old, output.output).await,
         KeysCommand::FinishRenewal { key } => {
             let key = find_key(client, &key).await?;
             client.finish_renewal(&key.app_key).await?;
@@ -223,6 +237,72 @@ async fn list(
     Ok(())
 }
 
+/// How a new token reaches the user: printed once, or put on the clipboard (then never printed).
+pub enum Delivery<'a> {
+    Print,
+    Copy(&'a clipboard::Settings),
+}
+
+/// The terminal to send OSC 52 to: the controlling terminal, even when stdout is a pipe.
+fn controlling_terminal() -> Box<dyn std::io::Write + Send> {
+    match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        Ok(tty) => Box::new(tty),
+        Err(_) => Box::new(std::io::stderr()),
+    }
+}
+
+/// Hands over a token that will not be shown again, in the chosen format.
+async fn deliver_token(
+    delivery: &Delivery<'_>,
+    format: Format,
+    heading: &str,
+    token: &SecretString,
+    mut json_fields: serde_json::Value,
+) -> CommandResult {
+    let Delivery::Copy(settings) = delivery else {
+        print_token(format, heading, token, json_fields);
+        return Ok(());
+    };
+    let mut clipboard = clipboard::Clipboard::system((*settings).clone(), controlling_terminal());
+    let report = clipboard.copy(token);
+    let Some(via) = report.via else {
+        return Err(Failure::Failed(format!(
+            "{heading} The token was not printed and could not be copied: {} Renew the key to get a new one.",
+            report.message
+        )));
+    };
+    match format {
+        Format::Json => {
+            json_fields["copied"] = json!(report.message);
+            print(&output::json(&json_fields));
+        }
+        _ => eprintln!("{heading} {}", report.message),
+    }
+    // A desktop clipboard's content lives only as long as its owner: keep serving it until the
+    // timed clear (or, with clearing off, until something else is copied).
+    if via == clipboard::Via::Native {
+        match report.clear_in {
+            Some(after) => {
+                eprintln!(
+                    "Holding the clipboard for {} s (Ctrl-C stops early).",
+                    after.as_secs()
+                );
+                tokio::time::sleep(after).await;
+                if let Some(said) = clipboard.clear() {
+                    eprintln!("{said}");
+                }
+            }
+            None => {
+                eprintln!("Holding the clipboard until something else is copied (Ctrl-C stops).");
+                while clipboard.still_ours() {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Prints a token that will not be shown again, in the chosen format.
 fn print_token(
     format: Format,
@@ -257,6 +337,7 @@ fn print_token(
 
 async fn create(
     client: &VtexClient,
+    delivery: &Delivery<'_>,
     label: &str,
     roles: &[String],
     format: Format,
@@ -281,7 +362,8 @@ async fn create(
     } else {
         Vec::new()
     };
-    print_token(
+    deliver_token(
+        delivery,
         format,
         &format!("Created {} ({}).", created.app_key, created.label),
         token,
@@ -293,7 +375,8 @@ async fn create(
             "isActive": created.is_active,
             "roles": role_list,
         }),
-    );
+    )
+    .await?;
     added.map_err(|err| {
         Failure::Failed(format!(
             "{} was created, but its roles were not added: {err}",
@@ -358,6 +441,7 @@ pub fn print_roles(roles: &[Role], format: Format) {
 
 async fn renew(
     client: &VtexClient,
+    delivery: &Delivery<'_>,
     wanted: &str,
     delete_old: DeleteOld,
     format: Format,
@@ -376,7 +460,8 @@ async fn renew(
         DeleteOld::Later => None,
     };
     let old_deleted = matches!(finished, Some(Ok(_)));
-    print_token(
+    deliver_token(
+        delivery,
         format,
         &format!("New token for {} ({}).", key.app_key, key.label),
         token,
@@ -389,7 +474,8 @@ async fn renew(
             "expirationPeriod": renewal.expiration_period,
             "oldTokenDeleted": old_deleted,
         }),
-    );
+    )
+    .await?;
     match finished {
         None => {
             eprintln!(

@@ -46,6 +46,8 @@ pub struct Connection {
     pub profile: String,
     /// Seconds between automatic refreshes in the terminal app, from the config file.
     pub refresh_secs: Option<u64>,
+    /// The config file's clipboard settings, with `--clipboard` applied.
+    pub clipboard: apikeys::clipboard::Settings,
     embedded: Option<RunningServer>,
 }
 
@@ -80,7 +82,13 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
     };
     let options = client_options(global)?;
     let config_path = config::default_config_path();
-    let refresh_secs = config::load_settings(config_path.as_deref())?.refresh_secs;
+    let settings = config::load_settings(config_path.as_deref())?;
+    let refresh_secs = settings.refresh_secs;
+    let mut clipboard =
+        apikeys::clipboard::Settings::from_config(&settings).map_err(Failure::Usage)?;
+    if let Some(mode) = global.clipboard {
+        clipboard.mode = mode;
+    }
     match config::resolve(&overrides, &ProcessEnv, config_path.as_deref())? {
         Target::Demo => {
             let embedded = embedded::start(options).await.map_err(|err| {
@@ -90,6 +98,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
                 client: embedded.client,
                 profile: "local".into(),
                 refresh_secs,
+                clipboard,
                 embedded: Some(embedded.server),
             })
         }
@@ -110,6 +119,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
                 client,
                 profile,
                 refresh_secs,
+                clipboard,
                 embedded: None,
             })
         }
@@ -121,7 +131,7 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
     init_logging();
     finish(block_on(async {
         let connection = connect(&global).await?;
-        let outcome = dispatch(&connection.client, command).await;
+        let outcome = dispatch(&connection, command).await;
         connection.close().await;
         outcome
     }))
@@ -167,9 +177,10 @@ fn init_logging() {
     }
 }
 
-async fn dispatch(client: &VtexClient, command: Command) -> CommandResult {
+async fn dispatch(connection: &Connection, command: Command) -> CommandResult {
+    let client = &connection.client;
     match command {
-        Command::Keys(command) => keys::run(client, command).await,
+        Command::Keys(command) => keys::run(client, &connection.clipboard, command).await,
         Command::External(command) => external::run(client, command).await,
         Command::Roles(command) => account::roles(client, command).await,
         Command::Settings(command) => account::settings(client, command).await,

@@ -31,6 +31,10 @@ pub enum Action {
         id: RequestId,
         outcome: Outcome,
     },
+    /// The timed clear of copy number `n` is due.
+    ClearClipboard(u64),
+    /// Something the loop wants said on the status line.
+    Notice(String),
 }
 
 /// A failed call, as the UI shows it.
@@ -155,7 +159,9 @@ pub enum Effect {
         id: RequestId,
         call: Call,
     },
-    /// Send this token to the clipboard (OSC 52 to the terminal).
+    /// Send this token to the clipboard.
     Copy(SecretString),
+    /// Clear what copy number `n` put on the clipboard, if it is still the latest copy.
+    ClearClipboard(u64),
     Quit,
 }

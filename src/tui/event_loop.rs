@@ -18,9 +18,22 @@ use super::state::State;
 use super::{runner, update, view};
 use crate::vtex::VtexClient;
 
-/// Where copied tokens go. Returns what happened, in words for the token dialog.
+/// Where copied tokens go (the real one is [`crate::clipboard::Clipboard`]).
 pub trait Clipboard: Send {
-    fn copy(&mut self, token: &SecretString) -> String;
+    /// Copies, and says what happened in words for the token dialog.
+    fn copy(&mut self, token: &SecretString) -> crate::clipboard::Report;
+    /// The timed clear; says what it did, if anything.
+    fn clear(&mut self) -> Option<String>;
+}
+
+impl Clipboard for crate::clipboard::Clipboard {
+    fn copy(&mut self, token: &SecretString) -> crate::clipboard::Report {
+        crate::clipboard::Clipboard::copy(self, token)
+    }
+
+    fn clear(&mut self) -> Option<String> {
+        crate::clipboard::Clipboard::clear(self)
+    }
 }
 
 /// Sees every frame after it is drawn (tests read the screen through it).
@@ -71,18 +84,34 @@ where
         tick,
     } = parts;
     let (results_tx, mut results) = mpsc::unbounded_channel::<Action>();
-    let carry_out =
+    // Copies are numbered so a timed clear only clears the latest one.
+    let mut copies: u64 = 0;
+    let mut carry_out =
         |effects: Vec<Effect>, clipboard: &mut dyn Clipboard, state: &mut State| -> bool {
             let mut quit = false;
             for effect in effects {
                 match effect {
                     Effect::Api { id, call } => runner::spawn(client, id, call, results_tx.clone()),
                     Effect::Copy(token) => {
-                        let said = clipboard.copy(&token);
+                        let report = clipboard.copy(&token);
+                        copies += 1;
+                        if let Some(after) = report.clear_in {
+                            let (results, copy) = (results_tx.clone(), copies);
+                            tokio::spawn(async move {
+                                tokio::time::sleep(after).await;
+                                let _ = results.send(Action::ClearClipboard(copy));
+                            });
+                        }
                         if let Some(super::state::Dialog::Token(dialog)) = &mut state.dialog {
-                            dialog.copied = Some(said);
+                            dialog.copied = Some(report.message);
                         }
                     }
+                    Effect::ClearClipboard(copy) if copy == copies => {
+                        if let Some(said) = clipboard.clear() {
+                            let _ = results_tx.send(Action::Notice(said));
+                        }
+                    }
+                    Effect::ClearClipboard(_) => {}
                     Effect::Quit => quit = true,
                 }
             }

@@ -14,7 +14,6 @@ pub mod view;
 use std::time::Duration;
 
 use crossterm::event::EventStream;
-use secrecy::SecretString;
 
 use crate::vtex::VtexClient;
 use state::{Header, State};
@@ -26,26 +25,7 @@ pub struct Options {
     pub mouse: bool,
     /// Automatic refresh; zero turns it off.
     pub refresh_every: Duration,
-}
-
-/// Copies by OSC 52: the terminal sets its own clipboard, which works over ssh.
-struct Osc52;
-
-impl event_loop::Clipboard for Osc52 {
-    fn copy(&mut self, token: &SecretString) -> String {
-        use secrecy::ExposeSecret;
-        use std::io::Write;
-        let sequence = crate::clipboard::osc52(token);
-        let mut out = std::io::stdout();
-        // One write, between frames, so the sequence is never split by drawing.
-        let sent = out
-            .write_all(sequence.expose_secret().as_bytes())
-            .and_then(|()| out.flush());
-        match sent {
-            Ok(()) => "Sent to your terminal (OSC 52); it cannot confirm the copy, so check before you rely on it.".into(),
-            Err(err) => format!("Could not write to the terminal: {err}"),
-        }
-    }
+    pub clipboard: crate::clipboard::Settings,
 }
 
 /// Runs the app on the real terminal until the user quits, SIGTERM or SIGHUP.
@@ -57,12 +37,15 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
         options.refresh_every,
     );
     state.mouse = options.mouse;
+    // OSC 52 goes to the terminal the app draws on, between frames.
+    let mut clipboard =
+        crate::clipboard::Clipboard::system(options.clipboard, Box::new(std::io::stdout()));
     let (guard, mut terminal) = terminal::TerminalGuard::enter(options.mouse)?;
     let clock = chrono::Utc::now;
     let parts = event_loop::Parts {
         terminal: &mut terminal,
         client: &client,
-        clipboard: &mut Osc52,
+        clipboard: &mut clipboard,
         observer: &mut event_loop::NoObserver,
         clock: &clock,
         tick: Duration::from_millis(200),

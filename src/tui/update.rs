@@ -55,6 +55,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             lazy_roles(state)
         }
         Action::Tick(now) => on_tick(state, now),
+        Action::ClearClipboard(copy) => vec![Effect::ClearClipboard(copy)],
+        Action::Notice(text) => {
+            say(state, text);
+            Vec::new()
+        }
         Action::Api { id, outcome } => {
             state.in_flight.remove(&id);
             on_outcome(state, id, outcome)
@@ -837,11 +842,8 @@ fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.dialog = Some(Dialog::Token(token));
             }
             KeyCode::Char('c') => {
+                // The loop fills in `copied` with what the clipboard actually did.
                 let copy = Effect::Copy(token.token.clone());
-                token.copied = Some(
-                    "Sent to your terminal's clipboard (OSC 52); your terminal must allow it."
-                        .into(),
-                );
                 state.dialog = Some(Dialog::Token(token));
                 return vec![copy];
             }

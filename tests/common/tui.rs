@@ -74,12 +74,20 @@ impl Observer for Watcher {
 pub struct FakeClipboard(pub Arc<Mutex<Vec<String>>>);
 
 impl Clipboard for FakeClipboard {
-    fn copy(&mut self, token: &SecretString) -> String {
+    fn copy(&mut self, token: &SecretString) -> apikeys::clipboard::Report {
         self.0
             .lock()
             .unwrap()
             .push(token.expose_secret().to_string());
-        "copied (test clipboard)".into()
+        apikeys::clipboard::Report {
+            message: "copied (test clipboard)".into(),
+            clear_in: None,
+            via: None,
+        }
+    }
+
+    fn clear(&mut self) -> Option<String> {
+        None
     }
 }
 

@@ -18,7 +18,7 @@ use crate::tui::state::{Confirm, Dialog, NewKeyStep, RolePicker, State, TokenDia
 const MASK_LEN: usize = 100;
 
 pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
-    let hints = &hints(state, dialog);
+    let hints = &hints(dialog);
     match dialog {
         Dialog::Confirm(confirm) => self::confirm(confirm, hints, frame, region),
         Dialog::DeleteKey {
@@ -77,8 +77,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
 }
 
 /// The dialog's own keys, for its footer and the key bar.
-pub fn hints(state: &State, dialog: &Dialog) -> Vec<Hint> {
-    let _ = state;
+pub fn hints(dialog: &Dialog) -> Vec<Hint> {
     let cancel = Hint::new("Esc", "cancel");
     let picker = |done: &str, back: bool| {
         let mut hints = vec![
@@ -535,23 +534,20 @@ fn add_external(
 
 /// The token, shown once: masked until `v`, wrapped to the dialog's width.
 fn token(dialog: &TokenDialog, hints: &[Hint], frame: &mut Frame, region: Rect) {
+    // The key is in the title and the token comes first, so a cut-down dialog still shows
+    // which key and the token itself.
+    let what = if dialog.old_token.is_some() {
+        "Token renewed"
+    } else {
+        "Key created"
+    };
     let spec = DialogFrame {
-        title: if dialog.old_token.is_some() {
-            "Token renewed"
-        } else {
-            "Key created"
-        }
-        .into(),
+        title: format!("{what} · {}", key_and_label(&dialog.app_key, &dialog.label)),
         destructive: false,
         width: 108,
     };
     let max = widgets::dialog_inner_width(region, spec.width);
-    let mut body: Vec<Line<'_>> = vec![Line::from(vec![
-        Span::styled(clean(&dialog.app_key), theme::heading()),
-        Span::raw("  "),
-        Span::raw(clean(&dialog.label)),
-    ])];
-    body.push(Line::raw(""));
+    let mut body: Vec<Line<'_>> = Vec::new();
     let mask = "•".repeat(MASK_LEN);
     // The secret is borrowed, never copied into a String here; the terminal buffer drops any
     // control characters it might contain.
@@ -566,16 +562,20 @@ fn token(dialog: &TokenDialog, hints: &[Hint], frame: &mut Frame, region: Rect) 
             .into_iter()
             .map(|line| Line::styled(line, style)),
     );
-    body.push(Line::raw(""));
-    body.push(Line::styled(
-        "This token will not be shown again.",
-        theme::bold(),
-    ));
+    if dialog.copied.is_some() || dialog.old_token.is_some() {
+        body.push(Line::raw(""));
+    }
     if let Some(copied) = &dialog.copied {
         body.extend(widgets::wrapped(&clean(copied), theme::good(), max));
     }
     if let Some(old) = &dialog.old_token {
         body.extend(widgets::wrapped(&clean(old), theme::plain(), max));
     }
-    widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+    // The warning stays with the keys, so even a cut-down dialog says it.
+    let mut footer = footer(hints, max);
+    footer.insert(
+        1,
+        Line::styled("This token will not be shown again.", theme::bold()),
+    );
+    widgets::draw_dialog(frame, region, &spec, body, footer);
 }

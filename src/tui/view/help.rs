@@ -146,7 +146,7 @@ pub fn key_bar(state: &State, frame: &mut Frame, area: Rect) {
         Tab::Settings => false,
     };
     let lines = match &state.dialog {
-        Some(dialog) => flow(&dialogs::hints(state, dialog), &[], width, rows, true),
+        Some(dialog) => flow(&dialogs::hints(dialog), &[], width, rows, true),
         None if filter_editing => flow(
             &[
                 Hint::new("Enter", "keep filter"),

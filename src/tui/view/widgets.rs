@@ -593,6 +593,12 @@ pub fn draw_dialog<'a>(
     }
     let max_rows = dialog_inner_height(region);
     let mut lines = body;
+    let mut footer = footer;
+    // Short of room, the footer's spacing line goes before any content does.
+    if lines.len() + footer.len() > max_rows && footer.first().is_some_and(|line| line.width() == 0)
+    {
+        footer.remove(0);
+    }
     let footer_rows = footer.len().min(max_rows);
     let body_rows = max_rows - footer_rows;
     if lines.len() > body_rows {
@@ -600,7 +606,7 @@ pub fn draw_dialog<'a>(
         lines.truncate(body_rows.saturating_sub(1));
         if body_rows > 0 {
             lines.push(Line::styled(
-                format!("… {hidden} more lines: enlarge the terminal to see them"),
+                format!("… {hidden} more lines (enlarge the terminal)"),
                 theme::dim(),
             ));
         }
