@@ -86,7 +86,17 @@ impl Settings {
                 None => defaults.clear_after,
             },
             osc52_clear: config.osc52_clear.unwrap_or(false),
-            wrap: None,
+            wrap: match config.osc52_wrap.as_deref().map(str::trim) {
+                None | Some("auto") => None,
+                Some("plain") => Some(Wrap::Plain),
+                Some("tmux") => Some(Wrap::Tmux),
+                Some("screen") => Some(Wrap::Screen),
+                Some(other) => {
+                    return Err(format!(
+                        "osc52_wrap must be auto, plain, tmux or screen; got {other:?}"
+                    ));
+                }
+            },
         })
     }
 }
@@ -409,13 +419,53 @@ impl Clipboard {
                     _ => None,
                 }
             }
-            Via::Osc52 if self.settings.osc52_clear => match self.send_osc52("") {
-                Ok(()) => Some("Asked your terminal to clear its clipboard (OSC 52).".into()),
-                Err(err) => Some(format!("Could not clear the clipboard: {err}.")),
-            },
+            Via::Osc52 if self.settings.osc52_clear => {
+                let sent = self.send_osc52("");
+                // tmux ignores an empty OSC 52 and keeps every copy in its paste buffers:
+                // remove the ones holding our token (tmux can be asked, unlike a terminal).
+                let tmux = if self.environment.tmux {
+                    forget_tmux_buffers(&fingerprint_of_copy)
+                } else {
+                    0
+                };
+                Some(match (sent, tmux) {
+                    (Ok(()), 0) => "Asked your terminal to clear its clipboard (OSC 52).".into(),
+                    (Ok(()), _) => {
+                        "Asked your terminal to clear its clipboard (OSC 52) and removed the token from tmux's paste buffers."
+                            .into()
+                    }
+                    (Err(err), _) => format!("Could not clear the clipboard: {err}."),
+                })
+            }
             Via::Osc52 => None,
         }
     }
+}
+
+/// Deletes the tmux paste buffers that hold the copy with this fingerprint; returns how many.
+fn forget_tmux_buffers(copied: &[u8; 32]) -> usize {
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| out.stdout)
+    };
+    let Some(names) = tmux(&["list-buffers", "-F", "#{buffer_name}"]) else {
+        return 0;
+    };
+    let mut forgotten = 0;
+    for name in String::from_utf8_lossy(&names).lines() {
+        let holds_copy = tmux(&["show-buffer", "-b", name])
+            .is_some_and(|content| Sha256::digest(&content).as_slice() == copied);
+        if holds_copy && tmux(&["delete-buffer", "-b", name]).is_some() {
+            forgotten += 1;
+        }
+    }
+    forgotten
 }
 
 #[cfg(test)]

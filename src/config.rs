@@ -133,6 +133,8 @@ pub struct Settings {
     pub clipboard: Option<String>,
     pub clear_after_secs: Option<u64>,
     pub osc52_clear: Option<bool>,
+    /// How OSC 52 is wrapped: auto, plain, tmux (passthrough) or screen.
+    pub osc52_wrap: Option<String>,
     pub refresh_secs: Option<u64>,
 }
 
@@ -325,6 +327,7 @@ struct FileConfig {
     clipboard: Option<String>,
     clear_after_secs: Option<u64>,
     osc52_clear: Option<bool>,
+    osc52_wrap: Option<String>,
     refresh_secs: Option<u64>,
     #[serde(default)]
     profiles: BTreeMap<String, ProfileConfig>,
@@ -347,6 +350,7 @@ impl FileConfig {
             clipboard: self.clipboard.clone(),
             clear_after_secs: self.clear_after_secs,
             osc52_clear: self.osc52_clear,
+            osc52_wrap: self.osc52_wrap.clone(),
             refresh_secs: self.refresh_secs,
         }
     }
@@ -1728,6 +1732,7 @@ app_key = "vtexappkey-mystore-ABCDEF"
             clipboard: Some("osc52".into()),
             clear_after_secs: Some(45),
             osc52_clear: Some(false),
+            osc52_wrap: None,
             refresh_secs: Some(30),
         };
         assert_eq!(load_settings(Some(&file.path)).unwrap(), expected);

@@ -97,7 +97,7 @@ pub fn sort_indices(keys: &[AppKey], indices: &mut [usize], by: SortBy, reverse:
             SortBy::Name => a.label.to_lowercase().cmp(&b.label.to_lowercase()),
             SortBy::Key => a.app_key.cmp(&b.app_key),
             SortBy::Created => a.created_in.cmp(&b.created_in),
-            // Oldest token first: an older creation date is a greater age.
+            // Youngest token first: a later creation date is a smaller age.
             SortBy::TokenAge => b.creation_date_token.cmp(&a.creation_date_token),
             SortBy::Status => b.is_active.cmp(&a.is_active),
         };

@@ -815,7 +815,8 @@ fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(dialog) = state.dialog.take() else {
         return Vec::new();
     };
-    let page = state.page_rows.max(1);
+    // Role pickers page by what they show, not by the table's height.
+    let page = super::view::PICKER_ROWS;
     let close = matches!(key.code, KeyCode::Esc);
     match dialog {
         Dialog::Help => {

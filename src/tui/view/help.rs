@@ -19,7 +19,7 @@ fn bar_hints(state: &State, bindings: &[Binding]) -> Vec<Hint> {
     bindings
         .iter()
         .filter(|b| b.in_bar)
-        .map(|b| Hint::new(b.keys, b.what).enabled(refusal(state, b).is_none()))
+        .map(|b| Hint::new(b.keys, b.short).enabled(refusal(state, b).is_none()))
         .collect()
 }
 
@@ -39,7 +39,7 @@ fn one_line_width(bindings: &[Binding]) -> usize {
     let shown: Vec<&Binding> = bindings.iter().filter(|b| b.in_bar).collect();
     let pairs: usize = shown
         .iter()
-        .map(|b| widgets::width(b.keys) + 1 + widgets::width(b.what))
+        .map(|b| widgets::width(b.keys) + 1 + widgets::width(b.short))
         .sum();
     pairs + 2 * shown.len().saturating_sub(1)
 }

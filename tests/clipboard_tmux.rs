@@ -1,0 +1,253 @@
+//! Copying a token in a real terminal: the app runs inside tmux with `set-clipboard on`, so
+//! the OSC 52 it writes lands in tmux's paste buffer, where the test reads it back.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use apikeys::server::store::Store;
+use secrecy::SecretString;
+
+/// A private tmux server (its own socket, no user config), killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// None when tmux is missing outside CI (CI installs it: there, missing is a failure).
+    fn start() -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install tmux (see .ci/run)"
+            );
+            eprintln!("skipping: tmux is not installed");
+            return None;
+        }
+        let socket = format!("apikeys-test-{}-{}", std::process::id(), rand_suffix());
+        Some(Tmux { socket })
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn capture(&self, scrollback: bool) -> String {
+        let mut args = vec!["capture-pane", "-p", "-t", "app"];
+        if scrollback {
+            args.extend(["-S", "-"]);
+        }
+        String::from_utf8_lossy(&self.run(&args).stdout).to_string()
+    }
+
+    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.capture(false);
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            self.run(&["send-keys", "-t", "app", key]);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn buffer(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["show-buffer"]).stdout).to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+}
+
+/// Starts the app (embedded default) in a tmux window; `after` is the pane's last command, so
+/// the pane outlives the app and its screen and scrollback can be read after it quits.
+fn start_app(tmux: &Tmux, home: &Path, config: &str) -> PathBuf {
+    let data = home.join("data");
+    let config_dir = home.join("config/apikeys");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(config_dir.join("config.toml"), config).unwrap();
+    let command = format!(
+        "env -u DISPLAY -u WAYLAND_DISPLAY XDG_DATA_HOME={} XDG_CONFIG_HOME={} {}; echo APP-EXITED; sleep 600",
+        data.display(),
+        home.join("config").display(),
+        env!("CARGO_BIN_EXE_apikeys")
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        "120",
+        "-y",
+        "35",
+        &command,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tmux.run(&["set", "-s", "set-clipboard", "on"]);
+    data.join("apikeys/demo.sqlite3")
+}
+
+/// Which slot of which key a token fills in the server's database (looked up by hash).
+fn slot_of(db: &Path, token: &str) -> Option<(String, String)> {
+    let store = Store::open(db).unwrap();
+    let hash = apikeys::server::secrets::token_hash(&SecretString::from(token.to_string()));
+    store
+        .blocking(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT k.app_key, t.slot FROM app_tokens t JOIN app_keys k ON k.id = t.key_id WHERE t.token_hash = ?1",
+                    [hash],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .ok())
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_renewed_token_reaches_the_clipboard_and_leaves_no_trace() {
+    let Some(tmux) = Tmux::start() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let db = start_app(
+        &tmux,
+        home.path(),
+        "clipboard = \"osc52\"\nclear_after_secs = 0\n",
+    );
+    tmux.wait_for("the app", |s| s.contains("Generated keys (61)"));
+
+    // Renew the first key, keeping the old token for later, and copy the new token.
+    tmux.keys(&["r"]);
+    tmux.wait_for("the renew dialog", |s| s.contains("Renew token"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the token dialog", |s| {
+        s.contains("will not be shown again")
+    });
+    tmux.keys(&["c"]);
+    let dialog = tmux.wait_for("the copy report", |s| s.contains("OSC 52"));
+    assert!(dialog.contains("cannot confirm"), "{dialog}");
+
+    let copied = tmux.buffer();
+    assert_eq!(copied.len(), 100, "{copied:?}");
+    assert!(copied.chars().all(|c| c.is_ascii_uppercase()));
+    let (app_key, slot) = slot_of(&db, &copied).expect("the copied token is one the server issued");
+    assert_eq!(slot, "new", "the copied token is {app_key}'s new token");
+    assert!(!dialog.contains(&copied), "the token stays masked until v");
+
+    // Reveal it, then close and quit: nothing of it may stay on screen or in the scrollback.
+    tmux.keys(&["v"]);
+    tmux.wait_for("the revealed token", |s| s.contains(&copied));
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["q"]);
+    tmux.wait_for("the app to exit", |s| s.contains("APP-EXITED"));
+    let everything = tmux.capture(true);
+    assert!(
+        !everything.contains(&copied),
+        "a token was left in the screen or scrollback"
+    );
+    assert!(!everything.contains(&copied[..20]));
+}
+
+#[test]
+fn osc52_timed_clear_empties_the_clipboard_when_asked() {
+    let Some(tmux) = Tmux::start() else { return };
+    let home = tempfile::tempdir().unwrap();
+    start_app(
+        &tmux,
+        home.path(),
+        "clipboard = \"osc52\"\nclear_after_secs = 2\nosc52_clear = true\n",
+    );
+    tmux.wait_for("the app", |s| s.contains("Generated keys (61)"));
+    tmux.keys(&["r"]);
+    tmux.wait_for("the renew dialog", |s| s.contains("Renew token"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the token dialog", |s| {
+        s.contains("will not be shown again")
+    });
+    tmux.keys(&["c"]);
+    let dialog = tmux.wait_for("the copy report", |s| s.contains("OSC 52"));
+    assert!(dialog.contains("cleared in 2 s"), "{dialog}");
+    let copied = tmux.buffer();
+    assert_eq!(copied.len(), 100);
+    // After the delay the app sends an empty OSC 52: the clipboard no longer holds the token.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while tmux.buffer() == copied {
+        assert!(Instant::now() < deadline, "the clipboard was not cleared");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(!tmux.buffer().contains(&copied[..20]));
+    tmux.keys(&["Escape", "q"]);
+    tmux.wait_for("the app to exit", |s| s.contains("APP-EXITED"));
+}
+
+#[test]
+fn keys_create_copy_prints_no_token() {
+    let Some(tmux) = Tmux::start() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let out = home.path().join("out.json");
+    let command = format!(
+        "env -u DISPLAY -u WAYLAND_DISPLAY XDG_DATA_HOME={} XDG_CONFIG_HOME={} {} keys create --label 'Copied key' --copy --clipboard osc52 --output json > {} 2>&1; echo CLI-DONE; sleep 600",
+        data.display(),
+        home.path().join("config").display(),
+        env!("CARGO_BIN_EXE_apikeys"),
+        out.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        "120",
+        "-y",
+        "35",
+        &command,
+    ]);
+    tmux.run(&["set", "-s", "set-clipboard", "on"]);
+    tmux.wait_for("the command to finish", |s| s.contains("CLI-DONE"));
+    let printed = std::fs::read_to_string(&out).unwrap();
+    let answer: serde_json::Value =
+        serde_json::from_str(&printed).unwrap_or_else(|_| panic!("{printed}"));
+    assert!(answer.get("appToken").is_none(), "{printed}");
+    assert!(answer["copied"].as_str().unwrap().contains("OSC 52"));
+    let copied = tmux.buffer();
+    assert_eq!(copied.len(), 100, "{copied:?}");
+    assert!(!printed.contains(&copied));
+    let (app_key, slot) =
+        slot_of(&data.join("apikeys/demo.sqlite3"), &copied).expect("an issued token");
+    assert_eq!(
+        (app_key.as_str(), slot.as_str()),
+        (answer["appKey"].as_str().unwrap(), "current")
+    );
+}
