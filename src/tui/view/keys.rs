@@ -129,7 +129,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     // token's "old token pending deletion" marker; then the rest of the name and roles.
     let columns = [
         Column::new(format!("Key{}", arrow(SortBy::Key)), 16, key_want).grow(1),
-        Column::new(format!("Name{}", arrow(SortBy::Name)), 10, name_max.min(20))
+        Column::new(format!("Name{}", arrow(SortBy::Name)), 10, name_max.min(28))
             .fill_to(name_max)
             .grow(3),
         Column::new("Roles", 12, roles_max.min(20))
