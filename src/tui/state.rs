@@ -157,6 +157,13 @@ impl Selection {
         self.scroll_into_view(len, page);
     }
 
+    /// After the rows changed: the row the selected key moved to (`at`), or, when it is gone,
+    /// the same position clamped to the new length.
+    pub fn reselect(&mut self, at: Option<usize>, len: usize, page: usize) {
+        let index = at.unwrap_or(self.selected);
+        self.to(index, len, page);
+    }
+
     /// Keeps `selected` within `0..len` and inside the `page` rows shown from `offset`.
     pub fn scroll_into_view(&mut self, len: usize, page: usize) {
         let page = page.max(1);
@@ -273,10 +280,9 @@ impl KeysPane {
             .collect();
         listing::sort_indices(&self.rows, &mut visible, self.sort, self.reverse);
         self.visible = visible;
-        let index = selected_id
-            .and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id))
-            .unwrap_or(self.selection.selected);
-        self.selection.to(index, self.visible.len(), page);
+        let at =
+            selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
+        self.selection.reselect(at, self.visible.len(), page);
     }
 }
 
@@ -345,10 +351,9 @@ impl ExternalPane {
                 .then_with(|| a.app_key.cmp(&b.app_key))
         });
         self.visible = visible;
-        let index = selected_id
-            .and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id))
-            .unwrap_or(self.selection.selected);
-        self.selection.to(index, self.visible.len(), page);
+        let at =
+            selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
+        self.selection.reselect(at, self.visible.len(), page);
     }
 }
 

@@ -76,37 +76,40 @@ fn request(state: &mut State, call: Call) -> Effect {
     Effect::Api { id, call }
 }
 
-fn request_keys(state: &mut State) -> Effect {
-    let effect = request(state, Call::ListKeys);
+/// Sends a list request and records it as the latest for that list, so older answers are
+/// recognized and dropped.
+fn request_list(
+    state: &mut State,
+    call: Call,
+    slot: fn(&mut State) -> (&mut Option<RequestId>, &mut Load),
+) -> Effect {
+    let effect = request(state, call);
     if let Effect::Api { id, .. } = &effect {
-        state.keys.request = Some(*id);
-        if state.keys.load != Load::Loaded {
-            state.keys.load = Load::Loading;
+        let (latest, load) = slot(state);
+        *latest = Some(*id);
+        if *load != Load::Loaded {
+            *load = Load::Loading;
         }
     }
     effect
+}
+
+fn request_keys(state: &mut State) -> Effect {
+    request_list(state, Call::ListKeys, |s| {
+        (&mut s.keys.request, &mut s.keys.load)
+    })
 }
 
 fn request_external(state: &mut State) -> Effect {
-    let effect = request(state, Call::ListExternal);
-    if let Effect::Api { id, .. } = &effect {
-        state.external.request = Some(*id);
-        if state.external.load != Load::Loaded {
-            state.external.load = Load::Loading;
-        }
-    }
-    effect
+    request_list(state, Call::ListExternal, |s| {
+        (&mut s.external.request, &mut s.external.load)
+    })
 }
 
 fn request_settings(state: &mut State) -> Effect {
-    let effect = request(state, Call::GetSettings);
-    if let Effect::Api { id, .. } = &effect {
-        state.settings.request = Some(*id);
-        if state.settings.load != Load::Loaded {
-            state.settings.load = Load::Loading;
-        }
-    }
-    effect
+    request_list(state, Call::GetSettings, |s| {
+        (&mut s.settings.request, &mut s.settings.load)
+    })
 }
 
 /// Reloads everything the server has; extension lists only when the server has them.

@@ -357,17 +357,25 @@ impl VtexClient {
             call = call.query("expand", "roles,token");
         }
         let keys: Vec<AppKey> = self.json(call).await?;
+        self.remember_roles(keys.iter().map(|key| (&key.id, &key.roles)));
+        Ok(keys)
+    }
+
+    /// Caches the roles a listing brought, so `roles_of` need not ask again.
+    fn remember_roles<'a>(
+        &self,
+        listed: impl Iterator<Item = (&'a String, &'a Option<Vec<Role>>)>,
+    ) {
         let mut cache = self
             .inner
             .roles_cache
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        for key in &keys {
-            if let Some(roles) = &key.roles {
-                cache.insert(key.id.clone(), roles.clone());
+        for (id, roles) in listed {
+            if let Some(roles) = roles {
+                cache.insert(id.clone(), roles.clone());
             }
         }
-        Ok(keys)
     }
 
     /// Roles of the given keys (generated or external): from the cache, else fetched per key
@@ -628,16 +636,7 @@ impl VtexClient {
                     .query("expand", "roles"),
             )
             .await?;
-        let mut cache = self
-            .inner
-            .roles_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        for key in &keys {
-            if let Some(roles) = &key.roles {
-                cache.insert(key.id.clone(), roles.clone());
-            }
-        }
+        self.remember_roles(keys.iter().map(|key| (&key.id, &key.roles)));
         Ok(keys)
     }
 
