@@ -104,7 +104,7 @@ impl Access {
             Op::ViewAudit => (true, Perm::View),
         };
         if self.read_only && op != Op::ViewAudit {
-            return Err("read-only mode (--read-only): no changes are sent".into());
+            return Err("read-only mode (--read-only)".into());
         }
         if needs_extension && self.extensions == Some(false) {
             return Err(
