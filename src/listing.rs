@@ -91,19 +91,24 @@ pub enum SortBy {
 
 /// Sorts indices into `keys`; ties fall back to the label, then the appKey, so the order is stable.
 pub fn sort_indices(keys: &[AppKey], indices: &mut [usize], by: SortBy, reverse: bool) {
+    // Lowercased once per key, not once per comparison: this runs on every filter keystroke.
+    let mut names: Vec<String> = vec![String::new(); keys.len()];
+    for &i in indices.iter() {
+        names[i] = keys[i].label.to_lowercase();
+    }
     indices.sort_by(|&a, &b| {
-        let (a, b) = (&keys[a], &keys[b]);
+        let (key_a, key_b) = (&keys[a], &keys[b]);
         let primary = match by {
-            SortBy::Name => a.label.to_lowercase().cmp(&b.label.to_lowercase()),
-            SortBy::Key => a.app_key.cmp(&b.app_key),
-            SortBy::Created => a.created_in.cmp(&b.created_in),
+            SortBy::Name => names[a].cmp(&names[b]),
+            SortBy::Key => key_a.app_key.cmp(&key_b.app_key),
+            SortBy::Created => key_a.created_in.cmp(&key_b.created_in),
             // Youngest token first: a later creation date is a smaller age.
-            SortBy::TokenAge => b.creation_date_token.cmp(&a.creation_date_token),
-            SortBy::Status => b.is_active.cmp(&a.is_active),
+            SortBy::TokenAge => key_b.creation_date_token.cmp(&key_a.creation_date_token),
+            SortBy::Status => key_b.is_active.cmp(&key_a.is_active),
         };
         let order = primary
-            .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
-            .then_with(|| a.app_key.cmp(&b.app_key));
+            .then_with(|| names[a].cmp(&names[b]))
+            .then_with(|| key_a.app_key.cmp(&key_b.app_key));
         if reverse { order.reverse() } else { order }
     });
 }
