@@ -391,6 +391,13 @@ impl Clipboard {
         }
     }
 
+    /// On the way out: does the timed clear now, when one was due to happen.
+    pub fn clear_on_exit(&mut self) {
+        if self.settings.clear_after.is_some() {
+            let _ = self.clear();
+        }
+    }
+
     /// Whether the desktop clipboard still holds the last copy.
     pub fn still_ours(&mut self) -> bool {
         let Some((Via::Native, copied)) = self.last else {

@@ -188,3 +188,76 @@ async fn token_duration_sets_the_expiration_period() {
     let renewed = step(&server, &key.creds.app_key, "renew").await;
     assert_eq!(renewed.body["expirationPeriod"], 180);
 }
+
+#[tokio::test]
+async fn a_key_cannot_delete_the_token_it_signs_in_with() {
+    let server = TestServer::start().await;
+    let admin = server.admin.clone();
+    let renewed = step(&server, &admin.app_key, "renew").await;
+    let new_admin = Creds {
+        app_key: admin.app_key.clone(),
+        token: renewed.body["newToken"].as_str().unwrap().to_string(),
+    };
+    // Old token: finishing would lock the caller out.
+    let finish = step(&server, &admin.app_key, "finish-renewal").await;
+    assert_eq!(finish.status, StatusCode::CONFLICT, "{}", finish.text);
+    assert!(finish.message().contains("Sign in with the new token"));
+    // New token: undoing would lock the caller out.
+    let undo = server
+        .call(
+            Some(&new_admin),
+            Method::PATCH,
+            &renew_path(&admin.app_key, "undo-renewal"),
+            None,
+        )
+        .await;
+    assert_eq!(undo.status, StatusCode::CONFLICT, "{}", undo.text);
+    assert!(
+        works(&server, &admin).await && works(&server, &new_admin).await,
+        "nothing changed"
+    );
+    // The other way round each is allowed.
+    let undo = step(&server, &admin.app_key, "undo-renewal").await;
+    assert_eq!(undo.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_user_token_ends_with_the_app_token_it_came_from() {
+    let server = TestServer::start().await;
+    let key = server.key_with_roles("Session", &["API Keys Viewer"]).await;
+    let login = server
+        .call(
+            None,
+            Method::POST,
+            "/api/vtexid/apptoken/login",
+            Some(serde_json::json!({"appkey": key.creds.app_key, "apptoken": key.creds.token})),
+        )
+        .await;
+    let session = login.body["token"].as_str().unwrap().to_string();
+    let by_session = |token: String| {
+        let url = server.url("/api/vlm/appkeys");
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("VtexIdclientAutCookie", token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(by_session(session.clone()).await, StatusCode::OK);
+    step(&server, &key.creds.app_key, "renew").await;
+    assert_eq!(
+        by_session(session.clone()).await,
+        StatusCode::OK,
+        "both tokens work while pending"
+    );
+    let finished = step(&server, &key.creds.app_key, "finish-renewal").await;
+    assert_eq!(finished.status, StatusCode::OK);
+    assert_eq!(
+        by_session(session).await,
+        StatusCode::UNAUTHORIZED,
+        "its app token is gone"
+    );
+}

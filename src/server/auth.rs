@@ -142,6 +142,7 @@ async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Caller, A
             account: owner.account,
             key_id: owner.key_id,
             app_key: owner.app_key,
+            token_slot: Some(owner.slot),
         },
         resources,
     })

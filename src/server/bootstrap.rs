@@ -198,6 +198,7 @@ pub fn create_account_in(conn: &Connection, name: &str) -> StoreResult<AdminCred
         account: name.to_string(),
         key_id: String::new(),
         app_key: "apikeys-server".to_string(),
+        token_slot: None,
     };
     let detail = format!(
         "account created; admin key holds {ADMIN_ROLE} ({})",

@@ -62,10 +62,13 @@ pub fn prepare(config: &ServerConfig) -> anyhow::Result<(Store, Prepared)> {
         }
         // Write the credentials before committing: if the file cannot be written, the account
         // is not created either, and the next start tries again.
-        credentials
+        let written = credentials
             .write(&config.db_path)
             .map_err(|err| store::StoreError::Invalid(err.to_string()))?;
-        tx.commit()?;
+        if let Err(err) = tx.commit() {
+            let _ = std::fs::remove_file(&written);
+            return Err(err.into());
+        }
         Ok(Prepared::Bootstrapped(credentials))
     })?;
     if matches!(prepared, Prepared::Existing) && config.seed_demo {

@@ -79,6 +79,8 @@ pub enum Outcome {
         result: Result<()>,
     },
     Created(Result<CreatedKey>, /* roles added */ Result<()>),
+    /// The call panicked (a bug); the request is over and nothing is known of its result.
+    Crashed,
     Renewed {
         app_key: String,
         label: String,

@@ -56,6 +56,8 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
     };
     drop(terminal);
     drop(guard);
+    // A copy waiting for its timed clear is cleared now: the token must not outlive the app.
+    clipboard.clear_on_exit();
     outcome
 }
 

@@ -9,7 +9,12 @@ use crate::vtex::VtexClient;
 pub fn spawn(client: &VtexClient, id: RequestId, call: Call, results: UnboundedSender<Action>) {
     let client = client.clone();
     tokio::spawn(async move {
-        let outcome = perform(&client, call).await;
+        // The call runs in its own task so a panic in it is caught and reported, and the
+        // request does not stay "in flight" (spinning) forever.
+        let outcome = match tokio::spawn(async move { perform(&client, call).await }).await {
+            Ok(outcome) => outcome,
+            Err(_) => Outcome::Crashed,
+        };
         // The receiver is gone only when the app is quitting.
         let _ = results.send(Action::Api { id, outcome });
     });
@@ -37,7 +42,7 @@ pub async fn perform(client: &VtexClient, call: Call) -> Outcome {
                 .map_err(Failure::from),
         },
         Call::Change(change) => {
-            let result = change_key(client, &change).await.map_err(Failure::from);
+            let result = change_key(client, &change).await;
             Outcome::Changed { change, result }
         }
         Call::CreateKey { label, roles } => match client.create_key(&label).await {
@@ -81,19 +86,46 @@ pub async fn perform(client: &VtexClient, call: Call) -> Outcome {
     }
 }
 
-async fn change_key(client: &VtexClient, change: &Change) -> Result<(), crate::vtex::ClientError> {
-    match change {
+/// One add, then one removal per role: when a later step fails, say that earlier ones held.
+async fn set_roles(
+    client: &VtexClient,
+    id: &str,
+    add: &[i64],
+    remove: &[i64],
+) -> Result<(), Failure> {
+    let mut applied = false;
+    let partial = |applied: bool, err: crate::vtex::ClientError| {
+        let mut failure = Failure::from(err);
+        if applied {
+            failure.message = format!(
+                "Some role changes were applied before this failed: {}",
+                failure.message
+            );
+        }
+        failure
+    };
+    if !add.is_empty() {
+        client
+            .add_roles(id, add)
+            .await
+            .map_err(|err| partial(applied, err))?;
+        applied = true;
+    }
+    for role in remove {
+        client
+            .remove_role(id, *role)
+            .await
+            .map_err(|err| partial(applied, err))?;
+        applied = true;
+    }
+    Ok(())
+}
+
+async fn change_key(client: &VtexClient, change: &Change) -> Result<(), Failure> {
+    let result = match change {
+        Change::SetRoles { id, add, remove } => return set_roles(client, id, add, remove).await,
         Change::SetKeyActive { id, active } => client.set_key_active(id, *active).await,
         Change::DeleteKey { id, .. } => client.delete_key(id).await,
-        Change::SetRoles { id, add, remove } => {
-            if !add.is_empty() {
-                client.add_roles(id, add).await?;
-            }
-            for role in remove {
-                client.remove_role(id, *role).await?;
-            }
-            Ok(())
-        }
         Change::FinishRenewal { app_key } => client.finish_renewal(app_key).await.map(|_| ()),
         Change::UndoRenewal { app_key } => client.undo_renewal(app_key).await.map(|_| ()),
         Change::SetTokenDuration { months } => client.set_token_duration(*months).await.map(|_| ()),
@@ -102,5 +134,6 @@ async fn change_key(client: &VtexClient, change: &Change) -> Result<(), crate::v
         }
         Change::SetExternalActive { id, active } => client.set_external_active(id, *active).await,
         Change::RemoveExternal { id, .. } => client.remove_external(id).await,
-    }
+    };
+    result.map_err(Failure::from)
 }

@@ -509,6 +509,11 @@ pub struct State {
     /// The account's roles, for the role pickers.
     pub roles: Option<Vec<RoleDetails>>,
     pub dialog: Option<Dialog>,
+    /// Tokens that arrived while another dialog was open, shown in turn: none is ever dropped.
+    pub waiting_tokens: std::collections::VecDeque<TokenDialog>,
+    /// The form behind a request in flight, reopened with the error if the request fails, so
+    /// nothing typed is lost.
+    pub sent_form: Option<Dialog>,
     pub status: Option<StatusMessage>,
     /// Requests sent and not yet answered (drives the spinner).
     pub in_flight: BTreeSet<RequestId>,
@@ -543,6 +548,8 @@ impl State {
             settings: SettingsPane::default(),
             roles: None,
             dialog: None,
+            waiting_tokens: std::collections::VecDeque::new(),
+            sent_form: None,
             status: None,
             in_flight: BTreeSet::new(),
             next_request: 1,

@@ -42,8 +42,12 @@ impl TerminalGuard {
         PANIC_HOOK.call_once(|| {
             let previous = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
-                // Restore first, so the message lands on a usable screen.
-                restore();
+                // The UI runs on the main thread (block_on); a panic there ends the app, so
+                // restore first and the message lands on a usable screen. A panic in a worker
+                // task is reported by the app itself, which keeps the screen.
+                if std::thread::current().name() == Some("main") {
+                    restore();
+                }
                 previous(info);
             }));
         });

@@ -116,6 +116,10 @@ fn request_settings(state: &mut State) -> Effect {
 fn refresh(state: &mut State) -> Vec<Effect> {
     state.last_refresh = state.now;
     let mut effects = vec![request_keys(state)];
+    // The first probe may have failed (network down at start): ask again until it answers.
+    if state.access.extensions.is_none() {
+        effects.push(request(state, Call::Capabilities));
+    }
     if state.access.extensions == Some(true) {
         effects.push(request_external(state));
         effects.push(request_settings(state));
@@ -184,12 +188,14 @@ fn on_tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect>
     {
         state.status = None;
     }
-    let due = state.last_refresh
-        + ChronoDuration::from_std(state.refresh_every).unwrap_or(ChronoDuration::MAX);
+    // A period too long to add to a date is as good as never.
+    let due = ChronoDuration::from_std(state.refresh_every)
+        .ok()
+        .and_then(|every| state.last_refresh.checked_add_signed(every));
     // Paused while a dialog is open, so nothing shifts under the user's cursor.
     if state.dialog.is_none()
         && !state.refresh_every.is_zero()
-        && now >= due
+        && due.is_some_and(|due| now >= due)
         && state.keys.load != Load::Loading
     {
         return refresh(state);
@@ -209,7 +215,13 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return vec![Effect::Quit];
     }
     if state.dialog.is_some() {
-        return on_dialog_key(state, key);
+        let effects = on_dialog_key(state, key);
+        if state.dialog.is_none()
+            && let Some(next) = state.waiting_tokens.pop_front()
+        {
+            state.dialog = Some(Dialog::Token(next));
+        }
+        return effects;
     }
     if editing_filter(state) {
         on_filter_key(state, key);
@@ -948,6 +960,12 @@ fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     say(state, "No role changed.");
                     return Vec::new();
                 }
+                state.sent_form = Some(Dialog::EditRoles {
+                    id: id.clone(),
+                    app_key,
+                    picker,
+                    original,
+                });
                 return send_change(state, Change::SetRoles { id, add, remove });
             }
             picker_key(&mut picker, &key, page);
@@ -995,9 +1013,17 @@ fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 }
                 NewKeyStep::Roles => {
                     if key.code == KeyCode::Enter {
-                        let label = label.value().trim().to_string();
-                        let roles = picker.chosen.iter().copied().collect();
-                        return vec![request(state, Call::CreateKey { label, roles })];
+                        let call = Call::CreateKey {
+                            label: label.value().trim().to_string(),
+                            roles: picker.chosen.iter().copied().collect(),
+                        };
+                        state.sent_form = Some(Dialog::NewKey {
+                            step,
+                            label,
+                            picker,
+                            error: None,
+                        });
+                        return vec![request(state, call)];
                     }
                     if key.code == KeyCode::BackTab || key.code == KeyCode::Backspace {
                         state.dialog = Some(Dialog::NewKey {
@@ -1069,6 +1095,12 @@ fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                             app_key: app_key.value().to_string(),
                             roles: picker.chosen.iter().copied().collect(),
                         };
+                        state.sent_form = Some(Dialog::AddExternal {
+                            step,
+                            app_key,
+                            picker,
+                            error: None,
+                        });
                         return send_change(state, change);
                     }
                     if key.code == KeyCode::BackTab || key.code == KeyCode::Backspace {
@@ -1291,6 +1323,10 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
             state.keys.refresh_view(months, now, page);
         }
         Outcome::KeyRoles(Err(failure)) => fail(state, &failure),
+        Outcome::Crashed => complain(
+            state,
+            "A request failed inside apikeys (a bug); refresh (R) to see the current state.",
+        ),
         Outcome::Audit { key_id, result } => {
             if let Some(Dialog::Details {
                 key_id: open,
@@ -1302,14 +1338,21 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
             }
         }
         Outcome::Changed { change, result } => {
+            let keeps_form = matches!(change, Change::AddExternal { .. } | Change::SetRoles { .. });
             match result {
                 Ok(()) => {
+                    if keeps_form {
+                        state.sent_form = None;
+                    }
                     let text = describe(&change, state);
                     say(state, text);
                 }
                 Err(failure) => {
                     roll_back(state, &change);
                     fail(state, &failure);
+                    if keeps_form {
+                        reopen_form(state, &failure);
+                    }
                 }
             }
             return match change {
@@ -1324,17 +1367,23 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
             };
         }
         Outcome::Created(result, roles_added) => {
+            if result.is_ok() {
+                state.sent_form = None;
+            }
             match result {
                 Ok(created) => match created.app_token {
                     Some(token) => {
-                        state.dialog = Some(Dialog::Token(TokenDialog {
-                            app_key: created.app_key.clone(),
-                            label: created.label.clone(),
-                            token,
-                            revealed: false,
-                            copied: None,
-                            old_token: None,
-                        }));
+                        show_token(
+                            state,
+                            TokenDialog {
+                                app_key: created.app_key.clone(),
+                                label: created.label.clone(),
+                                token,
+                                revealed: false,
+                                copied: None,
+                                old_token: None,
+                            },
+                        );
                         match roles_added {
                             Ok(()) => say(state, format!("Created {}.", created.app_key)),
                             Err(failure) => complain(
@@ -1354,7 +1403,10 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
                         ),
                     ),
                 },
-                Err(failure) => fail(state, &failure),
+                Err(failure) => {
+                    fail(state, &failure);
+                    reopen_form(state, &failure);
+                }
             }
             return vec![request_keys(state)];
         }
@@ -1376,14 +1428,17 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
                                 format!("The old token was NOT deleted: {}", failure.message)
                             }
                         };
-                        state.dialog = Some(Dialog::Token(TokenDialog {
-                            app_key: app_key.clone(),
-                            label,
-                            token,
-                            revealed: false,
-                            copied: None,
-                            old_token: Some(old_token),
-                        }));
+                        show_token(
+                            state,
+                            TokenDialog {
+                                app_key: app_key.clone(),
+                                label,
+                                token,
+                                revealed: false,
+                                copied: None,
+                                old_token: Some(old_token),
+                            },
+                        );
                         say(state, format!("Renewed the token of {app_key}."));
                     }
                     None => complain(
@@ -1399,6 +1454,35 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
         }
     }
     Vec::new()
+}
+
+/// Opens the token dialog, or queues it behind the open dialog: a token is never dropped.
+fn show_token(state: &mut State, token: TokenDialog) {
+    if state.dialog.is_none() {
+        state.dialog = Some(Dialog::Token(token));
+    } else {
+        state.waiting_tokens.push_back(token);
+        say(
+            state,
+            "A new token is waiting: close this dialog to see it.",
+        );
+    }
+}
+
+/// Reopens the form whose request failed, with the reason, so nothing typed is lost.
+fn reopen_form(state: &mut State, failure: &Failure) {
+    let Some(mut form) = state.sent_form.take() else {
+        return;
+    };
+    match &mut form {
+        Dialog::NewKey { error, .. } | Dialog::AddExternal { error, .. } => {
+            *error = Some(failure.message.clone());
+        }
+        _ => {}
+    }
+    if state.dialog.is_none() {
+        state.dialog = Some(form);
+    }
 }
 
 /// Puts an optimistic toggle back the way it was.

@@ -64,7 +64,7 @@ pub struct CreatedKey {
     pub app_token: Option<SecretString>,
     #[serde(default, deserialize_with = "null_default")]
     pub label: String,
-    #[serde(default, deserialize_with = "time::optional")]
+    #[serde(default, deserialize_with = "time::lenient")]
     pub created_in: Option<Timestamp>,
     #[serde(default = "yes", deserialize_with = "null_default")]
     pub is_active: bool,
@@ -124,9 +124,9 @@ pub struct Renewal {
     pub id: String,
     #[serde(default, deserialize_with = "null_default")]
     pub key_name: String,
-    #[serde(default, deserialize_with = "time::optional")]
+    #[serde(default, deserialize_with = "time::lenient")]
     pub creation_date_token: Option<Timestamp>,
-    #[serde(default, deserialize_with = "time::optional")]
+    #[serde(default, deserialize_with = "time::lenient")]
     pub creation_date_new_token: Option<Timestamp>,
     #[serde(default)]
     pub expiration_period: Option<f64>,
@@ -217,6 +217,17 @@ mod tests {
         )
         .unwrap();
         assert!(created.app_token.is_none());
+        // An odd date never costs the token.
+        let created: CreatedKey = serde_json::from_str(
+            r#"{"id":"a","appKey":"k","appToken":"FAKETOKEN","createdIn":"07/04/2018 14:09","isActive":true}"#,
+        )
+        .unwrap();
+        assert!(created.app_token.is_some() && created.created_in.is_none());
+        let renewal: Renewal = serde_json::from_str(
+            r#"{"newToken":"FAKETOKEN","creationDateToken":42,"creationDateNewToken":"soon"}"#,
+        )
+        .unwrap();
+        assert!(renewal.new_token.is_some() && renewal.creation_date_token.is_none());
         assert!(created.is_active);
 
         let page: RolesPage = serde_json::from_str(

@@ -52,6 +52,16 @@ pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Tim
     }
 }
 
+/// For the answers that carry a token (create, renew): an unreadable date becomes "none"
+/// rather than an error, because failing the whole answer would lose the token.
+pub fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Timestamp>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(deserializer)?;
+    Ok(value
+        .as_ref()
+        .and_then(serde_json::Value::as_str)
+        .and_then(Timestamp::parse))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

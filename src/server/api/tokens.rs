@@ -81,7 +81,7 @@ pub async fn login(
         .call(move |conn| -> StoreResult<Option<(SecretString, i64)>> {
             match tokens::owner_of(conn, &token)? {
                 Some(owner) if owner.app_key == app_key && owner.is_active => {
-                    Ok(Some(sessions::create(conn, &owner.key_id, now)?))
+                    Ok(Some(sessions::create(conn, &owner.key_id, &token, now)?))
                 }
                 _ => Ok(None),
             }

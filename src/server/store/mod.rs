@@ -53,6 +53,8 @@ pub struct Actor {
     pub account: String,
     pub key_id: String,
     pub app_key: String,
+    /// Which of its key's tokens the caller signed in with (directly or through a session).
+    pub token_slot: Option<tokens::Slot>,
 }
 
 /// A handle to the database, cheap to clone. One connection behind a mutex: SQLite writes are

@@ -82,6 +82,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_by_account ON audit (account_id, id);
     "#,
+    // 2: a user token lives only as long as the app token it was issued for: a session
+    // remembers that token's hash (sessions from before have none and stop working).
+    r#"
+    ALTER TABLE sessions ADD COLUMN source_hash BLOB;
+    "#,
 ];
 
 /// Brings the database up to the latest schema.

@@ -9,14 +9,20 @@ use crate::server::secrets::{new_token, token_hash};
 
 pub const LIFETIME_SECS: i64 = 24 * 60 * 60;
 
-/// Issues a session for a key; returns the token and its expiry (unix seconds).
-pub fn create(conn: &Connection, key_id: &str, now_unix: i64) -> StoreResult<(SecretString, i64)> {
+/// Issues a session for the key whose app token is `source`; returns the token and its expiry
+/// (unix seconds). The session ends early if `source` is deleted (finish or undo of a renewal).
+pub fn create(
+    conn: &Connection,
+    key_id: &str,
+    source: &SecretString,
+    now_unix: i64,
+) -> StoreResult<(SecretString, i64)> {
     let token = new_token();
     let expires = now_unix + LIFETIME_SECS;
     conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now_unix])?;
     conn.execute(
-        "INSERT INTO sessions (token_hash, key_id, expires_at) VALUES (?1, ?2, ?3)",
-        params![token_hash(&token), key_id, expires],
+        "INSERT INTO sessions (token_hash, key_id, expires_at, source_hash) VALUES (?1, ?2, ?3, ?4)",
+        params![token_hash(&token), key_id, expires, token_hash(source)],
     )?;
     Ok((token, expires))
 }
@@ -27,7 +33,8 @@ pub fn owner_of(
     now_unix: i64,
 ) -> StoreResult<Option<TokenOwner>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT k.id, k.app_key, k.is_active, k.account_id, a.name FROM sessions s
+        "SELECT k.id, k.app_key, k.is_active, k.account_id, a.name, t.slot FROM sessions s
+         JOIN app_tokens t ON t.token_hash = s.source_hash AND t.key_id = s.key_id
          JOIN app_keys k ON k.id = s.key_id
          JOIN accounts a ON a.id = k.account_id
          WHERE s.token_hash = ?1 AND s.expires_at > ?2",

@@ -1,6 +1,7 @@
-//! App tokens and the renewal state machine, exactly as VTEX runs it:
-//! renew → both tokens work (409 on a second renew); finish-renewal → the old token is gone;
-//! undo-renewal → the new token is gone. Only SHA-256 hashes are stored.
+//! App tokens and the renewal state machine. As VTEX runs it: renew → both tokens work (409 on
+//! a second renew); finish-renewal → the old token is gone. Our extension: undo-renewal → the
+//! new token is gone. A key may not delete the very token it is calling with. Only SHA-256
+//! hashes are stored.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use secrecy::SecretString;
@@ -47,11 +48,13 @@ pub struct TokenOwner {
     pub is_active: bool,
     pub account_id: i64,
     pub account: String,
+    /// The slot of the app token used (for a session, of the token it was issued for).
+    pub slot: Slot,
 }
 
 pub fn owner_of(conn: &Connection, token: &SecretString) -> StoreResult<Option<TokenOwner>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT k.id, k.app_key, k.is_active, k.account_id, a.name FROM app_tokens t
+        "SELECT k.id, k.app_key, k.is_active, k.account_id, a.name, t.slot FROM app_tokens t
          JOIN app_keys k ON k.id = t.key_id
          JOIN accounts a ON a.id = k.account_id
          WHERE t.token_hash = ?1",
@@ -62,14 +65,20 @@ pub fn owner_of(conn: &Connection, token: &SecretString) -> StoreResult<Option<T
 }
 
 impl TokenOwner {
-    /// Reads `key id, app_key, is_active, account_id, account name`, in that order.
+    /// Reads `key id, app_key, is_active, account_id, account name, slot`, in that order.
     pub(super) fn from_row(row: &rusqlite::Row) -> rusqlite::Result<TokenOwner> {
+        let slot: String = row.get(5)?;
         Ok(TokenOwner {
             key_id: row.get(0)?,
             app_key: row.get(1)?,
             is_active: row.get(2)?,
             account_id: row.get(3)?,
             account: row.get(4)?,
+            slot: if slot == "new" {
+                Slot::New
+            } else {
+                Slot::Current
+            },
         })
     }
 }
@@ -153,6 +162,12 @@ pub fn finish_renewal(
     let Some(new_created) = state.new_token_created else {
         return Err(no_pending(app_key));
     };
+    if state.key_id == actor.key_id && actor.token_slot == Some(Slot::Current) {
+        return Err(StoreError::Conflict(format!(
+            "You are signed in with the old token of {app_key}; deleting it would lock you out. \
+             Sign in with the new token, then delete the old one."
+        )));
+    }
     tx.execute(
         "DELETE FROM app_tokens WHERE key_id = ?1 AND slot = 'current'",
         [&state.key_id],
@@ -186,6 +201,12 @@ pub fn undo_renewal(
     let state = state_by_app_key(&tx, actor.account_id, app_key)?;
     if state.new_token_created.is_none() {
         return Err(no_pending(app_key));
+    }
+    if state.key_id == actor.key_id && actor.token_slot == Some(Slot::New) {
+        return Err(StoreError::Conflict(format!(
+            "You are signed in with the new token of {app_key}; undoing the renewal would lock you out. \
+             Sign in with the old token to undo it."
+        )));
     }
     tx.execute(
         "DELETE FROM app_tokens WHERE key_id = ?1 AND slot = 'new'",

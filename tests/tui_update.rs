@@ -1,0 +1,233 @@
+//! The pure update, on its own: answers that arrive in awkward orders and settings at their
+//! limits lose nothing and never panic.
+
+use std::time::Duration;
+
+use apikeys::tui::action::{Action, Call, Change, Effect, Failure, Outcome};
+use apikeys::tui::state::{Dialog, Header, State};
+use apikeys::tui::update::{init, update};
+use apikeys::vtex::model::{AppKey, CreatedKey, Renewal};
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use secrecy::ExposeSecret;
+
+fn fresh(refresh: Duration) -> (State, Vec<u64>) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    let header = Header {
+        account: "acme".into(),
+        profile: "test".into(),
+        caller_key: "vtexappkey-acme-ADMINK".into(),
+    };
+    let mut state = State::new(header, now, false, refresh);
+    let ids = init(&mut state)
+        .into_iter()
+        .filter_map(|e| {
+            if let Effect::Api { id, .. } = e {
+                Some(id)
+            } else {
+                None
+            }
+        })
+        .collect();
+    (state, ids)
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn typed(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(state, key(KeyCode::Char(c)));
+    }
+}
+
+fn calls(effects: &[Effect]) -> Vec<Call> {
+    effects
+        .iter()
+        .filter_map(|e| {
+            if let Effect::Api { call, .. } = e {
+                Some(call.clone())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn renewal(token: &str) -> Renewal {
+    serde_json::from_value(serde_json::json!({ "id": "k", "keyName": "x", "newToken": token }))
+        .unwrap()
+}
+
+fn failure(message: &str) -> Failure {
+    Failure {
+        message: message.into(),
+        forbidden: false,
+        unavailable: false,
+    }
+}
+
+#[test]
+fn an_enormous_refresh_period_never_overflows() {
+    let (mut state, _) = fresh(Duration::from_secs(u64::MAX));
+    let later = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    assert!(
+        calls(&update(&mut state, Action::Tick(later))).is_empty(),
+        "never due"
+    );
+}
+
+#[test]
+fn a_second_token_waits_for_the_first_to_be_closed() {
+    let (mut state, _) = fresh(Duration::ZERO);
+    for (app_key, token) in [
+        ("vtexappkey-acme-AAAAAA", "FAKETOKENA"),
+        ("vtexappkey-acme-BBBBBB", "FAKETOKENB"),
+    ] {
+        update(
+            &mut state,
+            Action::Api {
+                id: 900,
+                outcome: Outcome::Renewed {
+                    app_key: app_key.into(),
+                    label: "x".into(),
+                    result: Ok(renewal(token)),
+                    old_deleted: None,
+                },
+            },
+        );
+    }
+    let shown = |state: &State| match &state.dialog {
+        Some(Dialog::Token(dialog)) => dialog.token.expose_secret().to_string(),
+        other => panic!("expected a token dialog, got {other:?}"),
+    };
+    assert_eq!(shown(&state), "FAKETOKENA");
+    update(&mut state, key(KeyCode::Esc));
+    assert_eq!(
+        shown(&state),
+        "FAKETOKENB",
+        "the second token was kept, not dropped"
+    );
+    update(&mut state, key(KeyCode::Esc));
+    assert!(state.dialog.is_none());
+}
+
+#[test]
+fn a_failed_create_reopens_the_form_with_what_was_typed() {
+    let (mut state, ids) = fresh(Duration::ZERO);
+    // Capabilities: the server has the extensions and says nothing of permissions.
+    update(
+        &mut state,
+        Action::Api {
+            id: ids[0],
+            outcome: Outcome::Capabilities(Ok(apikeys::vtex::Capabilities {
+                extensions: true,
+                session: None,
+            })),
+        },
+    );
+    update(
+        &mut state,
+        Action::Api {
+            id: ids[1],
+            outcome: Outcome::Keys(Ok(Vec::<AppKey>::new())),
+        },
+    );
+    update(&mut state, key(KeyCode::Char('n')));
+    typed(&mut state, "ERP orders");
+    update(&mut state, key(KeyCode::Enter));
+    let sent = calls(&update(&mut state, key(KeyCode::Enter)));
+    assert_eq!(
+        sent,
+        [Call::CreateKey {
+            label: "ERP orders".into(),
+            roles: vec![]
+        }]
+    );
+    assert!(state.dialog.is_none());
+    update(
+        &mut state,
+        Action::Api {
+            id: 901,
+            outcome: Outcome::Created(
+                Err(failure("cannot reach http://127.0.0.1:9: refused")),
+                Ok(()),
+            ),
+        },
+    );
+    match &state.dialog {
+        Some(Dialog::NewKey { label, error, .. }) => {
+            assert_eq!(label.value(), "ERP orders");
+            assert!(error.as_deref().unwrap().contains("cannot reach"));
+        }
+        other => panic!("the form should be back, got {other:?}"),
+    }
+    // A later success does not bring it back.
+    update(&mut state, key(KeyCode::Esc));
+    let created: CreatedKey = serde_json::from_value(
+        serde_json::json!({"id": "i", "appKey": "vtexappkey-acme-NEWKEY", "appToken": "FAKETOKEN"}),
+    )
+    .unwrap();
+    update(
+        &mut state,
+        Action::Api {
+            id: 902,
+            outcome: Outcome::Created(Ok(created), Ok(())),
+        },
+    );
+    assert!(matches!(state.dialog, Some(Dialog::Token(_))));
+}
+
+#[test]
+fn a_failed_probe_is_retried_on_refresh() {
+    let (mut state, ids) = fresh(Duration::ZERO);
+    update(
+        &mut state,
+        Action::Api {
+            id: ids[0],
+            outcome: Outcome::Capabilities(Err(failure("cannot reach the server"))),
+        },
+    );
+    let effects = update(&mut state, key(KeyCode::Char('R')));
+    assert!(
+        calls(&effects).contains(&Call::Capabilities),
+        "{:?}",
+        calls(&effects)
+    );
+    // Once known, a refresh does not ask again.
+    update(
+        &mut state,
+        Action::Api {
+            id: 950,
+            outcome: Outcome::Capabilities(Ok(apikeys::vtex::Capabilities {
+                extensions: false,
+                session: None,
+            })),
+        },
+    );
+    let effects = update(&mut state, key(KeyCode::Char('R')));
+    assert!(!calls(&effects).contains(&Call::Capabilities));
+    assert!(
+        !calls(&effects)
+            .iter()
+            .any(|c| matches!(c, Call::Change(Change::SetTokenDuration { .. })))
+    );
+}
+
+#[test]
+fn a_crashed_call_is_reported_and_not_left_spinning() {
+    let (mut state, ids) = fresh(Duration::ZERO);
+    assert!(state.busy());
+    for id in ids {
+        update(
+            &mut state,
+            Action::Api {
+                id,
+                outcome: Outcome::Crashed,
+            },
+        );
+    }
+    assert!(!state.busy());
+    assert!(state.status.unwrap().text.contains("bug"));
+}
