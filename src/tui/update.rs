@@ -977,153 +977,144 @@ fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             });
         }
         Dialog::NewKey {
-            step,
+            mut step,
             mut label,
             mut picker,
             mut error,
         } => {
-            if close {
-                return Vec::new();
-            }
-            match step {
-                NewKeyStep::Label => {
-                    if key.code == KeyCode::Enter {
-                        match crate::server::store::clean_label(label.value()) {
-                            Ok(_) => {
-                                state.dialog = Some(Dialog::NewKey {
-                                    step: NewKeyStep::Roles,
-                                    label,
-                                    picker,
-                                    error: None,
-                                });
-                                return Vec::new();
-                            }
-                            Err(err) => error = Some(err.to_string()),
-                        }
-                    } else {
-                        label.handle_event(&Event::Key(key));
-                        error = None;
-                    }
+            let outcome = form_key(
+                &mut step,
+                &mut label,
+                &mut picker,
+                &mut error,
+                key,
+                page,
+                crate::keyformat::clean_label,
+            );
+            match outcome {
+                FormKey::Cancel => {}
+                FormKey::Stay => {
                     state.dialog = Some(Dialog::NewKey {
                         step,
                         label,
                         picker,
                         error,
-                    });
+                    })
                 }
-                NewKeyStep::Roles => {
-                    if key.code == KeyCode::Enter {
-                        let call = Call::CreateKey {
-                            label: label.value().trim().to_string(),
-                            roles: picker.chosen.iter().copied().collect(),
-                        };
-                        state.sent_form = Some(Dialog::NewKey {
-                            step,
-                            label,
-                            picker,
-                            error: None,
-                        });
-                        return vec![request(state, call)];
-                    }
-                    if key.code == KeyCode::BackTab || key.code == KeyCode::Backspace {
-                        state.dialog = Some(Dialog::NewKey {
-                            step: NewKeyStep::Label,
-                            label,
-                            picker,
-                            error,
-                        });
-                        return Vec::new();
-                    }
-                    picker_key(&mut picker, &key, page);
-                    state.dialog = Some(Dialog::NewKey {
+                FormKey::Submit => {
+                    let call = Call::CreateKey {
+                        label: label.value().to_string(),
+                        roles: picker.chosen.iter().copied().collect(),
+                    };
+                    state.sent_form = Some(Dialog::NewKey {
                         step,
                         label,
                         picker,
-                        error,
+                        error: None,
                     });
+                    return vec![request(state, call)];
                 }
             }
         }
         Dialog::AddExternal {
-            step,
+            mut step,
             mut app_key,
             mut picker,
             mut error,
         } => {
-            if close {
-                return Vec::new();
-            }
-            match step {
-                NewKeyStep::Label => {
-                    if key.code == KeyCode::Enter {
-                        let wanted: String = app_key
-                            .value()
-                            .chars()
-                            .filter(|c| !c.is_whitespace())
-                            .collect();
-                        match crate::keyformat::app_key_account(&wanted) {
-                            Some(account) if account == state.header.account => {
-                                error = Some("That key belongs to this account; external keys come from other accounts.".into())
-                            }
-                            Some(_) => {
-                                state.dialog = Some(Dialog::AddExternal {
-                                    step: NewKeyStep::Roles,
-                                    app_key: Input::new(wanted),
-                                    picker,
-                                    error: None,
-                                });
-                                return Vec::new();
-                            }
-                            None => {
-                                error = Some("Expected vtexappkey-{account}-{6 uppercase letters}.".into());
-                            }
-                        }
-                    } else {
-                        app_key.handle_event(&Event::Key(key));
-                        error = None;
+            let own_account = state.header.account.clone();
+            let outcome = form_key(
+                &mut step,
+                &mut app_key,
+                &mut picker,
+                &mut error,
+                key,
+                page,
+                |text| {
+                    // Pasted keys often carry spaces or line breaks.
+                    let wanted: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                    match crate::keyformat::app_key_account(&wanted) {
+                    Some(account) if account == own_account => {
+                        Err("That key belongs to this account; external keys come from other accounts.".into())
                     }
-                    state.dialog = Some(Dialog::AddExternal {
-                        step,
-                        app_key,
-                        picker,
-                        error,
-                    });
+                    Some(_) => Ok(wanted),
+                    None => Err("Expected vtexappkey-{account}-{6 uppercase letters}.".into()),
                 }
-                NewKeyStep::Roles => {
-                    if key.code == KeyCode::Enter {
-                        let change = Change::AddExternal {
-                            app_key: app_key.value().to_string(),
-                            roles: picker.chosen.iter().copied().collect(),
-                        };
-                        state.sent_form = Some(Dialog::AddExternal {
-                            step,
-                            app_key,
-                            picker,
-                            error: None,
-                        });
-                        return send_change(state, change);
-                    }
-                    if key.code == KeyCode::BackTab || key.code == KeyCode::Backspace {
-                        state.dialog = Some(Dialog::AddExternal {
-                            step: NewKeyStep::Label,
-                            app_key,
-                            picker,
-                            error,
-                        });
-                        return Vec::new();
-                    }
-                    picker_key(&mut picker, &key, page);
+                },
+            );
+            match outcome {
+                FormKey::Cancel => {}
+                FormKey::Stay => {
                     state.dialog = Some(Dialog::AddExternal {
                         step,
                         app_key,
                         picker,
                         error,
+                    })
+                }
+                FormKey::Submit => {
+                    let change = Change::AddExternal {
+                        app_key: app_key.value().to_string(),
+                        roles: picker.chosen.iter().copied().collect(),
+                    };
+                    state.sent_form = Some(Dialog::AddExternal {
+                        step,
+                        app_key,
+                        picker,
+                        error: None,
                     });
+                    return send_change(state, change);
                 }
             }
         }
     }
     Vec::new()
+}
+
+/// What a key did to a two-step form (a text field, then a role picker).
+enum FormKey {
+    Stay,
+    Submit,
+    Cancel,
+}
+
+/// The keys of the new-key and add-external forms: type, Enter checks the text (`check`
+/// returns it normalized, or the reason it is refused) and moves to the roles; there Space
+/// ticks, S-Tab or Backspace goes back, and Enter submits. Esc cancels at any step.
+fn form_key(
+    step: &mut NewKeyStep,
+    input: &mut Input,
+    picker: &mut RolePicker,
+    error: &mut Option<String>,
+    key: KeyEvent,
+    page: usize,
+    check: impl Fn(&str) -> Result<String, String>,
+) -> FormKey {
+    if key.code == KeyCode::Esc {
+        return FormKey::Cancel;
+    }
+    match step {
+        NewKeyStep::Label if key.code == KeyCode::Enter => match check(input.value()) {
+            Ok(normalized) => {
+                *input = Input::new(normalized);
+                *step = NewKeyStep::Roles;
+                *error = None;
+            }
+            Err(reason) => *error = Some(reason),
+        },
+        NewKeyStep::Label => {
+            input.handle_event(&Event::Key(key));
+            *error = None;
+        }
+        NewKeyStep::Roles if key.code == KeyCode::Enter => return FormKey::Submit,
+        NewKeyStep::Roles if matches!(key.code, KeyCode::BackTab | KeyCode::Backspace) => {
+            *step = NewKeyStep::Label;
+        }
+        NewKeyStep::Roles => {
+            picker_key(picker, &key, page);
+        }
+    }
+    FormKey::Stay
 }
 
 /// Sends a change; a status toggle is shown at once and rolled back if the server refuses.

@@ -125,35 +125,7 @@ impl Store {
     }
 }
 
-/// Labels as the Admin accepts them: trimmed, 1–200 characters, no control characters.
+/// Labels as the Admin accepts them (see [`crate::keyformat::clean_label`]).
 pub fn clean_label(label: &str) -> StoreResult<String> {
-    let label = label.trim();
-    let chars = label.chars().count();
-    if chars == 0 {
-        return Err(StoreError::Invalid("The label must not be empty.".into()));
-    }
-    if chars > 200 {
-        return Err(StoreError::Invalid(format!(
-            "The label is {chars} characters long; the limit is 200."
-        )));
-    }
-    if label.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(
-            "The label must not contain control characters (tabs, newlines, escapes).".into(),
-        ));
-    }
-    if label.chars().any(is_invisible_format) {
-        return Err(StoreError::Invalid(
-            "The label must not contain invisible formatting characters (zero-width or direction marks).".into(),
-        ));
-    }
-    Ok(label.to_string())
-}
-
-/// Unicode format characters that are invisible or reorder text: a label holding them could
-/// display as something other than what it is.
-fn is_invisible_format(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    crate::keyformat::clean_label(label).map_err(StoreError::Invalid)
 }
