@@ -61,45 +61,30 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
 
     let rows = usize::from(body.height.saturating_sub(1));
-    let offset = widgets::visible_offset(
-        pane.selection.offset,
-        pane.selection.selected,
-        pane.visible.len(),
-        rows,
-    );
-    let end = (offset + rows).min(pane.visible.len());
-    // `get`: a stale index (rows replaced before the view was refreshed) is skipped, not a panic.
-    let shown: Vec<(usize, &ExternalKey)> = (offset..end)
-        .filter_map(|at| pane.rows.get(pane.visible[at]).map(|key| (at, key)))
-        .collect();
+    let shown: Vec<(usize, &ExternalKey)> =
+        widgets::rows_on_screen(&pane.rows, &pane.visible, pane.selection, rows);
     let roles_text: Vec<Option<String>> = shown
         .iter()
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
-    let widest = |widths: Vec<usize>, floor: usize, cap: usize| {
-        widths.into_iter().max().unwrap_or(0).clamp(floor, cap) as u16
-    };
-    let key_want = widest(
+    let key_want = widgets::widest(
         shown
             .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.app_key)))
-            .collect(),
+            .map(|(_, k)| widgets::width(&clean(&k.app_key))),
         5,
         40,
     );
-    let owner_max = widest(
+    let owner_max = widgets::widest(
         shown
             .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.account)))
-            .collect(),
+            .map(|(_, k)| widgets::width(&clean(&k.account))),
         10,
         32,
     );
-    let roles_max = widest(
+    let roles_max = widgets::widest(
         roles_text
             .iter()
-            .map(|r| r.as_deref().map_or(1, widgets::width))
-            .collect(),
+            .map(|r| r.as_deref().map_or(1, widgets::width)),
         8,
         60,
     );

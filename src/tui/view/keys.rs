@@ -55,17 +55,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 
     let months = state.token_months();
     let rows = usize::from(body.height.saturating_sub(1));
-    let offset = widgets::visible_offset(
-        pane.selection.offset,
-        pane.selection.selected,
-        pane.visible.len(),
-        rows,
-    );
-    let end = (offset + rows).min(pane.visible.len());
-    // `get`: a stale index (rows replaced before the view was refreshed) is skipped, not a panic.
-    let shown: Vec<(usize, &AppKey)> = (offset..end)
-        .filter_map(|at| pane.rows.get(pane.visible[at]).map(|key| (at, key)))
-        .collect();
+    let shown: Vec<(usize, &AppKey)> =
+        widgets::rows_on_screen(&pane.rows, &pane.visible, pane.selection, rows);
 
     let ages: Vec<Vec<Span<'static>>> = shown
         .iter()
@@ -75,40 +66,26 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
-    let widest = |widths: Vec<usize>, floor: usize, cap: usize| {
-        widths.into_iter().max().unwrap_or(0).clamp(floor, cap) as u16
-    };
-    let key_want = widest(
+    let key_want = widgets::widest(
         shown
             .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.app_key)))
-            .collect(),
+            .map(|(_, k)| widgets::width(&clean(&k.app_key))),
         5,
         40,
     );
-    let name_max = widest(
-        shown
-            .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.label)))
-            .collect(),
+    let name_max = widgets::widest(
+        shown.iter().map(|(_, k)| widgets::width(&clean(&k.label))),
         10,
         40,
     );
-    let roles_max = widest(
+    let roles_max = widgets::widest(
         roles_text
             .iter()
-            .map(|r| r.as_deref().map_or(8, widgets::width))
-            .collect(),
+            .map(|r| r.as_deref().map_or(8, widgets::width)),
         8,
         60,
     );
-    let age_want = widest(
-        ages.iter()
-            .map(|a| a.iter().map(Span::width).sum())
-            .collect(),
-        7,
-        12,
-    );
+    let age_want = widgets::widest(ages.iter().map(|a| a.iter().map(Span::width).sum()), 7, 12);
     // With a pending renewal on screen the token column wants room for the shortest marker,
     // and grows to the longest when there is room.
     let pending = shown.iter().any(|(_, key)| key.renewal_pending());

@@ -558,6 +558,27 @@ pub fn visible_offset(offset: usize, selected: usize, len: usize, rows: usize) -
     offset.min(len.saturating_sub(rows))
 }
 
+/// The rows a table shows in `rows` lines: (position in `visible`, row), from the offset that
+/// keeps the selection on screen. A stale index (rows replaced before the view was refreshed)
+/// is skipped, not a panic.
+pub fn rows_on_screen<'a, T>(
+    rows: &'a [T],
+    visible: &[usize],
+    selection: crate::tui::state::Selection,
+    lines: usize,
+) -> Vec<(usize, &'a T)> {
+    let offset = visible_offset(selection.offset, selection.selected, visible.len(), lines);
+    let end = (offset + lines).min(visible.len());
+    (offset..end)
+        .filter_map(|at| rows.get(visible[at]).map(|row| (at, row)))
+        .collect()
+}
+
+/// The widest of `widths`, held between `floor` and `cap`: a column's wanted width.
+pub fn widest(widths: impl Iterator<Item = usize>, floor: usize, cap: usize) -> u16 {
+    widths.max().unwrap_or(0).clamp(floor, cap) as u16
+}
+
 // ---------------------------------------------------------------------------------------------
 // Dialogs
 
