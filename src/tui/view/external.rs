@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
-use super::keys::{date_span, filter_spans, message, role_names, status_cell};
+use super::keys::{date_span, empty_list, filter_spans, message, role_names, status_cell};
 use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::tui::state::{Load, State};
@@ -31,23 +31,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let pane = &state.external;
     info_line(state, frame, info);
     if pane.rows.is_empty() {
-        match &pane.load {
-            Load::NotLoaded | Load::Loading => {
-                message(frame, body, "Loading external keys…", theme::dim())
-            }
-            Load::Failed(failure) => message(
-                frame,
-                body,
-                &format!("{}\nR tries again.", clean(&failure.message)),
-                theme::error(),
-            ),
-            Load::Loaded => message(
-                frame,
-                body,
-                "No other account's key has access to this account. a adds one.",
-                theme::dim(),
-            ),
-        }
+        empty_list(
+            frame,
+            body,
+            &pane.load,
+            "Loading external keys…",
+            "No other account's key has access to this account. a adds one.",
+        );
         return;
     }
     if pane.visible.is_empty() {

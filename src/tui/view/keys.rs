@@ -21,26 +21,32 @@ const TOKEN: usize = 3;
 const CREATED: usize = 4;
 const STATUS: usize = 5;
 
+/// What an empty list shows: loading, why it failed, or that there is nothing yet.
+pub fn empty_list(frame: &mut Frame, body: Rect, load: &Load, loading: &str, nothing: &str) {
+    match load {
+        Load::NotLoaded | Load::Loading => message(frame, body, loading, theme::dim()),
+        Load::Failed(failure) => message(
+            frame,
+            body,
+            &format!("{}\nR tries again.", clean(&failure.message)),
+            theme::error(),
+        ),
+        Load::Loaded => message(frame, body, nothing, theme::dim()),
+    }
+}
+
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let [info, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let pane = &state.keys;
     info_line(state, frame, info);
     if pane.rows.is_empty() {
-        match &pane.load {
-            Load::NotLoaded | Load::Loading => message(frame, body, "Loading keys…", theme::dim()),
-            Load::Failed(failure) => message(
-                frame,
-                body,
-                &format!("{}\nR tries again.", clean(&failure.message)),
-                theme::error(),
-            ),
-            Load::Loaded => message(
-                frame,
-                body,
-                "This account has no generated keys yet. n creates one.",
-                theme::dim(),
-            ),
-        }
+        empty_list(
+            frame,
+            body,
+            &pane.load,
+            "Loading keys…",
+            "This account has no generated keys yet. n creates one.",
+        );
         return;
     }
     if pane.visible.is_empty() {
