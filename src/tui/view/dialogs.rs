@@ -32,8 +32,9 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             label,
             picker,
             error,
-        } => new_key(
+        } => form(
             state,
+            &NEW_KEY,
             *step,
             label,
             picker,
@@ -58,8 +59,9 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             app_key,
             picker,
             error,
-        } => add_external(
+        } => form(
             state,
+            &ADD_EXTERNAL,
             *step,
             app_key,
             picker,
@@ -325,67 +327,6 @@ fn roles_step(
     widgets::draw_dialog(frame, region, spec, body, footer);
 }
 
-#[allow(clippy::too_many_arguments)]
-fn new_key(
-    state: &State,
-    step: NewKeyStep,
-    label: &Input,
-    picker: &RolePicker,
-    error: Option<&str>,
-    hints: &[Hint],
-    frame: &mut Frame,
-    region: Rect,
-) {
-    match step {
-        NewKeyStep::Label => {
-            let spec = DialogFrame {
-                title: "New key · 1/2 label".into(),
-                destructive: false,
-                width: 64,
-            };
-            text_step(
-                &spec,
-                "A label says what the key is for, e.g. \"ERP integration\". It is required.",
-                "Label",
-                label,
-                error,
-                hints,
-                frame,
-                region,
-            );
-        }
-        NewKeyStep::Roles => {
-            let spec = DialogFrame {
-                title: "New key · 2/2 roles".into(),
-                destructive: false,
-                width: 64,
-            };
-            let max = widgets::dialog_inner_width(region, spec.width);
-            let mut intro = widgets::wrapped(
-                &format!(
-                    "Roles for \"{}\". None is preselected; the token is shown once, right after.",
-                    clean(label.value())
-                ),
-                theme::plain(),
-                max,
-            );
-            if let Some(error) = error {
-                intro.extend(widgets::wrapped(&clean(error), theme::error(), max));
-            }
-            roles_step(
-                state,
-                &spec,
-                intro,
-                picker,
-                chosen_count(picker),
-                hints,
-                frame,
-                region,
-            );
-        }
-    }
-}
-
 fn edit_roles(
     state: &State,
     app_key: &str,
@@ -474,11 +415,42 @@ fn renew(
     widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
 }
 
+/// The words of a two-step form (a text field, then roles): new key, add external key.
+struct FormTexts {
+    /// "New key", "Add external key".
+    title: &'static str,
+    /// What the first step asks for, in the title: "label", "key".
+    asks: &'static str,
+    intro: &'static str,
+    field: &'static str,
+    /// The roles step's introduction, given what was typed.
+    roles_intro: fn(&str) -> String,
+}
+
+const NEW_KEY: FormTexts = FormTexts {
+    title: "New key",
+    asks: "label",
+    intro: "A label says what the key is for, e.g. \"ERP integration\". It is required.",
+    field: "Label",
+    roles_intro: |label| {
+        format!("Roles for \"{label}\". None is preselected; the token is shown once, right after.")
+    },
+};
+
+const ADD_EXTERNAL: FormTexts = FormTexts {
+    title: "Add external key",
+    asks: "key",
+    intro: "The appKey of another account's key, e.g. vtexappkey-partner-ABCDEF. Its token stays with that account.",
+    field: "appKey",
+    roles_intro: |app_key| format!("Roles {app_key} gets in this account."),
+};
+
 #[allow(clippy::too_many_arguments)]
-fn add_external(
+fn form(
     state: &State,
+    texts: &FormTexts,
     step: NewKeyStep,
-    app_key: &Input,
+    input: &Input,
     picker: &RolePicker,
     error: Option<&str>,
     hints: &[Hint],
@@ -488,15 +460,15 @@ fn add_external(
     match step {
         NewKeyStep::Label => {
             let spec = DialogFrame {
-                title: "Add external key · 1/2 key".into(),
+                title: format!("{} · 1/2 {}", texts.title, texts.asks),
                 destructive: false,
                 width: 64,
             };
             text_step(
                 &spec,
-                "The appKey of another account's key, e.g. vtexappkey-partner-ABCDEF. Its token stays with that account.",
-                "appKey",
-                app_key,
+                texts.intro,
+                texts.field,
+                input,
                 error,
                 hints,
                 frame,
@@ -505,13 +477,13 @@ fn add_external(
         }
         NewKeyStep::Roles => {
             let spec = DialogFrame {
-                title: "Add external key · 2/2 roles".into(),
+                title: format!("{} · 2/2 roles", texts.title),
                 destructive: false,
                 width: 64,
             };
             let max = widgets::dialog_inner_width(region, spec.width);
             let mut intro = widgets::wrapped(
-                &format!("Roles {} gets in this account.", clean(app_key.value())),
+                &(texts.roles_intro)(&clean(input.value())),
                 theme::plain(),
                 max,
             );
