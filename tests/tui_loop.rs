@@ -4,7 +4,7 @@
 mod common;
 
 use common::TestServer;
-use common::tui::{AppOptions, start};
+use common::tui::{AppOptions, start_on};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -29,11 +29,7 @@ async fn key_by_label(server: &TestServer, label: &str) -> Option<Value> {
 #[tokio::test]
 async fn filter_and_sort_narrow_and_order_the_table() {
     let server = TestServer::start_with(true).await;
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_for("61 keys", |f| f.visible_rows == 61 && !f.busy)
         .await;
 
@@ -85,11 +81,7 @@ async fn filter_and_sort_narrow_and_order_the_table() {
 async fn toggle_deactivates_after_confirmation_and_activates_directly() {
     let server = TestServer::start().await;
     server.key_with_roles("Toggle me", &[]).await;
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_idle_with("Toggle me").await;
     app.send("/Toggle me<Enter>");
     app.wait_for("one row", |f| f.visible_rows == 1).await;
@@ -101,7 +93,7 @@ async fn toggle_deactivates_after_confirmation_and_activates_directly() {
     .await;
     app.send("<Enter>");
     app.wait_for("deactivated", |f| {
-        f.dialog.is_none() && !f.busy && f.status.as_deref().is_some_and(|s| s.contains("inactive"))
+        f.dialog.is_none() && !f.busy && f.says("inactive")
     })
     .await;
     assert_eq!(
@@ -110,10 +102,8 @@ async fn toggle_deactivates_after_confirmation_and_activates_directly() {
     );
 
     app.send("<Space>"); // activation asks nothing
-    app.wait_for("activated", |f| {
-        !f.busy && f.status.as_deref().is_some_and(|s| s.contains("is active"))
-    })
-    .await;
+    app.wait_for("activated", |f| !f.busy && f.says("is active"))
+        .await;
     assert_eq!(
         key_by_label(&server, "Toggle me").await.unwrap()["isActive"],
         true
@@ -124,11 +114,7 @@ async fn toggle_deactivates_after_confirmation_and_activates_directly() {
 #[tokio::test]
 async fn create_shows_the_token_once_and_the_key_exists() {
     let server = TestServer::start().await;
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_for("loaded", |f| f.visible_rows == 1 && !f.busy)
         .await;
 
@@ -189,11 +175,7 @@ async fn renew_later_then_delete_the_old_token() {
     let key = server
         .key_with_roles("Renew me", &["API Keys Viewer"])
         .await;
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_idle_with("Renew me").await;
     app.send("/Renew me<Enter>");
     app.wait_for("one row", |f| f.visible_rows == 1).await;
@@ -227,10 +209,8 @@ async fn renew_later_then_delete_the_old_token() {
     })
     .await;
     app.send("<Enter>");
-    app.wait_for("old token deleted", |f| {
-        !f.busy && f.status.as_deref().is_some_and(|s| s.contains("old token"))
-    })
-    .await;
+    app.wait_for("old token deleted", |f| !f.busy && f.says("old token"))
+        .await;
     assert_eq!(server.get(&key.creds, "/api/vlm/appkeys").await.status, 401);
     assert_eq!(server.get(&new_creds, "/api/vlm/appkeys").await.status, 200);
     app.quit().await;
@@ -251,11 +231,7 @@ async fn undo_a_renewal() {
         app_key: key.creds.app_key.clone(),
         token: renewed.body["newToken"].as_str().unwrap().into(),
     };
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_idle_with("Undo me").await;
     app.send("/Undo me<Enter>u");
     app.wait_for("confirm", |f| {
@@ -263,10 +239,8 @@ async fn undo_a_renewal() {
     })
     .await;
     app.send("<Enter>");
-    app.wait_for("undone", |f| {
-        !f.busy && f.status.as_deref().is_some_and(|s| s.contains("undone"))
-    })
-    .await;
+    app.wait_for("undone", |f| !f.busy && f.says("undone"))
+        .await;
     assert_eq!(server.get(&key.creds, "/api/vlm/appkeys").await.status, 200);
     assert_eq!(server.get(&new_creds, "/api/vlm/appkeys").await.status, 401);
     app.quit().await;
@@ -276,11 +250,7 @@ async fn undo_a_renewal() {
 async fn delete_needs_the_explicit_acknowledgement() {
     let server = TestServer::start().await;
     server.key_with_roles("Delete me", &[]).await;
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_idle_with("Delete me").await;
     app.send("/Delete me<Enter>d");
     app.wait_for("delete dialog", |f| {
@@ -294,13 +264,8 @@ async fn delete_needs_the_explicit_acknowledgement() {
     .await;
     assert!(key_by_label(&server, "Delete me").await.is_some());
     app.send("<Space><Enter>");
-    app.wait_for("deleted", |f| {
-        !f.busy
-            && f.status
-                .as_deref()
-                .is_some_and(|s| s.starts_with("Deleted"))
-    })
-    .await;
+    app.wait_for("deleted", |f| !f.busy && f.says_first("Deleted"))
+        .await;
     assert!(key_by_label(&server, "Delete me").await.is_none());
     app.quit().await;
 }
@@ -308,11 +273,7 @@ async fn delete_needs_the_explicit_acknowledgement() {
 #[tokio::test]
 async fn external_keys_are_added_and_removed() {
     let server = TestServer::start().await;
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_for("loaded", |f| f.visible_rows == 1 && !f.busy)
         .await;
     app.send("3a");
@@ -324,7 +285,7 @@ async fn external_keys_are_added_and_removed() {
         .await;
     app.send("<Enter>");
     app.wait_for("added", |f| {
-        f.dialog.is_none() && !f.busy && f.status.as_deref().is_some_and(|s| s.starts_with("Added"))
+        f.dialog.is_none() && !f.busy && f.says_first("Added")
     })
     .await;
     app.wait_for("listed", |f| {
@@ -341,13 +302,8 @@ async fn external_keys_are_added_and_removed() {
     })
     .await;
     app.send("<Enter>");
-    app.wait_for("removed", |f| {
-        !f.busy
-            && f.status
-                .as_deref()
-                .is_some_and(|s| s.starts_with("Removed"))
-    })
-    .await;
+    app.wait_for("removed", |f| !f.busy && f.says_first("Removed"))
+        .await;
     assert_eq!(
         server.get(&admin, "/api/vlm/external-appkeys").await.body,
         json!([])
@@ -358,11 +314,7 @@ async fn external_keys_are_added_and_removed() {
 #[tokio::test]
 async fn settings_change_after_confirmation() {
     let server = TestServer::start().await;
-    let mut app = start(
-        &server.server.base_url(),
-        &server.admin,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
     app.wait_for("loaded", |f| f.visible_rows == 1 && !f.busy)
         .await;
     app.send("1j<Enter>");
@@ -371,10 +323,8 @@ async fn settings_change_after_confirmation() {
     })
     .await;
     app.send("<Enter>");
-    app.wait_for("applied", |f| {
-        !f.busy && f.status.as_deref().is_some_and(|s| s.contains("6 months"))
-    })
-    .await;
+    app.wait_for("applied", |f| !f.busy && f.says("6 months"))
+        .await;
     let admin = server.admin.clone();
     assert_eq!(
         server.get(&admin, "/api/vlm/appkeys-settings").await.body["tokenDurationMonths"],
@@ -387,8 +337,8 @@ async fn settings_change_after_confirmation() {
 async fn read_only_refuses_every_change() {
     let server = TestServer::start().await;
     server.key_with_roles("Untouchable", &[]).await;
-    let mut app = start(
-        &server.server.base_url(),
+    let mut app = start_on(
+        &server,
         &server.admin,
         AppOptions {
             read_only: true,
@@ -400,11 +350,7 @@ async fn read_only_refuses_every_change() {
     app.wait_for("one row", |f| f.visible_rows == 1).await;
     for key in ["<Space>", "n", "e", "r", "d"] {
         app.send(key);
-        let frame = app
-            .wait_for("refusal", |f| {
-                f.status.as_deref().is_some_and(|s| s.contains("read-only"))
-            })
-            .await;
+        let frame = app.wait_for("refusal", |f| f.says("read-only")).await;
         assert!(frame.dialog.is_none(), "{key} opened {:?}", frame.dialog);
         app.send("<Esc>");
     }
@@ -420,20 +366,10 @@ async fn a_403_is_explained_and_changes_nothing() {
     let server = TestServer::start().await;
     // A viewer cannot edit: the session says so, the app dims the action and never sends it.
     let viewer = server.key_with_roles("Viewer", &["API Keys Viewer"]).await;
-    let mut app = start(
-        &server.server.base_url(),
-        &viewer.creds,
-        AppOptions::default(),
-    );
+    let mut app = start_on(&server, &viewer.creds, AppOptions::default());
     app.wait_idle_with("Viewer").await;
     app.send("n");
-    let frame = app
-        .wait_for("refused", |f| {
-            f.status
-                .as_deref()
-                .is_some_and(|s| s.contains("Edit API Keys"))
-        })
-        .await;
+    let frame = app.wait_for("refused", |f| f.says("Edit API Keys")).await;
     assert!(frame.dialog.is_none());
     app.quit().await;
 
@@ -441,16 +377,8 @@ async fn a_403_is_explained_and_changes_nothing() {
     let renewer = server
         .key_with_roles("Renewer", &["API Token Renewer"])
         .await;
-    let mut app = start(
-        &server.server.base_url(),
-        &renewer.creds,
-        AppOptions::default(),
-    );
-    let frame = app
-        .wait_for("403 shown", |f| {
-            f.status.as_deref().is_some_and(|s| s.contains("403"))
-        })
-        .await;
+    let mut app = start_on(&server, &renewer.creds, AppOptions::default());
+    let frame = app.wait_for("403 shown", |f| f.says("403")).await;
     assert!(frame.status.unwrap().contains("View API Keys"));
     app.quit().await;
 }

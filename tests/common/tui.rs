@@ -29,6 +29,18 @@ pub struct Frame {
     pub quit: bool,
 }
 
+impl Frame {
+    /// Whether the status line contains `text`.
+    pub fn says(&self, text: &str) -> bool {
+        self.status.as_deref().is_some_and(|s| s.contains(text))
+    }
+
+    /// Whether the status line starts with `text`.
+    pub fn says_first(&self, text: &str) -> bool {
+        self.status.as_deref().is_some_and(|s| s.starts_with(text))
+    }
+}
+
 pub fn buffer_text(buffer: &Buffer) -> String {
     let area = buffer.area;
     let mut out = String::new();
@@ -112,6 +124,11 @@ impl Default for AppOptions {
             height: 40,
         }
     }
+}
+
+/// Starts the app's real loop against a reference server, as `creds`.
+pub fn start_on(server: &super::TestServer, creds: &Creds, options: AppOptions) -> App {
+    start(&server.server.base_url(), creds, options)
 }
 
 /// Starts the app's real loop against `base_url` as `creds`.
