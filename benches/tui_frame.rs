@@ -1,21 +1,23 @@
 //! The terminal app with 10 000 keys: how long one filter keystroke takes (update: filter,
 //! sort, selection) and one 120×35 frame (render). Run: `cargo bench --bench tui_frame`.
 
+#[path = "../tests/fixtures/tui_state.rs"]
+mod fixtures;
+
 use std::time::{Duration, Instant};
 
-use apikeys::tui::action::{Action, Effect, Outcome};
-use apikeys::tui::state::{Header, State};
+use apikeys::tui::action::{Action, Outcome};
 use apikeys::tui::{update, view};
 use apikeys::vtex::Capabilities;
 use apikeys::vtex::model::{AppKey, Role};
 use apikeys::vtex::time::Timestamp;
-use chrono::{Duration as Days, TimeZone, Utc};
+use chrono::Duration as Days;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn keys(count: usize) -> Vec<AppKey> {
-    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    let now = fixtures::fixed_now();
     (0..count)
         .map(|n| AppKey {
             id: format!("{n:08}-0000-4000-8000-000000000000"),
@@ -47,23 +49,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
-    let header = Header {
-        account: "bench".into(),
-        profile: "bench".into(),
-        caller_key: "vtexappkey-bench-ADMINK".into(),
-    };
-    let mut state = State::new(header, now, false, Duration::from_secs(30));
-    let ids: Vec<u64> = update::init(&mut state)
-        .iter()
-        .filter_map(|e| {
-            if let Effect::Api { id, .. } = e {
-                Some(*id)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let (mut state, ids) = fixtures::fresh("bench", Duration::from_secs(30));
     update::update(
         &mut state,
         Action::Api {

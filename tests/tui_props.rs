@@ -4,19 +4,19 @@
 use std::time::Duration;
 
 use apikeys::tui::action::{Action, Outcome};
-use apikeys::tui::state::{Header, State, Tab};
+use apikeys::tui::state::{State, Tab};
 use apikeys::tui::{update, view};
 use apikeys::vtex::Capabilities;
 use apikeys::vtex::model::{AppKey, ExternalKey, Role, Session, Settings};
 use apikeys::vtex::time::Timestamp;
-use chrono::{Duration as Days, TimeZone, Utc};
+use chrono::Duration as Days;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn fake_keys(count: usize) -> Vec<AppKey> {
-    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    let now = fixtures::fixed_now();
     (0..count)
         .map(|n| AppKey {
             id: format!("id-{n:03}"),
@@ -39,22 +39,11 @@ fn fake_keys(count: usize) -> Vec<AppKey> {
         .collect()
 }
 
+#[path = "fixtures/tui_state.rs"]
+mod fixtures;
+
 fn loaded_state(rows: usize) -> State {
-    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
-    let header = Header {
-        account: "acme".into(),
-        profile: "test".into(),
-        caller_key: "vtexappkey-acme-ADMINK".into(),
-    };
-    let mut state = State::new(header, now, false, Duration::from_secs(30));
-    let effects = update::init(&mut state);
-    let ids: Vec<u64> = effects
-        .iter()
-        .filter_map(|e| match e {
-            apikeys::tui::action::Effect::Api { id, .. } => Some(*id),
-            _ => None,
-        })
-        .collect();
+    let (mut state, ids) = fixtures::fresh("acme", Duration::from_secs(30));
     let session = Session {
         account: "acme".into(),
         app_key: "vtexappkey-acme-ADMINK".into(),

@@ -4,32 +4,18 @@
 use std::time::Duration;
 
 use apikeys::tui::action::{Action, Call, Change, Effect, Failure, Outcome};
-use apikeys::tui::state::{Dialog, Header, State};
-use apikeys::tui::update::{init, update};
+use apikeys::tui::state::{Dialog, State};
+use apikeys::tui::update::update;
 use apikeys::vtex::model::{AppKey, CreatedKey, Renewal};
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use secrecy::ExposeSecret;
 
+#[path = "fixtures/tui_state.rs"]
+mod fixtures;
+
 fn fresh(refresh: Duration) -> (State, Vec<u64>) {
-    let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
-    let header = Header {
-        account: "acme".into(),
-        profile: "test".into(),
-        caller_key: "vtexappkey-acme-ADMINK".into(),
-    };
-    let mut state = State::new(header, now, false, refresh);
-    let ids = init(&mut state)
-        .into_iter()
-        .filter_map(|e| {
-            if let Effect::Api { id, .. } = e {
-                Some(id)
-            } else {
-                None
-            }
-        })
-        .collect();
-    (state, ids)
+    fixtures::fresh("acme", refresh)
 }
 
 fn key(code: KeyCode) -> Action {
