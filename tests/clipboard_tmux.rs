@@ -134,6 +134,21 @@ fn slot_of(db: &Path, token: &str) -> Option<(String, String)> {
         .unwrap()
 }
 
+/// Once the app shows its keys: renews the first one (keeping the old token for later), copies
+/// the new token, and returns the dialog's text and what reached tmux's paste buffer.
+fn renew_and_copy(tmux: &Tmux) -> (String, String) {
+    tmux.wait_for("the app", |s| s.contains("Generated keys (61)"));
+    tmux.keys(&["r"]);
+    tmux.wait_for("the renew dialog", |s| s.contains("Renew token"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the token dialog", |s| {
+        s.contains("will not be shown again")
+    });
+    tmux.keys(&["c"]);
+    let dialog = tmux.wait_for("the copy report", |s| s.contains("OSC 52"));
+    (dialog, tmux.buffer())
+}
+
 #[test]
 fn a_renewed_token_reaches_the_clipboard_and_leaves_no_trace() {
     let Some(tmux) = Tmux::start() else { return };
@@ -143,20 +158,8 @@ fn a_renewed_token_reaches_the_clipboard_and_leaves_no_trace() {
         home.path(),
         "clipboard = \"osc52\"\nclear_after_secs = 0\n",
     );
-    tmux.wait_for("the app", |s| s.contains("Generated keys (61)"));
-
-    // Renew the first key, keeping the old token for later, and copy the new token.
-    tmux.keys(&["r"]);
-    tmux.wait_for("the renew dialog", |s| s.contains("Renew token"));
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("the token dialog", |s| {
-        s.contains("will not be shown again")
-    });
-    tmux.keys(&["c"]);
-    let dialog = tmux.wait_for("the copy report", |s| s.contains("OSC 52"));
+    let (dialog, copied) = renew_and_copy(&tmux);
     assert!(dialog.contains("cannot confirm"), "{dialog}");
-
-    let copied = tmux.buffer();
     assert_eq!(copied.len(), 100, "{copied:?}");
     assert!(copied.chars().all(|c| c.is_ascii_uppercase()));
     let (app_key, slot) = slot_of(&db, &copied).expect("the copied token is one the server issued");
@@ -187,17 +190,8 @@ fn osc52_timed_clear_empties_the_clipboard_when_asked() {
         home.path(),
         "clipboard = \"osc52\"\nclear_after_secs = 2\nosc52_clear = true\n",
     );
-    tmux.wait_for("the app", |s| s.contains("Generated keys (61)"));
-    tmux.keys(&["r"]);
-    tmux.wait_for("the renew dialog", |s| s.contains("Renew token"));
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("the token dialog", |s| {
-        s.contains("will not be shown again")
-    });
-    tmux.keys(&["c"]);
-    let dialog = tmux.wait_for("the copy report", |s| s.contains("OSC 52"));
+    let (dialog, copied) = renew_and_copy(&tmux);
     assert!(dialog.contains("cleared in 2 s"), "{dialog}");
-    let copied = tmux.buffer();
     assert_eq!(copied.len(), 100);
     // After the delay the app sends an empty OSC 52: the clipboard no longer holds the token.
     let deadline = Instant::now() + Duration::from_secs(15);
