@@ -62,30 +62,41 @@ fn base64_runs(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The text with every base64 run cut out, so a failure message never carries a token.
+fn redacted(text: &str) -> String {
+    base64_runs(text)
+        .into_iter()
+        .fold(text.to_string(), |text, run| {
+            text.replace(run, &format!("<{} base64 characters>", run.len()))
+        })
+}
+
 /// Refused as a usage error, saying how to get the token instead, with nothing copied out.
 fn assert_refused(run: &Run) {
+    let (stdout, stderr) = (redacted(&run.stdout), redacted(&run.stderr));
     assert_eq!(
         run.status, 2,
-        "`apikeys {}` exited {}\nstdout: {:?}\nstderr: {:?}",
-        run.args, run.status, run.stdout, run.stderr
+        "`apikeys {}` exited {}\nstdout: {stdout:?}\nstderr: {stderr:?}",
+        run.args, run.status
     );
     for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
         assert!(
             !text.contains("\x1b]52") && !text.contains('\x1b'),
-            "`apikeys {}` wrote an escape sequence to {name}: {text:?}",
-            run.args
+            "`apikeys {}` wrote an escape sequence to {name}: {:?}",
+            run.args,
+            redacted(text)
         );
         assert!(
             base64_runs(text).is_empty(),
-            "`apikeys {}` wrote something like base64 to {name}: {text:?}",
-            run.args
+            "`apikeys {}` wrote something like base64 to {name}: {:?}",
+            run.args,
+            redacted(text)
         );
     }
-    assert!(run.stdout.is_empty(), "{:?}", run.stdout);
+    assert!(run.stdout.is_empty(), "{stdout:?}");
     assert!(
         run.stderr.contains("Run without --copy"),
-        "the refusal says how to get the token: {}",
-        run.stderr
+        "the refusal says how to get the token: {stderr}"
     );
 }
 
