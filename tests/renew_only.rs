@@ -155,3 +155,75 @@ async fn a_renew_only_key_renews_finishes_and_undoes_by_app_key() {
     assert!(run.stderr.contains("appKey"), "{}", run.stderr);
     assert!(!pending(&server, app_key).await);
 }
+
+#[tokio::test]
+async fn the_app_of_a_renew_only_key_renews_a_key_typed_by_its_app_key() {
+    let server = TestServer::start().await;
+    let (bot, target) = bot_and_target(&server).await;
+    let app_key = target.creds.app_key.as_str();
+    let mut app = start_on(&server, &bot.creds, AppOptions::default());
+
+    // The pane says what is wrong and what still works; the key bar and help offer it.
+    let frame = app
+        .wait_for("the pane of a key that may not list keys", |f| {
+            !f.busy && f.screen.contains("may not view keys")
+        })
+        .await;
+    assert!(frame.screen.contains("View API Keys"), "{}", frame.screen);
+    assert!(frame.screen.contains("renew by appKey"), "{}", frame.screen);
+    assert!(
+        !frame.screen.contains("forbidden (403)"),
+        "no raw 403 on the status line: the pane says it\n{}",
+        frame.screen
+    );
+    app.send("?");
+    app.wait_for("help with the binding", |f| {
+        f.dialog.as_deref() == Some("Help") && f.screen.contains("typing its appKey")
+    })
+    .await;
+    app.send("<Esc>");
+
+    // A malformed key and the caller's own key are refused in the prompt.
+    app.send("r");
+    app.wait_for("the appKey prompt", |f| {
+        f.dialog.as_deref() == Some("RenewByKey")
+    })
+    .await;
+    app.send("not-a-key<Enter>");
+    app.wait_for("the format error", |f| {
+        f.screen.contains("Expected an appKey")
+    })
+    .await;
+    app.send("<Esc>r");
+    app.paste(&bot.creds.app_key);
+    app.send("<Enter>");
+    app.wait_for("the own-key error", |f| f.screen.contains("signed in with"))
+        .await;
+    assert!(!pending(&server, &bot.creds.app_key).await);
+
+    // The target's appKey, pasted with stray whitespace: the usual renew dialog, then the token.
+    app.send("<Esc>r");
+    app.paste(&format!(" {app_key}\n"));
+    app.send("<Enter>");
+    app.wait_for("the renew dialog", |f| {
+        f.dialog.as_deref() == Some("Renew") && f.screen.contains(app_key)
+    })
+    .await;
+    app.send("<Enter>"); // the default keeps the old token until it is deleted
+    let frame = app
+        .wait_for("the token dialog", |f| f.dialog.as_deref() == Some("Token"))
+        .await;
+    assert!(frame.screen.contains("Token renewed"), "{}", frame.screen);
+    assert!(frame.screen.contains("ERP orders"), "{}", frame.screen);
+    assert!(
+        pending(&server, app_key).await,
+        "the server shows the renewal"
+    );
+    assert!(token_works(&server, app_key, &target.creds.token).await);
+    app.send("<Esc>");
+    app.wait_for("the pane again", |f| {
+        f.dialog.is_none() && !f.busy && f.screen.contains("may not view keys")
+    })
+    .await;
+    app.quit().await;
+}
