@@ -44,7 +44,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             frame,
             body,
             "Your key may not view keys: it lacks the \"View API Keys\" permission.\n\
-             It can still renew a key's token: r, then type the key's appKey.",
+             It can still renew a key's token: r, then type the key's appKey. R tries the \
+             listing again.",
             theme::plain(),
         );
         return;
