@@ -2,6 +2,8 @@
 
 mod delivery;
 mod renewal;
+#[cfg(test)]
+mod tests;
 
 use chrono::Utc;
 use serde_json::json;
