@@ -373,12 +373,17 @@ async fn a_403_is_explained_and_changes_nothing() {
     assert!(frame.dialog.is_none());
     app.quit().await;
 
-    // A renew-only key cannot read the session: the server's 403 reaches the status line.
+    // A renew-only key cannot list keys: the pane says why, and what it can still do
+    // (tests/renew_only.rs follows that through).
     let renewer = server
         .key_with_roles("Renewer", &["API Token Renewer"])
         .await;
     let mut app = start_on(&server, &renewer.creds, AppOptions::default());
-    let frame = app.wait_for("403 shown", |f| f.says("403")).await;
-    assert!(frame.status.unwrap().contains("View API Keys"));
+    let frame = app
+        .wait_for("the refusal explained", |f| {
+            !f.busy && f.screen.contains("may not view keys")
+        })
+        .await;
+    assert!(frame.screen.contains("View API Keys"), "{}", frame.screen);
     app.quit().await;
 }

@@ -1,30 +1,28 @@
 //! `apikeys keys …`
 
+mod delivery;
+mod renewal;
+#[cfg(test)]
+mod tests;
+
 use chrono::Utc;
-use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use apikeys::clipboard;
 use apikeys::listing::{self, SortBy, StatusFilter, TokenAge};
 use apikeys::output::{self, Format, Table};
-use apikeys::vtex::model::{AppKey, Role};
+use apikeys::vtex::model::{AppKey, CreatedKey, Role};
 use apikeys::vtex::{ClientError, VtexClient};
 
 use super::{CommandResult, Failure, find_key, print, resolve_roles};
-use crate::cli::{DeleteOld, KeysCommand, SortArg, StatusArg};
+use crate::cli::{KeysCommand, SortArg, StatusArg};
+use delivery::Delivery;
 
 pub async fn run(
     client: &VtexClient,
     clipboard: &clipboard::Settings,
     command: KeysCommand,
 ) -> CommandResult {
-    let delivery = |copy: bool| {
-        if copy {
-            Delivery::Copy(clipboard)
-        } else {
-            Delivery::Print
-        }
-    };
     match command {
         KeysCommand::List {
             filter,
@@ -48,7 +46,15 @@ pub async fn run(
             copy,
             roles,
             output,
-        } => create(client, &delivery(copy), &label, &roles, output.output).await,
+        } => {
+            let delivery = Delivery::prepare(
+                copy,
+                clipboard,
+                "No key was created.",
+                "TOKEN=$(apikeys keys create --label …)",
+            )?;
+            create(client, delivery, &label, &roles, output.output).await
+        }
         KeysCommand::Activate { key } => set_active(client, &key, true).await,
         KeysCommand::Deactivate { key } => set_active(client, &key, false).await,
         KeysCommand::Delete { key, yes } => delete(client, &key, yes).await,
@@ -63,25 +69,17 @@ pub async fn run(
             copy,
             delete_old,
             output,
-        } => renew(client, &delivery(copy), &key, delete_old, output.output).await,
-        KeysCommand::FinishRenewal { key } => {
-            let key = find_key(client, &key).await?;
-            client.finish_renewal(&key.app_key).await?;
-            eprintln!(
-                "The old token of {} is deleted; only the new one works now.",
-                key.app_key
-            );
-            Ok(())
+        } => {
+            let delivery = Delivery::prepare(
+                copy,
+                clipboard,
+                "Nothing was renewed.",
+                "TOKEN=$(apikeys keys renew KEY)",
+            )?;
+            renewal::renew(client, delivery, &key, delete_old, output.output).await
         }
-        KeysCommand::UndoRenewal { key } => {
-            let key = find_key(client, &key).await?;
-            client.undo_renewal(&key.app_key).await?;
-            eprintln!(
-                "The renewal of {} is undone: the new token is gone, the old one still works.",
-                key.app_key
-            );
-            Ok(())
-        }
+        KeysCommand::FinishRenewal { key } => renewal::finish(client, &key).await,
+        KeysCommand::UndoRenewal { key } => renewal::undo(client, &key).await,
     }
 }
 
@@ -237,107 +235,9 @@ async fn list(
     Ok(())
 }
 
-/// How a new token reaches the user: printed once, or put on the clipboard (then never printed).
-pub enum Delivery<'a> {
-    Print,
-    Copy(&'a clipboard::Settings),
-}
-
-/// The terminal to send OSC 52 to: the controlling terminal, even when stdout is a pipe.
-fn controlling_terminal() -> Box<dyn std::io::Write + Send> {
-    match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-        Ok(tty) => Box::new(tty),
-        Err(_) => Box::new(std::io::stderr()),
-    }
-}
-
-/// Hands over a token that will not be shown again, in the chosen format.
-async fn deliver_token(
-    delivery: &Delivery<'_>,
-    format: Format,
-    heading: &str,
-    token: &SecretString,
-    mut json_fields: serde_json::Value,
-) -> CommandResult {
-    let Delivery::Copy(settings) = delivery else {
-        print_token(format, heading, token, json_fields);
-        return Ok(());
-    };
-    let mut clipboard = clipboard::Clipboard::system((*settings).clone(), controlling_terminal());
-    let report = clipboard.copy(token);
-    let Some(via) = report.via else {
-        return Err(Failure::Failed(format!(
-            "{heading} The token was not printed and could not be copied: {} Renew the key to get a new one.",
-            report.message
-        )));
-    };
-    match format {
-        Format::Json => {
-            json_fields["copied"] = json!(report.message);
-            print(&output::json(&json_fields));
-        }
-        _ => eprintln!("{heading} {}", report.message),
-    }
-    // A desktop clipboard's content lives only as long as its owner: keep serving it until the
-    // timed clear (or, with clearing off, until something else is copied).
-    if via == clipboard::Via::Native {
-        match report.clear_in {
-            Some(after) => {
-                eprintln!(
-                    "Holding the clipboard for {} s (Ctrl-C stops early).",
-                    after.as_secs()
-                );
-                tokio::time::sleep(after).await;
-                if let Some(said) = clipboard.clear() {
-                    eprintln!("{said}");
-                }
-            }
-            None => {
-                eprintln!("Holding the clipboard until something else is copied (Ctrl-C stops).");
-                while clipboard.still_ours() {
-                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Prints a token that will not be shown again, in the chosen format.
-fn print_token(
-    format: Format,
-    heading: &str,
-    token: &SecretString,
-    json_fields: serde_json::Value,
-) {
-    match format {
-        Format::Json => {
-            let mut value = json_fields;
-            value["appToken"] = json!(token.expose_secret());
-            print(&output::json(&value));
-        }
-        Format::Csv => {
-            let mut table = Table::new(vec!["appKey", "appToken"]);
-            table.push(vec![
-                json_fields["appKey"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                token.expose_secret().to_string(),
-            ]);
-            print(&table.render(Format::Csv));
-        }
-        Format::Table => {
-            eprintln!("{heading}");
-            eprintln!("The token below is shown once: store it now.");
-            print(&format!("{}\n", token.expose_secret()));
-        }
-    }
-}
-
 async fn create(
     client: &VtexClient,
-    delivery: &Delivery<'_>,
+    mut delivery: Delivery,
     label: &str,
     roles: &[String],
     format: Format,
@@ -357,31 +257,53 @@ async fn create(
             created.app_key, created.app_key
         )));
     };
+    let heading = format!("Created {} ({}).", created.app_key, created.label);
+    let copied = match delivery.hand_over(token) {
+        Ok(copied) => copied,
+        Err(reason) => return Err(take_back(client, &created, &heading, &reason).await),
+    };
     let role_list = if added.is_ok() {
         client.key_roles(&created.id).await.unwrap_or_default()
     } else {
         Vec::new()
     };
-    deliver_token(
-        delivery,
-        format,
-        &format!("Created {} ({}).", created.app_key, created.label),
-        token,
-        json!({
-            "id": created.id,
-            "appKey": created.app_key,
-            "label": created.label,
-            "createdIn": created.created_in,
-            "isActive": created.is_active,
-            "roles": role_list,
-        }),
-    )
-    .await?;
+    let fields = json!({
+        "id": created.id,
+        "appKey": created.app_key,
+        "label": created.label,
+        "createdIn": created.created_in,
+        "isActive": created.is_active,
+        "roles": role_list,
+    });
+    delivery.announce(format, &heading, token, fields, copied.as_ref());
+    delivery.hold(copied.as_ref()).await;
     added.map_err(|err| {
         Failure::Failed(format!(
             "{} was created, but its roles were not added: {err}",
             created.app_key
         ))
+    })
+}
+
+/// The copy failed after the key was created: nobody has its token, so the key is deleted
+/// again rather than left behind.
+async fn take_back(
+    client: &VtexClient,
+    created: &CreatedKey,
+    heading: &str,
+    reason: &str,
+) -> Failure {
+    Failure::Failed(match client.delete_key(&created.id).await {
+        Ok(()) => format!(
+            "{heading} Its token could not be copied ({reason}), so the key was deleted again. \
+             Run without --copy to get the token on stdout."
+        ),
+        Err(err) => format!(
+            "{heading} Its token could not be copied ({reason}), and deleting the key again \
+             failed: {err} Delete it (`apikeys keys delete {} --yes`), or renew it without \
+             --copy to get a token.",
+            created.app_key
+        ),
     })
 }
 
@@ -436,60 +358,5 @@ pub fn print_roles(roles: &[Role], format: Format) {
             }
             print(&table.render(format));
         }
-    }
-}
-
-async fn renew(
-    client: &VtexClient,
-    delivery: &Delivery<'_>,
-    wanted: &str,
-    delete_old: DeleteOld,
-    format: Format,
-) -> CommandResult {
-    let key = find_key(client, wanted).await?;
-    let renewal = client.renew(&key.app_key).await?;
-    let Some(token) = &renewal.new_token else {
-        return Err(Failure::Failed(format!(
-            "the renewal of {} started, but the server did not return the new token; undo it with \
-             `apikeys keys undo-renewal {}` and try again.",
-            key.app_key, key.app_key
-        )));
-    };
-    let finished = match delete_old {
-        DeleteOld::Now => Some(client.finish_renewal(&key.app_key).await),
-        DeleteOld::Later => None,
-    };
-    let old_deleted = matches!(finished, Some(Ok(_)));
-    deliver_token(
-        delivery,
-        format,
-        &format!("New token for {} ({}).", key.app_key, key.label),
-        token,
-        json!({
-            "id": key.id,
-            "appKey": key.app_key,
-            "keyName": renewal.key_name,
-            "creationDateToken": renewal.creation_date_token,
-            "creationDateNewToken": renewal.creation_date_new_token,
-            "expirationPeriod": renewal.expiration_period,
-            "oldTokenDeleted": old_deleted,
-        }),
-    )
-    .await?;
-    match finished {
-        None => {
-            eprintln!(
-                "The old token keeps working until `apikeys keys finish-renewal {}`.",
-                key.app_key
-            );
-            Ok(())
-        }
-        Some(Ok(_)) => {
-            eprintln!("The old token is deleted.");
-            Ok(())
-        }
-        Some(Err(err)) => Err(Failure::Failed(format!(
-            "the new token works, but the old one was NOT deleted: {err}"
-        ))),
     }
 }

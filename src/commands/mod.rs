@@ -195,7 +195,17 @@ async fn dispatch(connection: &Connection, command: Command) -> CommandResult {
 /// Finds a generated key by id, appKey or exact label.
 pub async fn find_key(client: &VtexClient, wanted: &str) -> Result<AppKey, Failure> {
     let wanted = wanted.trim();
-    let keys = client.list_keys().await?;
+    let keys = match client.list_keys().await {
+        Ok(keys) => keys,
+        // A key without View API Keys (a rotation bot's) can still renew given an appKey.
+        Err(err @ ClientError::Forbidden { .. }) => {
+            return Err(Failure::Failed(format!(
+                "{err} Without it, `keys renew`, `keys finish-renewal` and `keys undo-renewal` \
+                 still work, given the key's appKey (vtexappkey-…) rather than an id or label."
+            )));
+        }
+        Err(err) => return Err(err.into()),
+    };
     if let Some(key) = keys.iter().find(|k| k.id == wanted || k.app_key == wanted) {
         return Ok(key.clone());
     }

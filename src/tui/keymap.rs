@@ -1,7 +1,7 @@
 //! The key bindings, as data: the help overlay and the bottom bar are drawn from this table,
 //! and `update` implements exactly these keys.
 
-use super::state::{Op, Tab};
+use super::state::{Op, State, Tab};
 
 pub struct Binding {
     /// As shown: "Space", "/", "Tab".
@@ -69,6 +69,14 @@ pub const KEYS: &[Binding] = &[
     bind("d", ("delete key", "delete"), Some(Op::DeleteKey), true),
 ];
 
+/// The Generated keys pane of a key that may not list keys (no View API Keys).
+pub const KEYS_RENEW_ONLY: &[Binding] = &[bind(
+    "r",
+    ("renew a key's token, typing its appKey", "renew by appKey"),
+    Some(Op::Renew),
+    true,
+)];
+
 pub const EXTERNAL: &[Binding] = &[
     bind("/", ("filter", "filter"), None, true),
     bind(
@@ -107,5 +115,15 @@ pub fn for_tab(tab: Tab) -> &'static [Binding] {
         Tab::Settings => SETTINGS,
         Tab::Keys => KEYS,
         Tab::External => EXTERNAL,
+    }
+}
+
+/// The bindings of the pane on screen: those of its tab, or, on a Generated keys pane that may
+/// not list keys, the one thing it can do.
+pub fn for_pane(state: &State) -> &'static [Binding] {
+    if state.tab == Tab::Keys && state.keys.may_not_view() {
+        KEYS_RENEW_ONLY
+    } else {
+        for_tab(state.tab)
     }
 }

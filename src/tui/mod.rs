@@ -5,6 +5,7 @@
 pub mod action;
 pub mod event_loop;
 pub mod keymap;
+pub mod renew_by_key;
 pub mod runner;
 pub mod state;
 pub mod terminal;
@@ -37,9 +38,9 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
         options.refresh_every,
     );
     state.mouse = options.mouse;
-    // OSC 52 goes to the terminal the app draws on, between frames.
-    let mut clipboard =
-        crate::clipboard::Clipboard::system(options.clipboard, Box::new(std::io::stdout()));
+    // OSC 52 goes to the controlling terminal (/dev/tty), between frames: never to stdout,
+    // which may not be the terminal.
+    let mut clipboard = crate::clipboard::Clipboard::system(options.clipboard);
     let (guard, mut terminal) = terminal::TerminalGuard::enter(options.mouse)?;
     let clock = chrono::Utc::now;
     let parts = event_loop::Parts {

@@ -237,6 +237,11 @@ impl Default for KeysPane {
 }
 
 impl KeysPane {
+    /// The server refused the listing (no View API Keys): the pane offers renewal by appKey.
+    pub fn may_not_view(&self) -> bool {
+        self.rows.is_empty() && matches!(&self.load, Load::Failed(failure) if failure.forbidden)
+    }
+
     pub fn selected_key(&self) -> Option<&AppKey> {
         self.visible
             .get(self.selection.selected)
@@ -463,6 +468,11 @@ pub enum Dialog {
         app_key: String,
         label: String,
         delete_now: bool,
+    },
+    /// Renew a key named by its appKey, for a caller that may not list keys.
+    RenewByKey {
+        app_key: Input,
+        error: Option<String>,
     },
     AddExternal {
         step: NewKeyStep,

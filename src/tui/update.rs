@@ -150,7 +150,7 @@ fn lazy_roles(state: &mut State) -> Vec<Effect> {
     vec![request(state, Call::KeyRoles { ids })]
 }
 
-fn say(state: &mut State, text: impl Into<String>) {
+pub(super) fn say(state: &mut State, text: impl Into<String>) {
     state.status = Some(StatusMessage {
         text: text.into(),
         kind: MessageKind::Info,
@@ -374,7 +374,8 @@ fn on_paste(state: &mut State, text: &str) {
             step: NewKeyStep::Label,
             app_key,
             ..
-        }) => insert(app_key, true),
+        })
+        | Some(Dialog::RenewByKey { app_key, .. }) => insert(app_key, true),
         Some(_) => {}
         None => {
             if editing_filter(state) {
@@ -503,6 +504,7 @@ fn on_keys_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 return open_role_editor(state, selected.id, selected.app_key, selected.roles);
             }
         }
+        KeyCode::Char('r') if state.keys.may_not_view() => super::renew_by_key::open(state),
         KeyCode::Char('r') => {
             let Some(selected) = state.keys.selected_key().cloned() else {
                 return Vec::new();
@@ -944,6 +946,9 @@ fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 })
             }
         },
+        Dialog::RenewByKey { app_key, .. } => {
+            return super::renew_by_key::on_key(state, app_key, key);
+        }
         Dialog::EditRoles {
             id,
             app_key,
@@ -1241,7 +1246,10 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
                     if state.keys.rows.is_empty() {
                         state.keys.load = Load::Failed(failure.clone());
                     }
-                    fail(state, &failure);
+                    // The pane itself says the key may not view keys, and what it can do.
+                    if !state.keys.may_not_view() {
+                        fail(state, &failure);
+                    }
                 }
             }
         }
@@ -1257,7 +1265,8 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
                 }
                 Err(failure) => {
                     state.external.load = Load::Failed(failure.clone());
-                    if !failure.unavailable {
+                    // The pane shows a refusal itself; a status error would hide the keys pane's.
+                    if !failure.unavailable && !failure.forbidden {
                         fail(state, &failure);
                     }
                 }
@@ -1423,7 +1432,12 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
                             state,
                             TokenDialog {
                                 app_key: app_key.clone(),
-                                label,
+                                // Renewed by appKey alone, the label comes from the answer.
+                                label: if label.is_empty() {
+                                    renewal.key_name.clone()
+                                } else {
+                                    label
+                                },
                                 token,
                                 revealed: false,
                                 copied: None,

@@ -63,6 +63,7 @@ impl Observer for Watcher {
             Dialog::NewKey { .. } => "NewKey".into(),
             Dialog::EditRoles { .. } => "EditRoles".into(),
             Dialog::Renew { .. } => "Renew".into(),
+            Dialog::RenewByKey { .. } => "RenewByKey".into(),
             Dialog::AddExternal { .. } => "AddExternal".into(),
             Dialog::Token(_) => "Token".into(),
             Dialog::Details { .. } => "Details".into(),

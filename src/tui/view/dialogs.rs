@@ -54,6 +54,20 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             label,
             delete_now,
         } => renew(app_key, label, *delete_now, hints, frame, region),
+        Dialog::RenewByKey { app_key, error } => text_step(
+            &DialogFrame {
+                title: "Renew a token by appKey".into(),
+                destructive: false,
+                width: 64,
+            },
+            "The appKey of the key to renew, e.g. vtexappkey-mystore-ABCDEF. Next you choose what happens to its current token.",
+            "appKey",
+            app_key,
+            error.as_deref(),
+            hints,
+            frame,
+            region,
+        ),
         Dialog::AddExternal {
             step,
             app_key,
@@ -119,6 +133,7 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
             step: NewKeyStep::Roles,
             ..
         } => picker("add", true),
+        Dialog::RenewByKey { .. } => vec![Hint::new("Enter", "next: old token"), cancel],
         Dialog::Renew { .. } => vec![
             Hint::new("↑ ↓", "choose"),
             Hint::new("Enter", "renew"),

@@ -158,7 +158,7 @@ pub fn key_bar(state: &State, frame: &mut Frame, area: Rect) {
             true,
         ),
         None => {
-            let left = bar_hints(state, keymap::for_tab(state.tab));
+            let left = bar_hints(state, keymap::for_pane(state));
             let right = bar_hints(state, keymap::GLOBAL);
             let (short_left, short_right) = (short(&left), short(&right));
             // The fewest rows that hold everything (full texts, else compact ones), the rest
@@ -186,7 +186,7 @@ pub fn render(state: &State, hints: &[Hint], frame: &mut Frame, region: Rect) {
     let max = widgets::dialog_inner_width(region, spec.width);
     let sections = [
         ("Everywhere", keymap::GLOBAL),
-        (state.tab.title(), keymap::for_tab(state.tab)),
+        (state.tab.title(), keymap::for_pane(state)),
     ];
     let keys_width = sections
         .iter()

@@ -39,6 +39,17 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let [info, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let pane = &state.keys;
     info_line(state, frame, info);
+    if pane.may_not_view() {
+        message(
+            frame,
+            body,
+            "Your key may not view keys: it lacks the \"View API Keys\" permission.\n\
+             It can still renew a key's token: r, then type the key's appKey. R tries the \
+             listing again.",
+            theme::plain(),
+        );
+        return;
+    }
     if pane.rows.is_empty() {
         empty_list(
             frame,

@@ -6,6 +6,8 @@
 //! OSC 52 when that fails. Messages claim only what is known: OSC 52 cannot be confirmed.
 //! A copy may be cleared after a while: the desktop clipboard only if it still holds our token
 //! (compared by hash: the token itself is not kept), OSC 52 only when `osc52_clear` is on.
+//! OSC 52 goes to the controlling terminal (`/dev/tty`) alone, never to stdout or stderr: those
+//! may be a pipe or a log, where the sequence would hold the token in base64.
 
 use std::io::Write;
 use std::time::Duration;
@@ -243,6 +245,19 @@ pub struct Report {
 
 type Opener = Box<dyn FnMut() -> Result<Box<dyn Native>, String> + Send>;
 
+/// Where OSC 52 is written, or why there is nowhere to write it.
+pub type Terminal = Result<Box<dyn Write + Send>, String>;
+
+/// The controlling terminal, opened for writing: the terminal the user sits at, even when
+/// stdout and stderr are pipes. Without one (cron, `setsid`, a service) OSC 52 cannot happen.
+pub fn controlling_terminal() -> Terminal {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .map(|tty| Box::new(tty) as Box<dyn Write + Send>)
+        .map_err(|err| format!("there is no terminal to send OSC 52 to (/dev/tty: {err})"))
+}
+
 /// One per session: keeps the desktop clipboard alive (on X11 and Wayland a copy lives only as
 /// long as its owner) and remembers what it copied, by hash, for the timed clear.
 pub struct Clipboard {
@@ -250,7 +265,7 @@ pub struct Clipboard {
     environment: Environment,
     open: Opener,
     native: Option<Box<dyn Native>>,
-    terminal: Box<dyn Write + Send>,
+    terminal: Terminal,
     last: Option<(Via, [u8; 32])>,
 }
 
@@ -266,7 +281,7 @@ impl Clipboard {
     pub fn new(
         settings: Settings,
         environment: Environment,
-        terminal: Box<dyn Write + Send>,
+        terminal: Terminal,
         open: Opener,
     ) -> Clipboard {
         Clipboard {
@@ -279,14 +294,41 @@ impl Clipboard {
         }
     }
 
-    /// The real thing: arboard when wanted, OSC 52 to `terminal`.
-    pub fn system(settings: Settings, terminal: Box<dyn Write + Send>) -> Clipboard {
+    /// The real thing: arboard when wanted, OSC 52 to the controlling terminal.
+    pub fn system(settings: Settings) -> Clipboard {
         Clipboard::new(
             settings,
             Environment::detect(),
-            terminal,
+            controlling_terminal(),
             Box::new(open_native),
         )
+    }
+
+    /// Whether a copy can happen, and which way, decided before there is anything to copy:
+    /// a caller that is about to create a token it cannot show asks first. `Err` says why not.
+    /// (A desktop clipboard that opens may still refuse the copy itself; in `auto`, OSC 52
+    /// then takes over if a terminal is there.)
+    pub fn ready(&mut self) -> Result<Via, String> {
+        if self.settings.mode == Mode::Off {
+            return Err("copying is off (clipboard = \"off\")".into());
+        }
+        if self.prefers_osc52() {
+            return self.terminal_ready().map(|()| Via::Osc52);
+        }
+        let native_failure = match self.native() {
+            Ok(_) => return Ok(Via::Native),
+            Err(err) => format!("the system clipboard cannot be opened ({err})"),
+        };
+        if self.settings.mode == Mode::Native {
+            return Err(native_failure);
+        }
+        self.terminal_ready()
+            .map(|()| Via::Osc52)
+            .map_err(|no_terminal| format!("{native_failure} and {no_terminal}"))
+    }
+
+    fn terminal_ready(&self) -> Result<(), String> {
+        self.terminal.as_ref().map(|_| ()).map_err(Clone::clone)
     }
 
     fn wrap(&self) -> Wrap {
@@ -312,10 +354,11 @@ impl Clipboard {
 
     fn send_osc52(&mut self, text: &str) -> Result<(), String> {
         let sequence = osc52(text, self.wrap())?;
+        let terminal = self.terminal.as_mut().map_err(|reason| reason.clone())?;
         // One write, so nothing the app draws can land inside the sequence.
-        self.terminal
+        terminal
             .write_all(sequence.expose_secret().as_bytes())
-            .and_then(|()| self.terminal.flush())
+            .and_then(|()| terminal.flush())
             .map_err(|err| format!("could not write to the terminal: {err}"))
     }
 
@@ -476,239 +519,4 @@ fn forget_tmux_buffers(copied: &[u8; 32]) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::{Arc, Mutex};
-
-    #[test]
-    fn base64_matches_rfc4648() {
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
-    }
-
-    // Hand-checked: "FAKETOKEN" is RkFLRVRPS0VO in base64.
-    #[test]
-    fn osc52_plain() {
-        let seq = osc52("FAKETOKEN", Wrap::Plain).unwrap();
-        assert_eq!(seq.expose_secret(), "\x1b]52;c;RkFLRVRPS0VO\x07");
-        assert_eq!(
-            osc52("", Wrap::Plain).unwrap().expose_secret(),
-            "\x1b]52;c;\x07"
-        );
-    }
-
-    #[test]
-    fn osc52_tmux_passthrough() {
-        let seq = osc52("FAKETOKEN", Wrap::Tmux).unwrap();
-        assert_eq!(
-            seq.expose_secret(),
-            "\x1bPtmux;\x1b\x1b]52;c;RkFLRVRPS0VO\x07\x1b\\"
-        );
-    }
-
-    #[test]
-    fn osc52_screen_chunks() {
-        let short = osc52("FAKETOKEN", Wrap::Screen).unwrap();
-        assert_eq!(
-            short.expose_secret(),
-            "\x1bP\x1b]52;c;RkFLRVRPS0VO\x07\x1b\\"
-        );
-        // 100 letters → 136 base64 characters → 144-byte sequence → two pieces (76 + 68).
-        let token = "A".repeat(100);
-        let long = osc52(&token, Wrap::Screen).unwrap();
-        let plain = osc52(&token, Wrap::Plain).unwrap();
-        let expected = format!(
-            "\x1bP{}\x1b\\\x1bP{}\x1b\\",
-            &plain.expose_secret()[..76],
-            &plain.expose_secret()[76..]
-        );
-        assert_eq!(long.expose_secret(), &expected);
-    }
-
-    #[test]
-    fn osc52_refuses_oversized_payloads() {
-        assert!(osc52(&"x".repeat(60_000), Wrap::Plain).is_err());
-    }
-
-    #[derive(Clone, Default)]
-    struct Fake(Arc<Mutex<String>>);
-
-    impl Native for Fake {
-        fn set(&mut self, text: &str) -> Result<(), String> {
-            *self.0.lock().unwrap() = text.to_string();
-            Ok(())
-        }
-        fn get(&mut self) -> Result<String, String> {
-            Ok(self.0.lock().unwrap().clone())
-        }
-        fn clear(&mut self) -> Result<(), String> {
-            self.0.lock().unwrap().clear();
-            Ok(())
-        }
-    }
-
-    #[derive(Clone, Default)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Sink {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn desktop() -> Environment {
-        Environment {
-            display: true,
-            ..Environment::default()
-        }
-    }
-
-    fn with_fake(
-        settings: Settings,
-        environment: Environment,
-        fake: &Fake,
-        sink: &Sink,
-    ) -> Clipboard {
-        let fake = fake.clone();
-        Clipboard::new(
-            settings,
-            environment,
-            Box::new(sink.clone()),
-            Box::new(move || Ok(Box::new(fake.clone()) as Box<dyn Native>)),
-        )
-    }
-
-    const TOKEN: &str = "FAKETOKENXXXXXXXXXXXXXXXXXXXXXXX";
-
-    #[test]
-    fn native_clear_only_when_unchanged() {
-        let (fake, sink) = (Fake::default(), Sink::default());
-        let mut clipboard = with_fake(Settings::default(), desktop(), &fake, &sink);
-        let report = clipboard.copy(&SecretString::from(TOKEN));
-        assert_eq!(report.via, Some(Via::Native));
-        assert_eq!(report.clear_in, Some(Duration::from_secs(45)));
-        assert!(
-            report
-                .message
-                .starts_with("Copied to the system clipboard; it will be cleared in 45 s")
-        );
-        assert_eq!(*fake.0.lock().unwrap(), TOKEN);
-        assert!(clipboard.clear().is_some());
-        assert_eq!(*fake.0.lock().unwrap(), "", "still ours: cleared");
-
-        clipboard.copy(&SecretString::from(TOKEN));
-        *fake.0.lock().unwrap() = "something the user copied later".into();
-        assert_eq!(clipboard.clear(), None);
-        assert_eq!(
-            *fake.0.lock().unwrap(),
-            "something the user copied later",
-            "changed: left alone"
-        );
-        assert!(sink.0.lock().unwrap().is_empty(), "no OSC 52 on a desktop");
-    }
-
-    #[test]
-    fn auto_uses_osc52_over_ssh_and_without_display() {
-        for environment in [
-            Environment {
-                ssh: true,
-                display: true,
-                ..Environment::default()
-            },
-            Environment::default(),
-        ] {
-            let (fake, sink) = (Fake::default(), Sink::default());
-            let mut clipboard = with_fake(Settings::default(), environment, &fake, &sink);
-            let report = clipboard.copy(&SecretString::from("FAKETOKEN"));
-            assert_eq!(report.via, Some(Via::Osc52));
-            assert!(report.message.starts_with("Sent to your terminal (OSC 52)"));
-            assert!(report.message.contains("not cleared automatically"));
-            assert_eq!(report.clear_in, None);
-            assert_eq!(
-                sink.0.lock().unwrap().as_slice(),
-                b"\x1b]52;c;RkFLRVRPS0VO\x07"
-            );
-            assert_eq!(*fake.0.lock().unwrap(), "");
-        }
-    }
-
-    #[test]
-    fn osc52_clear_sends_an_empty_sequence_when_enabled() {
-        let (fake, sink) = (Fake::default(), Sink::default());
-        let settings = Settings {
-            mode: Mode::Osc52,
-            osc52_clear: true,
-            ..Settings::default()
-        };
-        let mut clipboard = with_fake(settings, desktop(), &fake, &sink);
-        let report = clipboard.copy(&SecretString::from("FAKETOKEN"));
-        assert_eq!(report.clear_in, Some(Duration::from_secs(45)));
-        assert!(report.message.ends_with("It will be cleared in 45 s."));
-        sink.0.lock().unwrap().clear();
-        assert!(clipboard.clear().is_some());
-        assert_eq!(sink.0.lock().unwrap().as_slice(), b"\x1b]52;c;\x07");
-    }
-
-    #[test]
-    fn auto_falls_back_to_osc52_when_the_desktop_clipboard_fails() {
-        let sink = Sink::default();
-        let mut clipboard = Clipboard::new(
-            Settings::default(),
-            desktop(),
-            Box::new(sink.clone()),
-            Box::new(|| Err("no X11 server".to_string())),
-        );
-        let report = clipboard.copy(&SecretString::from("FAKETOKEN"));
-        assert_eq!(report.via, Some(Via::Osc52));
-        assert!(
-            report
-                .message
-                .contains("the system clipboard failed: no X11 server")
-        );
-        // Explicit native mode reports the failure instead.
-        let mut native_only = Clipboard::new(
-            Settings {
-                mode: Mode::Native,
-                ..Settings::default()
-            },
-            desktop(),
-            Box::new(Sink::default()),
-            Box::new(|| Err("no X11 server".to_string())),
-        );
-        assert_eq!(native_only.copy(&SecretString::from("FAKETOKEN")).via, None);
-    }
-
-    #[test]
-    fn off_copies_nothing_and_screen_wraps() {
-        let (fake, sink) = (Fake::default(), Sink::default());
-        let mut off = with_fake(
-            Settings {
-                mode: Mode::Off,
-                ..Settings::default()
-            },
-            desktop(),
-            &fake,
-            &sink,
-        );
-        assert_eq!(off.copy(&SecretString::from("FAKETOKEN")).via, None);
-        assert!(sink.0.lock().unwrap().is_empty());
-        let screen = Environment {
-            screen: true,
-            ..Environment::default()
-        };
-        let mut wrapped = with_fake(Settings::default(), screen, &fake, &sink);
-        wrapped.copy(&SecretString::from("FAKETOKEN"));
-        assert!(sink.0.lock().unwrap().starts_with(b"\x1bP\x1b]52;c;"));
-    }
-}
+mod tests;

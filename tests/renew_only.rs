@@ -1,0 +1,229 @@
+//! A key holding only "Renew API Token" — what a rotation bot holds — renews, finishes and
+//! undoes the renewal of another key given its appKey: the CLI (the built binary, credentials
+//! in VTEX_APP_KEY / VTEX_APP_TOKEN) and the terminal app (its real loop on a TestBackend),
+//! both against a reference server on 127.0.0.1:0. Listing keys needs View API Keys, which
+//! the bot lacks, so neither may list first.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use apikeys::server::permissions::Resource;
+use common::tui::{AppOptions, start_on};
+use common::{Creds, TestKey, TestServer};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn apikeys_as(server: &TestServer, creds: &Creds, args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_apikeys"));
+    command
+        .arg("--base-url")
+        .arg(server.url(""))
+        .args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("VTEX_APP_KEY", &creds.app_key)
+        .env("VTEX_APP_TOKEN", &creds.token)
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
+        .await
+        .expect("the CLI ends")
+        .unwrap();
+    let run = Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(!run.stderr.contains(&creds.token), "a token on stderr");
+    run
+}
+
+fn expect(run: Run, code: i32, what: &str) -> Run {
+    assert_eq!(
+        run.status, code,
+        "{what}: exited {}\nstdout: {}\nstderr: {}",
+        run.status, run.stdout, run.stderr
+    );
+    run
+}
+
+/// The rotation bot: a key whose only role holds Renew API Token, and the key it rotates.
+async fn bot_and_target(server: &TestServer) -> (TestKey, TestKey) {
+    server.create_role("Rotation bot", &[Resource::RenewApiToken]);
+    let bot = server
+        .key_with_roles("Rotation bot", &["Rotation bot"])
+        .await;
+    let target = server.key_with_roles("ERP orders", &[]).await;
+    (bot, target)
+}
+
+/// The key as the admin sees it.
+async fn key_on_server(server: &TestServer, app_key: &str) -> Value {
+    let reply = server
+        .admin_call(Method::GET, "/api/vlm/appkeys?expand=roles,token", None)
+        .await;
+    reply
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|key| key["appKey"] == app_key)
+        .cloned()
+        .unwrap()
+}
+
+async fn pending(server: &TestServer, app_key: &str) -> bool {
+    !key_on_server(server, app_key).await["creationDateNewToken"].is_null()
+}
+
+/// Whether VTEX ID accepts this key and token (needs no permission).
+async fn token_works(server: &TestServer, app_key: &str, token: &str) -> bool {
+    let reply = server
+        .call(
+            None,
+            Method::POST,
+            "/api/vtexid/apptoken/login",
+            Some(json!({ "appkey": app_key, "apptoken": token })),
+        )
+        .await;
+    reply.body["authStatus"] == "Success"
+}
+
+#[tokio::test]
+async fn a_renew_only_key_renews_finishes_and_undoes_by_app_key() {
+    let server = TestServer::start().await;
+    let (bot, target) = bot_and_target(&server).await;
+    let app_key = target.creds.app_key.as_str();
+    let old_token = target.creds.token.as_str();
+
+    // Renew, keeping the old token: both work.
+    let run = apikeys_as(
+        &server,
+        &bot.creds,
+        &["keys", "renew", app_key, "--output", "json"],
+    )
+    .await;
+    let run = expect(run, 0, "renew by appKey");
+    let answer: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(answer["appKey"], app_key);
+    assert_eq!(
+        answer["id"],
+        target.id.as_str(),
+        "the renewal's answer names the key"
+    );
+    assert_eq!(answer["keyName"], "ERP orders");
+    let first_new = answer["appToken"].as_str().unwrap().to_string();
+    assert!(pending(&server, app_key).await);
+    assert!(token_works(&server, app_key, old_token).await);
+    assert!(token_works(&server, app_key, &first_new).await);
+
+    // Finish: the old token is gone.
+    let run = apikeys_as(&server, &bot.creds, &["keys", "finish-renewal", app_key]).await;
+    let run = expect(run, 0, "finish-renewal by appKey");
+    assert!(run.stderr.contains(app_key), "{}", run.stderr);
+    assert!(!pending(&server, app_key).await);
+    assert!(!token_works(&server, app_key, old_token).await);
+    assert!(token_works(&server, app_key, &first_new).await);
+
+    // Renew again (table output: the token alone on stdout), then undo: the new one is gone.
+    let run = apikeys_as(&server, &bot.creds, &["keys", "renew", app_key]).await;
+    let run = expect(run, 0, "second renew");
+    let second_new = run.stdout.trim().to_string();
+    assert!(run.stderr.contains("ERP orders"), "{}", run.stderr);
+    assert!(token_works(&server, app_key, &second_new).await);
+    let run = apikeys_as(&server, &bot.creds, &["keys", "undo-renewal", app_key]).await;
+    expect(run, 0, "undo-renewal by appKey");
+    assert!(!pending(&server, app_key).await);
+    assert!(!token_works(&server, app_key, &second_new).await);
+    assert!(token_works(&server, app_key, &first_new).await);
+
+    // By label the listing is needed, which the bot may not see: the refusal says what works.
+    let run = apikeys_as(&server, &bot.creds, &["keys", "renew", "ERP orders"]).await;
+    let run = expect(run, 1, "renew by label");
+    assert!(run.stderr.contains("View API Keys"), "{}", run.stderr);
+    assert!(run.stderr.contains("appKey"), "{}", run.stderr);
+    assert!(!pending(&server, app_key).await);
+}
+
+#[tokio::test]
+async fn the_app_of_a_renew_only_key_renews_a_key_typed_by_its_app_key() {
+    let server = TestServer::start().await;
+    let (bot, target) = bot_and_target(&server).await;
+    let app_key = target.creds.app_key.as_str();
+    let mut app = start_on(&server, &bot.creds, AppOptions::default());
+
+    // The pane says what is wrong and what still works; the key bar and help offer it.
+    let frame = app
+        .wait_for("the pane of a key that may not list keys", |f| {
+            !f.busy && f.screen.contains("may not view keys")
+        })
+        .await;
+    assert!(frame.screen.contains("View API Keys"), "{}", frame.screen);
+    assert!(frame.screen.contains("renew by appKey"), "{}", frame.screen);
+    assert!(
+        !frame.screen.contains("forbidden (403)"),
+        "no raw 403 on the status line: the pane says it\n{}",
+        frame.screen
+    );
+    app.send("?");
+    app.wait_for("help with the binding", |f| {
+        f.dialog.as_deref() == Some("Help") && f.screen.contains("typing its appKey")
+    })
+    .await;
+    app.send("<Esc>");
+
+    // A malformed key and the caller's own key are refused in the prompt.
+    app.send("r");
+    app.wait_for("the appKey prompt", |f| {
+        f.dialog.as_deref() == Some("RenewByKey")
+    })
+    .await;
+    app.send("not-a-key<Enter>");
+    app.wait_for("the format error", |f| {
+        f.screen.contains("Expected an appKey")
+    })
+    .await;
+    app.send("<Esc>r");
+    app.paste(&bot.creds.app_key);
+    app.send("<Enter>");
+    app.wait_for("the own-key error", |f| f.screen.contains("signed in with"))
+        .await;
+    assert!(!pending(&server, &bot.creds.app_key).await);
+
+    // The target's appKey, pasted with stray whitespace: the usual renew dialog, then the token.
+    app.send("<Esc>r");
+    app.paste(&format!(" {app_key}\n"));
+    app.send("<Enter>");
+    app.wait_for("the renew dialog", |f| {
+        f.dialog.as_deref() == Some("Renew") && f.screen.contains(app_key)
+    })
+    .await;
+    app.send("<Enter>"); // the default keeps the old token until it is deleted
+    let frame = app
+        .wait_for("the token dialog", |f| f.dialog.as_deref() == Some("Token"))
+        .await;
+    assert!(frame.screen.contains("Token renewed"), "{}", frame.screen);
+    assert!(frame.screen.contains("ERP orders"), "{}", frame.screen);
+    assert!(
+        pending(&server, app_key).await,
+        "the server shows the renewal"
+    );
+    assert!(token_works(&server, app_key, &target.creds.token).await);
+    app.send("<Esc>");
+    app.wait_for("the pane again", |f| {
+        f.dialog.is_none() && !f.busy && f.screen.contains("may not view keys")
+    })
+    .await;
+    app.quit().await;
+}
