@@ -46,7 +46,7 @@ pub fn token_duration_months(conn: &Connection, account_id: i64) -> StoreResult<
 }
 
 pub fn set_token_duration_months(
-    conn: &mut Connection,
+    tx: &Connection,
     actor: &Actor,
     months: u32,
 ) -> StoreResult<u32> {
@@ -55,19 +55,17 @@ pub fn set_token_duration_months(
             "tokenDurationMonths must be 3 (recommended) or 6; got {months}."
         )));
     }
-    let tx = conn.transaction()?;
-    let before = token_duration_months(&tx, actor.account_id)?;
+    let before = token_duration_months(tx, actor.account_id)?;
     tx.execute(
         "UPDATE settings SET token_duration_months = ?1 WHERE account_id = ?2",
         params![months, actor.account_id],
     )?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "settings.update",
         "settings",
         &format!("tokenDurationMonths {before} → {months}"),
     )?;
-    tx.commit()?;
     Ok(months)
 }
