@@ -24,9 +24,7 @@ use super::error::ApiError;
 use super::permissions::{Resource, ResourceSet};
 use super::secrets::token_hash;
 use super::store::tokens::TokenOwner;
-use super::store::{
-    self, Actor, Store, StoreError, StoreResult, lockout, roles, sessions, tokens,
-};
+use super::store::{self, Actor, Store, StoreError, StoreResult, lockout, roles, sessions, tokens};
 
 pub const APP_KEY_HEADER: &str = "x-vtex-api-appkey";
 pub const APP_TOKEN_HEADER: &str = "x-vtex-api-apptoken";
@@ -188,7 +186,11 @@ fn recheck(conn: &Connection, caller: &Caller, needs: Resource) -> StoreResult<R
 
 /// After the change, the caller's own credentials must still work, and a caller that could
 /// manage keys must still be able to.
-fn ensure_caller_keeps_access(conn: &Connection, caller: &Caller, held: ResourceSet) -> StoreResult<()> {
+fn ensure_caller_keeps_access(
+    conn: &Connection,
+    caller: &Caller,
+    held: ResourceSet,
+) -> StoreResult<()> {
     let app_key = &caller.actor.app_key;
     let now = find_caller(conn, &caller.proof)?;
     let Some((owner, resources)) = now.filter(|(owner, _)| owner.is_active) else {

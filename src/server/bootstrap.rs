@@ -145,7 +145,8 @@ impl AdminCredentials {
             app_key: self.app_key.clone(),
             app_token: self.app_token.expose_secret().to_string(),
         };
-        let cannot = |err: std::io::Error| anyhow::anyhow!("cannot write {}: {err}", path.display());
+        let cannot =
+            |err: std::io::Error| anyhow::anyhow!("cannot write {}: {err}", path.display());
         // Start from a fresh temporary file: create_new never writes through a planted symlink.
         match std::fs::remove_file(&temp) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(cannot(err)),

@@ -101,7 +101,11 @@ mod tests {
         }
         assert_eq!(limiter.refused(bad), None);
         limiter.record_failure(bad);
-        assert!(limiter.refused(bad).is_some_and(|secs| (1..=60).contains(&secs)));
+        assert!(
+            limiter
+                .refused(bad)
+                .is_some_and(|secs| (1..=60).contains(&secs))
+        );
         assert_eq!(limiter.refused(other), None);
     }
 

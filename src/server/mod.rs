@@ -62,8 +62,10 @@ pub fn prepare_shared(config: &ServerConfig) -> anyhow::Result<(Store, Prepared)
 fn prepare_locked(config: &ServerConfig, mode: LockMode) -> anyhow::Result<(Store, Prepared)> {
     let store = Store::open_locked(&config.db_path, mode).map_err(|err| match err {
         StoreError::InUse(sentence) => anyhow::anyhow!(sentence),
-        other => anyhow::Error::new(other)
-            .context(format!("cannot open the database {}", config.db_path.display())),
+        other => anyhow::Error::new(other).context(format!(
+            "cannot open the database {}",
+            config.db_path.display()
+        )),
     })?;
     let prepared = store.blocking(|conn| bootstrap_if_empty(conn, config))?;
     if matches!(prepared, Prepared::Existing) && config.seed_demo {
@@ -145,10 +147,10 @@ pub async fn serve_store(store: Store, bind: SocketAddr) -> anyhow::Result<Runni
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .with_graceful_shutdown(async {
-                let _ = shutdown_rx.await;
-            })
-            .await
+        .with_graceful_shutdown(async {
+            let _ = shutdown_rx.await;
+        })
+        .await
     });
     Ok(RunningServer {
         addr,

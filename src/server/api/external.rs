@@ -83,7 +83,9 @@ pub async fn remove(
     PathParams(id): PathParams<String>,
 ) -> Result<StatusCode, ApiError> {
     authorized
-        .change(&state.store, move |tx, actor| external::remove(tx, actor, &id))
+        .change(&state.store, move |tx, actor| {
+            external::remove(tx, actor, &id)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,7 +18,9 @@ pub async fn renew(
     PathParams(app_key): PathParams<String>,
 ) -> Result<Json<wire::RenewedToken>, ApiError> {
     let renewed = authorized
-        .change(&state.store, move |tx, actor| tokens::renew(tx, actor, &app_key))
+        .change(&state.store, move |tx, actor| {
+            tokens::renew(tx, actor, &app_key)
+        })
         .await?;
     Ok(Json(wire::RenewedToken {
         id: renewed.state.key_id,
@@ -36,7 +38,9 @@ pub async fn finish_renewal(
     PathParams(app_key): PathParams<String>,
 ) -> Result<Json<wire::RenewalDates>, ApiError> {
     let dates = authorized
-        .change(&state.store, move |tx, actor| tokens::finish_renewal(tx, actor, &app_key))
+        .change(&state.store, move |tx, actor| {
+            tokens::finish_renewal(tx, actor, &app_key)
+        })
         .await?;
     Ok(Json(dates.into()))
 }
@@ -47,7 +51,9 @@ pub async fn undo_renewal(
     PathParams(app_key): PathParams<String>,
 ) -> Result<Json<wire::RenewalDates>, ApiError> {
     let dates = authorized
-        .change(&state.store, move |tx, actor| tokens::undo_renewal(tx, actor, &app_key))
+        .change(&state.store, move |tx, actor| {
+            tokens::undo_renewal(tx, actor, &app_key)
+        })
         .await?;
     Ok(Json(dates.into()))
 }

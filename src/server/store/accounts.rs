@@ -45,11 +45,7 @@ pub fn token_duration_months(conn: &Connection, account_id: i64) -> StoreResult<
     )?)
 }
 
-pub fn set_token_duration_months(
-    tx: &Connection,
-    actor: &Actor,
-    months: u32,
-) -> StoreResult<u32> {
+pub fn set_token_duration_months(tx: &Connection, actor: &Actor, months: u32) -> StoreResult<u32> {
     if !TOKEN_DURATIONS.contains(&months) {
         return Err(StoreError::Invalid(format!(
             "tokenDurationMonths must be 3 (recommended) or 6; got {months}."

@@ -5,8 +5,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod external;
-pub mod keys;
 mod files;
+pub mod keys;
 pub mod lockout;
 pub mod roles;
 mod schema;

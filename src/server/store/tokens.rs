@@ -64,9 +64,7 @@ pub fn owner_by_hash(conn: &Connection, hash: &[u8]) -> StoreResult<Option<Token
          JOIN accounts a ON a.id = k.account_id
          WHERE t.token_hash = ?1",
     )?;
-    Ok(stmt
-        .query_row([hash], TokenOwner::from_row)
-        .optional()?)
+    Ok(stmt.query_row([hash], TokenOwner::from_row).optional()?)
 }
 
 impl TokenOwner {
@@ -155,11 +153,7 @@ pub fn renew(tx: &Connection, actor: &Actor, app_key: &str) -> StoreResult<Renew
 }
 
 /// Ends a pending renewal: the old token is deleted and the new one becomes current.
-pub fn finish_renewal(
-    tx: &Connection,
-    actor: &Actor,
-    app_key: &str,
-) -> StoreResult<RenewalState> {
+pub fn finish_renewal(tx: &Connection, actor: &Actor, app_key: &str) -> StoreResult<RenewalState> {
     let state = state_by_app_key(tx, actor.account_id, app_key)?;
     let Some(new_created) = state.new_token_created else {
         return Err(no_pending(app_key));
@@ -193,11 +187,7 @@ pub fn finish_renewal(
 }
 
 /// Drops the pending new token; the old one stays current.
-pub fn undo_renewal(
-    tx: &Connection,
-    actor: &Actor,
-    app_key: &str,
-) -> StoreResult<RenewalState> {
+pub fn undo_renewal(tx: &Connection, actor: &Actor, app_key: &str) -> StoreResult<RenewalState> {
     let state = state_by_app_key(tx, actor.account_id, app_key)?;
     if state.new_token_created.is_none() {
         return Err(no_pending(app_key));
