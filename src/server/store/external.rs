@@ -109,7 +109,7 @@ pub fn insert(
     Ok(key)
 }
 
-/// Adds another account's key, active, with the given roles, in one transaction.
+/// Adds another account's key, active, with the given roles, inside the caller's transaction.
 pub fn add(
     tx: &Connection,
     actor: &Actor,

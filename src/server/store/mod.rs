@@ -1,6 +1,7 @@
 //! The reference server's storage: one SQLite file (WAL, foreign keys on, versioned
 //! migrations). Each submodule owns one table family; every change writes its audit row in
-//! the same transaction as the change itself.
+//! the same transaction as the change itself. Change functions take the caller's transaction
+//! (see `auth::Authorized::change`), started IMMEDIATE by [`begin_write`].
 
 pub mod accounts;
 pub mod audit;
