@@ -36,8 +36,10 @@ pub async fn start_at(db_path: PathBuf, options: ClientOptions) -> anyhow::Resul
         account: DEMO_ACCOUNT.into(),
         seed_demo: true,
     };
-    // Credentials are settled before serving, so a failure leaves no server behind.
-    let (store, prepared) = tokio::task::spawn_blocking(move || server::prepare(&config)).await??;
+    // Credentials are settled before serving, so a failure leaves no server behind. The lock is
+    // shared: two app windows may run the demo on one database, but not beside `serve`.
+    let (store, prepared) =
+        tokio::task::spawn_blocking(move || server::prepare_shared(&config)).await??;
     let admin = match prepared {
         Prepared::Bootstrapped(admin) => admin,
         Prepared::Existing => AdminCredentials::read(&db_path).with_context(|| {

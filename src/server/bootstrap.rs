@@ -133,32 +133,54 @@ impl AdminCredentials {
         })
     }
 
-    /// Writes the file readable by its owner only; refuses to overwrite one.
+    /// Writes the file readable by its owner only, atomically: a temporary file, synced, then
+    /// renamed over any stale one (left by a start that crashed before its commit).
     pub fn write(&self, db: &Path) -> anyhow::Result<PathBuf> {
         let path = credentials_path(db);
+        let mut temp = path.as_os_str().to_owned();
+        temp.push(".tmp");
+        let temp = PathBuf::from(temp);
         let file = CredentialsFile {
             account: self.account.clone(),
             app_key: self.app_key.clone(),
             app_token: self.app_token.expose_secret().to_string(),
         };
+        let cannot =
+            |err: std::io::Error| anyhow::anyhow!("cannot write {}: {err}", path.display());
+        // Start from a fresh temporary file: create_new never writes through a planted symlink.
+        match std::fs::remove_file(&temp) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(cannot(err)),
+            _ => {}
+        }
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut out = options
-            .open(&path)
-            .map_err(|err| anyhow::anyhow!("cannot create {}: {err}", path.display()))?;
-        out.write_all(serde_json::to_string_pretty(&file)?.as_bytes())?;
-        out.write_all(b"\n")?;
-        out.sync_all()?;
+        let mut out = options.open(&temp).map_err(cannot)?;
+        out.write_all(serde_json::to_string_pretty(&file)?.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.sync_all())
+            .map_err(cannot)?;
+        std::fs::rename(&temp, &path).map_err(cannot)?;
+        sync_parent_dir(&path);
         Ok(path)
     }
+}
+
+/// Makes a rename durable: on Linux the directory entry is only on disk once the directory is synced.
+fn sync_parent_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let _ = std::fs::File::open(dir).and_then(|dir| dir.sync_all());
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// Creates an account with its predefined roles and one admin key. Used on first start, and by
 /// tests that need a second account.
 pub fn create_account(conn: &mut Connection, name: &str) -> StoreResult<AdminCredentials> {
-    let tx = conn.transaction()?;
+    let tx = super::store::begin_write(conn)?;
     let credentials = create_account_in(&tx, name)?;
     tx.commit()?;
     Ok(credentials)

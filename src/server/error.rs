@@ -3,17 +3,22 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::permissions::Resource;
 use super::store::StoreError;
 
+/// What a 503 for a busy database tells the client to wait.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +36,32 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 429: this source failed authentication too often.
+    pub fn too_many_failures(retry_after_secs: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after_secs),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many failed authentications from your address; try again in {retry_after_secs} s."
+                ),
+            )
+        }
+    }
+
+    /// 503: another process held the database longer than the busy timeout.
+    pub fn busy() -> ApiError {
+        ApiError {
+            retry_after: Some(BUSY_RETRY_AFTER_SECS),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is busy with another process (a backup, the sqlite3 shell); \
+                 nothing was changed. Try again in a moment.",
+            )
         }
     }
 
@@ -66,7 +97,13 @@ impl IntoResponse for ApiError {
             vlm_error_code: None,
             message: &self.message,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 
@@ -76,6 +113,12 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(message) => ApiError::not_found(message),
             StoreError::Invalid(message) => ApiError::bad_request(message),
             StoreError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, message),
+            StoreError::Unauthorized(message) => ApiError::unauthorized(message),
+            StoreError::Forbidden(resource) => ApiError::forbidden(resource),
+            StoreError::Busy(err) => {
+                tracing::warn!(error = %err, "database busy past the timeout; answered 503");
+                ApiError::busy()
+            }
             other => {
                 // Store errors carry SQL and paths, never tokens; still, keep them server-side.
                 tracing::error!(error = %other, "store failure");

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod error;
 mod extract;
+pub mod limiter;
 mod logging;
 pub mod permissions;
 pub mod secrets;
@@ -24,7 +25,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use bootstrap::AdminCredentials;
-use store::{Store, accounts};
+use store::{LockMode, Store, StoreError, accounts, sessions};
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -45,36 +46,61 @@ pub enum Prepared {
     Existing,
 }
 
-/// Opens the database and, when it is empty, creates the account (and demo data) and writes
-/// the admin credentials file. All of it in one transaction: a failed start leaves no half-made account.
+/// Opens the database for `serve`, holding `<db>.lock` exclusively for as long as the store
+/// lives (a second server on the same file refuses to start), and, when the database is empty,
+/// creates the account (and demo data) and writes the admin credentials file.
 pub fn prepare(config: &ServerConfig) -> anyhow::Result<(Store, Prepared)> {
-    let store = Store::open(&config.db_path)
-        .with_context(|| format!("cannot open the database {}", config.db_path.display()))?;
-    let prepared = store.blocking(|conn| {
-        if !accounts::is_empty(conn)? {
-            return Ok(Prepared::Existing);
-        }
-        let tx = conn.transaction()?;
-        let credentials = bootstrap::create_account_in(&tx, &config.account)?;
-        if config.seed_demo {
-            let account_id = accounts::find(&tx, &config.account)?.expect("account just created");
-            seed::seed_demo(&tx, account_id, &config.account, chrono::Utc::now())?;
-        }
-        // Write the credentials before committing: if the file cannot be written, the account
-        // is not created either, and the next start tries again.
-        let written = credentials
-            .write(&config.db_path)
-            .map_err(|err| store::StoreError::Invalid(err.to_string()))?;
-        if let Err(err) = tx.commit() {
-            let _ = std::fs::remove_file(&written);
-            return Err(err.into());
-        }
-        Ok(Prepared::Bootstrapped(credentials))
+    prepare_locked(config, LockMode::Exclusive)
+}
+
+/// As [`prepare`] with a shared lock, for the embedded demo: several demo windows may share
+/// one demo database (SQLite serialises their writes), but not with a running server.
+pub fn prepare_shared(config: &ServerConfig) -> anyhow::Result<(Store, Prepared)> {
+    prepare_locked(config, LockMode::Shared)
+}
+
+fn prepare_locked(config: &ServerConfig, mode: LockMode) -> anyhow::Result<(Store, Prepared)> {
+    let store = Store::open_locked(&config.db_path, mode).map_err(|err| match err {
+        StoreError::InUse(sentence) => anyhow::anyhow!(sentence),
+        other => anyhow::Error::new(other).context(format!(
+            "cannot open the database {}",
+            config.db_path.display()
+        )),
     })?;
+    let prepared = store.blocking(|conn| bootstrap_if_empty(conn, config))?;
     if matches!(prepared, Prepared::Existing) && config.seed_demo {
         tracing::warn!("the database already holds data; --seed-demo only fills an empty database");
     }
     Ok((store, prepared))
+}
+
+/// Creates the account in one write transaction, the emptiness check included (two demo
+/// windows starting at once create it once). The credentials file is written atomically
+/// before the commit: a crash before the commit leaves an empty database, and the next start
+/// overwrites the stale file; a crash after it leaves a file that matches.
+fn bootstrap_if_empty(
+    conn: &mut rusqlite::Connection,
+    config: &ServerConfig,
+) -> store::StoreResult<Prepared> {
+    let tx = store::begin_write(conn)?;
+    sessions::purge_expired(&tx, chrono::Utc::now().timestamp())?;
+    if !accounts::is_empty(&tx)? {
+        tx.commit()?;
+        return Ok(Prepared::Existing);
+    }
+    let credentials = bootstrap::create_account_in(&tx, &config.account)?;
+    if config.seed_demo {
+        let account_id = accounts::find(&tx, &config.account)?.expect("account just created");
+        seed::seed_demo(&tx, account_id, &config.account, chrono::Utc::now())?;
+    }
+    let written = credentials
+        .write(&config.db_path)
+        .map_err(|err| StoreError::Invalid(format!("{err:#}")))?;
+    if let Err(err) = tx.commit() {
+        let _ = std::fs::remove_file(&written);
+        return Err(err.into());
+    }
+    Ok(Prepared::Bootstrapped(credentials))
 }
 
 /// A server running on a tokio task. Dropping it without `shutdown` leaves it running until the runtime ends.
@@ -117,11 +143,14 @@ pub async fn serve_store(store: Store, bind: SocketAddr) -> anyhow::Result<Runni
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let app = api::router(store.clone());
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = shutdown_rx.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = shutdown_rx.await;
+        })
+        .await
     });
     Ok(RunningServer {
         addr,

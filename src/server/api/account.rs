@@ -35,7 +35,7 @@ pub struct SettingsRequest {
 
 pub async fn update_settings(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<EditSettings>,
+    authorized: Authorized<EditSettings>,
     ObjectBody(request): ObjectBody<SettingsRequest>,
 ) -> Result<Json<wire::Settings>, ApiError> {
     let value = request.token_duration_months.unwrap_or_default();
@@ -48,9 +48,10 @@ pub async fn update_settings(
                 "tokenDurationMonths must be 3 (recommended) or 6; got {value}."
             ))
         })?;
-    let months = state
-        .store
-        .call(move |conn| accounts::set_token_duration_months(conn, &caller.actor, months))
+    let months = authorized
+        .change(&state.store, move |tx, actor| {
+            accounts::set_token_duration_months(tx, actor, months)
+        })
         .await?;
     Ok(Json(wire::Settings {
         token_duration_months: months,

@@ -52,37 +52,40 @@ pub struct AddRequest {
 
 pub async fn add(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     ObjectBody(request): ObjectBody<AddRequest>,
 ) -> Result<Json<wire::ExternalAppKey>, ApiError> {
-    let key = state
-        .store
-        .call(move |conn| external::add(conn, &caller.actor, &request.app_key, &request.roles))
+    let key = authorized
+        .change(&state.store, move |tx, actor| {
+            external::add(tx, actor, &request.app_key, &request.roles)
+        })
         .await?;
     Ok(Json(key.into()))
 }
 
 pub async fn set_status(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     PathParams(id): PathParams<String>,
     ObjectBody(request): ObjectBody<StatusRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .call(move |conn| external::set_active(conn, &caller.actor, &id, request.is_active))
+    authorized
+        .change(&state.store, move |tx, actor| {
+            external::set_active(tx, actor, &id, request.is_active)
+        })
         .await?;
     Ok(StatusCode::OK)
 }
 
 pub async fn remove(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     PathParams(id): PathParams<String>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .call(move |conn| external::remove(conn, &caller.actor, &id))
+    authorized
+        .change(&state.store, move |tx, actor| {
+            external::remove(tx, actor, &id)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -60,12 +60,13 @@ pub struct CreateRequest {
 
 pub async fn create(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     ObjectBody(request): ObjectBody<CreateRequest>,
 ) -> Result<Json<wire::CreatedAppKey>, ApiError> {
-    let (key, token) = state
-        .store
-        .call(move |conn| keys::create(conn, &caller.actor, &request.label))
+    let (key, token) = authorized
+        .change(&state.store, move |tx, actor| {
+            keys::create(tx, actor, &request.label)
+        })
         .await?;
     Ok(Json(wire::CreatedAppKey {
         id: key.id,
@@ -85,25 +86,25 @@ pub struct StatusRequest {
 
 pub async fn set_status(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     PathParams(id): PathParams<String>,
     ObjectBody(request): ObjectBody<StatusRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .call(move |conn| keys::set_active(conn, &caller.actor, &id, request.is_active))
+    authorized
+        .change(&state.store, move |tx, actor| {
+            keys::set_active(tx, actor, &id, request.is_active)
+        })
         .await?;
     Ok(StatusCode::OK)
 }
 
 pub async fn delete(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     PathParams(id): PathParams<String>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .call(move |conn| keys::delete(conn, &caller.actor, &id))
+    authorized
+        .change(&state.store, move |tx, actor| keys::delete(tx, actor, &id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,7 +13,10 @@ use axum::handler::Handler;
 use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{MethodFilter, on};
 
+use std::sync::Arc;
+
 use super::error::ApiError;
+use super::limiter::AuthLimiter;
 use super::logging;
 use super::store::Store;
 
@@ -24,6 +27,8 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Failed authentications per source address, shared by every route of this server.
+    pub limiter: Arc<AuthLimiter>,
 }
 
 /// The routes and, beside them, the (method, path) of each, in the order they were added.
@@ -131,7 +136,10 @@ pub fn router(store: Store) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(logging::log_request))
-        .with_state(AppState { store })
+        .with_state(AppState {
+            store,
+            limiter: Arc::new(AuthLimiter::default()),
+        })
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {

@@ -30,17 +30,14 @@ pub async fn of_key(
 
 pub async fn add(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     PathParams(user_id): PathParams<String>,
     Body(role_ids): Body<Vec<i64>>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let holder = roles::holder(&tx, caller.actor.account_id, &user_id)?;
-            roles::add(&tx, &caller.actor, &holder, &role_ids)?;
-            Ok(tx.commit()?)
+    authorized
+        .change(&state.store, move |tx, actor| {
+            let holder = roles::holder(tx, actor.account_id, &user_id)?;
+            roles::add(tx, actor, &holder, &role_ids)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -48,19 +45,16 @@ pub async fn add(
 
 pub async fn remove(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Edit>,
+    authorized: Authorized<Edit>,
     PathParams((user_id, role_id)): PathParams<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let role_id: i64 = role_id.trim().parse().map_err(|_| {
         ApiError::bad_request(format!("Role ids are integers; {role_id:?} is not one."))
     })?;
-    state
-        .store
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let holder = roles::holder(&tx, caller.actor.account_id, &user_id)?;
-            roles::remove(&tx, &caller.actor, &holder, role_id)?;
-            Ok(tx.commit()?)
+    authorized
+        .change(&state.store, move |tx, actor| {
+            let holder = roles::holder(tx, actor.account_id, &user_id)?;
+            roles::remove(tx, actor, &holder, role_id)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -6,20 +6,21 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::AppState;
-use crate::server::auth::{Authorized, Renew};
+use crate::server::auth::{Authorized, Renew, Source};
 use crate::server::error::ApiError;
 use crate::server::extract::{ObjectBody, PathParams};
-use crate::server::store::{StoreResult, sessions, tokens};
+use crate::server::store::{self, StoreResult, sessions, tokens};
 use crate::server::wire;
 
 pub async fn renew(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Renew>,
+    authorized: Authorized<Renew>,
     PathParams(app_key): PathParams<String>,
 ) -> Result<Json<wire::RenewedToken>, ApiError> {
-    let renewed = state
-        .store
-        .call(move |conn| tokens::renew(conn, &caller.actor, &app_key))
+    let renewed = authorized
+        .change(&state.store, move |tx, actor| {
+            tokens::renew(tx, actor, &app_key)
+        })
         .await?;
     Ok(Json(wire::RenewedToken {
         id: renewed.state.key_id,
@@ -33,24 +34,26 @@ pub async fn renew(
 
 pub async fn finish_renewal(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Renew>,
+    authorized: Authorized<Renew>,
     PathParams(app_key): PathParams<String>,
 ) -> Result<Json<wire::RenewalDates>, ApiError> {
-    let dates = state
-        .store
-        .call(move |conn| tokens::finish_renewal(conn, &caller.actor, &app_key))
+    let dates = authorized
+        .change(&state.store, move |tx, actor| {
+            tokens::finish_renewal(tx, actor, &app_key)
+        })
         .await?;
     Ok(Json(dates.into()))
 }
 
 pub async fn undo_renewal(
     State(state): State<AppState>,
-    Authorized(caller, _): Authorized<Renew>,
+    authorized: Authorized<Renew>,
     PathParams(app_key): PathParams<String>,
 ) -> Result<Json<wire::RenewalDates>, ApiError> {
-    let dates = state
-        .store
-        .call(move |conn| tokens::undo_renewal(conn, &caller.actor, &app_key))
+    let dates = authorized
+        .change(&state.store, move |tx, actor| {
+            tokens::undo_renewal(tx, actor, &app_key)
+        })
         .await?;
     Ok(Json(dates.into()))
 }
@@ -65,8 +68,12 @@ pub struct LoginRequest {
 /// are a 200 with `authStatus: "WrongCredentials"`, as VTEX answers.
 pub async fn login(
     State(state): State<AppState>,
+    Source(source): Source,
     body: Result<ObjectBody<LoginRequest>, ApiError>,
 ) -> Result<Json<wire::Login>, ApiError> {
+    if let Some(secs) = source.and_then(|ip| state.limiter.refused(ip)) {
+        return Err(ApiError::too_many_failures(secs));
+    }
     // The body holds a token: never echo any part of it in an error.
     let Ok(ObjectBody(request)) = body else {
         return Err(ApiError::bad_request(
@@ -79,14 +86,20 @@ pub async fn login(
     let session = state
         .store
         .call(move |conn| -> StoreResult<Option<(SecretString, i64)>> {
-            match tokens::owner_of(conn, &token)? {
+            let tx = store::begin_write(conn)?;
+            let session = match tokens::owner_of(&tx, &token)? {
                 Some(owner) if owner.app_key == app_key && owner.is_active => {
-                    Ok(Some(sessions::create(conn, &owner.key_id, &token, now)?))
+                    Some(sessions::create(&tx, &owner.key_id, &token, now)?)
                 }
-                _ => Ok(None),
-            }
+                _ => None,
+            };
+            tx.commit()?;
+            Ok(session)
         })
         .await?;
+    if let (None, Some(ip)) = (&session, source) {
+        state.limiter.record_failure(ip);
+    }
     Ok(Json(match session {
         Some((token, expires)) => wire::Login {
             auth_status: "Success",

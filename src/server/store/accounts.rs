@@ -45,29 +45,23 @@ pub fn token_duration_months(conn: &Connection, account_id: i64) -> StoreResult<
     )?)
 }
 
-pub fn set_token_duration_months(
-    conn: &mut Connection,
-    actor: &Actor,
-    months: u32,
-) -> StoreResult<u32> {
+pub fn set_token_duration_months(tx: &Connection, actor: &Actor, months: u32) -> StoreResult<u32> {
     if !TOKEN_DURATIONS.contains(&months) {
         return Err(StoreError::Invalid(format!(
             "tokenDurationMonths must be 3 (recommended) or 6; got {months}."
         )));
     }
-    let tx = conn.transaction()?;
-    let before = token_duration_months(&tx, actor.account_id)?;
+    let before = token_duration_months(tx, actor.account_id)?;
     tx.execute(
         "UPDATE settings SET token_duration_months = ?1 WHERE account_id = ?2",
         params![months, actor.account_id],
     )?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "settings.update",
         "settings",
         &format!("tokenDurationMonths {before} → {months}"),
     )?;
-    tx.commit()?;
     Ok(months)
 }

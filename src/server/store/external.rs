@@ -109,16 +109,15 @@ pub fn insert(
     Ok(key)
 }
 
-/// Adds another account's key, active, with the given roles, in one transaction.
+/// Adds another account's key, active, with the given roles, inside the caller's transaction.
 pub fn add(
-    conn: &mut Connection,
+    tx: &Connection,
     actor: &Actor,
     app_key: &str,
     role_ids: &[i64],
 ) -> StoreResult<ExternalKey> {
-    let tx = conn.transaction()?;
     let mut key = insert(
-        &tx,
+        tx,
         actor.account_id,
         &actor.account,
         app_key,
@@ -126,7 +125,7 @@ pub fn add(
         true,
     )?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "external.add",
         &key.app_key,
@@ -136,38 +135,33 @@ pub fn add(
         id: key.id.clone(),
         app_key: key.app_key.clone(),
     };
-    roles::add(&tx, actor, &holder, role_ids)?;
-    key.roles = Some(roles::of_holder(&tx, &holder)?);
-    tx.commit()?;
+    roles::add(tx, actor, &holder, role_ids)?;
+    key.roles = Some(roles::of_holder(tx, &holder)?);
     Ok(key)
 }
 
-pub fn set_active(conn: &mut Connection, actor: &Actor, id: &str, active: bool) -> StoreResult<()> {
-    let tx = conn.transaction()?;
-    let key = get(&tx, actor.account_id, id)?;
+pub fn set_active(tx: &Connection, actor: &Actor, id: &str, active: bool) -> StoreResult<()> {
+    let key = get(tx, actor.account_id, id)?;
     if key.is_active != active {
         tx.execute(
             "UPDATE external_keys SET is_active = ?1 WHERE id = ?2",
             params![active, id],
         )?;
         let detail = if active { "activated" } else { "deactivated" };
-        audit::record(&tx, actor, "external.status", &key.app_key, detail)?;
+        audit::record(tx, actor, "external.status", &key.app_key, detail)?;
     }
-    tx.commit()?;
     Ok(())
 }
 
-pub fn remove(conn: &mut Connection, actor: &Actor, id: &str) -> StoreResult<()> {
-    let tx = conn.transaction()?;
-    let key = get(&tx, actor.account_id, id)?;
+pub fn remove(tx: &Connection, actor: &Actor, id: &str) -> StoreResult<()> {
+    let key = get(tx, actor.account_id, id)?;
     tx.execute("DELETE FROM external_keys WHERE id = ?1", [id])?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "external.remove",
         &key.app_key,
         &format!("owner account {}", key.account),
     )?;
-    tx.commit()?;
     Ok(())
 }

@@ -153,14 +153,13 @@ pub fn is_taken(conn: &Connection, app_key: &str) -> StoreResult<bool> {
 
 /// Creates an active key with a fresh token and no roles, as the Admin does.
 pub fn create(
-    conn: &mut Connection,
+    tx: &Connection,
     actor: &Actor,
     label: &str,
 ) -> StoreResult<(KeyRecord, SecretString)> {
-    let tx = conn.transaction()?;
     let now = now_vtex();
     let created = insert(
-        &tx,
+        tx,
         actor.account_id,
         &actor.account,
         &NewKey {
@@ -172,19 +171,17 @@ pub fn create(
         },
     )?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "key.create",
         &created.0.app_key,
         &format!("label {:?}", created.0.label),
     )?;
-    tx.commit()?;
     Ok(created)
 }
 
-pub fn set_active(conn: &mut Connection, actor: &Actor, id: &str, active: bool) -> StoreResult<()> {
-    let tx = conn.transaction()?;
-    let key = get(&tx, actor.account_id, id)?;
+pub fn set_active(tx: &Connection, actor: &Actor, id: &str, active: bool) -> StoreResult<()> {
+    let key = get(tx, actor.account_id, id)?;
     if !active && key.id == actor.key_id {
         return Err(StoreError::Conflict(
             "This is the key you are signed in with; deactivating it would lock you out. Use another key.".into(),
@@ -196,15 +193,13 @@ pub fn set_active(conn: &mut Connection, actor: &Actor, id: &str, active: bool) 
             params![active, id],
         )?;
         let detail = if active { "activated" } else { "deactivated" };
-        audit::record(&tx, actor, "key.status", &key.app_key, detail)?;
+        audit::record(tx, actor, "key.status", &key.app_key, detail)?;
     }
-    tx.commit()?;
     Ok(())
 }
 
-pub fn delete(conn: &mut Connection, actor: &Actor, id: &str) -> StoreResult<()> {
-    let tx = conn.transaction()?;
-    let key = get(&tx, actor.account_id, id)?;
+pub fn delete(tx: &Connection, actor: &Actor, id: &str) -> StoreResult<()> {
+    let key = get(tx, actor.account_id, id)?;
     if key.id == actor.key_id {
         return Err(StoreError::Conflict(
             "This is the key you are signed in with; deleting it would lock you out. Use another key.".into(),
@@ -212,12 +207,11 @@ pub fn delete(conn: &mut Connection, actor: &Actor, id: &str) -> StoreResult<()>
     }
     tx.execute("DELETE FROM app_keys WHERE id = ?1", [id])?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "key.delete",
         &key.app_key,
         &format!("label {:?}", key.label),
     )?;
-    tx.commit()?;
     Ok(())
 }

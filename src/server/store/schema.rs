@@ -89,12 +89,15 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Brings the database up to the latest schema.
+/// Brings the database up to the latest schema. The version is read inside each migration's
+/// write transaction, so two processes opening a new file at once run each migration once.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    let applied: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let applied = usize::try_from(applied).unwrap_or(0);
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-        let tx = conn.transaction()?;
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let applied: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if usize::try_from(applied).unwrap_or(0) > index {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;

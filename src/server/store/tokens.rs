@@ -53,15 +53,18 @@ pub struct TokenOwner {
 }
 
 pub fn owner_of(conn: &Connection, token: &SecretString) -> StoreResult<Option<TokenOwner>> {
+    owner_by_hash(conn, &token_hash(token))
+}
+
+/// As [`owner_of`], by the token's hash (a caller is re-checked by the hash it signed in with).
+pub fn owner_by_hash(conn: &Connection, hash: &[u8]) -> StoreResult<Option<TokenOwner>> {
     let mut stmt = conn.prepare_cached(
         "SELECT k.id, k.app_key, k.is_active, k.account_id, a.name, t.slot FROM app_tokens t
          JOIN app_keys k ON k.id = t.key_id
          JOIN accounts a ON a.id = k.account_id
          WHERE t.token_hash = ?1",
     )?;
-    Ok(stmt
-        .query_row([token_hash(token)], TokenOwner::from_row)
-        .optional()?)
+    Ok(stmt.query_row([hash], TokenOwner::from_row).optional()?)
 }
 
 impl TokenOwner {
@@ -123,26 +126,24 @@ pub struct Renewed {
 }
 
 /// Starts a renewal: a new token that works alongside the current one.
-pub fn renew(conn: &mut Connection, actor: &Actor, app_key: &str) -> StoreResult<Renewed> {
-    let tx = conn.transaction()?;
-    let mut state = state_by_app_key(&tx, actor.account_id, app_key)?;
+pub fn renew(tx: &Connection, actor: &Actor, app_key: &str) -> StoreResult<Renewed> {
+    let mut state = state_by_app_key(tx, actor.account_id, app_key)?;
     if state.new_token_created.is_some() {
         return Err(StoreError::Conflict(format!(
             "{app_key} already has a renewed token pending; finish or undo that renewal first."
         )));
     }
     let now = now_vtex();
-    let new_token = insert(&tx, &state.key_id, Slot::New, &now)?;
+    let new_token = insert(tx, &state.key_id, Slot::New, &now)?;
     state.new_token_created = Some(now);
-    let months = accounts::token_duration_months(&tx, actor.account_id)?;
+    let months = accounts::token_duration_months(tx, actor.account_id)?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "token.renew",
         app_key,
         "new token issued; old token still valid",
     )?;
-    tx.commit()?;
     Ok(Renewed {
         state,
         // The Admin counts a month as 30 days when it reports the period.
@@ -152,13 +153,8 @@ pub fn renew(conn: &mut Connection, actor: &Actor, app_key: &str) -> StoreResult
 }
 
 /// Ends a pending renewal: the old token is deleted and the new one becomes current.
-pub fn finish_renewal(
-    conn: &mut Connection,
-    actor: &Actor,
-    app_key: &str,
-) -> StoreResult<RenewalState> {
-    let tx = conn.transaction()?;
-    let state = state_by_app_key(&tx, actor.account_id, app_key)?;
+pub fn finish_renewal(tx: &Connection, actor: &Actor, app_key: &str) -> StoreResult<RenewalState> {
+    let state = state_by_app_key(tx, actor.account_id, app_key)?;
     let Some(new_created) = state.new_token_created else {
         return Err(no_pending(app_key));
     };
@@ -177,13 +173,12 @@ pub fn finish_renewal(
         [&state.key_id],
     )?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "token.finish_renewal",
         app_key,
         "old token deleted",
     )?;
-    tx.commit()?;
     Ok(RenewalState {
         token_created: new_created,
         new_token_created: None,
@@ -192,13 +187,8 @@ pub fn finish_renewal(
 }
 
 /// Drops the pending new token; the old one stays current.
-pub fn undo_renewal(
-    conn: &mut Connection,
-    actor: &Actor,
-    app_key: &str,
-) -> StoreResult<RenewalState> {
-    let tx = conn.transaction()?;
-    let state = state_by_app_key(&tx, actor.account_id, app_key)?;
+pub fn undo_renewal(tx: &Connection, actor: &Actor, app_key: &str) -> StoreResult<RenewalState> {
+    let state = state_by_app_key(tx, actor.account_id, app_key)?;
     if state.new_token_created.is_none() {
         return Err(no_pending(app_key));
     }
@@ -213,13 +203,12 @@ pub fn undo_renewal(
         [&state.key_id],
     )?;
     audit::record(
-        &tx,
+        tx,
         actor,
         "token.undo_renewal",
         app_key,
         "new token dropped; old token kept",
     )?;
-    tx.commit()?;
     Ok(RenewalState {
         new_token_created: None,
         ..state
