@@ -1,5 +1,7 @@
 //! Errors as VTEX writes them: always JSON, PascalCase VLMError
-//! (`{"Details": null, "HttpStatusCode": 400, "VLMErrorCode": null, "Message": "…"}`).
+//! (`{"Details": null, "HttpStatusCode": 400, "VLMErrorCode": 17, "Message": "…"}`).
+//! VTEX's schema makes `VLMErrorCode` an integer, so every body carries one: VTEX's own where
+//! one is known, else one of ours (listed in assets/openapi.yaml, `x-apikeys-vlm-error-codes`).
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -14,6 +16,69 @@ use super::store::StoreError;
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// Set where the handler knows better than the status; else derived from the status.
+    pub code: Option<VlmCode>,
+}
+
+/// The `VLMErrorCode` of an answer. 17 is VTEX's; the 1000s are ours, out of VTEX's range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VlmCode {
+    /// VTEX's 17, "Token not exists for this account": no such key in this account.
+    KeyNotInAccount,
+    InvalidRequest,
+    NotAuthenticated,
+    MissingPermission,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    BodyTooLarge,
+    SelfRenewal,
+    Unexpected,
+}
+
+impl VlmCode {
+    /// Every code, for the test that checks the list in assets/openapi.yaml.
+    pub const ALL: [VlmCode; 10] = [
+        VlmCode::KeyNotInAccount,
+        VlmCode::InvalidRequest,
+        VlmCode::NotAuthenticated,
+        VlmCode::MissingPermission,
+        VlmCode::NotFound,
+        VlmCode::MethodNotAllowed,
+        VlmCode::Conflict,
+        VlmCode::BodyTooLarge,
+        VlmCode::SelfRenewal,
+        VlmCode::Unexpected,
+    ];
+
+    pub fn value(self) -> u32 {
+        match self {
+            VlmCode::KeyNotInAccount => 17,
+            VlmCode::InvalidRequest => 1000,
+            VlmCode::NotAuthenticated => 1001,
+            VlmCode::MissingPermission => 1002,
+            VlmCode::NotFound => 1003,
+            VlmCode::MethodNotAllowed => 1004,
+            VlmCode::Conflict => 1005,
+            VlmCode::BodyTooLarge => 1006,
+            VlmCode::SelfRenewal => 1007,
+            VlmCode::Unexpected => 1099,
+        }
+    }
+
+    /// The code an error of this status gets when its handler names none.
+    fn for_status(status: StatusCode) -> VlmCode {
+        match status {
+            StatusCode::UNAUTHORIZED => VlmCode::NotAuthenticated,
+            StatusCode::FORBIDDEN => VlmCode::MissingPermission,
+            StatusCode::NOT_FOUND => VlmCode::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => VlmCode::MethodNotAllowed,
+            StatusCode::CONFLICT => VlmCode::Conflict,
+            StatusCode::PAYLOAD_TOO_LARGE => VlmCode::BodyTooLarge,
+            status if status.is_server_error() => VlmCode::Unexpected,
+            _ => VlmCode::InvalidRequest,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -22,7 +87,7 @@ struct VlmError<'a> {
     details: Option<&'a str>,
     http_status_code: u16,
     #[serde(rename = "VLMErrorCode")]
-    vlm_error_code: Option<u32>,
+    vlm_error_code: u32,
     message: &'a str,
 }
 
@@ -31,7 +96,13 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            code: None,
         }
+    }
+
+    pub fn with_code(mut self, code: VlmCode) -> ApiError {
+        self.code = Some(code);
+        self
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -63,7 +134,10 @@ impl IntoResponse for ApiError {
         let body = VlmError {
             details: None,
             http_status_code: self.status.as_u16(),
-            vlm_error_code: None,
+            vlm_error_code: self
+                .code
+                .unwrap_or_else(|| VlmCode::for_status(self.status))
+                .value(),
             message: &self.message,
         };
         (self.status, Json(body)).into_response()
