@@ -1668,6 +1668,15 @@ async fn tui_marks_extensions_unavailable_and_loads_roles_for_visible_rows() {
         "roles fetched for the visible rows only: {first}"
     );
     assert!(!frame.screen.contains("loading…"), "{}", frame.screen);
+    // VTEX's account information is asked for once; the stand-in's bodiless 404 leaves the
+    // header as it was and says nothing.
+    assert_eq!(vtex.hits("GET /api/vlm/account"), 1);
+    assert!(frame.status.is_none(), "{:?}", frame.status);
+    assert!(
+        !frame.screen.lines().next().unwrap().contains('('),
+        "{}",
+        frame.screen
+    );
 
     // Scrolling brings new rows, and only their roles are fetched.
     let top = frame.selected_label.clone();
