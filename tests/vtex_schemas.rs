@@ -210,6 +210,85 @@ async fn key_status_answers_match_vtex_including_its_400() {
         .await;
     specs.check("PUT", "/api/vlm/appkeys/{id}", 400, &refused);
     assert!(refused.body["VLMErrorCode"].is_u64(), "{}", refused.text);
+    // A key this account does not have: VTEX's own code 17 (the status stays our 404).
+    let unknown = server
+        .admin_call(
+            Method::PUT,
+            "/api/vlm/appkeys/no-such-key",
+            Some(json!({"isActive": false})),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text);
+    assert_eq!(unknown.body["VLMErrorCode"], 17);
+}
+
+/// Every error the server writes is a VLMError by VTEX's schema, with the code of its kind.
+#[tokio::test]
+async fn every_kind_of_error_carries_an_integer_code() {
+    let (server, specs) = demo().await;
+    let viewer = server.key_with_roles("viewer", &["API Keys Viewer"]).await;
+    let big = json!({ "label": "x".repeat(70 * 1024) });
+    let cases = [
+        (None, Method::GET, "/api/vlm/appkeys", None, 401, 1001),
+        (
+            Some(&viewer.creds),
+            Method::POST,
+            "/api/vlm/appkeys",
+            Some(json!({"label": "x"})),
+            403,
+            1002,
+        ),
+        (
+            Some(&server.admin),
+            Method::GET,
+            "/api/vlm/nothing-here",
+            None,
+            404,
+            1003,
+        ),
+        (
+            Some(&server.admin),
+            Method::PATCH,
+            "/api/vlm/appkeys",
+            None,
+            405,
+            1004,
+        ),
+        (
+            Some(&server.admin),
+            Method::POST,
+            "/api/vlm/appkeys",
+            Some(big),
+            413,
+            1006,
+        ),
+        (
+            Some(&server.admin),
+            Method::GET,
+            "/api/vlm/appkeys?expand=nope",
+            None,
+            400,
+            1000,
+        ),
+    ];
+    let vlm = specs.license_manager.document["components"]["schemas"]["VLMError"].clone();
+    for (creds, method, path, body, status, code) in cases {
+        let answer = server.call(creds, method.clone(), path, body).await;
+        assert_eq!(
+            answer.status.as_u16(),
+            status,
+            "{method} {path}: {}",
+            answer.text
+        );
+        assert_eq!(
+            answer.body["VLMErrorCode"], code,
+            "{method} {path}: {}",
+            answer.text
+        );
+        assert_eq!(answer.body["HttpStatusCode"], status);
+        let errors = specs.license_manager.errors(vlm.clone(), &answer.body);
+        assert!(errors.is_empty(), "{method} {path}: {errors:?}");
+    }
 }
 
 #[tokio::test]
