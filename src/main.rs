@@ -72,6 +72,7 @@ fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
                 account: global.account.clone().unwrap_or_default(),
                 profile: connection.profile.clone(),
                 caller_key: connection.client.app_key().to_string(),
+                trading_name: None,
             },
             read_only: args.read_only,
             mouse: args.mouse,

@@ -339,6 +339,11 @@ async fn roles_paged(Query(query): Query<HashMap<String, String>>) -> Json<Value
 }
 
 async fn renew(State(vtex): State<Shared>, Path(api_key): Path<String>) -> Response {
+    // VTEX's rotation guide: a key is renewed with another key. Refused with the status VTEX
+    // documents for a key it will not renew: 400, no body.
+    if api_key == APP_KEY {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
     let mut vtex = lock(&vtex);
     if !vtex
         .keys
@@ -567,6 +572,37 @@ fn ids_of(roles: &Value) -> Vec<i64> {
 }
 
 // ---- the stand-in itself ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_key_renewing_itself_is_told_the_rule_and_nothing_is_sent() {
+    let vtex = StandIn::start().await;
+    // The stand-in refuses as VTEX does (400, no body)…
+    let refused = reqwest::Client::new()
+        .patch(format!(
+            "{}/api/vtexid/apikey/{APP_KEY}/apitoken/renew",
+            vtex.base
+        ))
+        .header("X-VTEX-API-AppKey", APP_KEY)
+        .header("X-VTEX-API-AppToken", app_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(!vtex.pending(APP_KEY));
+
+    // …and the client, which knows its own key, states the rule without asking.
+    let sent = vtex.requests().len();
+    let err = vtex.client().renew(APP_KEY).await.unwrap_err();
+    assert!(matches!(err, ClientError::Rule { .. }), "{err:?}");
+    assert_eq!(
+        shown(&err),
+        "A key cannot renew its own token: renew this key while signed in with another key that holds Renew API Token."
+    );
+    assert_eq!(vtex.requests().len(), sent, "nothing is sent for a rule");
+    // Another key still renews.
+    vtex.client().renew(KEY1).await.unwrap();
+    assert!(vtex.pending(KEY1));
+}
 
 #[tokio::test]
 async fn stand_in_speaks_like_vtex() {
@@ -1632,6 +1668,15 @@ async fn tui_marks_extensions_unavailable_and_loads_roles_for_visible_rows() {
         "roles fetched for the visible rows only: {first}"
     );
     assert!(!frame.screen.contains("loading…"), "{}", frame.screen);
+    // VTEX's account information is asked for once; the stand-in's bodiless 404 leaves the
+    // header as it was and says nothing.
+    assert_eq!(vtex.hits("GET /api/vlm/account"), 1);
+    assert!(frame.status.is_none(), "{:?}", frame.status);
+    assert!(
+        !frame.screen.lines().next().unwrap().contains('('),
+        "{}",
+        frame.screen
+    );
 
     // Scrolling brings new rows, and only their roles are fetched.
     let top = frame.selected_label.clone();

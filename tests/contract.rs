@@ -17,7 +17,7 @@ const CONTRACT: &str = include_str!("../assets/openapi.yaml");
 const HTTP_METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
 
 /// The operations VTEX documents (License Manager and VTEX ID references).
-const VTEX_DOCUMENTED: [(&str, &str); 10] = [
+const VTEX_DOCUMENTED: [(&str, &str); 11] = [
     ("GET", "/api/vlm/appkeys"),
     ("POST", "/api/vlm/appkeys"),
     ("PUT", "/api/vlm/appkeys/{id}"),
@@ -34,6 +34,7 @@ const VTEX_DOCUMENTED: [(&str, &str); 10] = [
         "/api/vtexid/apikey/{apiKey}/apitoken/finish-renewal",
     ),
     ("POST", "/api/vtexid/apptoken/login"),
+    ("GET", "/api/vlm/account"),
 ];
 
 const RESOURCES: [&str; 4] = [

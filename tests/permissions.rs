@@ -59,6 +59,7 @@ enum Op {
     ExternalRemove,
     Session,
     Audit,
+    AccountInfo,
 }
 
 /// What a cell acts on, made by the admin just before the call.
@@ -344,6 +345,16 @@ fn rows() -> Vec<Row> {
             Method::GET,
             "/api/vlm/audit",
             |_| "/api/vlm/audit?limit=1000".into(),
+            no_body,
+            View,
+            OK,
+            Account,
+        ),
+        row(
+            Op::AccountInfo,
+            Method::GET,
+            "/api/vlm/account",
+            |_| "/api/vlm/account".into(),
             no_body,
             View,
             OK,
@@ -881,6 +892,7 @@ matrix! {
     matrix_external_remove => ExternalRemove,
     matrix_session => Session,
     matrix_audit => Audit,
+    matrix_account_info => AccountInfo,
 }
 
 #[test]
@@ -900,7 +912,7 @@ fn the_matrix_covers_every_routed_operation_but_login() {
         "a route appears twice in the table"
     );
     assert_eq!(covered, routed);
-    assert_eq!(table.len(), 19);
+    assert_eq!(table.len(), 20);
 }
 
 // ---------------------------------------------------------------------------------------------

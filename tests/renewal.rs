@@ -16,6 +16,26 @@ async fn step(server: &TestServer, app_key: &str, step: &str) -> common::Reply {
         .await
 }
 
+/// Starts the admin key's renewal signed in with another key: a key never renews itself.
+async fn renew_admin(server: &TestServer) -> Creds {
+    let renewer = server
+        .key_with_roles("renewer", &["API Token Renewer"])
+        .await;
+    let renewed = server
+        .call(
+            Some(&renewer.creds),
+            Method::PATCH,
+            &renew_path(&server.admin.app_key, "renew"),
+            None,
+        )
+        .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text);
+    Creds {
+        app_key: server.admin.app_key.clone(),
+        token: renewed.body["newToken"].as_str().unwrap().to_string(),
+    }
+}
+
 async fn works(server: &TestServer, creds: &Creds) -> bool {
     server.get(creds, "/api/vlm/appkeys").await.status == StatusCode::OK
 }
@@ -148,18 +168,15 @@ async fn undo_drops_the_new_token_and_keeps_the_old() {
 }
 
 #[tokio::test]
-async fn unknown_keys_are_404_and_a_key_may_renew_itself() {
+async fn unknown_keys_are_404_and_another_key_renews_the_admin_key() {
     let server = TestServer::start().await;
     let missing = step(&server, "vtexappkey-acme-ZZZZZZ", "renew").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
-    // The admin key renews its own token: both work until finish, then only the new one.
+    // Another key renews the admin's token: both work until finish, then only the new one.
     let admin = server.admin.clone();
-    let renewed = step(&server, &admin.app_key, "renew").await;
-    let new_admin = Creds {
-        app_key: admin.app_key.clone(),
-        token: renewed.body["newToken"].as_str().unwrap().to_string(),
-    };
+    let new_admin = renew_admin(&server).await;
+    assert!(works(&server, &admin).await && works(&server, &new_admin).await);
     let finished = server
         .call(
             Some(&new_admin),
@@ -193,11 +210,7 @@ async fn token_duration_sets_the_expiration_period() {
 async fn a_key_cannot_delete_the_token_it_signs_in_with() {
     let server = TestServer::start().await;
     let admin = server.admin.clone();
-    let renewed = step(&server, &admin.app_key, "renew").await;
-    let new_admin = Creds {
-        app_key: admin.app_key.clone(),
-        token: renewed.body["newToken"].as_str().unwrap().to_string(),
-    };
+    let new_admin = renew_admin(&server).await;
     // Old token: finishing would lock the caller out.
     let finish = step(&server, &admin.app_key, "finish-renewal").await;
     assert_eq!(finish.status, StatusCode::CONFLICT, "{}", finish.text);

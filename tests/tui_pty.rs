@@ -97,7 +97,7 @@ fn the_binary_opens_filters_toggles_and_restores_the_terminal() {
     let mut pty = spawn(&data, &config);
 
     let screen = pty.wait_for("the populated app", |s| {
-        s.contains("demo · local") && s.contains("Generated keys (61)")
+        s.contains("demo (Casa Demo) · local") && s.contains("Generated keys (61)")
     });
     assert!(
         pty.parser.lock().unwrap().screen().alternate_screen(),

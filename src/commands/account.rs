@@ -89,6 +89,13 @@ pub async fn audit(client: &VtexClient, limit: u32, format: Format) -> CommandRe
 pub async fn whoami(client: &VtexClient, format: Format) -> CommandResult {
     let capabilities = client.capabilities().await?;
     let session = capabilities.session.clone();
+    // VTEX's account information; older servers answer 404, and then it is simply not shown.
+    let trading_name = client
+        .account()
+        .await
+        .ok()
+        .map(|account| account.trading_name)
+        .filter(|name| !name.trim().is_empty());
     let unavailable: Vec<&str> = if capabilities.extensions {
         Vec::new()
     } else {
@@ -98,6 +105,7 @@ pub async fn whoami(client: &VtexClient, format: Format) -> CommandResult {
         "baseUrl": client.base_url().as_str(),
         "appKey": client.app_key(),
         "account": session.as_ref().map(|s| s.account.clone()),
+        "tradingName": trading_name,
         "resources": session.as_ref().map(|s| s.resources.clone()),
         "extensions": capabilities.extensions,
         "unavailableFeatures": unavailable,
@@ -112,6 +120,12 @@ pub async fn whoami(client: &VtexClient, format: Format) -> CommandResult {
             table.push(vec![
                 "account".into(),
                 session.as_ref().map_or_else(unknown, |s| s.account.clone()),
+            ]);
+            table.push(vec![
+                "tradingName".into(),
+                trading_name
+                    .clone()
+                    .unwrap_or_else(|| "unknown (the server does not say)".into()),
             ]);
             table.push(vec![
                 "permissions".into(),

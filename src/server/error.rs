@@ -1,5 +1,7 @@
 //! Errors as VTEX writes them: always JSON, PascalCase VLMError
-//! (`{"Details": null, "HttpStatusCode": 400, "VLMErrorCode": null, "Message": "…"}`).
+//! (`{"Details": null, "HttpStatusCode": 400, "VLMErrorCode": 17, "Message": "…"}`).
+//! VTEX's schema makes `VLMErrorCode` an integer, so every body carries one: VTEX's own where
+//! one is known, else one of ours (listed in assets/openapi.yaml, `x-apikeys-vlm-error-codes`).
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -19,6 +21,79 @@ pub struct ApiError {
     pub message: String,
     /// Seconds for a `Retry-After` header (429, 503).
     pub retry_after: Option<u64>,
+    /// Set where the handler knows better than the status; else derived from the status.
+    pub code: Option<VlmCode>,
+}
+
+/// The `VLMErrorCode` of an answer. 17 is VTEX's; the 1000s are ours, out of VTEX's range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VlmCode {
+    /// VTEX's 17, "Token not exists for this account": no such key in this account.
+    KeyNotInAccount,
+    InvalidRequest,
+    NotAuthenticated,
+    MissingPermission,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    BodyTooLarge,
+    SelfRenewal,
+    /// 429: too many failed authentications from one source.
+    TooManyFailures,
+    /// 503: the database was held by another process past the busy timeout.
+    Busy,
+    Unexpected,
+}
+
+impl VlmCode {
+    /// Every code, for the test that checks the list in assets/openapi.yaml.
+    pub const ALL: [VlmCode; 12] = [
+        VlmCode::KeyNotInAccount,
+        VlmCode::InvalidRequest,
+        VlmCode::NotAuthenticated,
+        VlmCode::MissingPermission,
+        VlmCode::NotFound,
+        VlmCode::MethodNotAllowed,
+        VlmCode::Conflict,
+        VlmCode::BodyTooLarge,
+        VlmCode::SelfRenewal,
+        VlmCode::TooManyFailures,
+        VlmCode::Busy,
+        VlmCode::Unexpected,
+    ];
+
+    pub fn value(self) -> u32 {
+        match self {
+            VlmCode::KeyNotInAccount => 17,
+            VlmCode::InvalidRequest => 1000,
+            VlmCode::NotAuthenticated => 1001,
+            VlmCode::MissingPermission => 1002,
+            VlmCode::NotFound => 1003,
+            VlmCode::MethodNotAllowed => 1004,
+            VlmCode::Conflict => 1005,
+            VlmCode::BodyTooLarge => 1006,
+            VlmCode::SelfRenewal => 1007,
+            VlmCode::TooManyFailures => 1008,
+            VlmCode::Busy => 1009,
+            VlmCode::Unexpected => 1099,
+        }
+    }
+
+    /// The code an error of this status gets when its handler names none.
+    fn for_status(status: StatusCode) -> VlmCode {
+        match status {
+            StatusCode::UNAUTHORIZED => VlmCode::NotAuthenticated,
+            StatusCode::FORBIDDEN => VlmCode::MissingPermission,
+            StatusCode::NOT_FOUND => VlmCode::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => VlmCode::MethodNotAllowed,
+            StatusCode::CONFLICT => VlmCode::Conflict,
+            StatusCode::PAYLOAD_TOO_LARGE => VlmCode::BodyTooLarge,
+            StatusCode::TOO_MANY_REQUESTS => VlmCode::TooManyFailures,
+            StatusCode::SERVICE_UNAVAILABLE => VlmCode::Busy,
+            status if status.is_server_error() => VlmCode::Unexpected,
+            _ => VlmCode::InvalidRequest,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -27,7 +102,7 @@ struct VlmError<'a> {
     details: Option<&'a str>,
     http_status_code: u16,
     #[serde(rename = "VLMErrorCode")]
-    vlm_error_code: Option<u32>,
+    vlm_error_code: u32,
     message: &'a str,
 }
 
@@ -36,6 +111,7 @@ impl ApiError {
         ApiError {
             status,
             message: message.into(),
+            code: None,
             retry_after: None,
         }
     }
@@ -63,6 +139,11 @@ impl ApiError {
                  nothing was changed. Try again in a moment.",
             )
         }
+    }
+
+    pub fn with_code(mut self, code: VlmCode) -> ApiError {
+        self.code = Some(code);
+        self
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -94,7 +175,10 @@ impl IntoResponse for ApiError {
         let body = VlmError {
             details: None,
             http_status_code: self.status.as_u16(),
-            vlm_error_code: None,
+            vlm_error_code: self
+                .code
+                .unwrap_or_else(|| VlmCode::for_status(self.status))
+                .value(),
             message: &self.message,
         };
         let mut response = (self.status, Json(body)).into_response();

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::store::roles::{self, Holder, ProductGrant};
-use super::store::{StoreError, StoreResult, external, keys, tokens};
+use super::store::{StoreError, StoreResult, accounts, external, keys, tokens};
 use super::time::format_vtex;
 
 const DEMO_SEED: &str = include_str!("../../assets/demo-seed.json");
@@ -17,9 +17,18 @@ const FIXED_SEED: u64 = 0x5EED_A91C_E75D_E300;
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Seed {
+    account: SeedAccount,
     roles: Vec<SeedRole>,
     keys: Vec<SeedKey>,
     external_keys: Vec<SeedExternalKey>,
+}
+
+/// The names GET /api/vlm/account answers with.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SeedAccount {
+    company_name: String,
+    trading_name: String,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +108,12 @@ pub fn seed_demo(
 ) -> StoreResult<()> {
     let seed = parse();
     let mut rng = SplitMix64(FIXED_SEED);
+    accounts::set_names(
+        conn,
+        account_id,
+        &seed.account.company_name,
+        &seed.account.trading_name,
+    )?;
     for role in &seed.roles {
         let resources: Vec<Vec<&str>> = role
             .products

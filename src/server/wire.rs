@@ -3,6 +3,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, Serializer};
 
+use super::store::accounts::AccountProfile;
 use super::store::external::ExternalKey;
 use super::store::keys::KeyRecord;
 use super::store::roles::{RoleInfo, RoleRef};
@@ -219,5 +220,119 @@ fn expose_opt<S: Serializer>(
     match token {
         Some(token) => expose(token, serializer),
         None => serializer.serialize_none(),
+    }
+}
+
+/// VTEX's `AccountResponse` (GET /api/vlm/account), with the fields this server knows; VTEX's
+/// schema requires none, and the contact, sponsor and address fields are not ours to invent.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: String,
+    pub account_name: String,
+    /// VTEX's `name` is the trading name too.
+    pub name: String,
+    pub trading_name: String,
+    pub company_name: String,
+    pub is_active: bool,
+    pub is_operating: bool,
+    pub have_parent_account: bool,
+    pub has_logo: bool,
+    pub creation_date: String,
+    pub hosts: Vec<String>,
+    pub licenses: Vec<License>,
+    pub app_keys: Vec<AccountAppKey>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct License {
+    pub id: u32,
+    pub name: String,
+    pub is_purchased: bool,
+    pub expiration: Option<String>,
+    pub products: Vec<LicensedProduct>,
+}
+
+#[derive(Serialize)]
+pub struct LicensedProduct {
+    pub id: u32,
+    pub name: String,
+}
+
+/// A key as the account answer lists it: VTEX sends `appToken: null` "for security reasons".
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountAppKey {
+    pub id: String,
+    pub app_key: String,
+    pub app_token: Option<String>,
+    pub label: String,
+    pub created_in: String,
+    pub is_active: bool,
+    pub is_blocked: bool,
+}
+
+/// VTEX's product ids (from its AccountResponse example); a product it does not list gets one
+/// of ours above 1000, stable for a given name set.
+const VTEX_PRODUCT_IDS: &[(&str, u32)] = &[
+    ("License Manager", 1),
+    ("Catalog", 2),
+    ("Master Data", 3),
+    ("Checkout", 5),
+    ("PCI Gateway", 6),
+    ("Logistics", 9),
+    ("OMS", 19),
+    ("CMS", 38),
+    ("Pricing", 65),
+];
+
+impl Account {
+    pub fn new(profile: AccountProfile, keys: Vec<KeyRecord>) -> Account {
+        let products = profile
+            .products
+            .into_iter()
+            .enumerate()
+            .map(|(index, name)| LicensedProduct {
+                id: VTEX_PRODUCT_IDS
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .map_or(1001 + index as u32, |(_, id)| *id),
+                name,
+            })
+            .collect();
+        Account {
+            // VTEX's ids are 32 hex digits; ours is the row id, spelled the same way.
+            id: format!("{:032x}", profile.id),
+            account_name: profile.name,
+            name: profile.trading_name.clone(),
+            trading_name: profile.trading_name,
+            company_name: profile.company_name,
+            is_active: true,
+            is_operating: true,
+            have_parent_account: false,
+            has_logo: false,
+            creation_date: profile.created_at,
+            hosts: Vec::new(),
+            licenses: vec![License {
+                id: 1,
+                name: "apikeys reference server".into(),
+                is_purchased: true,
+                expiration: None,
+                products,
+            }],
+            app_keys: keys
+                .into_iter()
+                .map(|key| AccountAppKey {
+                    id: key.id,
+                    app_key: key.app_key,
+                    app_token: None,
+                    label: key.label,
+                    created_in: key.created_in,
+                    is_active: key.is_active,
+                    is_blocked: false,
+                })
+                .collect(),
+        }
     }
 }

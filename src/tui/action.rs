@@ -8,7 +8,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use secrecy::SecretString;
 
 use crate::vtex::model::{
-    AppKey, AuditEntry, CreatedKey, ExternalKey, Renewal, Role, RoleDetails, Settings,
+    Account, AppKey, AuditEntry, CreatedKey, ExternalKey, Renewal, Role, RoleDetails, Settings,
 };
 use crate::vtex::{Capabilities, ClientError};
 
@@ -63,6 +63,7 @@ pub type Result<T> = std::result::Result<T, Failure>;
 #[derive(Debug)]
 pub enum Outcome {
     Capabilities(Result<Capabilities>),
+    Account(Result<Account>),
     Keys(Result<Vec<AppKey>>),
     External(Result<Vec<ExternalKey>>),
     Roles(Result<Vec<RoleDetails>>),
@@ -132,6 +133,7 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Call {
     Capabilities,
+    Account,
     ListKeys,
     ListExternal,
     ListRoles,

@@ -25,6 +25,7 @@ pub async fn perform(client: &VtexClient, call: Call) -> Outcome {
         Call::Capabilities => {
             Outcome::Capabilities(client.capabilities().await.map_err(Failure::from))
         }
+        Call::Account => Outcome::Account(client.account().await.map_err(Failure::from)),
         Call::ListKeys => Outcome::Keys(client.list_keys().await.map_err(Failure::from)),
         Call::ListExternal => {
             Outcome::External(client.list_external().await.map_err(Failure::from))

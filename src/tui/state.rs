@@ -41,6 +41,8 @@ pub struct Header {
     /// The profile name, or "demo · local" for the embedded default.
     pub profile: String,
     pub caller_key: String,
+    /// The account's trading name, from VTEX's account information when the server has it.
+    pub trading_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +88,25 @@ pub enum Op {
     EditExternalRoles,
     SetDuration,
     ViewAudit,
+}
+
+/// VTEX's rotation guide, as the key bar and help give it for the caller's own row.
+pub const OWN_KEY_RENEWAL: &str = "renew this key while signed in with another key";
+
+impl State {
+    /// As [`Access::check`], plus the rules that depend on the selected row: the caller's own
+    /// key cannot renew itself.
+    pub fn check_selected(&self, op: Op) -> Result<(), String> {
+        self.access.check(op)?;
+        let own_row = self
+            .keys
+            .selected_key()
+            .is_some_and(|key| key.app_key == self.header.caller_key);
+        if op == Op::Renew && self.tab == Tab::Keys && own_row {
+            return Err(OWN_KEY_RENEWAL.into());
+        }
+        Ok(())
+    }
 }
 
 impl Access {

@@ -19,6 +19,7 @@ pub fn init(state: &mut State) -> Vec<Effect> {
         request(state, Call::Capabilities),
         request_keys(state),
         request(state, Call::ListRoles),
+        request(state, Call::Account),
     ]
 }
 
@@ -509,7 +510,8 @@ fn on_keys_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let Some(selected) = state.keys.selected_key().cloned() else {
                 return Vec::new();
             };
-            if !allowed(state, Op::Renew, "renew the token") {
+            if let Err(reason) = state.check_selected(Op::Renew) {
+                say(state, format!("Cannot renew the token: {reason}."));
                 return Vec::new();
             }
             if selected.renewal_pending() {
@@ -1229,6 +1231,12 @@ fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect>
             }
         }
         Outcome::Capabilities(Err(failure)) => fail(state, &failure),
+        // Servers from before it answer 404: the header then shows the account name alone.
+        Outcome::Account(result) => {
+            state.header.trading_name = result
+                .ok()
+                .and_then(|account| account.shown_name().map(str::to_string));
+        }
         Outcome::Keys(result) => {
             if state.keys.request != Some(id) {
                 return Vec::new(); // an older answer: a newer request is on its way

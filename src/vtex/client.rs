@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 use url::Url;
 
-use super::error::{ClientError, redact, safe_excerpt};
+use super::error::{ClientError, SELF_RENEWAL_RULE, redact, safe_excerpt};
 use super::model::*;
 use super::retry::{RetryPolicy, retry_after};
 
@@ -535,6 +535,12 @@ impl VtexClient {
     // ---- tokens ----------------------------------------------------------------------------
 
     pub async fn renew(&self, app_key: &str) -> Result<Renewal, ClientError> {
+        // Known before asking: VTEX and our server both refuse a key renewing itself.
+        if app_key == self.app_key() {
+            return Err(ClientError::Rule {
+                rule: SELF_RENEWAL_RULE,
+            });
+        }
         self.json(
             Call::new(
                 Method::PATCH,
@@ -600,6 +606,12 @@ impl VtexClient {
             .body(json!({ "tokenDurationMonths": months })),
         )
         .await
+    }
+
+    /// VTEX's account information (names, licenses); servers from before it answer 404.
+    pub async fn account(&self) -> Result<Account, ClientError> {
+        self.json(Call::new(Method::GET, "/api/vlm/account", permission::VIEW))
+            .await
     }
 
     pub async fn session(&self) -> Result<Session, ClientError> {

@@ -33,6 +33,9 @@ pub enum ClientError {
     Timeout { url: String, after: Duration },
     #[error("the server's answer could not be read ({detail}); it began: {excerpt:?}")]
     Malformed { detail: String, excerpt: String },
+    /// A rule of VTEX's that the request would break; nothing was changed.
+    #[error("{rule}")]
+    Rule { rule: &'static str },
     #[error(
         "{feature} needs the apikeys server extension, which this server does not offer (it speaks only VTEX's public API)"
     )]
@@ -57,6 +60,9 @@ fn rate_limited_text(retry_after: &Option<Duration>, message: &str) -> String {
         None => format!("rate limited (429): {message}"),
     }
 }
+
+/// VTEX's token-rotation guide: a key is renewed with a valid key other than itself.
+pub const SELF_RENEWAL_RULE: &str = "A key cannot renew its own token: renew this key while signed in with another key that holds Renew API Token.";
 
 impl ClientError {
     /// Errors worth retrying for a read: the network, a server failure, rate limiting.

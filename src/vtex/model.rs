@@ -167,6 +167,28 @@ pub struct Settings {
     pub token_duration_months: u32,
 }
 
+/// VTEX's `AccountResponse` (GET /api/vlm/account), in the fields the app shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    #[serde(default, deserialize_with = "null_default")]
+    pub account_name: String,
+    #[serde(default, deserialize_with = "null_default")]
+    pub trading_name: String,
+    #[serde(default, deserialize_with = "null_default")]
+    pub company_name: String,
+    #[serde(default, deserialize_with = "null_default")]
+    pub is_active: bool,
+}
+
+impl Account {
+    /// The trading name, when it says more than the account name.
+    pub fn shown_name(&self) -> Option<&str> {
+        let name = self.trading_name.trim();
+        (!name.is_empty() && !name.eq_ignore_ascii_case(self.account_name.trim())).then_some(name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {

@@ -1,4 +1,5 @@
-//! Account-wide endpoints: settings, the caller's session, the audit trail.
+//! Account-wide endpoints: the account itself (VTEX's), settings, the caller's session, the
+//! audit trail.
 
 use axum::Json;
 use axum::extract::State;
@@ -8,9 +9,27 @@ use super::AppState;
 use crate::server::auth::{Authorized, EditSettings, View};
 use crate::server::error::ApiError;
 use crate::server::extract::{ObjectBody, QueryParams};
-use crate::server::store::accounts;
 use crate::server::store::audit::{self, AuditEntry};
+use crate::server::store::keys::Expand;
+use crate::server::store::{accounts, keys};
 use crate::server::wire;
+
+/// VTEX's "Get information about account". VTEX asks for its "Save account" resource, which
+/// this server does not model; View API Keys is what it asks instead (the answer lists keys).
+pub async fn info(
+    State(state): State<AppState>,
+    Authorized(caller, _): Authorized<View>,
+) -> Result<Json<wire::Account>, ApiError> {
+    let account_id = caller.actor.account_id;
+    let (profile, keys) = state
+        .store
+        .call(move |conn| {
+            let profile = accounts::profile(conn, account_id)?;
+            Ok((profile, keys::list(conn, account_id, Expand::default())?))
+        })
+        .await?;
+    Ok(Json(wire::Account::new(profile, keys)))
+}
 
 pub async fn settings(
     State(state): State<AppState>,

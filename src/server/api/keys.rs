@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use crate::server::auth::{Authorized, Edit, View};
-use crate::server::error::ApiError;
+use crate::server::error::{ApiError, VlmCode};
 use crate::server::extract::{ObjectBody, PathParams, QueryParams};
 use crate::server::store::keys::{self, Expand};
 use crate::server::wire;
@@ -94,7 +94,14 @@ pub async fn set_status(
         .change(&state.store, move |tx, actor| {
             keys::set_active(tx, actor, &id, request.is_active)
         })
-        .await?;
+        .await
+        .map_err(|err| match err {
+            // VTEX's own code for a key this account does not have.
+            missing if missing.status == StatusCode::NOT_FOUND => {
+                missing.with_code(VlmCode::KeyNotInAccount)
+            }
+            other => other,
+        })?;
     Ok(StatusCode::OK)
 }
 

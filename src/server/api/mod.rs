@@ -91,6 +91,7 @@ fn routes() -> Routes {
             tokens::finish_renewal,
         )
         .add(Method::POST, "/api/vtexid/apptoken/login", tokens::login)
+        .add(Method::GET, "/api/vlm/account", account::info)
         // Our extensions (marked x-apikeys-extension in the contract).
         .add(Method::DELETE, "/api/vlm/appkeys/{id}", keys::delete)
         .add(

@@ -7,16 +7,25 @@ use serde::Deserialize;
 
 use super::AppState;
 use crate::server::auth::{Authorized, Renew, Source};
-use crate::server::error::ApiError;
+use crate::server::error::{ApiError, VlmCode};
 use crate::server::extract::{ObjectBody, PathParams};
 use crate::server::store::{self, StoreResult, sessions, tokens};
 use crate::server::wire;
+
+/// VTEX's rotation guide: renew with a valid key other than the one being renewed.
+pub const SELF_RENEWAL_REFUSED: &str =
+    "A key cannot renew its own token; renew it while signed in with another key.";
 
 pub async fn renew(
     State(state): State<AppState>,
     authorized: Authorized<Renew>,
     PathParams(app_key): PathParams<String>,
 ) -> Result<Json<wire::RenewedToken>, ApiError> {
+    // Checked here rather than in the store: it is a rule about the request, not the data. A
+    // user token from apptoken/login counts as the key it was issued for.
+    if authorized.0.actor.app_key == app_key {
+        return Err(ApiError::bad_request(SELF_RENEWAL_REFUSED).with_code(VlmCode::SelfRenewal));
+    }
     let renewed = authorized
         .change(&state.store, move |tx, actor| {
             tokens::renew(tx, actor, &app_key)

@@ -87,6 +87,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE sessions ADD COLUMN source_hash BLOB;
     "#,
+    // 3: what GET /api/vlm/account tells about the account (VTEX's AccountResponse). Accounts
+    // from before have neither; the answer then uses the account name for both.
+    r#"
+    ALTER TABLE accounts ADD COLUMN company_name TEXT;
+    ALTER TABLE accounts ADD COLUMN trading_name TEXT;
+    "#,
 ];
 
 /// Brings the database up to the latest schema. The version is read inside each migration's

@@ -12,7 +12,7 @@ use crate::tui::keymap::{self, Binding};
 use crate::tui::state::{State, Tab};
 
 fn refusal(state: &State, binding: &Binding) -> Option<String> {
-    binding.op.and_then(|op| state.access.check(op).err())
+    binding.op.and_then(|op| state.check_selected(op).err())
 }
 
 fn bar_hints(state: &State, bindings: &[Binding]) -> Vec<Hint> {

@@ -98,6 +98,33 @@ fn spinner(state: &State) -> &'static str {
     SPINNER[(state.now.timestamp_millis() / 100).rem_euclid(SPINNER.len() as i64) as usize]
 }
 
+/// "apikeys · acme (Casa Demo) · profile · caller key", the key cut to fit `room`.
+fn who(state: &State, trading_name: bool, room: usize) -> Vec<Span<'static>> {
+    let account = match &state.header.trading_name {
+        Some(name) if trading_name => format!("{} ({name})", state.header.account),
+        _ => state.header.account.clone(),
+    };
+    let parts: Vec<String> = [&account, &state.header.profile]
+        .into_iter()
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| clean(part))
+        .collect();
+    let mut left = vec![Span::raw(" "), Span::styled("apikeys", theme::app_name())];
+    for part in parts {
+        left.push(Span::styled(" · ", theme::dim()));
+        left.push(Span::raw(part));
+    }
+    let caller = clean(&state.header.caller_key);
+    if !caller.trim().is_empty() {
+        // The caller's key is cut in the middle so its distinctive end stays readable.
+        let used: usize = left.iter().map(Span::width).sum::<usize>() + 3;
+        let caller = widgets::fit_middle(&caller, room.saturating_sub(used).max(8));
+        left.push(Span::styled(" · ", theme::dim()));
+        left.push(Span::raw(caller));
+    }
+    left
+}
+
 fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
     let total = usize::from(area.width);
     let mut right: Vec<Span<'static>> = Vec::new();
@@ -119,24 +146,14 @@ fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
     let right_width: usize = right.iter().map(Span::width).sum();
 
     let room = total.saturating_sub(right_width + 1);
-    let parts: Vec<String> = [&state.header.account, &state.header.profile]
-        .into_iter()
-        .filter(|part| !part.trim().is_empty())
-        .map(|part| clean(part))
-        .collect();
-    let mut left = vec![Span::raw(" "), Span::styled("apikeys", theme::app_name())];
-    for part in parts {
-        left.push(Span::styled(" · ", theme::dim()));
-        left.push(Span::raw(part));
-    }
-    let caller = clean(&state.header.caller_key);
-    if !caller.trim().is_empty() {
-        // The caller's key is cut in the middle so its distinctive end stays readable.
-        let used: usize = left.iter().map(Span::width).sum::<usize>() + 3;
-        let caller = widgets::fit_middle(&caller, room.saturating_sub(used).max(8));
-        left.push(Span::styled(" · ", theme::dim()));
-        left.push(Span::raw(caller));
-    }
+    // The trading name only when everything else still fits whole: on a narrow terminal the
+    // profile and the caller's key matter more.
+    let with_name = who(state, true, usize::MAX);
+    let left = if with_name.iter().map(Span::width).sum::<usize>() <= room {
+        with_name
+    } else {
+        who(state, false, room)
+    };
     let mut spans = widgets::pad_spans(left, room);
     spans.push(Span::raw(" "));
     spans.extend(right);
