@@ -35,6 +35,7 @@ pub async fn start_at(db_path: PathBuf, options: ClientOptions) -> anyhow::Resul
         db_path: db_path.clone(),
         account: DEMO_ACCOUNT.into(),
         seed_demo: true,
+        limits: server::Limits::default(),
     };
     // Credentials are settled before serving, so a failure leaves no server behind. The lock is
     // shared: two app windows may run the demo on one database, but not beside `serve`.
@@ -49,7 +50,12 @@ pub async fn start_at(db_path: PathBuf, options: ClientOptions) -> anyhow::Resul
             )
         })?,
     };
-    let server = server::serve_store(store, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let server = server::serve_store(
+        store,
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        server::Limits::default(),
+    )
+    .await?;
     let base_url = url::Url::parse(&server.base_url()).context("server address")?;
     let client = VtexClient::new(
         base_url,

@@ -52,6 +52,7 @@ fn serve_args(args: cli::ServeArgs, account: Option<String>) -> anyhow::Result<(
         db_path: db,
         account: account.unwrap_or_else(|| apikeys::embedded::DEMO_ACCOUNT.into()),
         seed_demo: args.seed_demo,
+        limits: apikeys::server::Limits::default(),
     })
 }
 

@@ -19,7 +19,7 @@ fn init_logging() {
 pub fn serve(config: ServerConfig) -> anyhow::Result<()> {
     init_logging();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let (running, prepared) = server::start(&config).await?;
         match prepared {
             Prepared::Bootstrapped(admin) => {
@@ -46,8 +46,15 @@ pub fn serve(config: ServerConfig) -> anyhow::Result<()> {
         shutdown_signal().await;
         tracing::info!("shutting down");
         running.shutdown().await
-    })
+    });
+    // The server has stopped; a database call still running on the blocking pool must not keep
+    // the process alive (dropping the runtime would wait for it without bound).
+    runtime.shutdown_timeout(RUNTIME_SHUTDOWN_WAIT);
+    result
 }
+
+/// After the server's own shutdown grace, how long leftover blocking work may still run.
+const RUNTIME_SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Resolves on SIGINT or SIGTERM.
 async fn shutdown_signal() {

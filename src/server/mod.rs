@@ -4,10 +4,14 @@
 
 pub mod api;
 pub mod auth;
+pub mod body_deadline;
 pub mod bootstrap;
+mod connection;
 pub mod error;
 mod extract;
 pub mod limiter;
+pub mod limits;
+pub mod listener;
 mod logging;
 pub mod permissions;
 pub mod secrets;
@@ -20,6 +24,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+pub use limits::Limits;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -35,6 +40,8 @@ pub struct ServerConfig {
     pub account: String,
     /// Fill an empty database with the demo account.
     pub seed_demo: bool,
+    /// Timeouts and the connection cap.
+    pub limits: Limits,
 }
 
 /// What opening the database did.
@@ -108,7 +115,7 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub store: Store,
     shutdown: Option<oneshot::Sender<()>>,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -116,12 +123,13 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    /// Stops accepting connections, lets in-flight requests finish, closes idle connections, and
+    /// waits; connections still open after `Limits::shutdown_grace` are dropped.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        (&mut self.task).await.context("server task panicked")??;
+        (&mut self.task).await.context("server task panicked")?;
         Ok(())
     }
 }
@@ -130,28 +138,23 @@ impl RunningServer {
 pub async fn start(config: &ServerConfig) -> anyhow::Result<(RunningServer, Prepared)> {
     let prep_config = config.clone();
     let (store, prepared) = tokio::task::spawn_blocking(move || prepare(&prep_config)).await??;
-    let running = serve_store(store, config.bind).await?;
+    let running = serve_store(store, config.bind, config.limits.clone()).await?;
     Ok((running, prepared))
 }
 
-/// Serves an already prepared store.
-pub async fn serve_store(store: Store, bind: SocketAddr) -> anyhow::Result<RunningServer> {
+/// Serves an already prepared store, under `limits` (see [`listener::serve`]).
+pub async fn serve_store(
+    store: Store,
+    bind: SocketAddr,
+    limits: Limits,
+) -> anyhow::Result<RunningServer> {
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let app = api::router(store.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = shutdown_rx.await;
-        })
-        .await
-    });
+    let task = tokio::spawn(listener::serve(listener, app, limits, shutdown_rx));
     Ok(RunningServer {
         addr,
         store,

@@ -68,6 +68,7 @@ fn config(db: PathBuf, seed_demo: bool) -> ServerConfig {
         db_path: db,
         account: ACCOUNT.into(),
         seed_demo,
+        limits: server::Limits::default(),
     }
 }
 
