@@ -292,6 +292,7 @@ fn populated() -> State {
         account: "acme".into(),
         profile: "production".into(),
         caller_key: "vtexappkey-acme-ADMINX".into(),
+        insecure_http: false,
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.connection = Connection::Online;
@@ -492,6 +493,7 @@ fn keys_pane_loading() {
         account: "acme".into(),
         profile: "demo · local".into(),
         caller_key: "vtexappkey-acme-DEMOKY".into(),
+        insecure_http: false,
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.keys.load = Load::Loading;

@@ -41,6 +41,8 @@ pub struct Header {
     /// The profile name, or "demo · local" for the embedded default.
     pub profile: String,
     pub caller_key: String,
+    /// Plain http to another machine (the profile's `insecure_http = true`): shown in the bar.
+    pub insecure_http: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

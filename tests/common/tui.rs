@@ -150,6 +150,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         account: "acme".into(),
         profile: "test".into(),
         caller_key: creds.app_key.clone(),
+        insecure_http: false,
     };
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
