@@ -43,7 +43,7 @@ async fn a_redirect_to_another_port_is_not_followed_and_names_the_target() {
     assert!(
         other.seen().iter().all(|seen| !seen.has_credentials()),
         "the other origin received the credentials: {:?}",
-        other.seen()
+        other.seen().iter().map(Seen::summary).collect::<Vec<_>>()
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.contains(&other.url()), "{}", run.stderr);
@@ -91,7 +91,8 @@ async fn a_redirect_from_127_0_0_1_to_localhost_is_another_origin() {
         .collect();
     assert!(
         followed.iter().all(|seen| !seen.has_credentials()),
-        "localhost received the credentials: {followed:?}"
+        "localhost received the credentials: {:?}",
+        followed.iter().map(Seen::summary).collect::<Vec<_>>()
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
@@ -145,8 +146,8 @@ fn write_config(home: &std::path::Path, text: &str) {
 async fn plain_http_to_another_machine_is_a_usage_error_before_any_request() {
     let home = tempfile::tempdir().unwrap();
     let proxy = RawServer::start(plain_vtex).await;
-    let env = [("HTTP_PROXY", proxy.url())];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let proxy_url = proxy.url();
+    let env = [("HTTP_PROXY", proxy_url.as_str())];
 
     let run = cli(
         home.path(),

@@ -52,7 +52,7 @@ pub enum ClientError {
 /// "64 MiB", or a byte count when the limit is not whole mebibytes.
 fn size_text(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} bytes")

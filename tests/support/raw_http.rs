@@ -31,6 +31,20 @@ impl Seen {
             .map(|(_, value)| value.as_str())
     }
 
+    /// Who was asked for what, and which credential headers came (never their values).
+    pub fn summary(&self) -> String {
+        let credentials: Vec<&str> = ["X-VTEX-API-AppKey", "X-VTEX-API-AppToken"]
+            .into_iter()
+            .filter(|name| self.header(name).is_some())
+            .collect();
+        format!(
+            "{} {} (Host {}) with {credentials:?}",
+            self.method,
+            self.target,
+            self.header("Host").unwrap_or("?")
+        )
+    }
+
     /// Carries either VTEX credential header.
     pub fn has_credentials(&self) -> bool {
         self.header("X-VTEX-API-AppKey").is_some() || self.header("X-VTEX-API-AppToken").is_some()
