@@ -59,7 +59,8 @@ pub struct GlobalArgs {
     /// Where copied tokens go [default: the config file's `clipboard`, else auto].
     #[arg(long, global = true, value_enum)]
     pub clipboard: Option<apikeys::clipboard::Mode>,
-    /// Give up on a request after this many seconds.
+    /// Give up after this many seconds: the deadline of the whole command, retries included
+    /// (in the terminal app, of each action).
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
     pub timeout: f64,
 }

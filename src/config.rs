@@ -17,6 +17,7 @@
 //! app_key = "vtexappkey-mystore-ABCDEF"
 //! token_command = "pass show vtex/mystore"   # optional
 //! # app_token = "…"   # allowed only when the file is mode 0600
+//! # insecure_http = true   # allows a plain http:// base_url to another machine (private proxy)
 //! ```
 //!
 //! [`resolve`] combines the file with the command line ([`Overrides`]) and the environment
@@ -112,6 +113,9 @@ pub struct Remote {
     /// Whitespace already removed, never empty.
     pub app_token: SecretString,
     pub settings: Settings,
+    /// The base URL is plain http to another machine, allowed by the profile's
+    /// `insecure_http = true` (a private proxy): the UI says so.
+    pub insecure_http: bool,
 }
 
 impl fmt::Debug for Remote {
@@ -123,6 +127,7 @@ impl fmt::Debug for Remote {
             .field("app_key", &self.app_key)
             .field("app_token", &"[REDACTED]")
             .field("settings", &self.settings)
+            .field("insecure_http", &self.insecure_http)
             .finish()
     }
 }
@@ -212,6 +217,17 @@ pub enum ConfigError {
         url: String,
         origin: String,
         reason: String,
+    },
+
+    #[error(
+        "The base URL {url} (from {origin}) is plain http to another machine: the app token would \
+         cross the network unencrypted. Use https://, or, for a private proxy you trust, set \
+         insecure_http = true in {place}."
+    )]
+    CleartextHttp {
+        url: String,
+        origin: String,
+        place: String,
     },
 
     #[error("No app key: set VTEX_APP_KEY or app_key in {place}.")]
@@ -342,6 +358,8 @@ struct ProfileConfig {
     app_key: Option<String>,
     token_command: Option<String>,
     app_token: Option<SecretString>,
+    /// Allows plain http to a host that is not this machine (a private proxy).
+    insecure_http: Option<bool>,
 }
 
 impl FileConfig {
@@ -706,14 +724,20 @@ fn resolve_with_timeout(
         other => other.map(|(account, _)| account),
     };
 
-    // 5 (first half). An explicit base URL.
+    // 5 (first half). An explicit base URL; plain http only to this machine, or by opt-in.
     let explicit_base_url = if let Some(raw) = &flag_base_url {
-        Some(parse_base_url(raw, "--base-url")?)
+        Some((parse_base_url(raw, "--base-url")?, "--base-url".to_string()))
     } else if let Some(raw) = non_empty(prof.base_url.as_ref()) {
-        Some(parse_base_url(&raw, &profile_origin("base_url"))?)
+        let origin = profile_origin("base_url");
+        Some((parse_base_url(&raw, &origin)?, origin))
     } else {
         None
     };
+    let insecure_http = match &explicit_base_url {
+        Some((url, origin)) => check_cleartext(url, origin, prof, &place)?,
+        None => false,
+    };
+    let explicit_base_url = explicit_base_url.map(|(url, _)| url);
 
     if named_account.is_none() && explicit_base_url.is_none() {
         return Err(ConfigError::NoAccount {
@@ -771,7 +795,29 @@ fn resolve_with_timeout(
         app_key,
         app_token,
         settings: file.settings(),
+        insecure_http,
     }))
+}
+
+/// Refuses plain http to a host that is not loopback, before any request, unless the profile
+/// says `insecure_http = true`. Answers whether the URL is such an allowed cleartext one.
+fn check_cleartext(
+    url: &Url,
+    origin: &str,
+    prof: &ProfileConfig,
+    place: &str,
+) -> Result<bool, ConfigError> {
+    if !crate::vtex::origin::is_cleartext_remote(url) {
+        return Ok(false);
+    }
+    if prof.insecure_http == Some(true) {
+        return Ok(true);
+    }
+    Err(ConfigError::CleartextHttp {
+        url: url.to_string(),
+        origin: origin.to_string(),
+        place: place.to_string(),
+    })
 }
 
 fn resolve_token(
@@ -1305,6 +1351,45 @@ app_key = "vtexappkey-mystore-ABCDEF"
         let r = remote(resolve(&overrides, &token_env(), Some(&file.path)).unwrap());
         assert_eq!(r.base_url.as_str(), "http://127.0.0.1:8080/");
         assert_eq!(r.base_url.path(), "/");
+    }
+
+    #[test]
+    fn plain_http_to_another_machine_needs_the_profile_opt_in() {
+        let file = config(
+            r#"
+[profiles.proxy]
+base_url = "http://proxy.internal:8080"
+app_key = "vtexappkey-mystore-ABCDEF"
+"#,
+        );
+        let e = err(resolve(&no_overrides(), &token_env(), Some(&file.path)));
+        assert!(matches!(e, ConfigError::CleartextHttp { .. }), "{e:?}");
+        for part in ["https://", "insecure_http = true", "profile \"proxy\""] {
+            assert!(e.to_string().contains(part), "{part}: {e}");
+        }
+        let overrides = Overrides {
+            base_url: Some("http://10.1.2.3/".into()),
+            ..no_overrides()
+        };
+        let e = err(resolve(&overrides, &token_env(), Some(&file.path)));
+        assert!(e.to_string().contains("--base-url"), "{e}");
+
+        let file = config(
+            r#"
+[profiles.proxy]
+base_url = "http://proxy.internal:8080"
+app_key = "vtexappkey-mystore-ABCDEF"
+insecure_http = true
+"#,
+        );
+        let r = remote(resolve(&no_overrides(), &token_env(), Some(&file.path)).unwrap());
+        assert!(r.insecure_http);
+        let overrides = Overrides {
+            base_url: Some("https://proxy.example".into()),
+            ..no_overrides()
+        };
+        let r = remote(resolve(&overrides, &token_env(), Some(&file.path)).unwrap());
+        assert!(!r.insecure_http, "https is never marked insecure");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod hardening;
 mod serve;
 
 use std::process::ExitCode;
@@ -13,6 +14,8 @@ use apikeys::server::ServerConfig;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    // Before anything can hold a token (the command line, the config, the environment).
+    hardening::forbid_memory_inspection();
     let Cli {
         global,
         tui,
@@ -74,6 +77,7 @@ fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
                 profile: connection.profile.clone(),
                 caller_key: connection.client.app_key().to_string(),
                 trading_name: None,
+                insecure_http: connection.insecure_http,
             },
             read_only: args.read_only,
             mouse: args.mouse,

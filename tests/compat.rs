@@ -492,6 +492,7 @@ fn quick() -> ClientOptions {
             max_retry_after: Duration::from_secs(5),
         },
         role_concurrency: 4,
+        ..ClientOptions::default()
     }
 }
 

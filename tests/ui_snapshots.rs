@@ -293,6 +293,7 @@ fn populated() -> State {
         profile: "production".into(),
         caller_key: "vtexappkey-acme-ADMINX".into(),
         trading_name: Some("Acme Outdoor".into()),
+        insecure_http: false,
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.connection = Connection::Online;
@@ -494,6 +495,7 @@ fn keys_pane_loading() {
         profile: "demo · local".into(),
         caller_key: "vtexappkey-acme-DEMOKY".into(),
         trading_name: None,
+        insecure_http: false,
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.keys.load = Load::Loading;

@@ -48,6 +48,8 @@ pub struct Connection {
     pub refresh_secs: Option<u64>,
     /// The config file's clipboard settings, with `--clipboard` applied.
     pub clipboard: apikeys::clipboard::Settings,
+    /// Plain http to another machine, allowed by the profile's `insecure_http = true`.
+    pub insecure_http: bool,
     embedded: Option<RunningServer>,
 }
 
@@ -99,6 +101,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
                 profile: "local".into(),
                 refresh_secs,
                 clipboard,
+                insecure_http: false,
                 embedded: Some(embedded.server),
             })
         }
@@ -107,6 +110,13 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
                 .profile
                 .clone()
                 .unwrap_or_else(|| remote.base_url.to_string());
+            if remote.insecure_http {
+                eprintln!(
+                    "apikeys: warning: {} is plain http; the app token crosses the network unencrypted (insecure_http = true in the profile).",
+                    remote.base_url
+                );
+            }
+            let insecure_http = remote.insecure_http;
             let client = VtexClient::new(
                 remote.base_url,
                 Credentials {
@@ -120,6 +130,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
                 profile,
                 refresh_secs,
                 clipboard,
+                insecure_http,
                 embedded: None,
             })
         }
@@ -131,7 +142,11 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
     init_logging();
     finish(block_on(async {
         let connection = connect(&global).await?;
-        let outcome = dispatch(&connection, command).await;
+        // --timeout bounds the whole command, however many calls and retries it makes.
+        let outcome = connection
+            .client
+            .within_deadline(dispatch(&connection, command))
+            .await;
         connection.close().await;
         outcome
     }))

@@ -11,7 +11,9 @@ pub fn spawn(client: &VtexClient, id: RequestId, call: Call, results: UnboundedS
     tokio::spawn(async move {
         // The call runs in its own task so a panic in it is caught and reported, and the
         // request does not stay "in flight" (spinning) forever.
-        let outcome = match tokio::spawn(async move { perform(&client, call).await }).await {
+        // One deadline (--timeout) over the whole action, however many calls it makes.
+        let action = async move { client.within_deadline(perform(&client, call)).await };
+        let outcome = match tokio::spawn(action).await {
             Ok(outcome) => outcome,
             Err(_) => Outcome::Crashed,
         };

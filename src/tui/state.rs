@@ -43,6 +43,8 @@ pub struct Header {
     pub caller_key: String,
     /// The account's trading name, from VTEX's account information when the server has it.
     pub trading_name: Option<String>,
+    /// Plain http to another machine (the profile's `insecure_http = true`): shown in the bar.
+    pub insecure_http: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

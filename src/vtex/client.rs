@@ -2,20 +2,20 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
-use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::sync::OnceCell;
 use url::Url;
 
 use super::error::{ClientError, SELF_RENEWAL_RULE, redact, safe_excerpt};
 use super::model::*;
-use super::retry::{RetryPolicy, retry_after};
+use super::retry::RetryPolicy;
+use super::transport::{self, Call, Transport};
 
 /// The Admin's names for the four permissions, used in 403 messages.
 pub mod permission {
@@ -62,13 +62,19 @@ impl std::fmt::Debug for Credentials {
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    /// Whole-request limit, connection included.
+    /// The deadline of one call, or of everything run in [`VtexClient::within_deadline`]:
+    /// connecting, every attempt, every pause before a retry and reading the answer.
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub retry: RetryPolicy,
     /// How many per-key role requests may run at once against a server without `expand`.
     pub role_concurrency: usize,
+    /// The largest answer read; past it the call fails (100 000 keys with `expand` are 27 MB).
+    pub max_body_bytes: usize,
 }
+
+/// 64 MiB: far above any real listing, far below what would hurt the machine.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 impl Default for ClientOptions {
     fn default() -> Self {
@@ -77,6 +83,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             role_concurrency: 6,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -97,10 +104,8 @@ pub struct VtexClient {
 }
 
 struct Inner {
-    http: reqwest::Client,
-    base: Url,
+    transport: Transport,
     app_key: String,
-    options: ClientOptions,
     capabilities: OnceCell<Capabilities>,
     roles_cache: Mutex<HashMap<String, Vec<Role>>>,
 }
@@ -109,87 +114,17 @@ const RENEWAL_PENDING: &str =
     "This key already has a renewed token pending; finish or undo that renewal first";
 const NO_RENEWAL_PENDING: &str = "No renewal is pending for this key (or the key does not exist)";
 
-/// One request: what to send and which permission it needs (for 403 messages).
-struct Call {
-    method: Method,
-    path: String,
-    query: Vec<(&'static str, String)>,
-    body: Option<Value>,
-    permission: &'static str,
-    /// What a bare status means for this call, when the server sends no message.
-    hints: &'static [(StatusCode, &'static str)],
-}
-
-impl Call {
-    fn new(method: Method, path: impl Into<String>, permission: &'static str) -> Call {
-        Call {
-            method,
-            path: path.into(),
-            query: Vec::new(),
-            body: None,
-            permission,
-            hints: &[],
-        }
-    }
-
-    fn hints(mut self, hints: &'static [(StatusCode, &'static str)]) -> Call {
-        self.hints = hints;
-        self
-    }
-
-    fn query(mut self, name: &'static str, value: impl ToString) -> Call {
-        self.query.push((name, value.to_string()));
-        self
-    }
-
-    fn body(mut self, body: Value) -> Call {
-        self.body = Some(body);
-        self
-    }
-}
-
 impl VtexClient {
     pub fn new(
         base_url: Url,
         credentials: Credentials,
         options: ClientOptions,
     ) -> Result<VtexClient, ClientError> {
-        let mut headers = HeaderMap::new();
-        let key = HeaderValue::from_str(credentials.app_key.trim()).map_err(|_| {
-            ClientError::Rejected {
-                status: StatusCode::BAD_REQUEST,
-                message: "the app key holds characters that cannot be sent in a header".into(),
-            }
-        })?;
-        let mut token = HeaderValue::from_str(credentials.app_token.expose_secret().trim())
-            .map_err(|_| ClientError::Rejected {
-                status: StatusCode::BAD_REQUEST,
-                message: "the app token holds characters that cannot be sent in a header".into(),
-            })?;
-        // Marked sensitive so no debug output of a request shows it.
-        token.set_sensitive(true);
-        headers.insert("X-VTEX-API-AppKey", key);
-        headers.insert("X-VTEX-API-AppToken", token);
-        headers.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .user_agent(concat!("apikeys/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|err| ClientError::Network {
-                url: base_url.to_string(),
-                detail: format!("cannot set up HTTP: {err}"),
-            })?;
+        let transport = Transport::new(base_url, &credentials, options)?;
         Ok(VtexClient {
             inner: Arc::new(Inner {
-                http,
-                base: base_url,
+                transport,
                 app_key: credentials.app_key.trim().to_string(),
-                options,
                 capabilities: OnceCell::new(),
                 roles_cache: Mutex::new(HashMap::new()),
             }),
@@ -197,108 +132,21 @@ impl VtexClient {
     }
 
     pub fn base_url(&self) -> &Url {
-        &self.inner.base
+        self.inner.transport.base_url()
     }
 
     pub fn app_key(&self) -> &str {
         &self.inner.app_key
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.inner.base.as_str().trim_end_matches('/'), path)
+    /// Runs `work` (any number of calls) under one deadline of `options.timeout`: a command
+    /// or a TUI action ends by then, retries and their pauses included.
+    pub async fn within_deadline<F: std::future::Future>(&self, work: F) -> F::Output {
+        transport::within_deadline(self.inner.transport.options().timeout, work).await
     }
 
-    /// Sends a call; reads (GET) are retried on transient failures, changes never are.
-    async fn send(&self, call: &Call) -> Result<(StatusCode, bytes::Bytes), ClientError> {
-        let url = self.url(&call.path);
-        let policy = if call.method == Method::GET {
-            self.inner.options.retry.clone()
-        } else {
-            RetryPolicy::never()
-        };
-        let mut attempt = 1;
-        loop {
-            let started = Instant::now();
-            let result = self.send_once(call, &url).await;
-            match &result {
-                Ok((status, _)) => {
-                    tracing::debug!(method = %call.method, path = %call.path, status = status.as_u16(),
-                        latency_ms = started.elapsed().as_millis() as u64, "api call");
-                }
-                Err(err) => {
-                    tracing::debug!(method = %call.method, path = %call.path, error = %err, "api call failed");
-                }
-            }
-            let wait = match &result {
-                Err(err) if err.is_transient() && attempt < policy.max_attempts => match err {
-                    ClientError::RateLimited {
-                        retry_after: Some(after),
-                        ..
-                    } if *after > policy.max_retry_after => None,
-                    ClientError::RateLimited {
-                        retry_after: Some(after),
-                        ..
-                    } => Some(*after),
-                    _ => Some(policy.backoff(attempt)),
-                },
-                _ => None,
-            };
-            match wait {
-                Some(wait) => {
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                None => return result,
-            }
-        }
-    }
-
-    async fn send_once(
-        &self,
-        call: &Call,
-        url: &str,
-    ) -> Result<(StatusCode, bytes::Bytes), ClientError> {
-        let mut request = self.inner.http.request(call.method.clone(), url);
-        if !call.query.is_empty() {
-            request = request.query(&call.query);
-        }
-        if let Some(body) = &call.body {
-            request = request.json(body);
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|err| self.transport_error(err, url))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| self.transport_error(err, url))?;
-        if status.is_success() {
-            return Ok((status, body));
-        }
-        Err(status_error(status, &headers, &body, call))
-    }
-
-    fn transport_error(&self, err: reqwest::Error, url: &str) -> ClientError {
-        if err.is_timeout() {
-            return ClientError::Timeout {
-                url: url.to_string(),
-                after: self.inner.options.timeout,
-            };
-        }
-        // The innermost cause says the most ("Connection refused", "dns error").
-        let mut detail = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            detail = cause.to_string();
-            source = cause.source();
-        }
-        ClientError::Network {
-            url: url.to_string(),
-            detail,
-        }
+    async fn send(&self, call: &Call) -> Result<(StatusCode, Vec<u8>), ClientError> {
+        self.inner.transport.send(call).await
     }
 
     async fn json<T: DeserializeOwned>(&self, call: Call) -> Result<T, ClientError> {
@@ -408,7 +256,7 @@ impl VtexClient {
                 let roles = self.fetch_key_roles(&id).await?;
                 Ok((id, roles))
             })
-            .buffer_unordered(self.inner.options.role_concurrency.max(1))
+            .buffer_unordered(self.inner.transport.options().role_concurrency.max(1))
             .collect()
             .await;
         for result in fetched {
@@ -705,53 +553,6 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
     })
 }
 
-/// The `Message` of a VTEX error body (PascalCase or not), else a token-free excerpt.
-fn error_message(status: StatusCode, body: &[u8], hints: &[(StatusCode, &'static str)]) -> String {
-    let from_json = serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|value| {
-            ["Message", "message", "error", "Error"]
-                .iter()
-                .find_map(|field| value.get(field).and_then(Value::as_str).map(str::to_string))
-        });
-    let message = match from_json {
-        Some(message) => redact(&message),
-        None if body.iter().all(u8::is_ascii_whitespace) => hints
-            .iter()
-            .find(|(hinted, _)| *hinted == status)
-            .map(|(_, hint)| *hint)
-            .or(status.canonical_reason())
-            .unwrap_or("no details")
-            .to_string(),
-        None => safe_excerpt(body),
-    };
-    let message = message.trim().to_string();
-    if message.ends_with(['.', '!', '?']) {
-        message
-    } else {
-        format!("{message}.")
-    }
-}
-
-fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8], call: &Call) -> ClientError {
-    let message = error_message(status, body, call.hints);
-    match status {
-        StatusCode::UNAUTHORIZED => ClientError::Unauthorized { message },
-        StatusCode::FORBIDDEN => ClientError::Forbidden {
-            permission: Some(call.permission),
-            message,
-        },
-        StatusCode::NOT_FOUND => ClientError::NotFound { message },
-        StatusCode::CONFLICT => ClientError::Conflict { message },
-        StatusCode::TOO_MANY_REQUESTS => ClientError::RateLimited {
-            retry_after: retry_after(headers),
-            message,
-        },
-        status if status.is_server_error() => ClientError::Server { status, message },
-        status => ClientError::Rejected { status, message },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -760,19 +561,5 @@ mod tests {
     fn segments_are_escaped() {
         assert_eq!(segment("a/b c"), "a%2Fb%20c");
         assert_eq!(segment("vtexappkey-acme-ABCDEF"), "vtexappkey-acme-ABCDEF");
-    }
-
-    #[test]
-    fn error_messages_come_from_any_vtex_shape() {
-        let vlm = br#"{"Details": null, "HttpStatusCode": 400, "VLMErrorCode": 17, "Message": "Token not exists for this account"}"#;
-        assert_eq!(
-            error_message(StatusCode::BAD_REQUEST, vlm, &[]),
-            "Token not exists for this account."
-        );
-        assert_eq!(error_message(StatusCode::NOT_FOUND, b"", &[]), "Not Found.");
-        assert_eq!(
-            error_message(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>", &[]),
-            "<html>bad gateway</html>."
-        );
     }
 }

@@ -31,6 +31,16 @@ pub enum ClientError {
     Network { url: String, detail: String },
     #[error("no answer from {url} within {}s; the server or the network is slow — try again", .after.as_secs_f32())]
     Timeout { url: String, after: Duration },
+    #[error(
+        "{from} redirected the request to another server, {to}; apikeys did not follow it, so the \
+         app key and token were not sent there. If {to} is the right server, use it as the base URL."
+    )]
+    CrossOriginRedirect { from: String, to: String },
+    #[error(
+        "the answer from {url} is larger than {}, far more than any account needs; apikeys stopped \
+         reading it. Check that the base URL points at the VTEX API.", size_text(*.limit)
+    )]
+    TooLarge { url: String, limit: usize },
     #[error("the server's answer could not be read ({detail}); it began: {excerpt:?}")]
     Malformed { detail: String, excerpt: String },
     /// A rule of VTEX's that the request would break; nothing was changed.
@@ -40,6 +50,16 @@ pub enum ClientError {
         "{feature} needs the apikeys server extension, which this server does not offer (it speaks only VTEX's public API)"
     )]
     ExtensionUnavailable { feature: &'static str },
+}
+
+/// "64 MiB", or a byte count when the limit is not whole mebibytes.
+fn size_text(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn forbidden_text(permission: &Option<&'static str>, message: &str) -> String {

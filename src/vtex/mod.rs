@@ -3,8 +3,10 @@
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod origin;
 pub mod retry;
 pub mod time;
+mod transport;
 
 pub use client::{Capabilities, ClientOptions, Credentials, VtexClient};
 pub use error::ClientError;

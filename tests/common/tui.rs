@@ -152,6 +152,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         profile: "test".into(),
         caller_key: creds.app_key.clone(),
         trading_name: None,
+        insecure_http: false,
     };
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;

@@ -114,6 +114,10 @@ fn who(state: &State, trading_name: bool, room: usize) -> Vec<Span<'static>> {
         left.push(Span::styled(" · ", theme::dim()));
         left.push(Span::raw(part));
     }
+    if state.header.insecure_http {
+        left.push(Span::styled(" · ", theme::dim()));
+        left.push(Span::styled("insecure http", theme::error()));
+    }
     let caller = clean(&state.header.caller_key);
     if !caller.trim().is_empty() {
         // The caller's key is cut in the middle so its distinctive end stays readable.
