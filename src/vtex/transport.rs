@@ -92,6 +92,9 @@ impl Transport {
         let http = reqwest::Client::builder()
             .default_headers(auth_headers(credentials)?)
             .connect_timeout(options.connect_timeout)
+            // Below the reference server's 5 s idle close (and the 5 s common elsewhere), so a
+            // pooled connection is never reused just as the server hangs up on it.
+            .pool_idle_timeout(POOL_IDLE)
             .redirect(same_origin_redirects())
             .user_agent(concat!("apikeys/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -257,6 +260,9 @@ fn auth_headers(credentials: &Credentials) -> Result<HeaderMap, ClientError> {
 
 /// Follows a redirect only within the origin: reqwest strips `Authorization` and cookies on a
 /// cross-origin hop, but not VTEX's `X-VTEX-API-App*` headers, so such a hop is never taken.
+/// How long an unused connection stays in the pool.
+const POOL_IDLE: Duration = Duration::from_secs(4);
+
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same = attempt
