@@ -7,7 +7,7 @@
 mod common;
 
 use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::{Creds, TestServer};
 use reqwest::Method;
@@ -23,20 +23,8 @@ struct Run {
 
 fn detached(server: &TestServer, creds: &Creds, args: &[&str]) -> Run {
     let home = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_apikeys"));
-    command
-        .arg("--base-url")
-        .arg(server.url(""))
-        .args(args)
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("VTEX_APP_KEY", &creds.app_key)
-        .env("VTEX_APP_TOKEN", &creds.token)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = common::cli::command(server, creds, home.path(), args);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     // SAFETY: setsid is async-signal-safe; it detaches the child from this terminal.
     unsafe {
         command.pre_exec(|| {

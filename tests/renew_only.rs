@@ -6,48 +6,12 @@
 
 mod common;
 
-use std::process::Stdio;
-use std::time::Duration;
-
 use apikeys::server::permissions::Resource;
+use common::cli::{self, Run};
 use common::tui::{AppOptions, start_on};
-use common::{Creds, TestKey, TestServer};
+use common::{TestKey, TestServer};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn apikeys_as(server: &TestServer, creds: &Creds, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_apikeys"));
-    command
-        .arg("--base-url")
-        .arg(server.url(""))
-        .args(args)
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("VTEX_APP_KEY", &creds.app_key)
-        .env("VTEX_APP_TOKEN", &creds.token)
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
-        .await
-        .expect("the CLI ends")
-        .unwrap();
-    let run = Run {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains(&creds.token), "a token on stderr");
-    run
-}
 
 fn expect(run: Run, code: i32, what: &str) -> Run {
     assert_eq!(
@@ -108,7 +72,7 @@ async fn a_renew_only_key_renews_finishes_and_undoes_by_app_key() {
     let old_token = target.creds.token.as_str();
 
     // Renew, keeping the old token: both work.
-    let run = apikeys_as(
+    let run = cli::run(
         &server,
         &bot.creds,
         &["keys", "renew", app_key, "--output", "json"],
@@ -129,7 +93,7 @@ async fn a_renew_only_key_renews_finishes_and_undoes_by_app_key() {
     assert!(token_works(&server, app_key, &first_new).await);
 
     // Finish: the old token is gone.
-    let run = apikeys_as(&server, &bot.creds, &["keys", "finish-renewal", app_key]).await;
+    let run = cli::run(&server, &bot.creds, &["keys", "finish-renewal", app_key]).await;
     let run = expect(run, 0, "finish-renewal by appKey");
     assert!(run.stderr.contains(app_key), "{}", run.stderr);
     assert!(!pending(&server, app_key).await);
@@ -137,19 +101,19 @@ async fn a_renew_only_key_renews_finishes_and_undoes_by_app_key() {
     assert!(token_works(&server, app_key, &first_new).await);
 
     // Renew again (table output: the token alone on stdout), then undo: the new one is gone.
-    let run = apikeys_as(&server, &bot.creds, &["keys", "renew", app_key]).await;
+    let run = cli::run(&server, &bot.creds, &["keys", "renew", app_key]).await;
     let run = expect(run, 0, "second renew");
     let second_new = run.stdout.trim().to_string();
     assert!(run.stderr.contains("ERP orders"), "{}", run.stderr);
     assert!(token_works(&server, app_key, &second_new).await);
-    let run = apikeys_as(&server, &bot.creds, &["keys", "undo-renewal", app_key]).await;
+    let run = cli::run(&server, &bot.creds, &["keys", "undo-renewal", app_key]).await;
     expect(run, 0, "undo-renewal by appKey");
     assert!(!pending(&server, app_key).await);
     assert!(!token_works(&server, app_key, &second_new).await);
     assert!(token_works(&server, app_key, &first_new).await);
 
     // By label the listing is needed, which the bot may not see: the refusal says what works.
-    let run = apikeys_as(&server, &bot.creds, &["keys", "renew", "ERP orders"]).await;
+    let run = cli::run(&server, &bot.creds, &["keys", "renew", "ERP orders"]).await;
     let run = expect(run, 1, "renew by label");
     assert!(run.stderr.contains("View API Keys"), "{}", run.stderr);
     assert!(run.stderr.contains("appKey"), "{}", run.stderr);

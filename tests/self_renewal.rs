@@ -4,11 +4,9 @@
 
 mod common;
 
-use std::process::Stdio;
-use std::time::Duration;
-
+use common::TestServer;
+use common::cli;
 use common::tui::{AppOptions, start_on};
-use common::{Creds, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -87,46 +85,12 @@ async fn the_server_refuses_a_key_renewing_itself_and_lets_another_key_do_it() {
     assert!(pending(&server, &admin.app_key).await);
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// The built binary against `server` as `creds`, in an environment holding nothing of the
-/// developer's.
-async fn cli(server: &TestServer, creds: &Creds, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_apikeys"))
-        .arg("--base-url")
-        .arg(server.url(""))
-        .args(args)
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("VTEX_APP_KEY", &creds.app_key)
-        .env("VTEX_APP_TOKEN", &creds.token)
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(120), output)
-        .await
-        .expect("the CLI ends")
-        .unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
 #[tokio::test]
 async fn the_cli_states_the_rule_for_the_callers_own_key() {
     let server = TestServer::start().await;
     let admin = server.admin.clone();
-    let run = cli(&server, &admin, &["keys", "renew", &admin.app_key]).await;
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let run = cli::run(&server, &admin, &["keys", "renew", &admin.app_key]).await;
+    assert_eq!(run.status, 1, "{}", run.stderr);
     assert!(run.stderr.contains(RULE), "{}", run.stderr);
     assert!(
         !run.stderr.contains("400"),
@@ -141,11 +105,11 @@ async fn the_cli_states_the_rule_for_the_callers_own_key() {
 async fn whoami_shows_the_trading_name() {
     let server = TestServer::start_with(true).await;
     let admin = server.admin.clone();
-    let run = cli(&server, &admin, &["whoami", "--output", "json"]).await;
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let run = cli::run(&server, &admin, &["whoami", "--output", "json"]).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
     let whoami: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(whoami["tradingName"], "Casa Demo");
-    let table = cli(&server, &admin, &["whoami"]).await;
+    let table = cli::run(&server, &admin, &["whoami"]).await;
     assert!(table.stdout.contains("Casa Demo"), "{}", table.stdout);
 }
 

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+pub mod cli;
 pub mod tui;
 
 use apikeys::server::bootstrap::{self, AdminCredentials};
