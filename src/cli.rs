@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use apikeys::listing::{Query, SortBy, StatusFilter};
 use apikeys::output::Format;
 
 #[derive(Parser)]
@@ -117,21 +118,32 @@ pub struct ServeArgs {
     pub seed_demo: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum StatusArg {
-    Active,
-    Inactive,
-    Outdated,
-    Pending,
+/// Which keys a listing shows and in what order: the flags of a [`Query`].
+#[derive(Args, Clone)]
+pub struct QueryArgs {
+    /// Keep keys whose key, label, owner account or roles contain this text (any case).
+    #[arg(long, default_value = "")]
+    pub filter: String,
+    /// Keep keys in this status.
+    #[arg(long, value_enum, default_value = "all")]
+    pub status: StatusFilter,
+    /// Sort by this column.
+    #[arg(long, value_enum, default_value = "name")]
+    pub sort: SortBy,
+    /// Reverse the order.
+    #[arg(long)]
+    pub reverse: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum SortArg {
-    Name,
-    Key,
-    Created,
-    TokenAge,
-    Status,
+impl From<QueryArgs> for Query {
+    fn from(args: QueryArgs) -> Query {
+        Query {
+            filter: args.filter,
+            status: args.status,
+            sort: args.sort,
+            reverse: args.reverse,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -144,15 +156,8 @@ pub enum DeleteOld {
 pub enum KeysCommand {
     /// List generated keys.
     List {
-        /// Keep keys whose key, label or roles contain this text (any case).
-        #[arg(long)]
-        filter: Option<String>,
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
-        #[arg(long, value_enum, default_value = "name")]
-        sort: SortArg,
-        #[arg(long)]
-        reverse: bool,
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         output: OutputArg,
     },
@@ -209,8 +214,10 @@ pub enum KeysCommand {
 
 #[derive(Subcommand)]
 pub enum ExternalCommand {
-    /// List external keys.
+    /// List external keys (sorted by owner account, then key, unless --sort says otherwise).
     List {
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         output: OutputArg,
     },

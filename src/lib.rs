@@ -10,6 +10,7 @@ pub mod keyformat;
 pub mod listing;
 pub mod output;
 pub mod paths;
+pub mod permissions;
 pub mod server;
 pub mod tui;
 pub mod vtex;

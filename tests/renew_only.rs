@@ -9,7 +9,7 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use apikeys::server::permissions::Resource;
+use apikeys::permissions::Resource;
 use common::tui::{AppOptions, start_on};
 use common::{Creds, TestKey, TestServer};
 use reqwest::Method;

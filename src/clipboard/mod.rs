@@ -12,6 +12,7 @@
 use std::io::Write;
 use std::time::Duration;
 
+use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
@@ -136,36 +137,13 @@ impl Environment {
 
 // ---- OSC 52 bytes -----------------------------------------------------------------------------
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /// Most terminals drop longer OSC 52 payloads (xterm's default limit is close to this).
 pub const MAX_OSC52_PAYLOAD: usize = 74_994;
-
-/// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(BASE64[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
 
 /// The OSC 52 sequence setting the clipboard ("c") to `text`, wrapped for `wrap`. An empty
 /// `text` clears it. Errs when the payload is too large for terminals to accept.
 pub fn osc52(text: &str, wrap: Wrap) -> Result<SecretString, String> {
-    let payload = base64(text.as_bytes());
+    let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     if payload.len() > MAX_OSC52_PAYLOAD {
         return Err(format!(
             "{} bytes is more than a terminal accepts through OSC 52",

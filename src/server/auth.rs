@@ -21,7 +21,7 @@ use secrecy::SecretString;
 
 use super::api::AppState;
 use super::error::ApiError;
-use super::permissions::{Resource, ResourceSet};
+use crate::permissions::{Resource, ResourceSet};
 use super::secrets::token_hash;
 use super::store::tokens::TokenOwner;
 use super::store::{self, Actor, Store, StoreError, StoreResult, lockout, roles, sessions, tokens};

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::permissions::Resource;
+use crate::permissions::Resource;
 use super::store::StoreError;
 
 /// What a 503 for a busy database tells the client to wait.
