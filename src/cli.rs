@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use apikeys::config::Overrides;
 use apikeys::listing::{Query, SortBy, StatusFilter};
 use apikeys::output::Format;
+use apikeys::session::Request;
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +68,23 @@ pub struct GlobalArgs {
     pub timeout: f64,
 }
 
+impl GlobalArgs {
+    /// What these flags ask of a session (the target, the deadline, the clipboard).
+    pub fn request(&self) -> Request {
+        Request {
+            overrides: Overrides {
+                profile: self.profile.clone(),
+                account: self.account.clone(),
+                environment: self.environment.clone(),
+                base_url: self.base_url.clone(),
+                demo: self.demo,
+            },
+            timeout_secs: self.timeout,
+            clipboard: self.clipboard,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the reference API server (VTEX's API-key contract over SQLite).
@@ -122,8 +141,8 @@ pub struct ServeArgs {
 #[derive(Args, Clone)]
 pub struct QueryArgs {
     /// Keep keys whose key, label, owner account or roles contain this text (any case).
-    #[arg(long, default_value = "")]
-    pub filter: String,
+    #[arg(long)]
+    pub filter: Option<String>,
     /// Keep keys in this status.
     #[arg(long, value_enum, default_value = "all")]
     pub status: StatusFilter,
@@ -138,7 +157,7 @@ pub struct QueryArgs {
 impl From<QueryArgs> for Query {
     fn from(args: QueryArgs) -> Query {
         Query {
-            filter: args.filter,
+            filter: args.filter.unwrap_or_default(),
             status: args.status,
             sort: args.sort,
             reverse: args.reverse,

@@ -12,5 +12,6 @@ pub mod output;
 pub mod paths;
 pub mod permissions;
 pub mod server;
+pub mod session;
 pub mod tui;
 pub mod vtex;

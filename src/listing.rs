@@ -58,7 +58,8 @@ pub enum StatusFilter {
     Active,
     Inactive,
     Outdated,
-    /// A renewal with the old token deleted "later" that has not been finished yet.
+    // A renewal with the old token deleted "later", not finished yet. (A plain comment: a doc
+    // comment would turn `--help`'s one line of possible values into a list.)
     #[value(name = "pending", alias = "pending-renewal", alias = "renewal-pending")]
     PendingRenewal,
 }
@@ -182,7 +183,9 @@ impl Query {
     pub fn keys(&self, keys: &[AppKey], months: u32, now: DateTime<Utc>) -> Vec<usize> {
         let needle = self.needle();
         let mut shown: Vec<usize> = (0..keys.len())
-            .filter(|&i| self.status.matches(&keys[i], months, now) && text_matches(&keys[i], &needle))
+            .filter(|&i| {
+                self.status.matches(&keys[i], months, now) && text_matches(&keys[i], &needle)
+            })
             .collect();
         sort_indices(keys, &mut shown, self.sort, self.reverse);
         shown

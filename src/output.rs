@@ -79,8 +79,11 @@ impl Table {
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
-        let records = std::iter::once(self.headers.iter().map(|h| h.as_bytes()).collect())
-            .chain(self.rows.iter().map(|row| row.iter().map(String::as_bytes).collect()));
+        let records = std::iter::once(self.headers.iter().map(|h| h.as_bytes()).collect()).chain(
+            self.rows
+                .iter()
+                .map(|row| row.iter().map(String::as_bytes).collect()),
+        );
         for record in records {
             let record: Vec<&[u8]> = record;
             writer
@@ -141,8 +144,18 @@ mod tests {
             }
         };
         let fields = [
-            "", "plain", "a,b", "say \"hi\"", "two\nlines", "cr\ronly", " spaced ", "#hash",
-            "'single'", "tab\there", "ünïcode; x", "\"",
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\ronly",
+            " spaced ",
+            "#hash",
+            "'single'",
+            "tab\there",
+            "ünïcode; x",
+            "\"",
         ];
         for field in fields {
             let mut table = Table::new(vec!["A", "B"]);

@@ -16,8 +16,9 @@ use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-/// Where copies go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Where copies go: `--clipboard` and the config file's `clipboard` take the same words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     Auto,
     Native,
@@ -25,18 +26,23 @@ pub enum Mode {
     Off,
 }
 
-impl std::str::FromStr for Mode {
-    type Err = String;
+/// The config file's `osc52_wrap`: a fixed [`Wrap`], or `auto` to decide from the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WrapSetting {
+    Auto,
+    Plain,
+    Tmux,
+    Screen,
+}
 
-    fn from_str(text: &str) -> Result<Mode, String> {
-        match text.trim() {
-            "auto" => Ok(Mode::Auto),
-            "native" => Ok(Mode::Native),
-            "osc52" => Ok(Mode::Osc52),
-            "off" => Ok(Mode::Off),
-            other => Err(format!(
-                "clipboard must be auto, native, osc52 or off; got {other:?}"
-            )),
+impl WrapSetting {
+    fn fixed(self) -> Option<Wrap> {
+        match self {
+            WrapSetting::Auto => None,
+            WrapSetting::Plain => Some(Wrap::Plain),
+            WrapSetting::Tmux => Some(Wrap::Tmux),
+            WrapSetting::Screen => Some(Wrap::Screen),
         }
     }
 }
@@ -75,32 +81,20 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// From the config file's values; `clear_after_secs = 0` means never.
-    pub fn from_config(config: &crate::config::Settings) -> Result<Settings, String> {
+    /// From the config file's values (already checked when it was read); `clear_after_secs =
+    /// 0` means never.
+    pub fn from_config(config: &crate::config::Settings) -> Settings {
         let defaults = Settings::default();
-        Ok(Settings {
-            mode: match &config.clipboard {
-                Some(mode) => mode.parse()?,
-                None => defaults.mode,
-            },
+        Settings {
+            mode: config.clipboard.unwrap_or(defaults.mode),
             clear_after: match config.clear_after_secs {
                 Some(0) => None,
                 Some(secs) => Some(Duration::from_secs(secs)),
                 None => defaults.clear_after,
             },
             osc52_clear: config.osc52_clear.unwrap_or(false),
-            wrap: match config.osc52_wrap.as_deref().map(str::trim) {
-                None | Some("auto") => None,
-                Some("plain") => Some(Wrap::Plain),
-                Some("tmux") => Some(Wrap::Tmux),
-                Some("screen") => Some(Wrap::Screen),
-                Some(other) => {
-                    return Err(format!(
-                        "osc52_wrap must be auto, plain, tmux or screen; got {other:?}"
-                    ));
-                }
-            },
-        })
+            wrap: config.osc52_wrap.and_then(WrapSetting::fixed),
+        }
     }
 }
 

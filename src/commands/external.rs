@@ -10,9 +10,7 @@ use crate::cli::ExternalCommand;
 
 pub async fn run(client: &VtexClient, command: ExternalCommand) -> CommandResult {
     match command {
-        ExternalCommand::List { query, output } => {
-            list(client, &query.into(), output.output).await
-        }
+        ExternalCommand::List { query, output } => list(client, &query.into(), output.output).await,
         ExternalCommand::Add {
             app_key,
             roles,

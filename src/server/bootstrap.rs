@@ -8,10 +8,10 @@ use rusqlite::Connection;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::permissions::{LICENSE_MANAGER, Resource};
 use super::store::roles::{self, Holder, ProductGrant};
 use super::store::{Actor, StoreResult, accounts, audit, keys};
 use super::time::now_vtex;
+use crate::permissions::{LICENSE_MANAGER, Resource};
 
 /// A role every account starts with: name, whether it is an admin role (holds everything), and
 /// the resources it grants per product.

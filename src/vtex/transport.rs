@@ -12,10 +12,10 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::client::{ClientOptions, Credentials};
-use crate::permissions::Resource;
 use super::error::{ClientError, redact, safe_excerpt};
 use super::origin;
 use super::retry::{RetryPolicy, retry_after};
+use crate::permissions::Resource;
 use secrecy::ExposeSecret;
 
 /// How much of an error answer is kept for its message; the rest is not read.

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 pub mod tui;
 
-use apikeys::server::bootstrap::{self, AdminCredentials};
 use apikeys::permissions::Resource;
+use apikeys::server::bootstrap::{self, AdminCredentials};
 use apikeys::server::store::{Store, roles};
 use apikeys::server::{self, Prepared, RunningServer, ServerConfig};
 use reqwest::{Method, StatusCode};
