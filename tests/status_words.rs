@@ -96,3 +96,45 @@ async fn every_word_and_old_spelling_parses_to_the_same_keys() {
     assert_eq!(active.len() + inactive.len(), all.len());
     assert!(!listed("outdated").await.is_empty());
 }
+
+/// `external list ARGS --output json`: each key's owner account and status, in order.
+async fn external_listed(server: &TestServer, args: &[&str]) -> Vec<(String, bool)> {
+    let mut all_args = vec!["external", "list", "--output", "json"];
+    all_args.extend_from_slice(args);
+    let out = apikeys(Some(server), &all_args).await;
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    let keys: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    keys.as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            let account = k["account"].as_str().unwrap().to_string();
+            (account, k["isActive"].as_bool().unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn external_keys_take_the_same_query() {
+    let server = TestServer::start_with(true).await;
+    let all = external_listed(&server, &[]).await;
+    assert!(all.len() > 2, "the demo seed has external keys: {all:?}");
+    let owners = |keys: &[(String, bool)]| keys.iter().map(|k| k.0.clone()).collect::<Vec<_>>();
+    let mut sorted = owners(&all);
+    sorted.sort();
+    assert_eq!(owners(&all), sorted, "sorted by owner account");
+    let active = external_listed(&server, &["--status", "active"]).await;
+    assert!(active.iter().all(|(_, is_active)| *is_active), "{active:?}");
+    let inactive = external_listed(&server, &["--status", "inactive"]).await;
+    assert_eq!(active.len() + inactive.len(), all.len());
+    let owner = all[0].0.to_uppercase();
+    let filtered = external_listed(&server, &["--filter", &owner]).await;
+    assert!(!filtered.is_empty());
+    assert!(
+        filtered
+            .iter()
+            .all(|(account, _)| account.to_uppercase().contains(&owner)),
+        "{filtered:?}"
+    );
+}
