@@ -180,19 +180,8 @@ pub(super) async fn resolve_with_timeout(
     let named_account = named_account(overrides, env, prof, &profile_origin)?;
 
     // 5 (first half). An explicit base URL; plain http only to this machine, or by opt-in.
-    let explicit_base_url = if let Some(raw) = &flag_base_url {
-        Some((parse_base_url(raw, "--base-url")?, "--base-url".to_string()))
-    } else if let Some(raw) = non_empty(prof.base_url.as_ref()) {
-        let origin = profile_origin("base_url");
-        Some((parse_base_url(&raw, &origin)?, origin))
-    } else {
-        None
-    };
-    let insecure_http = match &explicit_base_url {
-        Some((url, origin)) => check_cleartext(url, origin, prof, &place)?,
-        None => false,
-    };
-    let explicit_base_url = explicit_base_url.map(|(url, _)| url);
+    let (explicit_base_url, insecure_http) =
+        explicit_base_url(flag_base_url.as_deref(), prof, &profile_origin, &place)?;
 
     if named_account.is_none() && explicit_base_url.is_none() {
         return Err(ConfigError::NoAccount {
@@ -294,6 +283,26 @@ fn named_account(
         }
         other => Ok(other.map(|(account, _)| account)),
     }
+}
+
+/// Step 5, first half: `--base-url` or the profile's `base_url`, and whether it is plain http
+/// to another machine that the profile allows.
+fn explicit_base_url(
+    flag: Option<&str>,
+    prof: &ProfileConfig,
+    profile_origin: &dyn Fn(&str) -> String,
+    place: &str,
+) -> Result<(Option<Url>, bool), ConfigError> {
+    let (url, origin) = if let Some(raw) = flag {
+        (parse_base_url(raw, "--base-url")?, "--base-url".to_string())
+    } else if let Some(raw) = non_empty(prof.base_url.as_ref()) {
+        let origin = profile_origin("base_url");
+        (parse_base_url(&raw, &origin)?, origin)
+    } else {
+        return Ok((None, false));
+    };
+    let insecure_http = check_cleartext(&url, &origin, prof, place)?;
+    Ok((Some(url), insecure_http))
 }
 
 /// Step 5, second half: `https://{account}.{environment}.com.br`.
