@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use apikeys::config::Overrides;
+use apikeys::listing::{Query, SortBy, StatusFilter};
 use apikeys::output::Format;
+use apikeys::session::Request;
 
 #[derive(Parser)]
 #[command(
@@ -65,6 +68,23 @@ pub struct GlobalArgs {
     pub timeout: f64,
 }
 
+impl GlobalArgs {
+    /// What these flags ask of a session (the target, the deadline, the clipboard).
+    pub fn request(&self) -> Request {
+        Request {
+            overrides: Overrides {
+                profile: self.profile.clone(),
+                account: self.account.clone(),
+                environment: self.environment.clone(),
+                base_url: self.base_url.clone(),
+                demo: self.demo,
+            },
+            timeout_secs: self.timeout,
+            clipboard: self.clipboard,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the reference API server (VTEX's API-key contract over SQLite).
@@ -117,21 +137,32 @@ pub struct ServeArgs {
     pub seed_demo: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum StatusArg {
-    Active,
-    Inactive,
-    Outdated,
-    Pending,
+/// Which keys a listing shows and in what order: the flags of a [`Query`].
+#[derive(Args, Clone)]
+pub struct QueryArgs {
+    /// Keep keys whose key, label, owner account or roles contain this text (any case).
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Keep keys in this status.
+    #[arg(long, value_enum, default_value = "all")]
+    pub status: StatusFilter,
+    /// Sort by this column.
+    #[arg(long, value_enum, default_value = "name")]
+    pub sort: SortBy,
+    /// Reverse the order.
+    #[arg(long)]
+    pub reverse: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum SortArg {
-    Name,
-    Key,
-    Created,
-    TokenAge,
-    Status,
+impl From<QueryArgs> for Query {
+    fn from(args: QueryArgs) -> Query {
+        Query {
+            filter: args.filter.unwrap_or_default(),
+            status: args.status,
+            sort: args.sort,
+            reverse: args.reverse,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -144,15 +175,8 @@ pub enum DeleteOld {
 pub enum KeysCommand {
     /// List generated keys.
     List {
-        /// Keep keys whose key, label or roles contain this text (any case).
-        #[arg(long)]
-        filter: Option<String>,
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
-        #[arg(long, value_enum, default_value = "name")]
-        sort: SortArg,
-        #[arg(long)]
-        reverse: bool,
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         output: OutputArg,
     },
@@ -209,8 +233,10 @@ pub enum KeysCommand {
 
 #[derive(Subcommand)]
 pub enum ExternalCommand {
-    /// List external keys.
+    /// List external keys (sorted by owner account, then key, unless --sort says otherwise).
     List {
+        #[command(flatten)]
+        query: QueryArgs,
         #[command(flatten)]
         output: OutputArg,
     },

@@ -10,6 +10,8 @@ pub mod keyformat;
 pub mod listing;
 pub mod output;
 pub mod paths;
+pub mod permissions;
 pub mod server;
+pub mod session;
 pub mod tui;
 pub mod vtex;

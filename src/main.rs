@@ -11,6 +11,7 @@ use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
 use apikeys::server::ServerConfig;
+use apikeys::session::{self, Session};
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
@@ -68,24 +69,24 @@ fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    commands::finish(commands::block_on(async {
-        let connection = commands::connect(&global).await?;
-        let refresh = args.refresh.or(connection.refresh_secs).unwrap_or(30);
+    session::finish(session::block_on(async {
+        let session = Session::open(&global.request()).await?;
+        let refresh = args.refresh.or(session.refresh_secs).unwrap_or(30);
         let options = apikeys::tui::Options {
             header: apikeys::tui::state::Header {
                 account: global.account.clone().unwrap_or_default(),
-                profile: connection.profile.clone(),
-                caller_key: connection.client.app_key().to_string(),
+                profile: session.profile.clone(),
+                caller_key: session.client.app_key().to_string(),
                 trading_name: None,
-                insecure_http: connection.insecure_http,
+                insecure_http: session.insecure_http,
             },
             read_only: args.read_only,
             mouse: args.mouse,
             refresh_every: std::time::Duration::from_secs(refresh),
-            clipboard: connection.clipboard.clone(),
+            clipboard: session.clipboard.clone(),
         };
-        let outcome = apikeys::tui::run(connection.client.clone(), options).await;
-        connection.close().await;
-        outcome.map_err(|err| commands::Failure::Failed(format!("{err:#}")))
+        let outcome = apikeys::tui::run(session.client.clone(), options).await;
+        session.close().await;
+        outcome.map_err(|err| session::Failure::Failed(format!("{err:#}")))
     }))
 }

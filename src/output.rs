@@ -73,26 +73,25 @@ impl Table {
         out
     }
 
+    /// RFC 4180 by the `csv` crate: a field is quoted only when it holds a comma, a quote or a
+    /// line break, quotes doubled; records end in `\n`.
     fn csv(&self) -> String {
-        let mut out = String::new();
-        let mut write_row = |row: Vec<&str>| {
-            let fields: Vec<String> = row.iter().map(|field| csv_field(field)).collect();
-            out += &fields.join(",");
-            out.push('\n');
-        };
-        write_row(self.headers.clone());
-        for row in &self.rows {
-            write_row(row.iter().map(String::as_str).collect());
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let records = std::iter::once(self.headers.iter().map(|h| h.as_bytes()).collect()).chain(
+            self.rows
+                .iter()
+                .map(|row| row.iter().map(String::as_bytes).collect()),
+        );
+        for record in records {
+            let record: Vec<&[u8]> = record;
+            writer
+                .write_record(record)
+                .expect("writing to memory cannot fail");
         }
-        out
-    }
-}
-
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
+        let bytes = writer.into_inner().expect("writing to memory cannot fail");
+        String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
     }
 }
 
@@ -132,6 +131,41 @@ mod tests {
             table.render(Format::Csv),
             "KEY,LABEL\na,\"x, \"\"y\"\"\"\nlong-key,z\n"
         );
+    }
+
+    #[test]
+    fn csv_quotes_exactly_where_it_used_to() {
+        // The rule the hand-written writer followed, kept here as the reference.
+        let quoted = |field: &str| {
+            if field.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", field.replace('"', "\"\""))
+            } else {
+                field.to_string()
+            }
+        };
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\ronly",
+            " spaced ",
+            "#hash",
+            "'single'",
+            "tab\there",
+            "ünïcode; x",
+            "\"",
+        ];
+        for field in fields {
+            let mut table = Table::new(vec!["A", "B"]);
+            table.push(vec![field.to_string(), "z".into()]);
+            assert_eq!(
+                table.render(Format::Csv),
+                format!("A,B\n{},z\n", quoted(field)),
+                "{field:?}"
+            );
+        }
     }
 
     #[test]

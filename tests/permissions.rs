@@ -15,7 +15,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use apikeys::server::permissions::Resource;
+use apikeys::permissions::Resource;
 use common::{ACCOUNT, Creds, Reply, TestKey, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 
 mod common;
 
-use apikeys::server::permissions::Resource;
+use apikeys::permissions::Resource;
 use common::cli::{self, Run};
 use common::tui::{AppOptions, start_on};
 use common::{TestKey, TestServer};

@@ -12,11 +12,13 @@
 use std::io::Write;
 use std::time::Duration;
 
+use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-/// Where copies go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Where copies go: `--clipboard` and the config file's `clipboard` take the same words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     Auto,
     Native,
@@ -24,18 +26,23 @@ pub enum Mode {
     Off,
 }
 
-impl std::str::FromStr for Mode {
-    type Err = String;
+/// The config file's `osc52_wrap`: a fixed [`Wrap`], or `auto` to decide from the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WrapSetting {
+    Auto,
+    Plain,
+    Tmux,
+    Screen,
+}
 
-    fn from_str(text: &str) -> Result<Mode, String> {
-        match text.trim() {
-            "auto" => Ok(Mode::Auto),
-            "native" => Ok(Mode::Native),
-            "osc52" => Ok(Mode::Osc52),
-            "off" => Ok(Mode::Off),
-            other => Err(format!(
-                "clipboard must be auto, native, osc52 or off; got {other:?}"
-            )),
+impl WrapSetting {
+    fn fixed(self) -> Option<Wrap> {
+        match self {
+            WrapSetting::Auto => None,
+            WrapSetting::Plain => Some(Wrap::Plain),
+            WrapSetting::Tmux => Some(Wrap::Tmux),
+            WrapSetting::Screen => Some(Wrap::Screen),
         }
     }
 }
@@ -74,32 +81,20 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// From the config file's values; `clear_after_secs = 0` means never.
-    pub fn from_config(config: &crate::config::Settings) -> Result<Settings, String> {
+    /// From the config file's values (already checked when it was read); `clear_after_secs =
+    /// 0` means never.
+    pub fn from_config(config: &crate::config::Settings) -> Settings {
         let defaults = Settings::default();
-        Ok(Settings {
-            mode: match &config.clipboard {
-                Some(mode) => mode.parse()?,
-                None => defaults.mode,
-            },
+        Settings {
+            mode: config.clipboard.unwrap_or(defaults.mode),
             clear_after: match config.clear_after_secs {
                 Some(0) => None,
                 Some(secs) => Some(Duration::from_secs(secs)),
                 None => defaults.clear_after,
             },
             osc52_clear: config.osc52_clear.unwrap_or(false),
-            wrap: match config.osc52_wrap.as_deref().map(str::trim) {
-                None | Some("auto") => None,
-                Some("plain") => Some(Wrap::Plain),
-                Some("tmux") => Some(Wrap::Tmux),
-                Some("screen") => Some(Wrap::Screen),
-                Some(other) => {
-                    return Err(format!(
-                        "osc52_wrap must be auto, plain, tmux or screen; got {other:?}"
-                    ));
-                }
-            },
-        })
+            wrap: config.osc52_wrap.and_then(WrapSetting::fixed),
+        }
     }
 }
 
@@ -136,36 +131,13 @@ impl Environment {
 
 // ---- OSC 52 bytes -----------------------------------------------------------------------------
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /// Most terminals drop longer OSC 52 payloads (xterm's default limit is close to this).
 pub const MAX_OSC52_PAYLOAD: usize = 74_994;
-
-/// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(BASE64[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
 
 /// The OSC 52 sequence setting the clipboard ("c") to `text`, wrapped for `wrap`. An empty
 /// `text` clears it. Errs when the payload is too large for terminals to accept.
 pub fn osc52(text: &str, wrap: Wrap) -> Result<SecretString, String> {
-    let payload = base64(text.as_bytes());
+    let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     if payload.len() > MAX_OSC52_PAYLOAD {
         return Err(format!(
             "{} bytes is more than a terminal accepts through OSC 52",

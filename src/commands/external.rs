@@ -1,5 +1,6 @@
 //! `apikeys external …`
 
+use apikeys::listing::Query;
 use apikeys::output::{self, Format, Table};
 use apikeys::vtex::VtexClient;
 use apikeys::vtex::model::ExternalKey;
@@ -9,7 +10,7 @@ use crate::cli::ExternalCommand;
 
 pub async fn run(client: &VtexClient, command: ExternalCommand) -> CommandResult {
     match command {
-        ExternalCommand::List { output } => list(client, output.output).await,
+        ExternalCommand::List { query, output } => list(client, &query.into(), output.output).await,
         ExternalCommand::Add {
             app_key,
             roles,
@@ -55,9 +56,14 @@ async fn find(client: &VtexClient, wanted: &str) -> Result<ExternalKey, Failure>
         })
 }
 
-async fn list(client: &VtexClient, format: Format) -> CommandResult {
+async fn list(client: &VtexClient, query: &Query, format: Format) -> CommandResult {
     let keys = client.list_external().await?;
-    print_keys(&keys, format);
+    let shown: Vec<ExternalKey> = query
+        .external(&keys)
+        .into_iter()
+        .map(|i| keys[i].clone())
+        .collect();
+    print_keys(&shown, format);
     Ok(())
 }
 

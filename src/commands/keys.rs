@@ -9,13 +9,13 @@ use chrono::Utc;
 use serde_json::json;
 
 use apikeys::clipboard;
-use apikeys::listing::{self, SortBy, StatusFilter, TokenAge};
+use apikeys::listing::{self, Query, TokenAge};
 use apikeys::output::{self, Format, Table};
 use apikeys::vtex::model::{AppKey, CreatedKey, Role};
 use apikeys::vtex::{ClientError, VtexClient};
 
 use super::{CommandResult, Failure, find_key, print, resolve_roles};
-use crate::cli::{KeysCommand, SortArg, StatusArg};
+use crate::cli::KeysCommand;
 use delivery::Delivery;
 
 pub async fn run(
@@ -24,23 +24,7 @@ pub async fn run(
     command: KeysCommand,
 ) -> CommandResult {
     match command {
-        KeysCommand::List {
-            filter,
-            status,
-            sort,
-            reverse,
-            output,
-        } => {
-            list(
-                client,
-                filter.as_deref(),
-                status,
-                sort,
-                reverse,
-                output.output,
-            )
-            .await
-        }
+        KeysCommand::List { query, output } => list(client, &query.into(), output.output).await,
         KeysCommand::Create {
             label,
             copy,
@@ -87,7 +71,9 @@ pub async fn run(
 async fn token_duration(client: &VtexClient) -> Result<u32, Failure> {
     match client.settings().await {
         Ok(settings) => Ok(settings.token_duration_months),
-        Err(ClientError::ExtensionUnavailable { .. } | ClientError::Forbidden { .. }) => Ok(3),
+        Err(ClientError::ExtensionUnavailable { .. } | ClientError::Forbidden { .. }) => {
+            Ok(listing::DEFAULT_TOKEN_DURATION_MONTHS)
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -134,31 +120,10 @@ fn date(at: Option<apikeys::vtex::time::Timestamp>) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-async fn list(
-    client: &VtexClient,
-    filter: Option<&str>,
-    status: Option<StatusArg>,
-    sort: SortArg,
-    reverse: bool,
-    format: Format,
-) -> CommandResult {
-    let status = match status {
-        None => StatusFilter::All,
-        Some(StatusArg::Active) => StatusFilter::Active,
-        Some(StatusArg::Inactive) => StatusFilter::Inactive,
-        Some(StatusArg::Outdated) => StatusFilter::Outdated,
-        Some(StatusArg::Pending) => StatusFilter::PendingRenewal,
-    };
-    let sort = match sort {
-        SortArg::Name => SortBy::Name,
-        SortArg::Key => SortBy::Key,
-        SortArg::Created => SortBy::Created,
-        SortArg::TokenAge => SortBy::TokenAge,
-        SortArg::Status => SortBy::Status,
-    };
+async fn list(client: &VtexClient, query: &Query, format: Format) -> CommandResult {
     let mut keys = client.list_keys().await?;
     let has_token_dates = keys.iter().all(|k| k.creation_date_token.is_some());
-    if !has_token_dates && (status.needs_token_dates() || sort == SortBy::TokenAge) {
+    if !has_token_dates && query.needs_token_dates() {
         return Err(ClientError::ExtensionUnavailable {
             feature: apikeys::vtex::client::feature::TOKEN_DATES,
         }
@@ -166,8 +131,9 @@ async fn list(
     }
     let months = token_duration(client).await?;
     let now = Utc::now();
-    keys.retain(|key| status.matches(key, months, now));
-    // Without the listing extension, roles come per key: only for the keys still shown.
+    // The status first: without the listing extension, roles (which the text filter looks at)
+    // come per key, so only for the keys still in the running.
+    keys.retain(|key| query.status.matches(key, months, now));
     let missing: Vec<String> = keys
         .iter()
         .filter(|k| k.roles.is_none())
@@ -179,12 +145,11 @@ async fn list(
             key.roles = roles.get(&key.id).cloned();
         }
     }
-    let needle = filter.map(|f| f.trim().to_lowercase()).unwrap_or_default();
-    let mut indices: Vec<usize> = (0..keys.len())
-        .filter(|&i| listing::text_matches(&keys[i], &needle))
+    let shown: Vec<&AppKey> = query
+        .keys(&keys, months, now)
+        .into_iter()
+        .map(|i| &keys[i])
         .collect();
-    listing::sort_indices(&keys, &mut indices, sort, reverse);
-    let shown: Vec<&AppKey> = indices.iter().map(|&i| &keys[i]).collect();
 
     match format {
         Format::Json => print(&output::json(&shown)),

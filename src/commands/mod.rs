@@ -1,4 +1,5 @@
-//! The scripting CLI: each command resolves its target server, calls the client, prints.
+//! The scripting CLI: each command opens a [`Session`] (the composition root), calls the
+//! client, prints.
 //! Exit codes: 0 success, 1 an API or network error, 2 a usage error. Messages go to stderr.
 
 mod account;
@@ -6,178 +7,30 @@ mod external;
 mod keys;
 
 use std::process::ExitCode;
-use std::time::Duration;
 
-use apikeys::config::{self, Overrides, ProcessEnv, Target};
-use apikeys::embedded;
-use apikeys::server::RunningServer;
+use apikeys::session::{self, Session};
 use apikeys::vtex::model::{AppKey, RoleDetails};
-use apikeys::vtex::{ClientError, ClientOptions, Credentials, VtexClient};
+use apikeys::vtex::{ClientError, VtexClient};
 
 use crate::cli::{Command, GlobalArgs};
 
-/// Why a command failed, and so which exit code it gets.
-pub enum Failure {
-    /// The command line or configuration is wrong: exit 2.
-    Usage(String),
-    /// The API, the network, or the state of the account said no: exit 1.
-    Failed(String),
-}
-
-impl From<ClientError> for Failure {
-    fn from(err: ClientError) -> Failure {
-        Failure::Failed(err.to_string())
-    }
-}
-
-impl From<config::ConfigError> for Failure {
-    fn from(err: config::ConfigError) -> Failure {
-        Failure::Usage(err.to_string())
-    }
-}
+pub use apikeys::session::Failure;
 
 pub type CommandResult = Result<(), Failure>;
 
-/// A client, and the embedded server behind it when there is one.
-pub struct Connection {
-    pub client: VtexClient,
-    /// How to name the target: the profile, or "local" for the embedded default (the title then
-    /// reads "demo · local").
-    pub profile: String,
-    /// Seconds between automatic refreshes in the terminal app, from the config file.
-    pub refresh_secs: Option<u64>,
-    /// The config file's clipboard settings, with `--clipboard` applied.
-    pub clipboard: apikeys::clipboard::Settings,
-    /// Plain http to another machine, allowed by the profile's `insecure_http = true`.
-    pub insecure_http: bool,
-    embedded: Option<RunningServer>,
-}
-
-impl Connection {
-    pub async fn close(self) {
-        if let Some(server) = self.embedded {
-            let _ = server.shutdown().await;
-        }
-    }
-}
-
-fn client_options(global: &GlobalArgs) -> Result<ClientOptions, Failure> {
-    if !(global.timeout.is_finite() && global.timeout > 0.0 && global.timeout <= 3600.0) {
-        return Err(Failure::Usage(
-            "--timeout takes a number of seconds between 0 and 3600.".into(),
-        ));
-    }
-    Ok(ClientOptions {
-        timeout: Duration::from_secs_f64(global.timeout),
-        ..ClientOptions::default()
-    })
-}
-
-/// The server the flags, environment and config file point at; the embedded demo when none.
-pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
-    let overrides = Overrides {
-        profile: global.profile.clone(),
-        account: global.account.clone(),
-        environment: global.environment.clone(),
-        base_url: global.base_url.clone(),
-        demo: global.demo,
-    };
-    let options = client_options(global)?;
-    let config_path = config::default_config_path();
-    let settings = config::load_settings(config_path.as_deref())?;
-    let refresh_secs = settings.refresh_secs;
-    let mut clipboard =
-        apikeys::clipboard::Settings::from_config(&settings).map_err(Failure::Usage)?;
-    if let Some(mode) = global.clipboard {
-        clipboard.mode = mode;
-    }
-    match config::resolve(&overrides, &ProcessEnv, config_path.as_deref())? {
-        Target::Demo => {
-            let embedded = embedded::start(options).await.map_err(|err| {
-                Failure::Failed(format!("cannot start the embedded demo server: {err:#}"))
-            })?;
-            Ok(Connection {
-                client: embedded.client,
-                profile: "local".into(),
-                refresh_secs,
-                clipboard,
-                insecure_http: false,
-                embedded: Some(embedded.server),
-            })
-        }
-        Target::Remote(remote) => {
-            let profile = remote
-                .profile
-                .clone()
-                .unwrap_or_else(|| remote.base_url.to_string());
-            if remote.insecure_http {
-                eprintln!(
-                    "apikeys: warning: {} is plain http; the app token crosses the network unencrypted (insecure_http = true in the profile).",
-                    remote.base_url
-                );
-            }
-            let insecure_http = remote.insecure_http;
-            let client = VtexClient::new(
-                remote.base_url,
-                Credentials {
-                    app_key: remote.app_key,
-                    app_token: remote.app_token,
-                },
-                options,
-            )?;
-            Ok(Connection {
-                client,
-                profile,
-                refresh_secs,
-                clipboard,
-                insecure_http,
-                embedded: None,
-            })
-        }
-    }
-}
-
-/// Runs an API command on its own runtime and maps the outcome to an exit code.
+/// Runs an API command on the session's runtime and maps the outcome to an exit code.
 pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
     init_logging();
-    finish(block_on(async {
-        let connection = connect(&global).await?;
+    session::finish(session::block_on(async {
+        let session = Session::open(&global.request()).await?;
         // --timeout bounds the whole command, however many calls and retries it makes.
-        let outcome = connection
+        let outcome = session
             .client
-            .within_deadline(dispatch(&connection, command))
+            .within_deadline(dispatch(&session, command))
             .await;
-        connection.close().await;
+        session.close().await;
         outcome
     }))
-}
-
-/// Runs a future on a fresh multi-threaded runtime.
-pub fn block_on(work: impl std::future::Future<Output = CommandResult>) -> CommandResult {
-    match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(work),
-        Err(err) => Err(Failure::Failed(format!(
-            "cannot start the async runtime: {err}"
-        ))),
-    }
-}
-
-/// Prints a failure and maps the outcome to an exit code.
-pub fn finish(outcome: CommandResult) -> ExitCode {
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(message)) => {
-            eprintln!("apikeys: {message}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Failed(message)) => {
-            eprintln!("apikeys: {message}");
-            ExitCode::from(1)
-        }
-    }
 }
 
 /// With RUST_LOG set, request logs (method, path, status, latency; never a header or a body)
@@ -192,10 +45,10 @@ fn init_logging() {
     }
 }
 
-async fn dispatch(connection: &Connection, command: Command) -> CommandResult {
-    let client = &connection.client;
+async fn dispatch(session: &Session, command: Command) -> CommandResult {
+    let client = &session.client;
     match command {
-        Command::Keys(command) => keys::run(client, &connection.clipboard, command).await,
+        Command::Keys(command) => keys::run(client, &session.clipboard, command).await,
         Command::External(command) => external::run(client, command).await,
         Command::Roles(command) => account::roles(client, command).await,
         Command::Settings(command) => account::settings(client, command).await,

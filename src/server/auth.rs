@@ -21,10 +21,10 @@ use secrecy::SecretString;
 
 use super::api::AppState;
 use super::error::ApiError;
-use super::permissions::{Resource, ResourceSet};
 use super::secrets::token_hash;
 use super::store::tokens::TokenOwner;
 use super::store::{self, Actor, Store, StoreError, StoreResult, lockout, roles, sessions, tokens};
+use crate::permissions::{Resource, ResourceSet};
 
 pub const APP_KEY_HEADER: &str = "x-vtex-api-appkey";
 pub const APP_TOKEN_HEADER: &str = "x-vtex-api-apptoken";

@@ -8,10 +8,10 @@ use rusqlite::Connection;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::permissions::{LICENSE_MANAGER, Resource};
 use super::store::roles::{self, Holder, ProductGrant};
 use super::store::{Actor, StoreResult, accounts, audit, keys};
 use super::time::now_vtex;
+use crate::permissions::{LICENSE_MANAGER, Resource};
 
 /// A role every account starts with: name, whether it is an admin role (holds everything), and
 /// the resources it grants per product.
@@ -29,10 +29,10 @@ const PREDEFINED_ROLES: &[PredefinedRole] = &[
         &[(
             LICENSE_MANAGER,
             &[
-                "ViewApiKeys",
-                "EditApiKeys",
-                "RenewApiToken",
-                "EditApiKeysSettings",
+                Resource::ViewApiKeys.key(),
+                Resource::EditApiKeys.key(),
+                Resource::RenewApiToken.key(),
+                Resource::EditApiKeysSettings.key(),
                 "ViewUsers",
                 "EditUsers",
             ],
@@ -41,12 +41,12 @@ const PREDEFINED_ROLES: &[PredefinedRole] = &[
     (
         "API Keys Viewer",
         false,
-        &[(LICENSE_MANAGER, &["ViewApiKeys"])],
+        &[(LICENSE_MANAGER, &[Resource::ViewApiKeys.key()])],
     ),
     (
         "API Token Renewer",
         false,
-        &[(LICENSE_MANAGER, &["RenewApiToken"])],
+        &[(LICENSE_MANAGER, &[Resource::RenewApiToken.key()])],
     ),
     (
         "Call center operator",
@@ -82,21 +82,13 @@ const PREDEFINED_ROLES: &[PredefinedRole] = &[
 /// The role the bootstrap admin key holds: all four API-key resources and nothing else.
 pub const ADMIN_ROLE: &str = "User Administrator - RESTRICTED";
 
-/// An admin key and its token, as issued on a database's first start.
+/// An admin key and its token, as issued on a database's first start. `Debug` shows the token
+/// as `[REDACTED]` (secrecy's).
+#[derive(Debug)]
 pub struct AdminCredentials {
     pub account: String,
     pub app_key: String,
     pub app_token: SecretString,
-}
-
-impl std::fmt::Debug for AdminCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AdminCredentials")
-            .field("account", &self.account)
-            .field("app_key", &self.app_key)
-            .field("app_token", &"[redacted]")
-            .finish()
-    }
 }
 
 #[derive(Serialize, Deserialize)]

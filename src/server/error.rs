@@ -9,8 +9,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::permissions::Resource;
 use super::store::StoreError;
+use crate::permissions::Resource;
 
 /// What a 503 for a busy database tells the client to wait.
 pub const BUSY_RETRY_AFTER_SECS: u64 = 2;

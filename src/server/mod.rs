@@ -13,7 +13,6 @@ pub mod limiter;
 pub mod limits;
 pub mod listener;
 mod logging;
-pub mod permissions;
 pub mod secrets;
 pub mod seed;
 pub mod store;

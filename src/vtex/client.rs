@@ -17,12 +17,13 @@ use super::model::*;
 use super::retry::RetryPolicy;
 use super::transport::{self, Call, Transport};
 
-/// The Admin's names for the four permissions, used in 403 messages.
-pub mod permission {
-    pub const VIEW: &str = "View API Keys";
-    pub const EDIT: &str = "Edit API Keys";
-    pub const RENEW: &str = "Renew API Token";
-    pub const SETTINGS: &str = "Edit API Keys settings";
+/// The permission each call needs, named for 403 messages (see [`Resource::display_name`]).
+mod permission {
+    use crate::permissions::Resource;
+    pub const VIEW: Resource = Resource::ViewApiKeys;
+    pub const EDIT: Resource = Resource::EditApiKeys;
+    pub const RENEW: Resource = Resource::RenewApiToken;
+    pub const SETTINGS: Resource = Resource::EditApiKeysSettings;
 }
 
 /// The features that need the apikeys server extension, as error messages name them.
@@ -46,18 +47,11 @@ pub mod feature {
     ];
 }
 
+/// Who signs the requests; `Debug` shows the token as `[REDACTED]` (secrecy's).
+#[derive(Debug)]
 pub struct Credentials {
     pub app_key: String,
     pub app_token: SecretString,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("app_key", &self.app_key)
-            .field("app_token", &"[redacted]")
-            .finish()
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use super::client::{ClientOptions, Credentials};
 use super::error::{ClientError, redact, safe_excerpt};
 use super::origin;
 use super::retry::{RetryPolicy, retry_after};
+use crate::permissions::Resource;
 use secrecy::ExposeSecret;
 
 /// How much of an error answer is kept for its message; the rest is not read.
@@ -44,13 +45,13 @@ pub struct Call {
     pub path: String,
     pub query: Vec<(&'static str, String)>,
     pub body: Option<Value>,
-    pub permission: &'static str,
+    pub permission: Resource,
     /// What a bare status means for this call, when the server sends no message.
     pub hints: &'static [(StatusCode, &'static str)],
 }
 
 impl Call {
-    pub fn new(method: Method, path: impl Into<String>, permission: &'static str) -> Call {
+    pub fn new(method: Method, path: impl Into<String>, permission: Resource) -> Call {
         Call {
             method,
             path: path.into(),
@@ -373,7 +374,7 @@ fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8], call: &Cal
     match status {
         StatusCode::UNAUTHORIZED => ClientError::Unauthorized { message },
         StatusCode::FORBIDDEN => ClientError::Forbidden {
-            permission: Some(call.permission),
+            permission: Some(call.permission.display_name()),
             message,
         },
         StatusCode::NOT_FOUND => ClientError::NotFound { message },

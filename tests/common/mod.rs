@@ -7,8 +7,8 @@ use std::path::PathBuf;
 pub mod cli;
 pub mod tui;
 
+use apikeys::permissions::Resource;
 use apikeys::server::bootstrap::{self, AdminCredentials};
-use apikeys::server::permissions::Resource;
 use apikeys::server::store::{Store, roles};
 use apikeys::server::{self, Prepared, RunningServer, ServerConfig};
 use reqwest::{Method, StatusCode};

@@ -5,7 +5,7 @@
 use rusqlite::Connection;
 
 use super::{StoreError, StoreResult};
-use crate::server::permissions::{LICENSE_MANAGER, Resource};
+use crate::permissions::{LICENSE_MANAGER, Resource};
 
 /// How many active generated keys of the account can still manage keys.
 pub fn edit_holders(conn: &Connection, account_id: i64) -> StoreResult<i64> {

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 
-use crate::server::permissions::Resource;
+use crate::permissions::Resource;
 
 pub use files::LockMode;
 

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Actor, StoreError, StoreResult, audit};
-use crate::server::permissions::{LICENSE_MANAGER, Resource, ResourceSet};
+use crate::permissions::{LICENSE_MANAGER, Resource, ResourceSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleRef {

@@ -1,4 +1,6 @@
-//! The four License Manager resources that gate API-key administration.
+//! The four License Manager resources that gate API-key administration: one vocabulary for
+//! the server (what a role grants), the client (which permission a 403 names) and the app
+//! (what a key may do).
 
 use serde::Serialize;
 
@@ -21,7 +23,8 @@ impl Resource {
         Resource::EditApiKeysSettings,
     ];
 
-    pub fn key(self) -> &'static str {
+    /// The resource key, as roles and `/api/vlm/session` spell it.
+    pub const fn key(self) -> &'static str {
         match self {
             Resource::ViewApiKeys => "ViewApiKeys",
             Resource::EditApiKeys => "EditApiKeys",
@@ -30,8 +33,18 @@ impl Resource {
         }
     }
 
+    /// VTEX's numeric id of the resource (License Manager).
+    pub const fn id(self) -> u32 {
+        match self {
+            Resource::ViewApiKeys => 2042457,
+            Resource::EditApiKeys => 2042458,
+            Resource::RenewApiToken => 2042467,
+            Resource::EditApiKeysSettings => 2042466,
+        }
+    }
+
     /// The name the Admin shows, used in 403 messages.
-    pub fn display_name(self) -> &'static str {
+    pub const fn display_name(self) -> &'static str {
         match self {
             Resource::ViewApiKeys => "View API Keys",
             Resource::EditApiKeys => "Edit API Keys",
@@ -42,6 +55,11 @@ impl Resource {
 
     pub fn from_key(key: &str) -> Option<Resource> {
         Resource::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// The resources among `keys` (as `/api/vlm/session` lists them); unknown keys are ignored.
+    pub fn set_from_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> ResourceSet {
+        keys.into_iter().filter_map(Resource::from_key).collect()
     }
 
     fn bit(self) -> u8 {
@@ -78,5 +96,35 @@ impl FromIterator<Resource> for ResourceSet {
             set.insert(resource);
         }
         set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ids_and_names_are_vtex_s() {
+        let table: Vec<_> = Resource::ALL
+            .into_iter()
+            .map(|r| (r.key(), r.id(), r.display_name()))
+            .collect();
+        assert_eq!(
+            table,
+            [
+                ("ViewApiKeys", 2042457, "View API Keys"),
+                ("EditApiKeys", 2042458, "Edit API Keys"),
+                ("RenewApiToken", 2042467, "Renew API Token"),
+                ("EditApiKeysSettings", 2042466, "Edit API Keys settings"),
+            ]
+        );
+        for resource in Resource::ALL {
+            assert_eq!(Resource::from_key(resource.key()), Some(resource));
+        }
+        let held = Resource::set_from_keys(["RenewApiToken", "ViewUsers", "ViewApiKeys"]);
+        assert_eq!(
+            held.iter().collect::<Vec<_>>(),
+            [Resource::ViewApiKeys, Resource::RenewApiToken]
+        );
     }
 }

@@ -1,0 +1,167 @@
+//! The composition root: from what the command line asks for to a ready client. It reads the
+//! config file once, resolves the profile (or starts the embedded demo server), applies
+//! `--clipboard` over the file's settings, and owns the runtime. The scripting CLI and the
+//! terminal app both start here; neither builds a client or a server of its own.
+
+use std::future::Future;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::clipboard;
+use crate::config::{self, ConfigFile, Overrides, ProcessEnv, Target};
+use crate::embedded;
+use crate::server::RunningServer;
+use crate::vtex::{ClientError, ClientOptions, Credentials, VtexClient};
+
+/// Why a run failed, and so which exit code it gets.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line or configuration is wrong, found before any request: exit 2.
+    Usage(String),
+    /// The API, the network, or the state of the account said no: exit 1.
+    Failed(String),
+}
+
+impl From<ClientError> for Failure {
+    fn from(err: ClientError) -> Failure {
+        Failure::Failed(err.to_string())
+    }
+}
+
+impl From<config::ConfigError> for Failure {
+    fn from(err: config::ConfigError) -> Failure {
+        Failure::Usage(err.to_string())
+    }
+}
+
+/// Prints a failure to stderr and maps the outcome to the exit code.
+pub fn finish(outcome: Result<(), Failure>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("apikeys: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("apikeys: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// What the command line asks for, whatever the mode.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub overrides: Overrides,
+    /// `--timeout`: seconds for a whole command (in the app, for each action).
+    pub timeout_secs: f64,
+    /// `--clipboard`, which wins over the config file.
+    pub clipboard: Option<clipboard::Mode>,
+}
+
+/// A client, and the embedded server behind it when there is one.
+pub struct Session {
+    pub client: VtexClient,
+    /// How to name the target: the profile, or "local" for the embedded default (the title then
+    /// reads "demo · local").
+    pub profile: String,
+    /// Seconds between automatic refreshes in the terminal app, from the config file.
+    pub refresh_secs: Option<u64>,
+    /// The config file's clipboard settings, with `--clipboard` applied.
+    pub clipboard: clipboard::Settings,
+    /// Plain http to another machine, allowed by the profile's `insecure_http = true`.
+    pub insecure_http: bool,
+    embedded: Option<RunningServer>,
+}
+
+impl Session {
+    /// The server the flags, environment and config file point at; the embedded demo when none.
+    pub async fn open(request: &Request) -> Result<Session, Failure> {
+        let options = client_options(request.timeout_secs)?;
+        let config_path = config::default_config_path();
+        let file = ConfigFile::load(config_path.as_deref())?;
+        let settings = file.settings();
+        let mut clipboard = clipboard::Settings::from_config(&settings);
+        if let Some(mode) = request.clipboard {
+            clipboard.mode = mode;
+        }
+        let (client, profile, insecure_http, embedded) =
+            match config::resolve(&request.overrides, &ProcessEnv, &file).await? {
+                Target::Demo => {
+                    let demo = embedded::start(options).await.map_err(|err| {
+                        Failure::Failed(format!("cannot start the embedded demo server: {err:#}"))
+                    })?;
+                    (demo.client, "local".to_string(), false, Some(demo.server))
+                }
+                Target::Remote(remote) => {
+                    let (client, profile, insecure_http) = remote_client(remote, options)?;
+                    (client, profile, insecure_http, None)
+                }
+            };
+        Ok(Session {
+            client,
+            profile,
+            refresh_secs: settings.refresh_secs,
+            clipboard,
+            insecure_http,
+            embedded,
+        })
+    }
+
+    /// Stops the embedded server, if there is one, once its answers are all sent.
+    pub async fn close(self) {
+        if let Some(server) = self.embedded {
+            let _ = server.shutdown().await;
+        }
+    }
+}
+
+fn client_options(timeout_secs: f64) -> Result<ClientOptions, Failure> {
+    if !(timeout_secs.is_finite() && timeout_secs > 0.0 && timeout_secs <= 3600.0) {
+        return Err(Failure::Usage(
+            "--timeout takes a number of seconds between 0 and 3600.".into(),
+        ));
+    }
+    Ok(ClientOptions {
+        timeout: Duration::from_secs_f64(timeout_secs),
+        ..ClientOptions::default()
+    })
+}
+
+fn remote_client(
+    remote: config::Remote,
+    options: ClientOptions,
+) -> Result<(VtexClient, String, bool), Failure> {
+    let profile = remote
+        .profile
+        .clone()
+        .unwrap_or_else(|| remote.base_url.to_string());
+    if remote.insecure_http {
+        eprintln!(
+            "apikeys: warning: {} is plain http; the app token crosses the network unencrypted (insecure_http = true in the profile).",
+            remote.base_url
+        );
+    }
+    let client = VtexClient::new(
+        remote.base_url,
+        Credentials {
+            app_key: remote.app_key,
+            app_token: remote.app_token,
+        },
+        options,
+    )?;
+    Ok((client, profile, remote.insecure_http))
+}
+
+/// Runs `work` on a fresh multi-threaded runtime: the one runtime of a run.
+pub fn block_on<T>(work: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(work),
+        Err(err) => Err(Failure::Failed(format!(
+            "cannot start the async runtime: {err}"
+        ))),
+    }
+}
