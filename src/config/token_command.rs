@@ -3,6 +3,9 @@
 //! It runs in its own process group, so that on timeout the whole group goes (a `pass` that
 //! started `gpg`, a script that started `sleep`), not only the shell; and with `kill_on_drop`,
 //! so a run abandoned half-way (Ctrl-C, a dropped future) leaves no shell behind either.
+//! When apikeys runs in the foreground of a terminal, that group is handed the terminal for the
+//! run, as a shell does for a job, so a command that asks for a passphrase on `/dev/tty`
+//! (`op`, a `read` in a script) can still ask; the terminal is taken back afterwards.
 
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
@@ -37,10 +40,20 @@ pub async fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, CommandErr
         .kill_on_drop(true);
     #[cfg(unix)]
     shell.process_group(0);
+    #[cfg(unix)]
+    let terminal = foreground::Terminal::ours();
+    #[cfg(unix)]
+    if let Some(terminal) = &terminal {
+        terminal.hand_to_child(&mut shell);
+    }
     let mut child = shell.spawn().map_err(CommandError::Spawn)?;
     // The group's id is the shell's pid (process_group(0)); read now, before it is reaped.
     let group = child.id();
     let finished = tokio::time::timeout(timeout, wait_with_output(&mut child)).await;
+    #[cfg(unix)]
+    if let Some(terminal) = &terminal {
+        terminal.take_back();
+    }
     match finished {
         Ok(Ok((status, stdout, stderr))) => {
             if status.success() {
@@ -119,5 +132,69 @@ fn first_stderr_line(stderr: &[u8]) -> Option<String> {
         Some(format!("{}…", line.chars().take(MAX).collect::<String>()))
     } else {
         Some(line)
+    }
+}
+
+/// The controlling terminal while apikeys holds its foreground, lent to the token command.
+#[cfg(unix)]
+mod foreground {
+    use std::fs::File;
+    use std::os::fd::{AsRawFd, RawFd};
+
+    pub struct Terminal {
+        tty: File,
+        our_group: libc::pid_t,
+    }
+
+    impl Terminal {
+        /// `/dev/tty`, if this process's group is its foreground group (not under cron, not a
+        /// background job, not in a pipe without a terminal).
+        pub fn ours() -> Option<Terminal> {
+            let tty = File::options()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .ok()?;
+            // SAFETY: plain queries on a valid descriptor and on this process.
+            let (foreground, our_group) =
+                unsafe { (libc::tcgetpgrp(tty.as_raw_fd()), libc::getpgrp()) };
+            (foreground == our_group).then_some(Terminal { tty, our_group })
+        }
+
+        /// The child makes its new group the terminal's foreground before it runs the command,
+        /// so it can never read the terminal while still in the background (which would stop
+        /// it with SIGTTIN until the timeout).
+        pub fn hand_to_child(&self, command: &mut tokio::process::Command) {
+            let fd: RawFd = self.tty.as_raw_fd();
+            // SAFETY: the closure runs between fork and exec and calls only async-signal-safe
+            // functions (signal, tcsetpgrp, getpgrp).
+            unsafe {
+                command.pre_exec(move || {
+                    with_sigttou_ignored(|| libc::tcsetpgrp(fd, libc::getpgrp()));
+                    Ok(())
+                });
+            }
+        }
+
+        /// Makes apikeys's own group the foreground again.
+        pub fn take_back(&self) {
+            let (fd, group) = (self.tty.as_raw_fd(), self.our_group);
+            // SAFETY: a valid descriptor and this process's own group.
+            with_sigttou_ignored(|| unsafe { libc::tcsetpgrp(fd, group) });
+        }
+    }
+
+    /// A background group changing the terminal's foreground is sent SIGTTOU, which would
+    /// stop it: ignore it for the call, then put the previous disposition back (an ignored
+    /// signal would otherwise stay ignored across exec).
+    fn with_sigttou_ignored(call: impl FnOnce() -> libc::c_int) {
+        // SAFETY: signal() with SIG_IGN and a disposition it returned earlier.
+        unsafe {
+            let previous = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
+            let _ = call();
+            if previous != libc::SIG_ERR {
+                libc::signal(libc::SIGTTOU, previous);
+            }
+        }
     }
 }
