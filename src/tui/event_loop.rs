@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use super::action::{Action, Effect};
 use super::state::State;
-use super::{runner, update, view};
+use super::{redraw, runner, update};
 use crate::vtex::VtexClient;
 
 /// Where copied tokens go (the real one is [`crate::clipboard::Clipboard`]).
@@ -36,7 +36,8 @@ impl Clipboard for crate::clipboard::Clipboard {
     }
 }
 
-/// Sees every frame after it is drawn (tests read the screen through it).
+/// Sees the state and the screen as shown after every turn of the loop (tests read the
+/// screen through it).
 pub trait Observer: Send {
     fn frame(&mut self, state: &State, buffer: &Buffer);
 }
@@ -132,9 +133,10 @@ where
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
+    // Written only when what it shows changed, so an idle app sends nothing to the terminal.
+    let mut screen = redraw::Screen::new();
     loop {
-        let completed = terminal.draw(|frame| view::render(state, frame))?;
-        observer.frame(state, completed.buffer);
+        observer.frame(state, screen.draw(terminal, state)?);
         let action = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => match to_action(event) {
@@ -153,8 +155,7 @@ where
             quit |= carry_out(update::update(state, action), clipboard, state);
         }
         if quit || state.quit {
-            let completed = terminal.draw(|frame| view::render(state, frame))?;
-            observer.frame(state, completed.buffer);
+            observer.frame(state, screen.draw(terminal, state)?);
             return Ok(());
         }
     }

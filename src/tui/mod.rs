@@ -5,6 +5,7 @@
 pub mod action;
 pub mod event_loop;
 pub mod keymap;
+pub mod redraw;
 pub mod renew_by_key;
 pub mod runner;
 pub mod state;

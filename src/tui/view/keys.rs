@@ -102,7 +102,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         8,
         60,
     );
-    let age_want = widgets::widest(ages.iter().map(|a| a.iter().map(Span::width).sum()), 7, 12);
+    let age_want = widgets::widest(ages.iter().map(|a| widgets::spans_width(a)), 7, 12);
     // With a pending renewal on screen the token column wants room for the shortest marker,
     // and grows to the longest when there is room.
     let pending = shown.iter().any(|(_, key)| key.renewal_pending());
@@ -260,7 +260,7 @@ fn age_spans(key: &AppKey, months: u32, now: DateTime<Utc>) -> Vec<Span<'static>
 /// The age, then the pending-deletion marker in the longest form that fits `width`.
 fn token_cell(mut age: Vec<Span<'static>>, pending: bool, width: usize) -> Vec<Span<'static>> {
     if pending {
-        let used: usize = age.iter().map(Span::width).sum();
+        let used = widgets::spans_width(&age);
         let marker = PENDING_MARKERS
             .iter()
             .find(|m| used + widgets::width(m) <= width)
@@ -324,7 +324,7 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
                 theme::dim(),
             ));
         }
-        let tail_width: usize = tail.iter().map(Span::width).sum();
+        let tail_width = widgets::spans_width(&tail);
         if text_filter {
             let room = total.saturating_sub(tail_width).max(12);
             spans.extend(widgets::pad_spans(

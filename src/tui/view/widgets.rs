@@ -11,6 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 use tui_input::Input;
 
+mod text;
+
+pub use self::text::{
+    chunks, field_text, fit, fit_middle, fit_spans, pad, pad_spans, spans_width, width, wrap,
+};
+
 use super::theme;
 use crate::output::for_terminal;
 
@@ -21,153 +27,6 @@ const MAX_TEXT: usize = 500;
 /// '�' so an escape sequence in a label cannot rewrite the screen.
 pub fn clean(text: &str) -> String {
     for_terminal(text, MAX_TEXT)
-}
-
-/// Columns the text takes on screen.
-pub fn width(text: &str) -> usize {
-    Span::raw(text).width()
-}
-
-fn char_width(c: char) -> usize {
-    let mut buf = [0u8; 4];
-    Span::raw(&*c.encode_utf8(&mut buf)).width()
-}
-
-/// The longest prefix of `text` that fits in `max` columns.
-fn prefix(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = char_width(c);
-        if used + w > max {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out
-}
-
-/// The longest suffix of `text` that fits in `max` columns.
-fn suffix(text: &str, max: usize) -> String {
-    let mut chars = Vec::new();
-    let mut used = 0;
-    for c in text.chars().rev() {
-        let w = char_width(c);
-        if used + w > max {
-            break;
-        }
-        chars.push(c);
-        used += w;
-    }
-    chars.iter().rev().collect()
-}
-
-/// `text` cut to `max` columns, ending in '…' when something was cut.
-pub fn fit(text: &str, max: usize) -> String {
-    if width(text) <= max {
-        return text.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = prefix(text, max - 1);
-    out.push('…');
-    out
-}
-
-/// `text` cut in the middle to `max` columns, for keys whose distinctive part is at the end
-/// ("vtexapp…-ORYNWX").
-pub fn fit_middle(text: &str, max: usize) -> String {
-    if width(text) <= max {
-        return text.to_string();
-    }
-    if max < 7 {
-        return fit(text, max);
-    }
-    let head = (max - 1) / 2;
-    let tail = max - 1 - head;
-    format!("{}…{}", prefix(text, head), suffix(text, tail))
-}
-
-/// `text` cut and padded with spaces to exactly `max` columns.
-pub fn pad(text: &str, max: usize) -> String {
-    let mut out = fit(text, max);
-    let used = width(&out);
-    out.extend(std::iter::repeat_n(' ', max.saturating_sub(used)));
-    out
-}
-
-/// Greedy word wrap to `max` columns; '\n' starts a new line, over-long words are broken, and
-/// a line's leading spaces indent every line it wraps into.
-pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
-    let mut out = Vec::new();
-    for paragraph in text.split('\n') {
-        let body = paragraph.trim_start_matches(' ');
-        let indent = (paragraph.len() - body.len()).min(max.saturating_sub(1));
-        let lead = " ".repeat(indent);
-        let max = max - indent;
-        let mut line = String::new();
-        let mut used = 0;
-        let mut lines = Vec::new();
-        for word in body.split(' ').filter(|w| !w.is_empty()) {
-            let w = width(word);
-            if used > 0 && used + 1 + w > max {
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            if used > 0 {
-                line.push(' ');
-                used += 1;
-            }
-            if w <= max {
-                line.push_str(word);
-                used += w;
-                continue;
-            }
-            for c in word.chars() {
-                let cw = char_width(c);
-                if used > 0 && used + cw > max {
-                    lines.push(std::mem::take(&mut line));
-                    used = 0;
-                }
-                line.push(c);
-                used += cw;
-            }
-        }
-        lines.push(line);
-        out.extend(lines.into_iter().map(|line| {
-            if line.is_empty() {
-                line
-            } else {
-                format!("{lead}{line}")
-            }
-        }));
-    }
-    out
-}
-
-/// Text without spaces (a token) cut into pieces of `max` columns, borrowed so no copy of a
-/// secret is made here.
-pub fn chunks(text: &str, max: usize) -> Vec<&str> {
-    let max = max.max(1);
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut used = 0;
-    for (at, c) in text.char_indices() {
-        let w = char_width(c);
-        if used > 0 && used + w > max {
-            out.push(&text[start..at]);
-            start = at;
-            used = 0;
-        }
-        used += w;
-    }
-    if start < text.len() {
-        out.push(&text[start..]);
-    }
-    out
 }
 
 /// Wrapped text as styled lines.
@@ -181,7 +40,7 @@ pub fn wrapped(text: &str, style: Style, max: usize) -> Vec<Line<'static>> {
 /// Wrapped text with a first-line prefix and the following lines indented to match
 /// ("Roles    Owner, Call center\n         operator").
 pub fn hanging(first: Span<'static>, text: &str, style: Style, max: usize) -> Vec<Line<'static>> {
-    let indent = first.width();
+    let indent = width(&first.content);
     let lines = wrap(text, max.saturating_sub(indent));
     let mut first = Some(first);
     lines
@@ -193,46 +52,6 @@ pub fn hanging(first: Span<'static>, text: &str, style: Style, max: usize) -> Ve
             Line::from(vec![lead, Span::styled(line, style)])
         })
         .collect()
-}
-
-/// Styled pieces cut to `max` columns, the last kept piece ending in '…' when cut.
-pub fn fit_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
-    let total: usize = spans.iter().map(Span::width).sum();
-    if total <= max {
-        return spans;
-    }
-    if max == 0 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let mut room = max - 1;
-    let mut ellipsis_style = Style::new();
-    for span in spans {
-        let w = span.width();
-        ellipsis_style = span.style;
-        if w <= room {
-            room -= w;
-            out.push(span);
-            continue;
-        }
-        let cut = prefix(&span.content, room);
-        if !cut.is_empty() {
-            out.push(Span::styled(cut, span.style));
-        }
-        break;
-    }
-    out.push(Span::styled("…", ellipsis_style));
-    out
-}
-
-/// Styled pieces cut and padded to exactly `max` columns.
-pub fn pad_spans(spans: Vec<Span<'static>>, max: usize) -> Vec<Span<'static>> {
-    let mut out = fit_spans(spans, max);
-    let used: usize = out.iter().map(Span::width).sum();
-    if used < max {
-        out.push(Span::raw(" ".repeat(max - used)));
-    }
-    out
 }
 
 /// Draws one line at row `y` of `area`, clipped to it; rows outside `area` are ignored.
@@ -267,27 +86,7 @@ pub fn centered(region: Rect, w: u16, h: u16) -> Rect {
 /// The visible part of a text field `max` columns wide, with a '▏' at the cursor when focused;
 /// it scrolls so the cursor stays in view.
 pub fn input_text(input: &Input, max: usize, focused: bool) -> String {
-    let value: Vec<char> = input
-        .value()
-        .chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
-    let at = input.cursor().min(value.len());
-    let cursor_w = usize::from(focused);
-    let mut start = 0;
-    let mut before_w: usize = value[..at].iter().map(|&c| char_width(c)).sum();
-    while start < at && before_w + cursor_w > max {
-        before_w -= char_width(value[start]);
-        start += 1;
-    }
-    let mut out: String = value[start..at].iter().collect();
-    if focused && before_w < max {
-        out.push('▏');
-    }
-    let after: String = value[at..].iter().collect();
-    let room = max.saturating_sub(width(&out));
-    out.push_str(&fit(&after, room));
-    out
+    field_text(input.value(), input.cursor(), max, focused)
 }
 
 /// A one-line text field: "[value▏          ]", `max` columns in all.
@@ -359,7 +158,7 @@ pub fn hint_lines(hints: &[Hint], max: usize) -> Vec<Line<'static>> {
     let mut used = 0;
     for hint in hints {
         let spans = hint.spans();
-        let w: usize = spans.iter().map(Span::width).sum();
+        let w = spans_width(&spans);
         if used > 0 && used + 2 + w > max {
             lines.push(Line::from(std::mem::take(&mut current)));
             used = 0;
@@ -616,7 +415,10 @@ pub fn draw_dialog<'a>(
     let mut lines = body;
     let mut footer = footer;
     // Short of room, the footer's spacing line goes before any content does.
-    if lines.len() + footer.len() > max_rows && footer.first().is_some_and(|line| line.width() == 0)
+    if lines.len() + footer.len() > max_rows
+        && footer
+            .first()
+            .is_some_and(|line| spans_width(&line.spans) == 0)
     {
         footer.remove(0);
     }
