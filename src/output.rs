@@ -97,15 +97,24 @@ impl Table {
 
 /// Text from a server made safe for a terminal: control characters (escape sequences could
 /// rewrite the screen) become '�', and long text is cut with '…'.
-pub fn for_terminal(text: &str, max_chars: usize) -> String {
-    let mut out: String = text
-        .chars()
-        .take(max_chars)
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
-    if text.chars().nth(max_chars).is_some() {
-        out.pop();
-        out.push('…');
+pub fn for_terminal(text: &str, max_graphemes: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut graphemes = text.graphemes(true);
+    let mut out = String::new();
+    for grapheme in graphemes.by_ref().take(max_graphemes) {
+        if grapheme.chars().any(char::is_control) {
+            out.push('\u{FFFD}');
+        } else {
+            out.push_str(grapheme);
+        }
+    }
+    // Cut between whole characters as a person sees them, so a flag is never left half.
+    if graphemes.next().is_some() {
+        let keep: String = out
+            .graphemes(true)
+            .take(max_graphemes.saturating_sub(1))
+            .collect();
+        out = keep + "…";
     }
     out
 }
@@ -117,6 +126,15 @@ pub fn json<T: Serialize>(value: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_text_is_cut_between_whole_graphemes() {
+        let flags = "🇧🇷".repeat(10);
+        let cut = for_terminal(&flags, 4);
+        assert_eq!(cut, format!("{}…", "🇧🇷".repeat(3)));
+        assert_eq!(for_terminal("a\u{1b}[31mb", 10), "a\u{FFFD}[31mb");
+        assert_eq!(for_terminal("short", 10), "short");
+    }
 
     #[test]
     fn tables_align_and_csv_quotes() {
