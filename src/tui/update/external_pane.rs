@@ -1,0 +1,93 @@
+//! The External keys pane's commands.
+
+use super::*;
+use crate::vtex::model::ExternalKey;
+
+pub(super) fn on_external_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if state.access.extensions == Some(false) {
+        if matches!(key.code, KeyCode::Char('/' | ' ' | 'a' | 'e' | 'x')) {
+            say(
+                state,
+                "External keys need the apikeys server extension; VTEX's public API has none.",
+            );
+        }
+        return Vec::new();
+    }
+    let selected = state.external.selected_key().cloned();
+    match key.code {
+        KeyCode::Char('/') => state.external.filter.editing = true,
+        KeyCode::Char(' ') => return toggle_external(state, selected),
+        KeyCode::Char('a') if allowed(state, Op::AddExternal, "add an external key") => {
+            let picker = picker(state, BTreeSet::new());
+            state.dialog = Some(Dialog::AddExternal {
+                step: NewKeyStep::Label,
+                app_key: Input::default(),
+                picker,
+                error: None,
+            });
+            return roles_if_missing(state);
+        }
+        KeyCode::Char('e') => {
+            let Some(selected) = selected else {
+                return Vec::new();
+            };
+            if allowed(state, Op::EditExternalRoles, "edit roles") {
+                return open_role_editor(state, selected.id, selected.app_key, selected.roles);
+            }
+        }
+        KeyCode::Char('x') => {
+            let Some(selected) = selected else {
+                return Vec::new();
+            };
+            if allowed(state, Op::RemoveExternal, "remove the external key") {
+                state.dialog = Some(Dialog::Confirm(Confirm {
+                    title: "Remove external key".into(),
+                    body: format!(
+                        "Remove {} (account {}) from this account? Its integrations lose access here.",
+                        selected.app_key, selected.account
+                    ),
+                    accept: "Remove".into(),
+                    destructive: true,
+                    change: Change::RemoveExternal {
+                        id: selected.id,
+                        app_key: selected.app_key,
+                    },
+                }));
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn toggle_external(state: &mut State, selected: Option<ExternalKey>) -> Vec<Effect> {
+    let Some(selected) = selected else {
+        return Vec::new();
+    };
+    if !allowed(state, Op::ToggleExternal, "change the key's status") {
+        return Vec::new();
+    }
+    if !selected.is_active {
+        return send_change(
+            state,
+            Change::SetExternalActive {
+                id: selected.id,
+                active: true,
+            },
+        );
+    }
+    state.dialog = Some(Dialog::Confirm(Confirm {
+        title: "Deactivate external key".into(),
+        body: format!(
+            "Deactivate {} (account {})? Its integrations lose access to this account.",
+            selected.app_key, selected.account
+        ),
+        accept: "Deactivate".into(),
+        destructive: true,
+        change: Change::SetExternalActive {
+            id: selected.id,
+            active: false,
+        },
+    }));
+    Vec::new()
+}
