@@ -460,7 +460,9 @@ fn keys_pane_wide() {
     let mut state = populated();
     state.keys.sort = SortBy::Created;
     state.keys.reverse = true;
-    state.in_flight.insert(7);
+    state
+        .requests
+        .send(apikeys::tui::action::Call::ListKeys, None);
     insta::assert_snapshot!("keys_pane_wide_160x45", draw(&mut state, 160, 45));
 }
 
@@ -499,7 +501,9 @@ fn keys_pane_loading() {
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.keys.load = Load::Loading;
-    state.in_flight.insert(1);
+    state
+        .requests
+        .send(apikeys::tui::action::Call::ListKeys, None);
     insta::assert_snapshot!("keys_pane_loading", draw(&mut state, 80, 16));
 }
 
@@ -780,7 +784,9 @@ fn never_panics_at_any_size() {
             state.dialog = dialog;
             state.keys.filter.input = Input::new("a".into());
             state.keys.filter.editing = tab == Tab::Keys;
-            state.in_flight.insert(3);
+            state
+                .requests
+                .send(apikeys::tui::action::Call::ListKeys, None);
             state.status = Some(StatusMessage {
                 text: "x".repeat(400),
                 kind: MessageKind::Error,

@@ -84,39 +84,13 @@ where
         tick,
     } = parts;
     let (results_tx, mut results) = mpsc::unbounded_channel::<Action>();
-    // Copies are numbered so a timed clear only clears the latest one.
-    let mut copies: u64 = 0;
-    let mut carry_out =
-        |effects: Vec<Effect>, clipboard: &mut dyn Clipboard, state: &mut State| -> bool {
-            let mut quit = false;
-            for effect in effects {
-                match effect {
-                    Effect::Api { id, call } => runner::spawn(client, id, call, results_tx.clone()),
-                    Effect::Copy(token) => {
-                        let report = clipboard.copy(&token);
-                        copies += 1;
-                        if let Some(after) = report.clear_in {
-                            let (results, copy) = (results_tx.clone(), copies);
-                            tokio::spawn(async move {
-                                tokio::time::sleep(after).await;
-                                let _ = results.send(Action::ClearClipboard(copy));
-                            });
-                        }
-                        if let Some(super::state::Dialog::Token(dialog)) = &mut state.dialog {
-                            dialog.copied = Some(report.message);
-                        }
-                    }
-                    Effect::ClearClipboard(copy) if copy == copies => {
-                        if let Some(said) = clipboard.clear() {
-                            let _ = results_tx.send(Action::Notice(said));
-                        }
-                    }
-                    Effect::ClearClipboard(_) => {}
-                    Effect::Quit => quit = true,
-                }
-            }
-            quit
-        };
+    // Dropped when the loop ends, which cancels every call still in flight.
+    let mut runner = EffectRunner {
+        client,
+        tasks: runner::Tasks::default(),
+        results: results_tx,
+        copies: 0,
+    };
 
     let size = terminal.size()?;
     update::update(state, Action::Tick(clock()));
@@ -128,7 +102,7 @@ where
         },
     );
     let effects = update::init(state);
-    carry_out(effects, clipboard, state);
+    runner.carry_out(effects, clipboard, state);
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -145,17 +119,66 @@ where
                 None => return Ok(()),
             },
             Some(action) = results.recv() => action,
+            Some(action) = runner.tasks.next() => action,
             _ = ticker.tick() => Action::Tick(clock()),
         };
-        let mut quit = carry_out(update::update(state, action), clipboard, state);
+        let mut quit = runner.carry_out(update::update(state, action), clipboard, state);
         // Apply every answer already waiting before drawing again.
-        while let Ok(action) = results.try_recv() {
-            quit |= carry_out(update::update(state, action), clipboard, state);
+        while let Some(action) = runner.tasks.try_next().or_else(|| results.try_recv().ok()) {
+            quit |= runner.carry_out(update::update(state, action), clipboard, state);
         }
         if quit || state.quit {
             let completed = terminal.draw(|frame| view::render(state, frame))?;
             observer.frame(state, completed.buffer);
             return Ok(());
         }
+    }
+}
+
+/// Carries out effects: API calls on the task set, copies and timed clears on the clipboard.
+struct EffectRunner<'a> {
+    client: &'a VtexClient,
+    tasks: runner::Tasks,
+    results: mpsc::UnboundedSender<Action>,
+    /// Copies are numbered so a timed clear only clears the latest one.
+    copies: u64,
+}
+
+impl EffectRunner<'_> {
+    /// Returns whether an effect asked to quit.
+    fn carry_out(
+        &mut self,
+        effects: Vec<Effect>,
+        clipboard: &mut dyn Clipboard,
+        state: &mut State,
+    ) -> bool {
+        let mut quit = false;
+        for effect in effects {
+            match effect {
+                Effect::Api { id, call } => self.tasks.spawn(self.client, id, call),
+                Effect::Copy(token) => {
+                    let report = clipboard.copy(&token);
+                    self.copies += 1;
+                    if let Some(after) = report.clear_in {
+                        let (results, copy) = (self.results.clone(), self.copies);
+                        tokio::spawn(async move {
+                            tokio::time::sleep(after).await;
+                            let _ = results.send(Action::ClearClipboard(copy));
+                        });
+                    }
+                    if let Some(super::state::Dialog::Token(dialog)) = &mut state.dialog {
+                        dialog.copied = Some(report.message);
+                    }
+                }
+                Effect::ClearClipboard(copy) if copy == self.copies => {
+                    if let Some(said) = clipboard.clear() {
+                        let _ = self.results.send(Action::Notice(said));
+                    }
+                }
+                Effect::ClearClipboard(_) => {}
+                Effect::Quit => quit = true,
+            }
+        }
+        quit
     }
 }

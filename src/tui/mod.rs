@@ -6,6 +6,7 @@ pub mod action;
 pub mod event_loop;
 pub mod keymap;
 pub mod renew_by_key;
+pub mod requests;
 pub mod runner;
 pub mod state;
 pub mod terminal;

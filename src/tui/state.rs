@@ -544,13 +544,9 @@ pub struct State {
     pub dialog: Option<Dialog>,
     /// Tokens that arrived while another dialog was open, shown in turn: none is ever dropped.
     pub waiting_tokens: std::collections::VecDeque<TokenDialog>,
-    /// The form behind a request in flight, reopened with the error if the request fails, so
-    /// nothing typed is lost.
-    pub sent_form: Option<Dialog>,
     pub status: Option<StatusMessage>,
     /// Requests sent and not yet answered (drives the spinner).
-    pub in_flight: BTreeSet<RequestId>,
-    pub next_request: RequestId,
+    pub requests: super::requests::Requests,
     /// Rows the current table shows at once (set from the terminal size).
     pub page_rows: usize,
     pub size: (u16, u16),
@@ -582,10 +578,8 @@ impl State {
             roles: None,
             dialog: None,
             waiting_tokens: std::collections::VecDeque::new(),
-            sent_form: None,
             status: None,
-            in_flight: BTreeSet::new(),
-            next_request: 1,
+            requests: super::requests::Requests::default(),
             page_rows: 10,
             size: (80, 24),
             refresh_every,
@@ -601,6 +595,6 @@ impl State {
     }
 
     pub fn busy(&self) -> bool {
-        !self.in_flight.is_empty()
+        !self.requests.is_empty()
     }
 }

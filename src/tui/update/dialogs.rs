@@ -170,13 +170,13 @@ pub(super) fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     say(state, "No role changed.");
                     return Vec::new();
                 }
-                state.sent_form = Some(Dialog::EditRoles {
+                let form = Dialog::EditRoles {
                     id: id.clone(),
                     app_key,
                     picker,
                     original,
-                });
-                return send_change(state, Change::SetRoles { id, add, remove });
+                };
+                return send_form_change(state, Change::SetRoles { id, add, remove }, form);
             }
             picker_key(&mut picker, &key, page);
             state.dialog = Some(Dialog::EditRoles {
@@ -216,13 +216,13 @@ pub(super) fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         label: label.value().to_string(),
                         roles: picker.chosen.iter().copied().collect(),
                     };
-                    state.sent_form = Some(Dialog::NewKey {
+                    let form = Dialog::NewKey {
                         step,
                         label,
                         picker,
                         error: None,
-                    });
-                    return vec![request(state, call)];
+                    };
+                    return vec![request_for_form(state, call, form)];
                 }
             }
         }
@@ -267,13 +267,13 @@ pub(super) fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         app_key: app_key.value().to_string(),
                         roles: picker.chosen.iter().copied().collect(),
                     };
-                    state.sent_form = Some(Dialog::AddExternal {
+                    let form = Dialog::AddExternal {
                         step,
                         app_key,
                         picker,
                         error: None,
-                    });
-                    return send_change(state, change);
+                    };
+                    return send_form_change(state, change, form);
                 }
             }
         }

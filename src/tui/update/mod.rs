@@ -82,10 +82,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             say(state, text);
             Vec::new()
         }
-        Action::Api { id, outcome } => {
-            state.in_flight.remove(&id);
-            on_outcome(state, id, outcome)
-        }
+        Action::Api { id, outcome } => on_answer(state, id, outcome),
     }
 }
 

@@ -4,7 +4,13 @@ use super::*;
 use crate::vtex::Capabilities;
 use crate::vtex::model::{CreatedKey, Renewal, RoleDetails, Settings};
 
-pub(super) fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect> {
+/// `form` is the form behind the request, if any: reopened when it failed.
+pub(super) fn on_outcome(
+    state: &mut State,
+    id: RequestId,
+    outcome: Outcome,
+    form: Option<Dialog>,
+) -> Vec<Effect> {
     match outcome {
         Outcome::Capabilities(Ok(capabilities)) => return on_capabilities(state, capabilities),
         Outcome::Capabilities(Err(failure)) => fail(state, &failure),
@@ -46,8 +52,10 @@ pub(super) fn on_outcome(state: &mut State, id: RequestId, outcome: Outcome) -> 
                 *audit = Some(result);
             }
         }
-        Outcome::Changed { change, result } => return on_changed(state, change, result),
-        Outcome::Created(result, roles_added) => return on_created(state, result, roles_added),
+        Outcome::Changed { change, result } => return on_changed(state, change, result, form),
+        Outcome::Created(result, roles_added) => {
+            return on_created(state, result, roles_added, form);
+        }
         Outcome::Renewed {
             app_key,
             label,
@@ -178,22 +186,21 @@ fn on_roles(state: &mut State, roles: Vec<RoleDetails>) {
     state.roles = Some(roles);
 }
 
-fn on_changed(state: &mut State, change: Change, result: Result<(), Failure>) -> Vec<Effect> {
-    let keeps_form = matches!(change, Change::AddExternal { .. } | Change::SetRoles { .. });
+fn on_changed(
+    state: &mut State,
+    change: Change,
+    result: Result<(), Failure>,
+    form: Option<Dialog>,
+) -> Vec<Effect> {
     match result {
         Ok(()) => {
-            if keeps_form {
-                state.sent_form = None;
-            }
             let text = describe(&change, state);
             say(state, text);
         }
         Err(failure) => {
             roll_back(state, &change);
             fail(state, &failure);
-            if keeps_form {
-                reopen_form(state, &failure);
-            }
+            reopen_form(state, form, &failure);
         }
     }
     match change {
@@ -212,15 +219,15 @@ fn on_created(
     state: &mut State,
     result: Result<CreatedKey, Failure>,
     roles_added: Result<(), Failure>,
+    form: Option<Dialog>,
 ) -> Vec<Effect> {
     match result {
         Ok(created) => {
-            state.sent_form = None;
             created_token(state, created, roles_added);
         }
         Err(failure) => {
             fail(state, &failure);
-            reopen_form(state, &failure);
+            reopen_form(state, form, &failure);
         }
     }
     vec![request_keys(state)]
@@ -328,8 +335,8 @@ fn show_token(state: &mut State, token: TokenDialog) {
 }
 
 /// Reopens the form whose request failed, with the reason, so nothing typed is lost.
-fn reopen_form(state: &mut State, failure: &Failure) {
-    let Some(mut form) = state.sent_form.take() else {
+fn reopen_form(state: &mut State, form: Option<Dialog>, failure: &Failure) {
+    let Some(mut form) = form else {
         return;
     };
     match &mut form {

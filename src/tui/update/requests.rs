@@ -1,18 +1,23 @@
-//! Request bookkeeping: sending calls, the list requests' latest ids, refreshes and their
-//! schedule, and the per-key role fetches for servers whose listing has none.
+//! Request bookkeeping: sending calls through the request table, the list requests' latest
+//! ids, matching every answer (a panic included) to its request, refreshes and their schedule,
+//! and the per-key role fetches for servers whose listing has none.
 
 use super::*;
 
 pub(super) fn request(state: &mut State, call: Call) -> Effect {
-    let id = state.next_request;
-    state.next_request += 1;
-    state.in_flight.insert(id);
+    let id = state.requests.send(call.clone(), None);
+    Effect::Api { id, call }
+}
+
+/// Sends a request for a form; the form is reopened with the reason if the request fails.
+pub(super) fn request_for_form(state: &mut State, call: Call, form: Dialog) -> Effect {
+    let id = state.requests.send(call.clone(), Some(form));
     Effect::Api { id, call }
 }
 
 /// Sends a list request and records it as the latest for that list, so older answers are
 /// recognized and dropped.
-pub(super) fn request_list(
+fn request_list(
     state: &mut State,
     call: Call,
     slot: fn(&mut State) -> (&mut Option<RequestId>, &mut Load),
@@ -46,19 +51,100 @@ pub(super) fn request_settings(state: &mut State) -> Effect {
     })
 }
 
+/// Sends `call` unless the very same request is already in flight: a refresh behind a slow
+/// server waits for the answer on its way instead of stacking another request.
+fn unless_in_flight(
+    state: &mut State,
+    call: Call,
+    send: fn(&mut State) -> Effect,
+    effects: &mut Vec<Effect>,
+) {
+    if !state.requests.asking(&call) {
+        effects.push(send(state));
+    }
+}
+
 /// Reloads everything the server has; extension lists only when the server has them.
 pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     state.last_refresh = state.now;
-    let mut effects = vec![request_keys(state)];
+    let mut effects = Vec::new();
+    unless_in_flight(state, Call::ListKeys, request_keys, &mut effects);
     // The first probe may have failed (network down at start): ask again until it answers.
     if state.access.extensions.is_none() {
-        effects.push(request(state, Call::Capabilities));
+        unless_in_flight(
+            state,
+            Call::Capabilities,
+            |s| request(s, Call::Capabilities),
+            &mut effects,
+        );
     }
     if state.access.extensions == Some(true) {
-        effects.push(request_external(state));
-        effects.push(request_settings(state));
+        unless_in_flight(state, Call::ListExternal, request_external, &mut effects);
+        unless_in_flight(state, Call::GetSettings, request_settings, &mut effects);
     }
     effects
+}
+
+/// An answer: matched to its request, which leaves the table. An answer nobody waits for (a
+/// superseded or unknown id) is dropped. A panicked call becomes the failure of what it was
+/// asked to do, so its list stops loading, its toggle rolls back and its form comes back.
+pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect> {
+    let Some(sent) = state.requests.finish(id) else {
+        return Vec::new();
+    };
+    let crashed = matches!(outcome, Outcome::Crashed);
+    let outcome = if crashed {
+        crashed_outcome(state, sent.call)
+    } else {
+        outcome
+    };
+    let effects = on_outcome(state, id, outcome, sent.form);
+    if crashed {
+        complain(state, CRASHED);
+    }
+    effects
+}
+
+const CRASHED: &str =
+    "A request failed inside apikeys (a bug); refresh (R) to see the current state.";
+
+/// What a call that panicked is taken to have answered: its failure.
+fn crashed_outcome(state: &mut State, call: Call) -> Outcome {
+    let failed = || Failure {
+        message: CRASHED.to_string(),
+        forbidden: false,
+        unavailable: false,
+    };
+    match call {
+        Call::Capabilities => Outcome::Capabilities(Err(failed())),
+        Call::Account => Outcome::Account(Err(failed())),
+        Call::ListKeys => Outcome::Keys(Err(failed())),
+        Call::ListExternal => Outcome::External(Err(failed())),
+        Call::ListRoles => Outcome::Roles(Err(failed())),
+        Call::GetSettings => Outcome::Settings(Err(failed())),
+        Call::KeyRoles { ids } => {
+            // Asked again when they are next on screen.
+            for id in &ids {
+                state.keys.roles_requested.remove(id);
+            }
+            Outcome::KeyRoles(Err(failed()))
+        }
+        Call::Audit { key_id, .. } => Outcome::Audit {
+            key_id,
+            result: Err(failed()),
+        },
+        Call::Change(change) => Outcome::Changed {
+            change,
+            result: Err(failed()),
+        },
+        Call::CreateKey { .. } => Outcome::Created(Err(failed()), Ok(())),
+        Call::Renew { app_key, label, .. } => Outcome::Renewed {
+            app_key,
+            label,
+            result: Err(failed()),
+            old_deleted: None,
+        },
+    }
 }
 
 /// Asks for the roles of the keys on screen that have none yet (servers without `expand`).
@@ -98,10 +184,7 @@ pub(super) fn on_tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> 
         .ok()
         .and_then(|every| state.last_refresh.checked_add_signed(every));
     // Paused while a dialog is open, so nothing shifts under the user's cursor.
-    if state.dialog.is_none()
-        && !state.refresh_every.is_zero()
-        && due.is_some_and(|due| now >= due)
-        && state.keys.load != Load::Loading
+    if state.dialog.is_none() && !state.refresh_every.is_zero() && due.is_some_and(|due| now >= due)
     {
         return refresh(state);
     }
