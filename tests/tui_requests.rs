@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use apikeys::tui::action::{Action, Call, Effect, Failure, Outcome};
+use apikeys::tui::action::{Action, Call, Effect, Failure, FailureKind, Outcome};
 use apikeys::tui::state::{Dialog, Load, State};
 use apikeys::tui::update::update;
 use apikeys::vtex::Capabilities;
@@ -35,11 +35,7 @@ fn sent(effects: &[Effect]) -> Vec<(u64, Call)> {
 }
 
 fn failure(message: &str) -> Failure {
-    Failure {
-        message: message.into(),
-        forbidden: false,
-        unavailable: false,
-    }
+    Failure::new(FailureKind::Other, message)
 }
 
 fn answer(state: &mut State, id: u64, outcome: Outcome) -> Vec<Effect> {

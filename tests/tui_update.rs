@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use apikeys::tui::action::{Action, Call, Effect, Failure, Outcome};
+use apikeys::tui::action::{Action, Call, Effect, Failure, FailureKind, Outcome};
 use apikeys::tui::state::{Dialog, State};
 use apikeys::tui::update::update;
 use apikeys::vtex::model::{AppKey, CreatedKey, Renewal};
@@ -57,11 +57,7 @@ fn renewal(token: &str) -> Renewal {
 }
 
 fn failure(message: &str) -> Failure {
-    Failure {
-        message: message.into(),
-        forbidden: false,
-        unavailable: false,
-    }
+    Failure::new(FailureKind::Other, message)
 }
 
 #[test]

@@ -262,7 +262,7 @@ impl Default for KeysPane {
 impl KeysPane {
     /// The server refused the listing (no View API Keys): the pane offers renewal by appKey.
     pub fn may_not_view(&self) -> bool {
-        self.rows.is_empty() && matches!(&self.load, Load::Failed(failure) if failure.forbidden)
+        self.rows.is_empty() && matches!(&self.load, Load::Failed(failure) if failure.forbidden())
     }
 
     pub fn selected_key(&self) -> Option<&AppKey> {
@@ -512,22 +512,7 @@ pub enum Dialog {
     Help,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MessageKind {
-    Info,
-    Error,
-}
-
-/// The status line: errors stay until dismissed (Esc), information expires.
-#[derive(Debug, Clone)]
-pub struct StatusMessage {
-    pub text: String,
-    pub kind: MessageKind,
-    pub expires: Option<DateTime<Utc>>,
-}
-
-/// How long an information message stays.
-pub const INFO_SECONDS: i64 = 5;
+pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 
 #[derive(Debug)]
 pub struct State {

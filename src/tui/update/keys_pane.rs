@@ -103,11 +103,7 @@ fn open_details(state: &mut State) -> Vec<Effect> {
         )],
         Err(reason) => {
             if let Some(Dialog::Details { audit, .. }) = &mut state.dialog {
-                *audit = Some(Err(Failure {
-                    message: reason,
-                    forbidden: false,
-                    unavailable: true,
-                }));
+                *audit = Some(Err(Failure::new(FailureKind::Unavailable, reason)));
             }
             Vec::new()
         }

@@ -29,7 +29,7 @@ use settings_pane::*;
 pub(super) use status::say;
 use status::*;
 
-use super::action::{Action, Call, Change, Effect, Failure, Outcome, RequestId};
+use super::action::{Action, Call, Change, Effect, Failure, FailureKind, Outcome, RequestId};
 use super::state::*;
 use crate::listing::{SortBy, StatusFilter};
 use crate::vtex::model::{AppKey, Role};

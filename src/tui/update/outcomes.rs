@@ -13,7 +13,7 @@ pub(super) fn on_outcome(
 ) -> Vec<Effect> {
     match outcome {
         Outcome::Capabilities(Ok(capabilities)) => return on_capabilities(state, capabilities),
-        Outcome::Capabilities(Err(failure)) => fail(state, &failure),
+        Outcome::Capabilities(Err(failure)) => fail_reading(state, &failure, Reading::Capabilities),
         // Servers from before it answer 404: the header then shows the account name alone.
         Outcome::Account(result) => {
             state.header.trading_name = result
@@ -25,8 +25,8 @@ pub(super) fn on_outcome(
         Outcome::Settings(result) => on_settings(state, id, result),
         Outcome::Roles(Ok(roles)) => on_roles(state, roles),
         Outcome::Roles(Err(failure)) => {
-            if !failure.forbidden {
-                fail(state, &failure);
+            if !failure.forbidden() {
+                fail_reading(state, &failure, Reading::Roles);
             }
         }
         Outcome::KeyRoles(Ok(mut by_key)) => {
@@ -37,7 +37,7 @@ pub(super) fn on_outcome(
             }
             refresh_keys_view(state);
         }
-        Outcome::KeyRoles(Err(failure)) => fail(state, &failure),
+        Outcome::KeyRoles(Err(failure)) => fail_reading(state, &failure, Reading::KeyRoles),
         Outcome::Crashed => complain(
             state,
             "A request failed inside apikeys (a bug); refresh (R) to see the current state.",
@@ -117,7 +117,7 @@ fn on_keys(state: &mut State, id: RequestId, result: Result<Vec<AppKey>, Failure
             }
             // The pane itself says the key may not view keys, and what it can do.
             if !state.keys.may_not_view() {
-                fail(state, &failure);
+                fail_reading(state, &failure, Reading::Keys);
             }
         }
     }
@@ -141,8 +141,8 @@ fn on_external(
         Err(failure) => {
             state.external.load = Load::Failed(failure.clone());
             // The pane shows a refusal itself; a status error would hide the keys pane's.
-            if !failure.unavailable && !failure.forbidden {
-                fail(state, &failure);
+            if !failure.unavailable() && !failure.forbidden() {
+                fail_reading(state, &failure, Reading::External);
             }
         }
     }
@@ -164,8 +164,8 @@ fn on_settings(state: &mut State, id: RequestId, result: Result<Settings, Failur
         }
         Err(failure) => {
             state.settings.load = Load::Failed(failure.clone());
-            if !failure.unavailable && !failure.forbidden {
-                fail(state, &failure);
+            if !failure.unavailable() && !failure.forbidden() {
+                fail_reading(state, &failure, Reading::Settings);
             }
         }
     }

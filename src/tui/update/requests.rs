@@ -93,6 +93,9 @@ pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> V
         return Vec::new();
     };
     let crashed = matches!(outcome, Outcome::Crashed);
+    if let Some(reading) = success(&outcome) {
+        answered(state, reading);
+    }
     let outcome = if crashed {
         crashed_outcome(state, sent.call)
     } else {
@@ -105,16 +108,31 @@ pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> V
     effects
 }
 
+/// `Some` when the call succeeded, with the read it was, if it was one.
+fn success(outcome: &Outcome) -> Option<Option<Reading>> {
+    let read = |ok: bool, reading| ok.then_some(Some(reading));
+    match outcome {
+        Outcome::Capabilities(result) => read(result.is_ok(), Reading::Capabilities),
+        Outcome::Keys(result) => read(result.is_ok(), Reading::Keys),
+        Outcome::External(result) => read(result.is_ok(), Reading::External),
+        Outcome::Settings(result) => read(result.is_ok(), Reading::Settings),
+        Outcome::Roles(result) => read(result.is_ok(), Reading::Roles),
+        Outcome::KeyRoles(result) => read(result.is_ok(), Reading::KeyRoles),
+        Outcome::Account(result) => result.is_ok().then_some(None),
+        Outcome::Audit { result, .. } => result.is_ok().then_some(None),
+        Outcome::Changed { result, .. } => result.is_ok().then_some(None),
+        Outcome::Created(result, _) => result.is_ok().then_some(None),
+        Outcome::Renewed { result, .. } => result.is_ok().then_some(None),
+        Outcome::Crashed => None,
+    }
+}
+
 const CRASHED: &str =
     "A request failed inside apikeys (a bug); refresh (R) to see the current state.";
 
 /// What a call that panicked is taken to have answered: its failure.
 fn crashed_outcome(state: &mut State, call: Call) -> Outcome {
-    let failed = || Failure {
-        message: CRASHED.to_string(),
-        forbidden: false,
-        unavailable: false,
-    };
+    let failed = || Failure::new(FailureKind::Other, CRASHED);
     match call {
         Call::Capabilities => Outcome::Capabilities(Err(failed())),
         Call::Account => Outcome::Account(Err(failed())),
