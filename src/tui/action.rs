@@ -31,8 +31,8 @@ pub enum Action {
         id: RequestId,
         outcome: Outcome,
     },
-    /// The timed clear of copy number `n` is due.
-    ClearClipboard(u64),
+    /// What a copy to the clipboard did (the loop carried out `Effect::Copy`).
+    Copied(crate::clipboard::Report),
     /// Something the loop wants said on the status line.
     Notice(String),
 }
@@ -147,7 +147,8 @@ pub enum Effect {
     },
     /// Send this token to the clipboard.
     Copy(SecretString),
-    /// Clear what copy number `n` put on the clipboard, if it is still the latest copy.
-    ClearClipboard(u64),
+    /// Clear what the latest copy put on the clipboard (its deadline, kept in the state, has
+    /// passed on the injected clock).
+    ClearClipboard,
     Quit,
 }

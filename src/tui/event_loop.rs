@@ -89,7 +89,6 @@ where
         client,
         tasks: runner::Tasks::default(),
         results: results_tx,
-        copies: 0,
     };
 
     let size = terminal.size()?;
@@ -102,7 +101,7 @@ where
         },
     );
     let effects = update::init(state);
-    runner.carry_out(effects, clipboard, state);
+    runner.carry_out(effects, clipboard);
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -122,10 +121,10 @@ where
             Some(action) = runner.tasks.next() => action,
             _ = ticker.tick() => Action::Tick(clock()),
         };
-        let mut quit = runner.carry_out(update::update(state, action), clipboard, state);
+        let mut quit = runner.carry_out(update::update(state, action), clipboard);
         // Apply every answer already waiting before drawing again.
         while let Some(action) = runner.tasks.try_next().or_else(|| results.try_recv().ok()) {
-            quit |= runner.carry_out(update::update(state, action), clipboard, state);
+            quit |= runner.carry_out(update::update(state, action), clipboard);
         }
         if quit || state.quit {
             let completed = terminal.draw(|frame| view::render(state, frame))?;
@@ -140,42 +139,25 @@ struct EffectRunner<'a> {
     client: &'a VtexClient,
     tasks: runner::Tasks,
     results: mpsc::UnboundedSender<Action>,
-    /// Copies are numbered so a timed clear only clears the latest one.
-    copies: u64,
 }
 
 impl EffectRunner<'_> {
-    /// Returns whether an effect asked to quit.
-    fn carry_out(
-        &mut self,
-        effects: Vec<Effect>,
-        clipboard: &mut dyn Clipboard,
-        state: &mut State,
-    ) -> bool {
+    /// Returns whether an effect asked to quit. The state is not touched here: what an effect
+    /// did comes back as an action.
+    fn carry_out(&mut self, effects: Vec<Effect>, clipboard: &mut dyn Clipboard) -> bool {
         let mut quit = false;
         for effect in effects {
             match effect {
                 Effect::Api { id, call } => self.tasks.spawn(self.client, id, call),
+                // What the clipboard did goes back through `update`, like any other event.
                 Effect::Copy(token) => {
-                    let report = clipboard.copy(&token);
-                    self.copies += 1;
-                    if let Some(after) = report.clear_in {
-                        let (results, copy) = (self.results.clone(), self.copies);
-                        tokio::spawn(async move {
-                            tokio::time::sleep(after).await;
-                            let _ = results.send(Action::ClearClipboard(copy));
-                        });
-                    }
-                    if let Some(super::state::Dialog::Token(dialog)) = &mut state.dialog {
-                        dialog.copied = Some(report.message);
-                    }
+                    let _ = self.results.send(Action::Copied(clipboard.copy(&token)));
                 }
-                Effect::ClearClipboard(copy) if copy == self.copies => {
+                Effect::ClearClipboard => {
                     if let Some(said) = clipboard.clear() {
                         let _ = self.results.send(Action::Notice(said));
                     }
                 }
-                Effect::ClearClipboard(_) => {}
                 Effect::Quit => quit = true,
             }
         }

@@ -537,6 +537,8 @@ pub struct State {
     pub size: (u16, u16),
     pub refresh_every: Duration,
     pub last_refresh: DateTime<Utc>,
+    /// When the latest copy of a token is to be cleared from the clipboard.
+    pub clipboard_clear_at: Option<DateTime<Utc>>,
     pub mouse: bool,
     pub quit: bool,
 }
@@ -569,6 +571,7 @@ impl State {
             size: (80, 24),
             refresh_every,
             last_refresh: now,
+            clipboard_clear_at: None,
             mouse: false,
             quit: false,
         }

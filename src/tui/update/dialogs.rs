@@ -65,7 +65,7 @@ pub(super) fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.dialog = Some(Dialog::Token(token));
             }
             KeyCode::Char('c') => {
-                // The loop fills in `copied` with what the clipboard actually did.
+                // What the clipboard did comes back as `Action::Copied`.
                 let copy = Effect::Copy(token.token.clone());
                 state.dialog = Some(Dialog::Token(token));
                 return vec![copy];

@@ -17,6 +17,7 @@ mod outcomes;
 mod requests;
 mod settings_pane;
 mod status;
+mod timers;
 
 use changes::*;
 use dialogs::*;
@@ -28,6 +29,7 @@ use requests::*;
 use settings_pane::*;
 pub(super) use status::say;
 use status::*;
+use timers::*;
 
 use super::action::{Action, Call, Change, Effect, Failure, FailureKind, Outcome, RequestId};
 use super::state::*;
@@ -77,7 +79,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             lazy_roles(state)
         }
         Action::Tick(now) => on_tick(state, now),
-        Action::ClearClipboard(copy) => vec![Effect::ClearClipboard(copy)],
+        Action::Copied(report) => {
+            on_copied(state, report);
+            Vec::new()
+        }
         Action::Notice(text) => {
             say(state, text);
             Vec::new()

@@ -187,24 +187,3 @@ pub(super) fn lazy_roles(state: &mut State) -> Vec<Effect> {
     state.keys.roles_requested.extend(ids.iter().cloned());
     vec![request(state, Call::KeyRoles { ids })]
 }
-
-pub(super) fn on_tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
-    state.now = now;
-    if let Some(StatusMessage {
-        expires: Some(at), ..
-    }) = &state.status
-        && *at <= now
-    {
-        state.status = None;
-    }
-    // A period too long to add to a date is as good as never.
-    let due = ChronoDuration::from_std(state.refresh_every)
-        .ok()
-        .and_then(|every| state.last_refresh.checked_add_signed(every));
-    // Paused while a dialog is open, so nothing shifts under the user's cursor.
-    if state.dialog.is_none() && !state.refresh_every.is_zero() && due.is_some_and(|due| now >= due)
-    {
-        return refresh(state);
-    }
-    Vec::new()
-}
