@@ -3,11 +3,8 @@
 //! The Generated keys pane offers it when the listing is refused; the appKey typed here then
 //! goes through the usual renew dialog (delete the old token now or later).
 
-use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
-use super::action::Effect;
 use super::state::{Dialog, Op, State};
 use crate::keyformat;
 
@@ -42,28 +39,24 @@ fn check(state: &State, typed: &str) -> Result<String, String> {
     Ok(app_key)
 }
 
-/// A key in the prompt: Enter moves on to the renew dialog, Esc cancels, the rest edits (and
-/// clears the error shown).
-pub fn on_key(state: &mut State, mut app_key: Input, key: KeyEvent) -> Vec<Effect> {
-    let error = match key.code {
-        KeyCode::Esc => return Vec::new(),
-        KeyCode::Enter => match check(state, app_key.value()) {
-            Ok(app_key) => {
-                state.dialog = Some(Dialog::Renew {
-                    app_key,
-                    // Unknown without the listing; the renewal's answer names it.
-                    label: String::new(),
-                    delete_now: false,
-                });
-                return Vec::new();
-            }
-            Err(reason) => Some(reason),
-        },
-        _ => {
-            app_key.handle_event(&Event::Key(key));
-            None
-        }
+/// Enter in the prompt: on to the renew dialog, or the reason the appKey is refused.
+pub fn next(state: &mut State) {
+    let Some(Dialog::RenewByKey { app_key, .. }) = &state.dialog else {
+        return;
     };
-    state.dialog = Some(Dialog::RenewByKey { app_key, error });
-    Vec::new()
+    match check(state, app_key.value()) {
+        Ok(app_key) => {
+            state.dialog = Some(Dialog::Renew {
+                app_key,
+                // Unknown without the listing; the renewal's answer names it.
+                label: String::new(),
+                delete_now: false,
+            });
+        }
+        Err(reason) => {
+            if let Some(Dialog::RenewByKey { error, .. }) = &mut state.dialog {
+                *error = Some(reason);
+            }
+        }
+    }
 }

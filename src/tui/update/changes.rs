@@ -71,11 +71,6 @@ pub(super) fn send_change(state: &mut State, change: Change) -> Vec<Effect> {
     vec![request(state, Call::Change(change))]
 }
 
-/// Sends a change made in a form; the form comes back with the reason if it fails.
-pub(super) fn send_form_change(state: &mut State, change: Change, form: Dialog) -> Vec<Effect> {
-    vec![request_for_form(state, Call::Change(change), form)]
-}
-
 /// Puts an optimistic toggle back the way it was.
 pub(super) fn roll_back(state: &mut State, change: &Change) {
     let months = state.token_months();

@@ -1,6 +1,25 @@
-//! Keys inside the dialogs.
+//! Keys inside the dialogs. Each dialog's keys come from its table in `keymap` (which also
+//! draws its footer); each dialog handles its command in place and says what happens next.
+
+use secrecy::SecretString;
 
 use super::*;
+
+/// What a dialog's command leads to.
+enum Next {
+    Stay,
+    /// Stay, and say why nothing happened.
+    Say(&'static str),
+    Close,
+    CloseSaying(&'static str),
+    /// Close and send this change.
+    Send(Change),
+    /// Close and make this call.
+    Call(Call),
+    /// Close and make this call; the dialog is kept as its form, reopened if the call fails.
+    SendForm(Call),
+    Copy(SecretString),
+}
 
 pub(super) fn move_picker(picker: &mut RolePicker, delta: isize, page: usize) {
     let mut selection = Selection {
@@ -20,291 +39,216 @@ pub(super) fn toggle_picker(picker: &mut RolePicker) {
     }
 }
 
-/// Keys common to role pickers; true when handled.
-pub(super) fn picker_key(picker: &mut RolePicker, key: &KeyEvent, page: usize) -> bool {
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => move_picker(picker, 1, page),
-        KeyCode::Char('k') | KeyCode::Up => move_picker(picker, -1, page),
-        KeyCode::PageDown => move_picker(picker, page as isize, page),
-        KeyCode::PageUp => move_picker(picker, -(page as isize), page),
-        KeyCode::Char(' ') => toggle_picker(picker),
+/// Picker commands; true when handled. Pickers page by what they show, not the table.
+fn picker_command(picker: &mut RolePicker, command: Command) -> bool {
+    let page = crate::tui::view::PICKER_ROWS;
+    match command {
+        Command::PickerMove(step) => move_picker(picker, delta(step, page), page),
+        Command::PickerToggle => toggle_picker(picker),
         _ => return false,
     }
     true
 }
 
-pub(super) fn on_dialog_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(dialog) = state.dialog.take() else {
-        return Vec::new();
+/// `command` is what `keymap::command_for` found for `key` in the open dialog's table.
+pub(super) fn on_dialog_key(
+    state: &mut State,
+    key: KeyEvent,
+    command: Option<Command>,
+) -> Vec<Effect> {
+    match command {
+        Some(command) => run(state, command),
+        None => {
+            type_into(state, key);
+            Vec::new()
+        }
+    }
+}
+
+/// A key no binding takes goes to the dialog's text field, if it has one.
+fn type_into(state: &mut State, key: KeyEvent) {
+    let (input, error) = match &mut state.dialog {
+        Some(Dialog::NewKey {
+            step: NewKeyStep::Label,
+            label: input,
+            error,
+            ..
+        })
+        | Some(Dialog::AddExternal {
+            step: NewKeyStep::Label,
+            app_key: input,
+            error,
+            ..
+        })
+        | Some(Dialog::RenewByKey {
+            app_key: input,
+            error,
+        }) => (input, error),
+        _ => return,
     };
-    // Role pickers page by what they show, not by the table's height.
-    let page = crate::tui::view::PICKER_ROWS;
-    let close = matches!(key.code, KeyCode::Esc);
-    match dialog {
-        Dialog::Help => {
-            if !matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter
-            ) {
-                state.dialog = Some(Dialog::Help);
+    input.handle_event(&Event::Key(key));
+    *error = None;
+}
+
+fn run(state: &mut State, command: Command) -> Vec<Effect> {
+    let own_account = state.header.account.clone();
+    let next = match &mut state.dialog {
+        None => return Vec::new(),
+        Some(Dialog::Help) | Some(Dialog::Details { .. }) => Next::Close,
+        Some(Dialog::RenewByKey { .. }) => match command {
+            Command::Next => {
+                crate::tui::renew_by_key::next(state);
+                return Vec::new();
             }
-        }
-        Dialog::Details { key_id, audit } => {
-            if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
-                state.dialog = Some(Dialog::Details { key_id, audit });
-            }
-        }
-        Dialog::Token(mut token) => match key.code {
-            // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => say(
-                state,
-                "Token dialog closed; the token was wiped from memory.",
-            ),
-            KeyCode::Char('v') => {
-                token.revealed = !token.revealed;
-                state.dialog = Some(Dialog::Token(token));
-            }
-            KeyCode::Char('c') => {
-                // What the clipboard did comes back as `Action::Copied`.
-                let copy = Effect::Copy(token.token.clone());
-                state.dialog = Some(Dialog::Token(token));
-                return vec![copy];
-            }
-            _ => state.dialog = Some(Dialog::Token(token)),
+            _ => Next::Close,
         },
-        Dialog::Confirm(confirm) => match key.code {
-            KeyCode::Enter | KeyCode::Char('y') => return send_change(state, confirm.change),
-            KeyCode::Esc | KeyCode::Char('n') => {}
-            _ => state.dialog = Some(Dialog::Confirm(confirm)),
+        Some(Dialog::Token(token)) => token_command(token, command),
+        Some(Dialog::Confirm(confirm)) => match command {
+            Command::Accept => Next::Send(confirm.change.clone()),
+            _ => Next::Close,
         },
-        Dialog::DeleteKey {
+        Some(Dialog::DeleteKey {
             id,
             app_key,
-            label,
             understood,
-        } => match key.code {
-            KeyCode::Char(' ') | KeyCode::Char('x') => {
-                state.dialog = Some(Dialog::DeleteKey {
-                    id,
-                    app_key,
-                    label,
-                    understood: !understood,
-                });
+            ..
+        }) => match command {
+            Command::Acknowledge => {
+                *understood = !*understood;
+                Next::Stay
             }
-            KeyCode::Enter if understood => {
-                return send_change(state, Change::DeleteKey { id, app_key });
+            Command::Accept if *understood => Next::Send(Change::DeleteKey {
+                id: id.clone(),
+                app_key: app_key.clone(),
+            }),
+            Command::Accept => {
+                Next::Say("Tick \"I understand this cannot be undone\" (Space) to delete.")
             }
-            KeyCode::Enter => {
-                state.dialog = Some(Dialog::DeleteKey {
-                    id,
-                    app_key,
-                    label,
-                    understood,
-                });
-                say(
-                    state,
-                    "Tick \"I understand this cannot be undone\" (Space) to delete.",
-                );
-            }
-            _ if close => {}
-            _ => {
-                state.dialog = Some(Dialog::DeleteKey {
-                    id,
-                    app_key,
-                    label,
-                    understood,
-                })
-            }
+            _ => Next::Close,
         },
-        Dialog::Renew {
+        Some(Dialog::Renew {
             app_key,
             label,
             delete_now,
-        } => match key.code {
-            KeyCode::Enter => {
-                return vec![request(
-                    state,
-                    Call::Renew {
-                        app_key,
-                        label,
-                        delete_old_now: delete_now,
-                    },
-                )];
+        }) => match command {
+            Command::Accept => Next::Call(Call::Renew {
+                app_key: app_key.clone(),
+                label: label.clone(),
+                delete_old_now: *delete_now,
+            }),
+            Command::Choose => {
+                *delete_now = !*delete_now;
+                Next::Stay
             }
-            KeyCode::Char('j' | 'k')
-            | KeyCode::Down
-            | KeyCode::Up
-            | KeyCode::Tab
-            | KeyCode::Char(' ') => {
-                state.dialog = Some(Dialog::Renew {
-                    app_key,
-                    label,
-                    delete_now: !delete_now,
-                });
-            }
-            _ if close => {}
-            _ => {
-                state.dialog = Some(Dialog::Renew {
-                    app_key,
-                    label,
-                    delete_now,
-                })
-            }
+            _ => Next::Close,
         },
-        Dialog::RenewByKey { app_key, .. } => {
-            return crate::tui::renew_by_key::on_key(state, app_key, key);
-        }
-        Dialog::EditRoles {
+        Some(Dialog::EditRoles {
             id,
-            app_key,
-            mut picker,
+            picker,
             original,
-        } => {
-            if close {
-                return Vec::new();
-            }
-            if key.code == KeyCode::Enter {
-                let add: Vec<i64> = picker.chosen.difference(&original).copied().collect();
-                let remove: Vec<i64> = original.difference(&picker.chosen).copied().collect();
-                if add.is_empty() && remove.is_empty() {
-                    say(state, "No role changed.");
-                    return Vec::new();
-                }
-                let form = Dialog::EditRoles {
-                    id: id.clone(),
-                    app_key,
-                    picker,
-                    original,
-                };
-                return send_form_change(state, Change::SetRoles { id, add, remove }, form);
-            }
-            picker_key(&mut picker, &key, page);
-            state.dialog = Some(Dialog::EditRoles {
-                id,
-                app_key,
-                picker,
-                original,
-            });
+            ..
+        }) => edit_roles(id, picker, original, command),
+        Some(Dialog::NewKey {
+            step,
+            label,
+            picker,
+            error,
+        }) => match form_command(
+            step,
+            label,
+            error,
+            picker,
+            command,
+            crate::keyformat::clean_label,
+        ) {
+            Some(()) => Next::SendForm(Call::CreateKey {
+                label: label.value().to_string(),
+                roles: picker.chosen.iter().copied().collect(),
+            }),
+            None if command == Command::Cancel => Next::Close,
+            None => Next::Stay,
+        },
+        Some(Dialog::AddExternal {
+            step,
+            app_key,
+            picker,
+            error,
+        }) => match form_command(step, app_key, error, picker, command, |text| {
+            check_external(text, &own_account)
+        }) {
+            Some(()) => Next::SendForm(Call::Change(Change::AddExternal {
+                app_key: app_key.value().to_string(),
+                roles: picker.chosen.iter().copied().collect(),
+            })),
+            None if command == Command::Cancel => Next::Close,
+            None => Next::Stay,
+        },
+    };
+    apply(state, next)
+}
+
+fn token_command(token: &mut TokenDialog, command: Command) -> Next {
+    match command {
+        Command::Reveal => {
+            token.revealed = !token.revealed;
+            Next::Stay
         }
-        Dialog::NewKey {
-            mut step,
-            mut label,
-            mut picker,
-            mut error,
-        } => {
-            let outcome = form_key(
-                &mut step,
-                &mut label,
-                &mut picker,
-                &mut error,
-                key,
-                page,
-                crate::keyformat::clean_label,
-            );
-            match outcome {
-                FormKey::Cancel => {}
-                FormKey::Stay => {
-                    state.dialog = Some(Dialog::NewKey {
-                        step,
-                        label,
-                        picker,
-                        error,
-                    })
-                }
-                FormKey::Submit => {
-                    let call = Call::CreateKey {
-                        label: label.value().to_string(),
-                        roles: picker.chosen.iter().copied().collect(),
-                    };
-                    let form = Dialog::NewKey {
-                        step,
-                        label,
-                        picker,
-                        error: None,
-                    };
-                    return vec![request_for_form(state, call, form)];
-                }
-            }
-        }
-        Dialog::AddExternal {
-            mut step,
-            mut app_key,
-            mut picker,
-            mut error,
-        } => {
-            let own_account = state.header.account.clone();
-            let outcome = form_key(
-                &mut step,
-                &mut app_key,
-                &mut picker,
-                &mut error,
-                key,
-                page,
-                |text| {
-                    // Pasted keys often carry spaces or line breaks.
-                    let wanted: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-                    match crate::keyformat::app_key_account(&wanted) {
-                    Some(account) if account == own_account => {
-                        Err("That key belongs to this account; external keys come from other accounts.".into())
-                    }
-                    Some(_) => Ok(wanted),
-                    None => Err("Expected vtexappkey-{account}-{6 uppercase letters}.".into()),
-                }
-                },
-            );
-            match outcome {
-                FormKey::Cancel => {}
-                FormKey::Stay => {
-                    state.dialog = Some(Dialog::AddExternal {
-                        step,
-                        app_key,
-                        picker,
-                        error,
-                    })
-                }
-                FormKey::Submit => {
-                    let change = Change::AddExternal {
-                        app_key: app_key.value().to_string(),
-                        roles: picker.chosen.iter().copied().collect(),
-                    };
-                    let form = Dialog::AddExternal {
-                        step,
-                        app_key,
-                        picker,
-                        error: None,
-                    };
-                    return send_form_change(state, change, form);
-                }
-            }
-        }
+        // What the clipboard did comes back as `Action::Copied`.
+        Command::Copy => Next::Copy(token.token.clone()),
+        // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
+        _ => Next::CloseSaying("Token dialog closed; the token was wiped from memory."),
     }
-    Vec::new()
 }
 
-/// What a key did to a two-step form (a text field, then a role picker).
-pub(super) enum FormKey {
-    Stay,
-    Submit,
-    Cancel,
+fn edit_roles(
+    id: &str,
+    picker: &mut RolePicker,
+    original: &BTreeSet<i64>,
+    command: Command,
+) -> Next {
+    if picker_command(picker, command) {
+        return Next::Stay;
+    }
+    if command != Command::Accept {
+        return Next::Close;
+    }
+    let add: Vec<i64> = picker.chosen.difference(original).copied().collect();
+    let remove: Vec<i64> = original.difference(&picker.chosen).copied().collect();
+    if add.is_empty() && remove.is_empty() {
+        return Next::CloseSaying("No role changed.");
+    }
+    Next::SendForm(Call::Change(Change::SetRoles {
+        id: id.to_string(),
+        add,
+        remove,
+    }))
 }
 
-/// The keys of the new-key and add-external forms: type, Enter checks the text (`check`
-/// returns it normalized, or the reason it is refused) and moves to the roles; there Space
-/// ticks, S-Tab or Backspace goes back, and Enter submits. Esc cancels at any step.
-pub(super) fn form_key(
+/// An external key as typed: without spaces (pasted keys often carry them), of another account.
+fn check_external(text: &str, own_account: &str) -> Result<String, String> {
+    let wanted: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match crate::keyformat::app_key_account(&wanted) {
+        Some(account) if account == own_account => {
+            Err("That key belongs to this account; external keys come from other accounts.".into())
+        }
+        Some(_) => Ok(wanted),
+        None => Err("Expected vtexappkey-{account}-{6 uppercase letters}.".into()),
+    }
+}
+
+/// The two-step forms (a text field, then a role picker): Enter checks the text (`check`
+/// returns it normalized, or the reason it is refused) and moves to the roles; there the
+/// picker keys work, Back returns to the text, and Accept submits (`Some`).
+fn form_command(
     step: &mut NewKeyStep,
     input: &mut Input,
-    picker: &mut RolePicker,
     error: &mut Option<String>,
-    key: KeyEvent,
-    page: usize,
+    picker: &mut RolePicker,
+    command: Command,
     check: impl Fn(&str) -> Result<String, String>,
-) -> FormKey {
-    if key.code == KeyCode::Esc {
-        return FormKey::Cancel;
-    }
-    match step {
-        NewKeyStep::Label if key.code == KeyCode::Enter => match check(input.value()) {
+) -> Option<()> {
+    match command {
+        Command::Next => match check(input.value()) {
             Ok(normalized) => {
                 *input = Input::new(normalized);
                 *step = NewKeyStep::Roles;
@@ -312,17 +256,48 @@ pub(super) fn form_key(
             }
             Err(reason) => *error = Some(reason),
         },
-        NewKeyStep::Label => {
-            input.handle_event(&Event::Key(key));
-            *error = None;
-        }
-        NewKeyStep::Roles if key.code == KeyCode::Enter => return FormKey::Submit,
-        NewKeyStep::Roles if matches!(key.code, KeyCode::BackTab | KeyCode::Backspace) => {
-            *step = NewKeyStep::Label;
-        }
-        NewKeyStep::Roles => {
-            picker_key(picker, &key, page);
+        Command::Back => *step = NewKeyStep::Label,
+        Command::Accept => return Some(()),
+        _ => {
+            picker_command(picker, command);
         }
     }
-    FormKey::Stay
+    None
+}
+
+fn apply(state: &mut State, next: Next) -> Vec<Effect> {
+    match next {
+        Next::Stay => Vec::new(),
+        Next::Say(text) => {
+            say(state, text);
+            Vec::new()
+        }
+        Next::Close => {
+            state.dialog = None;
+            Vec::new()
+        }
+        Next::CloseSaying(text) => {
+            state.dialog = None;
+            say(state, text);
+            Vec::new()
+        }
+        Next::Send(change) => {
+            state.dialog = None;
+            send_change(state, change)
+        }
+        Next::Call(call) => {
+            state.dialog = None;
+            vec![request(state, call)]
+        }
+        Next::SendForm(call) => {
+            let Some(mut form) = state.dialog.take() else {
+                return Vec::new();
+            };
+            if let Dialog::NewKey { error, .. } | Dialog::AddExternal { error, .. } = &mut form {
+                *error = None;
+            }
+            vec![request_for_form(state, call, form)]
+        }
+        Next::Copy(token) => vec![Effect::Copy(token)],
+    }
 }

@@ -3,21 +3,19 @@
 use super::*;
 use crate::vtex::model::ExternalKey;
 
-pub(super) fn on_external_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<Effect> {
     if state.access.extensions == Some(false) {
-        if matches!(key.code, KeyCode::Char('/' | ' ' | 'a' | 'e' | 'x')) {
-            say(
-                state,
-                "External keys need the apikeys server extension; VTEX's public API has none.",
-            );
-        }
+        say(
+            state,
+            "External keys need the apikeys server extension; VTEX's public API has none.",
+        );
         return Vec::new();
     }
     let selected = state.external.selected_key().cloned();
-    match key.code {
-        KeyCode::Char('/') => state.external.filter.editing = true,
-        KeyCode::Char(' ') => return toggle_external(state, selected),
-        KeyCode::Char('a') if allowed(state, Op::AddExternal, "add an external key") => {
+    match command {
+        Command::Filter => state.external.filter.editing = true,
+        Command::Toggle => return toggle_external(state, selected),
+        Command::AddExternal if allowed(state, Op::AddExternal, "add an external key") => {
             let picker = picker(state, BTreeSet::new());
             state.dialog = Some(Dialog::AddExternal {
                 step: NewKeyStep::Label,
@@ -27,7 +25,7 @@ pub(super) fn on_external_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effe
             });
             return roles_if_missing(state);
         }
-        KeyCode::Char('e') => {
+        Command::EditRoles => {
             let Some(selected) = selected else {
                 return Vec::new();
             };
@@ -35,7 +33,7 @@ pub(super) fn on_external_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effe
                 return open_role_editor(state, selected.id, selected.app_key, selected.roles);
             }
         }
-        KeyCode::Char('x') => {
+        Command::RemoveExternal => {
             let Some(selected) = selected else {
                 return Vec::new();
             };

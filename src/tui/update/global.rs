@@ -3,17 +3,13 @@
 
 use super::*;
 
-pub(super) fn is_ctrl(key: &KeyEvent, c: char) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
-}
-
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    if is_ctrl(&key, 'c') {
-        state.quit = true;
-        return vec![Effect::Quit];
+    let command = keymap::command_for(state, &key);
+    if command == Some(Command::Quit) && state.dialog.is_some() {
+        return quit(state); // Ctrl-c, from a dialog too
     }
     if state.dialog.is_some() {
-        let effects = on_dialog_key(state, key);
+        let effects = on_dialog_key(state, key, command);
         if state.dialog.is_none()
             && let Some(next) = state.waiting_tokens.pop_front()
         {
@@ -21,46 +17,69 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         return effects;
     }
-    if editing_filter(state) {
-        on_filter_key(state, key);
+    if editing_filter(state) && command != Some(Command::Quit) {
+        on_filter_key(state, key, command);
         return lazy_roles(state);
     }
-    if is_ctrl(&key, 'r') {
-        say(state, "Refreshing…");
-        return refresh(state);
+    let Some(command) = command else {
+        return Vec::new();
+    };
+    match (command, state.tab) {
+        (
+            Command::Quit
+            | Command::Help
+            | Command::NextPane
+            | Command::PreviousPane
+            | Command::Pane(_)
+            | Command::Refresh
+            | Command::Escape
+            | Command::Move(_),
+            _,
+        ) => run_global(state, command),
+        (_, Tab::Keys) => run_keys_command(state, command),
+        (_, Tab::External) => run_external_command(state, command),
+        (Command::ApplyDuration, Tab::Settings) => apply_duration(state),
+        _ => Vec::new(),
     }
-    let page = state.page_rows.max(1) as isize;
-    match key.code {
-        KeyCode::Char('q') => {
-            state.quit = true;
-            return vec![Effect::Quit];
-        }
-        KeyCode::Char('?') => state.dialog = Some(Dialog::Help),
-        KeyCode::Tab => state.tab = Tab::ALL[(state.tab.index() + 1) % 3],
-        KeyCode::BackTab => state.tab = Tab::ALL[(state.tab.index() + 2) % 3],
-        KeyCode::Char('1') => state.tab = Tab::Settings,
-        KeyCode::Char('2') => state.tab = Tab::Keys,
-        KeyCode::Char('3') => state.tab = Tab::External,
-        KeyCode::Char('R') => {
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Quit => return quit(state),
+        Command::Help => state.dialog = Some(Dialog::Help),
+        Command::NextPane => state.tab = Tab::ALL[(state.tab.index() + 1) % 3],
+        Command::PreviousPane => state.tab = Tab::ALL[(state.tab.index() + 2) % 3],
+        Command::Pane(tab) => state.tab = tab,
+        Command::Refresh => {
             say(state, "Refreshing…");
             return refresh(state);
         }
-        KeyCode::Esc => on_escape(state),
-        KeyCode::Char('j') | KeyCode::Down => move_selection(state, 1),
-        KeyCode::Char('k') | KeyCode::Up => move_selection(state, -1),
-        KeyCode::PageDown => move_selection(state, page),
-        KeyCode::PageUp => move_selection(state, -page),
-        KeyCode::Char('g') | KeyCode::Home => move_selection(state, isize::MIN / 2),
-        KeyCode::Char('G') | KeyCode::End => move_selection(state, isize::MAX / 2),
-        _ => {
-            return match state.tab {
-                Tab::Keys => on_keys_pane_key(state, key),
-                Tab::External => on_external_pane_key(state, key),
-                Tab::Settings => on_settings_pane_key(state, key),
-            };
+        Command::Escape => on_escape(state),
+        Command::Move(step) => {
+            let delta = delta(step, state.page_rows);
+            move_selection(state, delta);
         }
+        _ => {}
     }
     lazy_roles(state)
+}
+
+/// Rows a step moves, for a list showing `page` rows.
+pub(super) fn delta(step: Step, page: usize) -> isize {
+    let page = page.max(1) as isize;
+    match step {
+        Step::Down => 1,
+        Step::Up => -1,
+        Step::PageDown => page,
+        Step::PageUp => -page,
+        Step::Top => isize::MIN / 2,
+        Step::Bottom => isize::MAX / 2,
+    }
 }
 
 pub(super) fn on_escape(state: &mut State) {
@@ -120,7 +139,7 @@ pub(super) fn editing_filter(state: &State) -> bool {
     }
 }
 
-pub(super) fn on_filter_key(state: &mut State, key: KeyEvent) {
+pub(super) fn on_filter_key(state: &mut State, key: KeyEvent, command: Option<Command>) {
     let months = state.token_months();
     let (now, page) = (state.now, state.page_rows);
     let filter = match state.tab {
@@ -128,17 +147,15 @@ pub(super) fn on_filter_key(state: &mut State, key: KeyEvent) {
         Tab::External => &mut state.external.filter,
         Tab::Settings => return,
     };
-    match key.code {
-        // Esc clears, Enter keeps.
-        KeyCode::Esc => {
+    match command {
+        Some(Command::ClearFilter) => {
             filter.input.reset();
             filter.editing = false;
         }
-        KeyCode::Enter => filter.editing = false,
-        KeyCode::Down | KeyCode::Up => {
+        Some(Command::KeepFilter) => filter.editing = false,
+        Some(Command::LeaveFilter(step)) => {
             filter.editing = false;
-            let delta = if key.code == KeyCode::Down { 1 } else { -1 };
-            move_selection(state, delta);
+            move_selection(state, delta(step, page));
             return;
         }
         _ => {

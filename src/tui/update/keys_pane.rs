@@ -26,24 +26,24 @@ pub(super) fn has_token_dates(state: &State) -> bool {
         .all(|k| k.creation_date_token.is_some())
 }
 
-pub(super) fn on_keys_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Char('/') => state.keys.filter.editing = true,
-        KeyCode::Char('f') => cycle_status_filter(state),
-        KeyCode::Char('s') => cycle_sort(state),
-        KeyCode::Char('S') => {
+pub(super) fn run_keys_command(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Filter => state.keys.filter.editing = true,
+        Command::StatusFilter => cycle_status_filter(state),
+        Command::Sort => cycle_sort(state),
+        Command::ReverseSort => {
             state.keys.reverse = !state.keys.reverse;
             refresh_view(state);
         }
-        KeyCode::Enter => return open_details(state),
-        KeyCode::Char(' ') => return toggle_key(state),
-        KeyCode::Char('n') => return open_new_key(state),
-        KeyCode::Char('e') => return open_edit_roles(state),
-        KeyCode::Char('r') if state.keys.may_not_view() => crate::tui::renew_by_key::open(state),
-        KeyCode::Char('r') => open_renew(state),
-        KeyCode::Char('F') => open_finish_renewal(state),
-        KeyCode::Char('u') => open_undo_renewal(state),
-        KeyCode::Char('d') => open_delete(state),
+        Command::Details => return open_details(state),
+        Command::Toggle => return toggle_key(state),
+        Command::NewKey => return open_new_key(state),
+        Command::EditRoles => return open_edit_roles(state),
+        Command::RenewByKey => crate::tui::renew_by_key::open(state),
+        Command::Renew => open_renew(state),
+        Command::FinishRenewal => open_finish_renewal(state),
+        Command::UndoRenewal => open_undo_renewal(state),
+        Command::DeleteKey => open_delete(state),
         _ => {}
     }
     lazy_roles(state)

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration as ChronoDuration;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEventKind};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
@@ -32,6 +32,7 @@ use status::*;
 use timers::*;
 
 use super::action::{Action, Call, Change, Effect, Failure, FailureKind, Outcome, RequestId};
+use super::keymap::{self, Command, Step};
 use super::state::*;
 use crate::listing::{SortBy, StatusFilter};
 use crate::vtex::model::{AppKey, Role};

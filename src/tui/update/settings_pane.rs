@@ -2,10 +2,7 @@
 
 use super::*;
 
-pub(super) fn on_settings_pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    if key.code != KeyCode::Enter {
-        return Vec::new();
-    }
+pub(super) fn apply_duration(state: &mut State) -> Vec<Effect> {
     if !allowed(state, Op::SetDuration, "change the token duration") {
         return Vec::new();
     }
