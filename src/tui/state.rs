@@ -529,6 +529,8 @@ pub struct State {
     pub dialog: Option<Dialog>,
     /// Tokens that arrived while another dialog was open, shown in turn: none is ever dropped.
     pub waiting_tokens: std::collections::VecDeque<TokenDialog>,
+    /// Forms whose request failed while another dialog was open, reopened in turn.
+    pub waiting_forms: std::collections::VecDeque<Dialog>,
     pub status: Option<StatusMessage>,
     /// Requests sent and not yet answered (drives the spinner).
     pub requests: super::requests::Requests,
@@ -565,6 +567,7 @@ impl State {
             roles: None,
             dialog: None,
             waiting_tokens: std::collections::VecDeque::new(),
+            waiting_forms: std::collections::VecDeque::new(),
             status: None,
             requests: super::requests::Requests::default(),
             page_rows: 10,

@@ -10,10 +10,12 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     if state.dialog.is_some() {
         let effects = on_dialog_key(state, key, command);
-        if state.dialog.is_none()
-            && let Some(next) = state.waiting_tokens.pop_front()
-        {
-            state.dialog = Some(Dialog::Token(next));
+        if state.dialog.is_none() {
+            // Tokens first: they are shown once and must not wait behind a form.
+            state.dialog = match state.waiting_tokens.pop_front() {
+                Some(token) => Some(Dialog::Token(token)),
+                None => state.waiting_forms.pop_front(),
+            };
         }
         return effects;
     }

@@ -347,5 +347,8 @@ fn reopen_form(state: &mut State, form: Option<Dialog>, failure: &Failure) {
     }
     if state.dialog.is_none() {
         state.dialog = Some(form);
+    } else {
+        // Never dropped: it opens when the dialog on screen closes.
+        state.waiting_forms.push_back(form);
     }
 }
