@@ -11,6 +11,7 @@ pub mod requests;
 pub mod runner;
 pub mod state;
 pub mod status;
+pub mod strings;
 pub mod terminal;
 pub mod update;
 pub mod view;

@@ -6,12 +6,13 @@
 use tui_input::Input;
 
 use super::state::{Dialog, Op, State};
+use super::strings;
 use crate::keyformat;
 
 /// Opens the appKey prompt, unless the caller may not renew at all.
 pub fn open(state: &mut State) {
     if let Err(reason) = state.access.check(Op::Renew) {
-        super::update::say(state, format!("Cannot renew a token: {reason}."));
+        super::update::say(state, strings::cannot("renew a token", &reason));
         return;
     }
     state.dialog = Some(Dialog::RenewByKey {
@@ -25,16 +26,14 @@ pub fn open(state: &mut State) {
 fn check(state: &State, typed: &str) -> Result<String, String> {
     let app_key: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
     let Some(account) = keyformat::app_key_account(&app_key) else {
-        return Err("Expected an appKey: vtexappkey-{account}-{6 uppercase letters}.".into());
+        return Err(strings::EXPECTED_AN_APP_KEY.into());
     };
     let own_account = state.header.account.as_str();
     if !own_account.is_empty() && account != own_account {
-        return Err(format!(
-            "That key belongs to account {account}; this is {own_account}."
-        ));
+        return Err(strings::other_account(account, own_account));
     }
     if app_key == state.header.caller_key {
-        return Err("That is the key you are signed in with: renew it with another key.".into());
+        return Err(strings::RENEW_OWN_KEY.into());
     }
     Ok(app_key)
 }

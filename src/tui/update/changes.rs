@@ -22,10 +22,7 @@ pub(super) fn open_role_editor(
     roles: Option<Vec<Role>>,
 ) -> Vec<Effect> {
     let Some(roles) = roles else {
-        say(
-            state,
-            "This key's roles are still loading; try again in a moment.",
-        );
+        say(state, strings::ROLES_STILL_LOADING);
         return Vec::new();
     };
     let original: BTreeSet<i64> = roles.iter().map(|r| r.id).collect();
@@ -116,20 +113,14 @@ pub(super) fn describe(change: &Change, state: &State) -> String {
     };
     match change {
         Change::SetKeyActive { id, active } | Change::SetExternalActive { id, active } => {
-            format!(
-                "{} is {}.",
-                key_name(id),
-                if *active { "active" } else { "inactive" }
-            )
+            strings::key_is(&key_name(id), *active)
         }
-        Change::DeleteKey { app_key, .. } => format!("Deleted {app_key}."),
-        Change::SetRoles { id, .. } => format!("Roles of {} updated.", key_name(id)),
-        Change::FinishRenewal { app_key } => format!("The old token of {app_key} is deleted."),
-        Change::UndoRenewal { app_key } => {
-            format!("Renewal of {app_key} undone: the old token stays, the new one is gone.")
-        }
-        Change::SetTokenDuration { months } => format!("Token duration set to {months} months."),
-        Change::AddExternal { app_key, .. } => format!("Added external key {app_key}."),
-        Change::RemoveExternal { app_key, .. } => format!("Removed external key {app_key}."),
+        Change::DeleteKey { app_key, .. } => strings::deleted(app_key),
+        Change::SetRoles { id, .. } => strings::roles_updated(&key_name(id)),
+        Change::FinishRenewal { app_key } => strings::old_token_deleted(app_key),
+        Change::UndoRenewal { app_key } => strings::renewal_undone(app_key),
+        Change::SetTokenDuration { months } => strings::duration_set(*months),
+        Change::AddExternal { app_key, .. } => strings::external_added(app_key),
+        Change::RemoveExternal { app_key, .. } => strings::external_removed(app_key),
     }
 }

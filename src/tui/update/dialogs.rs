@@ -121,9 +121,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
                 id: id.clone(),
                 app_key: app_key.clone(),
             }),
-            Command::Accept => {
-                Next::Say("Tick \"I understand this cannot be undone\" (Space) to delete.")
-            }
+            Command::Accept => Next::Say(strings::TICK_TO_DELETE),
             _ => Next::Close,
         },
         Some(Dialog::Renew {
@@ -196,7 +194,7 @@ fn token_command(token: &mut TokenDialog, command: Command) -> Next {
         // What the clipboard did comes back as `Action::Copied`.
         Command::Copy => Next::Copy(token.token.clone()),
         // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
-        _ => Next::CloseSaying("Token dialog closed; the token was wiped from memory."),
+        _ => Next::CloseSaying(strings::TOKEN_WIPED),
     }
 }
 
@@ -215,7 +213,7 @@ fn edit_roles(
     let add: Vec<i64> = picker.chosen.difference(original).copied().collect();
     let remove: Vec<i64> = original.difference(&picker.chosen).copied().collect();
     if add.is_empty() && remove.is_empty() {
-        return Next::CloseSaying("No role changed.");
+        return Next::CloseSaying(strings::NO_ROLE_CHANGED);
     }
     Next::SendForm(Call::Change(Change::SetRoles {
         id: id.to_string(),
@@ -228,11 +226,9 @@ fn edit_roles(
 fn check_external(text: &str, own_account: &str) -> Result<String, String> {
     let wanted: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match crate::keyformat::app_key_account(&wanted) {
-        Some(account) if account == own_account => {
-            Err("That key belongs to this account; external keys come from other accounts.".into())
-        }
+        Some(account) if account == own_account => Err(strings::EXTERNAL_OWN_ACCOUNT.into()),
         Some(_) => Ok(wanted),
-        None => Err("Expected vtexappkey-{account}-{6 uppercase letters}.".into()),
+        None => Err(strings::EXPECTED_APP_KEY.into()),
     }
 }
 

@@ -5,10 +5,7 @@ use crate::vtex::model::ExternalKey;
 
 pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<Effect> {
     if state.access.extensions == Some(false) {
-        say(
-            state,
-            "External keys need the apikeys server extension; VTEX's public API has none.",
-        );
+        say(state, strings::EXTERNAL_UNAVAILABLE);
         return Vec::new();
     }
     let selected = state.external.selected_key().cloned();
@@ -38,13 +35,11 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
                 return Vec::new();
             };
             if allowed(state, Op::RemoveExternal, "remove the external key") {
+                let asked = strings::remove_external(&selected.app_key, &selected.account);
                 state.dialog = Some(Dialog::Confirm(Confirm {
-                    title: "Remove external key".into(),
-                    body: format!(
-                        "Remove {} (account {}) from this account? Its integrations lose access here.",
-                        selected.app_key, selected.account
-                    ),
-                    accept: "Remove".into(),
+                    title: asked.title.into(),
+                    body: asked.body,
+                    accept: asked.accept.into(),
                     destructive: true,
                     change: Change::RemoveExternal {
                         id: selected.id,
@@ -74,13 +69,11 @@ fn toggle_external(state: &mut State, selected: Option<ExternalKey>) -> Vec<Effe
             },
         );
     }
+    let asked = strings::deactivate_external(&selected.app_key, &selected.account);
     state.dialog = Some(Dialog::Confirm(Confirm {
-        title: "Deactivate external key".into(),
-        body: format!(
-            "Deactivate {} (account {})? Its integrations lose access to this account.",
-            selected.app_key, selected.account
-        ),
-        accept: "Deactivate".into(),
+        title: asked.title.into(),
+        body: asked.body,
+        accept: asked.accept.into(),
         destructive: true,
         change: Change::SetExternalActive {
             id: selected.id,

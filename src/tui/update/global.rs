@@ -58,7 +58,7 @@ fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
         Command::PreviousPane => state.tab = Tab::ALL[(state.tab.index() + 2) % 3],
         Command::Pane(tab) => state.tab = tab,
         Command::Refresh => {
-            say(state, "Refreshing…");
+            say(state, strings::REFRESHING);
             return refresh(state);
         }
         Command::Escape => on_escape(state),

@@ -68,7 +68,7 @@ fn cycle_status_filter(state: &mut State) {
         .unwrap_or(StatusFilter::All);
     state.keys.status_filter = next;
     refresh_view(state);
-    say(state, format!("Showing {} keys.", status_filter_name(next)));
+    say(state, strings::showing(status_filter_name(next)));
 }
 
 fn cycle_sort(state: &mut State) {
@@ -139,14 +139,11 @@ fn open_renew(state: &mut State) {
         return;
     };
     if let Err(reason) = state.check_selected(Op::Renew) {
-        say(state, format!("Cannot renew the token: {reason}."));
+        say(state, strings::cannot("renew the token", &reason));
         return;
     }
     if selected.renewal_pending() {
-        say(
-            state,
-            "A renewal is already pending: F deletes the old token, u undoes the renewal.",
-        );
+        say(state, strings::RENEWAL_ALREADY_PENDING);
     } else {
         state.dialog = Some(Dialog::Renew {
             app_key: selected.app_key,
@@ -164,19 +161,14 @@ fn open_finish_renewal(state: &mut State) {
         return;
     }
     if !selected.renewal_pending() && selected.creation_date_token.is_some() {
-        say(
-            state,
-            "No renewal is pending for this key: there is no old token to delete.",
-        );
+        say(state, strings::NO_OLD_TOKEN);
         return;
     }
+    let asked = strings::delete_old_token(&selected.app_key, &selected.label);
     state.dialog = Some(Dialog::Confirm(Confirm {
-        title: "Delete the old token".into(),
-        body: format!(
-            "Delete the old token of {} ({})? Integrations still using it stop working. This cannot be undone.",
-            selected.app_key, selected.label
-        ),
-        accept: "Delete old token".into(),
+        title: asked.title.into(),
+        body: asked.body,
+        accept: asked.accept.into(),
         destructive: true,
         change: Change::FinishRenewal {
             app_key: selected.app_key,
@@ -192,16 +184,14 @@ fn open_undo_renewal(state: &mut State) {
         return;
     }
     if !selected.renewal_pending() {
-        say(state, "No renewal is pending for this key.");
+        say(state, strings::NO_RENEWAL_PENDING);
         return;
     }
+    let asked = strings::undo_renewal(&selected.app_key, &selected.label);
     state.dialog = Some(Dialog::Confirm(Confirm {
-        title: "Undo the renewal".into(),
-        body: format!(
-            "Drop the new token of {} ({})? The old token keeps working; anything already using the new one stops.",
-            selected.app_key, selected.label
-        ),
-        accept: "Undo renewal".into(),
+        title: asked.title.into(),
+        body: asked.body,
+        accept: asked.accept.into(),
         destructive: true,
         change: Change::UndoRenewal {
             app_key: selected.app_key,
@@ -242,13 +232,11 @@ pub(super) fn toggle_key(state: &mut State) -> Vec<Effect> {
     }
     if selected.is_active {
         // Deactivation interrupts integrations: ask first, as the Admin does.
+        let asked = strings::deactivate_key(&selected.app_key, &selected.label);
         state.dialog = Some(Dialog::Confirm(Confirm {
-            title: "Deactivate key".into(),
-            body: format!(
-                "Deactivate {} ({})? Integrations using it stop working until it is activated again.",
-                selected.app_key, selected.label
-            ),
-            accept: "Deactivate".into(),
+            title: asked.title.into(),
+            body: asked.body,
+            accept: asked.accept.into(),
             destructive: true,
             change: Change::SetKeyActive {
                 id: selected.id,

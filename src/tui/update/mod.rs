@@ -34,6 +34,7 @@ use timers::*;
 use super::action::{Action, Call, Change, Effect, Failure, FailureKind, Outcome, RequestId};
 use super::keymap::{self, Command, Step};
 use super::state::*;
+use super::strings;
 use crate::listing::{SortBy, StatusFilter};
 use crate::vtex::model::{AppKey, Role};
 

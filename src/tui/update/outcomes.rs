@@ -38,10 +38,7 @@ pub(super) fn on_outcome(
             refresh_keys_view(state);
         }
         Outcome::KeyRoles(Err(failure)) => fail_reading(state, &failure, Reading::KeyRoles),
-        Outcome::Crashed => complain(
-            state,
-            "A request failed inside apikeys (a bug); refresh (R) to see the current state.",
-        ),
+        Outcome::Crashed => complain(state, strings::CRASHED),
         Outcome::Audit { key_id, result } => {
             if let Some(Dialog::Details {
                 key_id: open,
@@ -235,13 +232,7 @@ fn on_created(
 
 fn created_token(state: &mut State, created: CreatedKey, roles_added: Result<(), Failure>) {
     let Some(token) = created.app_token else {
-        complain(
-            state,
-            format!(
-                "Created {}, but the server did not return the token; renew it to get one.",
-                created.app_key
-            ),
-        );
+        complain(state, strings::created_without_token(&created.app_key));
         return;
     };
     show_token(
@@ -256,13 +247,10 @@ fn created_token(state: &mut State, created: CreatedKey, roles_added: Result<(),
         },
     );
     match roles_added {
-        Ok(()) => say(state, format!("Created {}.", created.app_key)),
+        Ok(()) => say(state, strings::created(&created.app_key)),
         Err(failure) => complain(
             state,
-            format!(
-                "Created {}, but its roles were not added: {}",
-                created.app_key, failure.message
-            ),
+            strings::created_without_roles(&created.app_key, &failure.message),
         ),
     }
 }
@@ -289,18 +277,13 @@ fn renewed_token(
     old_deleted: Option<Result<(), Failure>>,
 ) {
     let Some(token) = renewal.new_token else {
-        complain(
-            state,
-            format!(
-                "The renewal of {app_key} started, but the server did not return the new token; undo it (u) and try again."
-            ),
-        );
+        complain(state, strings::renewal_without_token(&app_key));
         return;
     };
     let old_token = match &old_deleted {
-        None => "The old token keeps working until you delete it (F).".to_string(),
-        Some(Ok(())) => "The old token is deleted.".to_string(),
-        Some(Err(failure)) => format!("The old token was NOT deleted: {}", failure.message),
+        None => strings::OLD_TOKEN_KEPT.to_string(),
+        Some(Ok(())) => strings::OLD_TOKEN_GONE.to_string(),
+        Some(Err(failure)) => strings::old_token_not_deleted(&failure.message),
     };
     show_token(
         state,
@@ -318,7 +301,7 @@ fn renewed_token(
             old_token: Some(old_token),
         },
     );
-    say(state, format!("Renewed the token of {app_key}."));
+    say(state, strings::renewed(&app_key));
 }
 
 /// Opens the token dialog, or queues it behind the open dialog: a token is never dropped.
@@ -327,10 +310,7 @@ fn show_token(state: &mut State, token: TokenDialog) {
         state.dialog = Some(Dialog::Token(token));
     } else {
         state.waiting_tokens.push_back(token);
-        say(
-            state,
-            "A new token is waiting: close this dialog to see it.",
-        );
+        say(state, strings::TOKEN_WAITING);
     }
 }
 

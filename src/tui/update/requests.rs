@@ -103,7 +103,7 @@ pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> V
     };
     let effects = on_outcome(state, id, outcome, sent.form);
     if crashed {
-        complain(state, CRASHED);
+        complain(state, strings::CRASHED);
     }
     effects
 }
@@ -127,12 +127,9 @@ fn success(outcome: &Outcome) -> Option<Option<Reading>> {
     }
 }
 
-const CRASHED: &str =
-    "A request failed inside apikeys (a bug); refresh (R) to see the current state.";
-
 /// What a call that panicked is taken to have answered: its failure.
 fn crashed_outcome(state: &mut State, call: Call) -> Outcome {
-    let failed = || Failure::new(FailureKind::Other, CRASHED);
+    let failed = || Failure::new(FailureKind::Other, strings::CRASHED);
     match call {
         Call::Capabilities => Outcome::Capabilities(Err(failed())),
         Call::Account => Outcome::Account(Err(failed())),

@@ -8,23 +8,14 @@ pub(super) fn apply_duration(state: &mut State) -> Vec<Effect> {
     }
     let months = state.settings.cursor_months;
     match state.settings.token_duration {
-        None => say(state, "The current setting is not loaded yet."),
-        Some(current) if current == months => say(
-            state,
-            format!("The token duration is already {months} months."),
-        ),
+        None => say(state, strings::SETTING_NOT_LOADED),
+        Some(current) if current == months => say(state, strings::duration_already(months)),
         Some(_) => {
-            let meaning = if months == 3 {
-                "3 months (recommended)".to_string()
-            } else {
-                "6 months".to_string()
-            };
+            let asked = strings::change_duration(months);
             state.dialog = Some(Dialog::Confirm(Confirm {
-                title: "Change token duration".into(),
-                body: format!(
-                    "Set the token duration of every key to {meaning}? Keys whose current token is older will show as outdated."
-                ),
-                accept: "Apply".into(),
+                title: asked.title.into(),
+                body: asked.body,
+                accept: asked.accept.into(),
                 destructive: false,
                 change: Change::SetTokenDuration { months },
             }));

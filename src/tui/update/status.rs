@@ -30,7 +30,7 @@ pub(super) fn allowed(state: &mut State, op: Op, what: &str) -> bool {
     match state.access.check(op) {
         Ok(()) => true,
         Err(reason) => {
-            say(state, format!("Cannot {what}: {reason}."));
+            say(state, strings::cannot(what, &reason));
             false
         }
     }
