@@ -112,34 +112,12 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
             app_key,
             understood,
             ..
-        }) => match command {
-            Command::Acknowledge => {
-                *understood = !*understood;
-                Next::Stay
-            }
-            Command::Accept if *understood => Next::Send(Change::DeleteKey {
-                id: id.clone(),
-                app_key: app_key.clone(),
-            }),
-            Command::Accept => Next::Say(strings::TICK_TO_DELETE),
-            _ => Next::Close,
-        },
+        }) => delete_command(id, app_key, understood, command),
         Some(Dialog::Renew {
             app_key,
             label,
             delete_now,
-        }) => match command {
-            Command::Accept => Next::Call(Call::Renew {
-                app_key: app_key.clone(),
-                label: label.clone(),
-                delete_old_now: *delete_now,
-            }),
-            Command::Choose => {
-                *delete_now = !*delete_now;
-                Next::Stay
-            }
-            _ => Next::Close,
-        },
+        }) => renew_command(app_key, label, delete_now, command),
         Some(Dialog::EditRoles {
             id,
             picker,
@@ -151,38 +129,66 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
             label,
             picker,
             error,
-        }) => match form_command(
-            step,
-            label,
-            error,
-            picker,
-            command,
-            crate::keyformat::clean_label,
-        ) {
-            Some(()) => Next::SendForm(Call::CreateKey {
-                label: label.value().to_string(),
-                roles: picker.chosen.iter().copied().collect(),
-            }),
-            None if command == Command::Cancel => Next::Close,
-            None => Next::Stay,
-        },
+        }) => {
+            let form = Form {
+                step,
+                input: label,
+                error,
+                picker,
+            };
+            form.command(command, crate::keyformat::clean_label, |label, roles| {
+                Call::CreateKey { label, roles }
+            })
+        }
         Some(Dialog::AddExternal {
             step,
             app_key,
             picker,
             error,
-        }) => match form_command(step, app_key, error, picker, command, |text| {
-            check_external(text, &own_account)
-        }) {
-            Some(()) => Next::SendForm(Call::Change(Change::AddExternal {
-                app_key: app_key.value().to_string(),
-                roles: picker.chosen.iter().copied().collect(),
-            })),
-            None if command == Command::Cancel => Next::Close,
-            None => Next::Stay,
-        },
+        }) => {
+            let form = Form {
+                step,
+                input: app_key,
+                error,
+                picker,
+            };
+            let check = |text: &str| check_external(text, &own_account);
+            form.command(command, check, |app_key, roles| {
+                Call::Change(Change::AddExternal { app_key, roles })
+            })
+        }
     };
     apply(state, next)
+}
+
+fn delete_command(id: &str, app_key: &str, understood: &mut bool, command: Command) -> Next {
+    match command {
+        Command::Acknowledge => {
+            *understood = !*understood;
+            Next::Stay
+        }
+        Command::Accept if *understood => Next::Send(Change::DeleteKey {
+            id: id.to_string(),
+            app_key: app_key.to_string(),
+        }),
+        Command::Accept => Next::Say(strings::TICK_TO_DELETE),
+        _ => Next::Close,
+    }
+}
+
+fn renew_command(app_key: &str, label: &str, delete_now: &mut bool, command: Command) -> Next {
+    match command {
+        Command::Accept => Next::Call(Call::Renew {
+            app_key: app_key.to_string(),
+            label: label.to_string(),
+            delete_old_now: *delete_now,
+        }),
+        Command::Choose => {
+            *delete_now = !*delete_now;
+            Next::Stay
+        }
+        _ => Next::Close,
+    }
 }
 
 fn token_command(token: &mut TokenDialog, command: Command) -> Next {
@@ -232,33 +238,45 @@ fn check_external(text: &str, own_account: &str) -> Result<String, String> {
     }
 }
 
-/// The two-step forms (a text field, then a role picker): Enter checks the text (`check`
-/// returns it normalized, or the reason it is refused) and moves to the roles; there the
-/// picker keys work, Back returns to the text, and Accept submits (`Some`).
-fn form_command(
-    step: &mut NewKeyStep,
-    input: &mut Input,
-    error: &mut Option<String>,
-    picker: &mut RolePicker,
-    command: Command,
-    check: impl Fn(&str) -> Result<String, String>,
-) -> Option<()> {
-    match command {
-        Command::Next => match check(input.value()) {
-            Ok(normalized) => {
-                *input = Input::new(normalized);
-                *step = NewKeyStep::Roles;
-                *error = None;
+/// The two-step forms (a text field, then a role picker), borrowed from their dialog.
+struct Form<'a> {
+    step: &'a mut NewKeyStep,
+    input: &'a mut Input,
+    error: &'a mut Option<String>,
+    picker: &'a mut RolePicker,
+}
+
+impl Form<'_> {
+    /// Next checks the text (`check` returns it normalized, or the reason it is refused) and
+    /// moves to the roles; there the picker keys work, Back returns to the text, and Accept
+    /// sends what `submit` makes of the text and the ticked roles.
+    fn command(
+        self,
+        command: Command,
+        check: impl Fn(&str) -> Result<String, String>,
+        submit: impl FnOnce(String, Vec<i64>) -> Call,
+    ) -> Next {
+        match command {
+            Command::Next => match check(self.input.value()) {
+                Ok(normalized) => {
+                    *self.input = Input::new(normalized);
+                    *self.step = NewKeyStep::Roles;
+                    *self.error = None;
+                }
+                Err(reason) => *self.error = Some(reason),
+            },
+            Command::Back => *self.step = NewKeyStep::Label,
+            Command::Accept => {
+                let roles = self.picker.chosen.iter().copied().collect();
+                return Next::SendForm(submit(self.input.value().to_string(), roles));
             }
-            Err(reason) => *error = Some(reason),
-        },
-        Command::Back => *step = NewKeyStep::Label,
-        Command::Accept => return Some(()),
-        _ => {
-            picker_command(picker, command);
+            Command::Cancel => return Next::Close,
+            _ => {
+                picker_command(self.picker, command);
+            }
         }
+        Next::Stay
     }
-    None
 }
 
 fn apply(state: &mut State, next: Next) -> Vec<Effect> {
