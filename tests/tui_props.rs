@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use apikeys::tui::action::{Action, Outcome};
-use apikeys::tui::state::{State, Tab};
+use apikeys::tui::state::State;
 use apikeys::tui::{update, view};
 use apikeys::vtex::Capabilities;
 use apikeys::vtex::model::{AppKey, ExternalKey, Role, Session, Settings};
@@ -164,7 +164,9 @@ proptest! {
                     prop_assert!(selection.selected < selection.offset + page, "selected {} offset {} page {}", selection.selected, selection.offset, page);
                 }
             }
-            prop_assert!(matches!(state.tab, Tab::Settings | Tab::Keys | Tab::External));
+            // The rows on screen are rows that exist.
+            prop_assert!(state.keys.visible.iter().all(|&i| i < state.keys.rows.len()));
+            prop_assert!(state.external.visible.iter().all(|&i| i < state.external.rows.len()));
         }
     }
 }

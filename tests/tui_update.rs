@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use apikeys::tui::action::{Action, Call, Change, Effect, Failure, Outcome};
+use apikeys::tui::action::{Action, Call, Effect, Failure, FailureKind, Outcome};
 use apikeys::tui::state::{Dialog, State};
 use apikeys::tui::update::update;
 use apikeys::vtex::model::{AppKey, CreatedKey, Renewal};
@@ -41,17 +41,23 @@ fn calls(effects: &[Effect]) -> Vec<Call> {
         .collect()
 }
 
+fn api_ids(effects: &[Effect]) -> Vec<u64> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Api { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
 fn renewal(token: &str) -> Renewal {
     serde_json::from_value(serde_json::json!({ "id": "k", "keyName": "x", "newToken": token }))
         .unwrap()
 }
 
 fn failure(message: &str) -> Failure {
-    Failure {
-        message: message.into(),
-        forbidden: false,
-        unavailable: false,
-    }
+    Failure::new(FailureKind::Other, message)
 }
 
 #[test]
@@ -71,10 +77,18 @@ fn a_second_token_waits_for_the_first_to_be_closed() {
         ("vtexappkey-acme-AAAAAA", "FAKETOKENA"),
         ("vtexappkey-acme-BBBBBB", "FAKETOKENB"),
     ] {
+        let id = state.requests.send(
+            Call::Renew {
+                app_key: app_key.into(),
+                label: "x".into(),
+                delete_old_now: false,
+            },
+            None,
+        );
         update(
             &mut state,
             Action::Api {
-                id: 900,
+                id,
                 outcome: Outcome::Renewed {
                     app_key: app_key.into(),
                     label: "x".into(),
@@ -123,7 +137,9 @@ fn a_failed_create_reopens_the_form_with_what_was_typed() {
     update(&mut state, key(KeyCode::Char('n')));
     typed(&mut state, "ERP orders");
     update(&mut state, key(KeyCode::Enter));
-    let sent = calls(&update(&mut state, key(KeyCode::Enter)));
+    let effects = update(&mut state, key(KeyCode::Enter));
+    let sent = calls(&effects);
+    let create_id = api_ids(&effects)[0];
     assert_eq!(
         sent,
         [Call::CreateKey {
@@ -135,7 +151,7 @@ fn a_failed_create_reopens_the_form_with_what_was_typed() {
     update(
         &mut state,
         Action::Api {
-            id: 901,
+            id: create_id,
             outcome: Outcome::Created(
                 Err(failure("cannot reach http://127.0.0.1:9: refused")),
                 Ok(()),
@@ -151,6 +167,13 @@ fn a_failed_create_reopens_the_form_with_what_was_typed() {
     }
     // A later success does not bring it back.
     update(&mut state, key(KeyCode::Esc));
+    let again = state.requests.send(
+        Call::CreateKey {
+            label: "ERP orders".into(),
+            roles: vec![],
+        },
+        None,
+    );
     let created: CreatedKey = serde_json::from_value(
         serde_json::json!({"id": "i", "appKey": "vtexappkey-acme-NEWKEY", "appToken": "FAKETOKEN"}),
     )
@@ -158,7 +181,7 @@ fn a_failed_create_reopens_the_form_with_what_was_typed() {
     update(
         &mut state,
         Action::Api {
-            id: 902,
+            id: again,
             outcome: Outcome::Created(Ok(created), Ok(())),
         },
     );
@@ -182,10 +205,14 @@ fn a_failed_probe_is_retried_on_refresh() {
         calls(&effects)
     );
     // Once known, a refresh does not ask again.
+    let probe = api_ids(&effects)
+        .into_iter()
+        .find(|id| state.requests.get(*id).unwrap().call == Call::Capabilities)
+        .unwrap();
     update(
         &mut state,
         Action::Api {
-            id: 950,
+            id: probe,
             outcome: Outcome::Capabilities(Ok(apikeys::vtex::Capabilities {
                 extensions: false,
                 session: None,
@@ -193,11 +220,12 @@ fn a_failed_probe_is_retried_on_refresh() {
         },
     );
     let effects = update(&mut state, key(KeyCode::Char('R')));
-    assert!(!calls(&effects).contains(&Call::Capabilities));
+    let sent = calls(&effects);
+    assert!(!sent.contains(&Call::Capabilities), "{sent:?}");
+    // VTEX's public API: the keys again, and none of the extension lists.
     assert!(
-        !calls(&effects)
-            .iter()
-            .any(|c| matches!(c, Call::Change(Change::SetTokenDuration { .. })))
+        !sent.contains(&Call::ListExternal) && !sent.contains(&Call::GetSettings),
+        "{sent:?}"
     );
 }
 
@@ -215,5 +243,7 @@ fn a_crashed_call_is_reported_and_not_left_spinning() {
         );
     }
     assert!(!state.busy());
+    // The listing is over too: not "Loading keys…" for ever.
+    assert_ne!(state.keys.load, apikeys::tui::state::Load::Loading);
     assert!(state.status.unwrap().text.contains("bug"));
 }

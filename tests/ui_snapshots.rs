@@ -460,7 +460,9 @@ fn keys_pane_wide() {
     let mut state = populated();
     state.keys.sort = SortBy::Created;
     state.keys.reverse = true;
-    state.in_flight.insert(7);
+    state
+        .requests
+        .send(apikeys::tui::action::Call::ListKeys, None);
     insta::assert_snapshot!("keys_pane_wide_160x45", draw(&mut state, 160, 45));
 }
 
@@ -499,7 +501,9 @@ fn keys_pane_loading() {
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.keys.load = Load::Loading;
-    state.in_flight.insert(1);
+    state
+        .requests
+        .send(apikeys::tui::action::Call::ListKeys, None);
     insta::assert_snapshot!("keys_pane_loading", draw(&mut state, 80, 16));
 }
 
@@ -508,18 +512,16 @@ fn keys_pane_failed_with_error_status() {
     let mut state = populated();
     state.keys.rows.clear();
     state.keys.visible.clear();
-    state.keys.load = Load::Failed(Failure {
-        message:
-            "Your key lacks the \"View API Keys\" permission (403). Ask an account admin for it."
-                .into(),
-        forbidden: true,
-        unavailable: false,
-    });
+    state.keys.load = Load::Failed(Failure::new(
+        apikeys::tui::action::FailureKind::Forbidden { permission: None },
+        "Your key lacks the \"View API Keys\" permission (403). Ask an account admin for it.",
+    ));
     state.connection = Connection::Offline("connection refused".into());
     state.status = Some(StatusMessage {
         text: "Could not list keys: the server answered 403 Forbidden.".into(),
         kind: MessageKind::Error,
         expires: None,
+        about: None,
     });
     insta::assert_snapshot!("keys_pane_failed", draw(&mut state, 100, 16));
 }
@@ -533,6 +535,7 @@ fn external_pane() {
         text: "vtexappkey-agency42-ASDFGH deactivated.".into(),
         kind: MessageKind::Info,
         expires: Some(now() + chrono::Duration::seconds(3)),
+        about: None,
     });
     insta::assert_snapshot!("external_pane", draw(&mut state, 100, 16));
 }
@@ -703,11 +706,10 @@ fn details_dialog() {
     insta::assert_snapshot!("details", draw(&mut state, 100, 30));
     let mut state = with_dialog(Dialog::Details {
         key_id: "k02".into(),
-        audit: Some(Err(Failure {
-            message: "not found".into(),
-            forbidden: false,
-            unavailable: true,
-        })),
+        audit: Some(Err(Failure::new(
+            apikeys::tui::action::FailureKind::Unavailable,
+            "not found",
+        ))),
     });
     insta::assert_snapshot!("details_without_audit", draw(&mut state, 80, 24));
 }
@@ -780,11 +782,14 @@ fn never_panics_at_any_size() {
             state.dialog = dialog;
             state.keys.filter.input = Input::new("a".into());
             state.keys.filter.editing = tab == Tab::Keys;
-            state.in_flight.insert(3);
+            state
+                .requests
+                .send(apikeys::tui::action::Call::ListKeys, None);
             state.status = Some(StatusMessage {
                 text: "x".repeat(400),
                 kind: MessageKind::Error,
                 expires: None,
+                about: None,
             });
             for width in (1..=80).step_by(3).chain([MIN_WIDTH - 1, MIN_WIDTH, 81]) {
                 for height in (1..=30).step_by(2).chain([MIN_HEIGHT - 1, MIN_HEIGHT]) {

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 use secrecy::SecretString;
 
+use crate::vtex::Capabilities;
 use crate::vtex::model::{
     Account, AppKey, AuditEntry, CreatedKey, ExternalKey, Renewal, Role, RoleDetails, Settings,
 };
-use crate::vtex::{Capabilities, ClientError};
 
 /// Identifies a request, so an answer to an older request can be recognized and dropped.
 pub type RequestId = u64;
@@ -31,31 +31,13 @@ pub enum Action {
         id: RequestId,
         outcome: Outcome,
     },
-    /// The timed clear of copy number `n` is due.
-    ClearClipboard(u64),
+    /// What a copy to the clipboard did (the loop carried out `Effect::Copy`).
+    Copied(crate::clipboard::Report),
     /// Something the loop wants said on the status line.
     Notice(String),
 }
 
-/// A failed call, as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub message: String,
-    /// A 403: the server says the caller lacks a permission.
-    pub forbidden: bool,
-    /// The server has no such feature (VTEX's public API only).
-    pub unavailable: bool,
-}
-
-impl From<ClientError> for Failure {
-    fn from(err: ClientError) -> Failure {
-        Failure {
-            forbidden: matches!(err, ClientError::Forbidden { .. }),
-            unavailable: matches!(err, ClientError::ExtensionUnavailable { .. }),
-            message: err.to_string(),
-        }
-    }
-}
+pub use super::failure::{Failure, FailureKind};
 
 pub type Result<T> = std::result::Result<T, Failure>;
 
@@ -165,7 +147,8 @@ pub enum Effect {
     },
     /// Send this token to the clipboard.
     Copy(SecretString),
-    /// Clear what copy number `n` put on the clipboard, if it is still the latest copy.
-    ClearClipboard(u64),
+    /// Clear what the latest copy put on the clipboard (its deadline, kept in the state, has
+    /// passed on the injected clock).
+    ClearClipboard,
     Quit,
 }

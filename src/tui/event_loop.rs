@@ -85,39 +85,12 @@ where
         tick,
     } = parts;
     let (results_tx, mut results) = mpsc::unbounded_channel::<Action>();
-    // Copies are numbered so a timed clear only clears the latest one.
-    let mut copies: u64 = 0;
-    let mut carry_out =
-        |effects: Vec<Effect>, clipboard: &mut dyn Clipboard, state: &mut State| -> bool {
-            let mut quit = false;
-            for effect in effects {
-                match effect {
-                    Effect::Api { id, call } => runner::spawn(client, id, call, results_tx.clone()),
-                    Effect::Copy(token) => {
-                        let report = clipboard.copy(&token);
-                        copies += 1;
-                        if let Some(after) = report.clear_in {
-                            let (results, copy) = (results_tx.clone(), copies);
-                            tokio::spawn(async move {
-                                tokio::time::sleep(after).await;
-                                let _ = results.send(Action::ClearClipboard(copy));
-                            });
-                        }
-                        if let Some(super::state::Dialog::Token(dialog)) = &mut state.dialog {
-                            dialog.copied = Some(report.message);
-                        }
-                    }
-                    Effect::ClearClipboard(copy) if copy == copies => {
-                        if let Some(said) = clipboard.clear() {
-                            let _ = results_tx.send(Action::Notice(said));
-                        }
-                    }
-                    Effect::ClearClipboard(_) => {}
-                    Effect::Quit => quit = true,
-                }
-            }
-            quit
-        };
+    // Dropped when the loop ends, which cancels every call still in flight.
+    let mut runner = EffectRunner {
+        client,
+        tasks: runner::Tasks::default(),
+        results: results_tx,
+    };
 
     let size = terminal.size()?;
     update::update(state, Action::Tick(clock()));
@@ -129,7 +102,7 @@ where
         },
     );
     let effects = update::init(state);
-    carry_out(effects, clipboard, state);
+    runner.carry_out(effects, clipboard);
     let mut ticker = tokio::time::interval(tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
@@ -147,16 +120,48 @@ where
                 None => return Ok(()),
             },
             Some(action) = results.recv() => action,
+            Some(action) = runner.tasks.next() => action,
             _ = ticker.tick() => Action::Tick(clock()),
         };
-        let mut quit = carry_out(update::update(state, action), clipboard, state);
+        let mut quit = runner.carry_out(update::update(state, action), clipboard);
         // Apply every answer already waiting before drawing again.
-        while let Ok(action) = results.try_recv() {
-            quit |= carry_out(update::update(state, action), clipboard, state);
+        while let Some(action) = runner.tasks.try_next().or_else(|| results.try_recv().ok()) {
+            quit |= runner.carry_out(update::update(state, action), clipboard);
         }
         if quit || state.quit {
             observer.frame(state, screen.draw(terminal, state)?);
             return Ok(());
         }
+    }
+}
+
+/// Carries out effects: API calls on the task set, copies and timed clears on the clipboard.
+struct EffectRunner<'a> {
+    client: &'a VtexClient,
+    tasks: runner::Tasks,
+    results: mpsc::UnboundedSender<Action>,
+}
+
+impl EffectRunner<'_> {
+    /// Returns whether an effect asked to quit. The state is not touched here: what an effect
+    /// did comes back as an action.
+    fn carry_out(&mut self, effects: Vec<Effect>, clipboard: &mut dyn Clipboard) -> bool {
+        let mut quit = false;
+        for effect in effects {
+            match effect {
+                Effect::Api { id, call } => self.tasks.spawn(self.client, id, call),
+                // What the clipboard did goes back through `update`, like any other event.
+                Effect::Copy(token) => {
+                    let _ = self.results.send(Action::Copied(clipboard.copy(&token)));
+                }
+                Effect::ClearClipboard => {
+                    if let Some(said) = clipboard.clear() {
+                        let _ = self.results.send(Action::Notice(said));
+                    }
+                }
+                Effect::Quit => quit = true,
+            }
+        }
+        quit
     }
 }

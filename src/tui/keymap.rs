@@ -1,7 +1,120 @@
-//! The key bindings, as data: the help overlay and the bottom bar are drawn from this table,
-//! and `update` implements exactly these keys.
+//! The key bindings, as data: one table per context (everywhere, each pane, each dialog).
+//! Each binding says how it is shown, what it does, the permission it needs, and the keys
+//! that run it with the command each runs. `update` dispatches through these tables alone, and
+//! the key bar, the help overlay and the dialog footers are drawn from them, so what is shown
+//! is what works (a test walks every table).
 
-use super::state::{Op, State, Tab};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::state::{Dialog, NewKeyStep, Op, State, Tab};
+
+/// What a key asks for; `update` carries it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    NextPane,
+    PreviousPane,
+    Pane(Tab),
+    Refresh,
+    Escape,
+    Move(Step),
+    Filter,
+    StatusFilter,
+    Sort,
+    ReverseSort,
+    Details,
+    Toggle,
+    NewKey,
+    EditRoles,
+    Renew,
+    RenewByKey,
+    FinishRenewal,
+    UndoRenewal,
+    DeleteKey,
+    AddExternal,
+    RemoveExternal,
+    ApplyDuration,
+    /// Dialogs: accept (send, create, save, renew…), go on to the next step, go back, cancel.
+    Accept,
+    Next,
+    Back,
+    Cancel,
+    /// Delete dialog: "I understand this cannot be undone".
+    Acknowledge,
+    /// Renew dialog: delete the old token now or later.
+    Choose,
+    /// Role pickers.
+    PickerMove(Step),
+    PickerToggle,
+    /// Token dialog.
+    Reveal,
+    Copy,
+    /// Filter editing: keep what is typed, or clear it.
+    KeepFilter,
+    ClearFilter,
+    /// Leave the filter and move in the table.
+    LeaveFilter(Step),
+}
+
+/// A move in a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+}
+
+/// A key as the tables name it: Shift is ignored (it is in the character), Ctrl is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        self.code == event.code && self.ctrl == event.modifiers.contains(KeyModifiers::CONTROL)
+    }
+
+    /// The event this key is, for tests and the help.
+    pub fn event(&self) -> KeyEvent {
+        let modifiers = match self.code {
+            _ if self.ctrl => KeyModifiers::CONTROL,
+            KeyCode::BackTab => KeyModifiers::SHIFT,
+            KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        KeyEvent::new(self.code, modifiers)
+    }
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+const ENTER: Key = code(KeyCode::Enter);
+const ESC: Key = code(KeyCode::Esc);
+const SPACE: Key = ch(' ');
+const DOWN: Key = code(KeyCode::Down);
+const UP: Key = code(KeyCode::Up);
 
 pub struct Binding {
     /// As shown: "Space", "/", "Tab".
@@ -13,6 +126,8 @@ pub struct Binding {
     pub op: Option<Op>,
     /// Shown in the bottom bar (the help overlay shows all).
     pub in_bar: bool,
+    /// The keys that run it, and what each runs.
+    pub runs: &'static [(Key, Command)],
 }
 
 const fn bind(
@@ -20,6 +135,7 @@ const fn bind(
     (what, short): (&'static str, &'static str),
     op: Option<Op>,
     in_bar: bool,
+    runs: &'static [(Key, Command)],
 ) -> Binding {
     Binding {
         keys,
@@ -27,46 +143,159 @@ const fn bind(
         short,
         op,
         in_bar,
+        runs,
     }
 }
 
+/// A dialog's binding: shown in its footer.
+const fn hint(keys: &'static str, what: &'static str, runs: &'static [(Key, Command)]) -> Binding {
+    bind(keys, (what, what), None, true, runs)
+}
+
+use Command as C;
+
 pub const GLOBAL: &[Binding] = &[
-    bind("Tab/S-Tab 1 2 3", ("switch pane", "panes"), None, false),
-    bind("j k ↑ ↓", ("move", "move"), None, false),
-    bind("PgUp PgDn g G Home End", ("jump", "jump"), None, false),
-    bind("R Ctrl-r", ("refresh", "refresh"), None, false),
-    bind("?", ("help", "help"), None, true),
+    bind(
+        "Tab/S-Tab 1 2 3",
+        ("switch pane", "panes"),
+        None,
+        false,
+        &[
+            (code(KeyCode::Tab), C::NextPane),
+            (code(KeyCode::BackTab), C::PreviousPane),
+            (ch('1'), C::Pane(Tab::Settings)),
+            (ch('2'), C::Pane(Tab::Keys)),
+            (ch('3'), C::Pane(Tab::External)),
+        ],
+    ),
+    bind(
+        "j k ↑ ↓",
+        ("move", "move"),
+        None,
+        false,
+        &[
+            (ch('j'), C::Move(Step::Down)),
+            (ch('k'), C::Move(Step::Up)),
+            (UP, C::Move(Step::Up)),
+            (DOWN, C::Move(Step::Down)),
+        ],
+    ),
+    bind(
+        "PgUp PgDn g G Home End",
+        ("jump", "jump"),
+        None,
+        false,
+        &[
+            (code(KeyCode::PageUp), C::Move(Step::PageUp)),
+            (code(KeyCode::PageDown), C::Move(Step::PageDown)),
+            (ch('g'), C::Move(Step::Top)),
+            (ch('G'), C::Move(Step::Bottom)),
+            (code(KeyCode::Home), C::Move(Step::Top)),
+            (code(KeyCode::End), C::Move(Step::Bottom)),
+        ],
+    ),
+    bind(
+        "R Ctrl-r",
+        ("refresh", "refresh"),
+        None,
+        false,
+        &[(ch('R'), C::Refresh), (ctrl('r'), C::Refresh)],
+    ),
+    bind("?", ("help", "help"), None, true, &[(ch('?'), C::Help)]),
     bind(
         "Esc",
         ("close dialog / clear filter / dismiss error", "close"),
         None,
         false,
+        &[(ESC, C::Escape)],
     ),
-    bind("q Ctrl-c", ("quit", "quit"), None, true),
+    bind(
+        "q Ctrl-c",
+        ("quit", "quit"),
+        None,
+        true,
+        &[(ch('q'), C::Quit), (ctrl('c'), C::Quit)],
+    ),
 ];
 
 pub const KEYS: &[Binding] = &[
-    bind("/", ("filter", "filter"), None, true),
-    bind("f", ("status filter", "status"), None, true),
-    bind("s S", ("sort / reverse", "sort"), None, true),
-    bind("Enter", ("details", "details"), None, true),
+    bind(
+        "/",
+        ("filter", "filter"),
+        None,
+        true,
+        &[(ch('/'), C::Filter)],
+    ),
+    bind(
+        "f",
+        ("status filter", "status"),
+        None,
+        true,
+        &[(ch('f'), C::StatusFilter)],
+    ),
+    bind(
+        "s S",
+        ("sort / reverse", "sort"),
+        None,
+        true,
+        &[(ch('s'), C::Sort), (ch('S'), C::ReverseSort)],
+    ),
+    bind(
+        "Enter",
+        ("details", "details"),
+        None,
+        true,
+        &[(ENTER, C::Details)],
+    ),
     bind(
         "Space",
         ("activate/deactivate", "toggle"),
         Some(Op::ToggleKey),
         true,
+        &[(SPACE, C::Toggle)],
     ),
-    bind("n", ("new key", "new"), Some(Op::NewKey), true),
-    bind("e", ("edit roles", "roles"), Some(Op::EditRoles), true),
-    bind("r", ("renew token", "renew"), Some(Op::Renew), true),
+    bind(
+        "n",
+        ("new key", "new"),
+        Some(Op::NewKey),
+        true,
+        &[(ch('n'), C::NewKey)],
+    ),
+    bind(
+        "e",
+        ("edit roles", "roles"),
+        Some(Op::EditRoles),
+        true,
+        &[(ch('e'), C::EditRoles)],
+    ),
+    bind(
+        "r",
+        ("renew token", "renew"),
+        Some(Op::Renew),
+        true,
+        &[(ch('r'), C::Renew)],
+    ),
     bind(
         "F",
         ("delete old token", "del old"),
         Some(Op::FinishRenewal),
         false,
+        &[(ch('F'), C::FinishRenewal)],
     ),
-    bind("u", ("undo renewal", "undo"), Some(Op::UndoRenewal), false),
-    bind("d", ("delete key", "delete"), Some(Op::DeleteKey), true),
+    bind(
+        "u",
+        ("undo renewal", "undo"),
+        Some(Op::UndoRenewal),
+        false,
+        &[(ch('u'), C::UndoRenewal)],
+    ),
+    bind(
+        "d",
+        ("delete key", "delete"),
+        Some(Op::DeleteKey),
+        true,
+        &[(ch('d'), C::DeleteKey)],
+    ),
 ];
 
 /// The Generated keys pane of a key that may not list keys (no View API Keys).
@@ -75,40 +304,202 @@ pub const KEYS_RENEW_ONLY: &[Binding] = &[bind(
     ("renew a key's token, typing its appKey", "renew by appKey"),
     Some(Op::Renew),
     true,
+    &[(ch('r'), C::RenewByKey)],
 )];
 
 pub const EXTERNAL: &[Binding] = &[
-    bind("/", ("filter", "filter"), None, true),
+    bind(
+        "/",
+        ("filter", "filter"),
+        None,
+        true,
+        &[(ch('/'), C::Filter)],
+    ),
     bind(
         "Space",
         ("activate/deactivate", "toggle"),
         Some(Op::ToggleExternal),
         true,
+        &[(SPACE, C::Toggle)],
     ),
     bind(
         "a",
         ("add external key", "add"),
         Some(Op::AddExternal),
         true,
+        &[(ch('a'), C::AddExternal)],
     ),
     bind(
         "e",
         ("edit roles", "roles"),
         Some(Op::EditExternalRoles),
         true,
+        &[(ch('e'), C::EditRoles)],
     ),
-    bind("x", ("remove", "remove"), Some(Op::RemoveExternal), true),
+    bind(
+        "x",
+        ("remove", "remove"),
+        Some(Op::RemoveExternal),
+        true,
+        &[(ch('x'), C::RemoveExternal)],
+    ),
 ];
 
 pub const SETTINGS: &[Binding] = &[
-    bind("j k ↑ ↓", ("choose 3 or 6 months", "choose"), None, true),
+    bind(
+        "j k ↑ ↓",
+        ("choose 3 or 6 months", "choose"),
+        None,
+        true,
+        &[
+            (ch('j'), C::Move(Step::Down)),
+            (ch('k'), C::Move(Step::Up)),
+            (UP, C::Move(Step::Up)),
+            (DOWN, C::Move(Step::Down)),
+        ],
+    ),
     bind(
         "Enter",
         ("apply token duration", "apply"),
         Some(Op::SetDuration),
         true,
+        &[(ENTER, C::ApplyDuration)],
     ),
 ];
+
+/// While the filter has the keyboard; every other key is typed into it.
+pub const FILTER_EDITING: &[Binding] = &[
+    hint("Enter", "keep the filter", &[(ENTER, C::KeepFilter)]),
+    hint("Esc", "clear it", &[(ESC, C::ClearFilter)]),
+    hint(
+        "↑ ↓",
+        "back to the table",
+        &[
+            (DOWN, C::LeaveFilter(Step::Down)),
+            (UP, C::LeaveFilter(Step::Up)),
+        ],
+    ),
+];
+
+const CANCEL: Binding = hint("Esc", "cancel", &[(ESC, C::Cancel)]);
+
+const PICKER_MOVE: Binding = hint(
+    "↑ ↓ j k PgUp PgDn",
+    "move",
+    &[
+        (UP, C::PickerMove(Step::Up)),
+        (DOWN, C::PickerMove(Step::Down)),
+        (ch('j'), C::PickerMove(Step::Down)),
+        (ch('k'), C::PickerMove(Step::Up)),
+        (code(KeyCode::PageUp), C::PickerMove(Step::PageUp)),
+        (code(KeyCode::PageDown), C::PickerMove(Step::PageDown)),
+    ],
+);
+
+const PICKER_TOGGLE: Binding = hint("Space", "toggle", &[(SPACE, C::PickerToggle)]);
+
+const BACK: Binding = hint(
+    "S-Tab BS",
+    "back",
+    &[
+        (code(KeyCode::BackTab), C::Back),
+        (code(KeyCode::Backspace), C::Back),
+    ],
+);
+
+/// The accept binding of a confirmation; its footer names the dialog's own button.
+pub const CONFIRM: &[Binding] = &[
+    hint(
+        "Enter y",
+        "accept",
+        &[(ENTER, C::Accept), (ch('y'), C::Accept)],
+    ),
+    hint("Esc n", "cancel", &[(ESC, C::Cancel), (ch('n'), C::Cancel)]),
+];
+
+pub const DELETE_KEY: &[Binding] = &[
+    hint(
+        "Space x",
+        "I understand",
+        &[(SPACE, C::Acknowledge), (ch('x'), C::Acknowledge)],
+    ),
+    hint("Enter", "delete", &[(ENTER, C::Accept)]),
+    CANCEL,
+];
+
+pub const FORM_TEXT: &[Binding] = &[hint("Enter", "next: roles", &[(ENTER, C::Next)]), CANCEL];
+
+pub const NEW_KEY_ROLES: &[Binding] = &[
+    PICKER_MOVE,
+    PICKER_TOGGLE,
+    hint("Enter", "create", &[(ENTER, C::Accept)]),
+    BACK,
+    CANCEL,
+];
+
+pub const ADD_EXTERNAL_ROLES: &[Binding] = &[
+    PICKER_MOVE,
+    PICKER_TOGGLE,
+    hint("Enter", "add", &[(ENTER, C::Accept)]),
+    BACK,
+    CANCEL,
+];
+
+pub const EDIT_ROLES: &[Binding] = &[
+    PICKER_MOVE,
+    PICKER_TOGGLE,
+    hint("Enter", "save", &[(ENTER, C::Accept)]),
+    CANCEL,
+];
+
+pub const RENEW: &[Binding] = &[
+    hint(
+        "↑ ↓ j k Tab Space",
+        "choose",
+        &[
+            (UP, C::Choose),
+            (DOWN, C::Choose),
+            (ch('j'), C::Choose),
+            (ch('k'), C::Choose),
+            (code(KeyCode::Tab), C::Choose),
+            (SPACE, C::Choose),
+        ],
+    ),
+    hint("Enter", "renew", &[(ENTER, C::Accept)]),
+    CANCEL,
+];
+
+pub const RENEW_BY_KEY: &[Binding] = &[
+    hint("Enter", "next: old token", &[(ENTER, C::Next)]),
+    CANCEL,
+];
+
+pub const TOKEN: &[Binding] = &[
+    hint("v", "reveal/hide", &[(ch('v'), C::Reveal)]),
+    hint("c", "copy", &[(ch('c'), C::Copy)]),
+    hint(
+        "Enter/Esc q",
+        "close (the token is wiped)",
+        &[(ENTER, C::Cancel), (ESC, C::Cancel), (ch('q'), C::Cancel)],
+    ),
+];
+
+pub const DETAILS: &[Binding] = &[hint(
+    "Esc Enter q",
+    "close",
+    &[(ESC, C::Cancel), (ENTER, C::Cancel), (ch('q'), C::Cancel)],
+)];
+
+pub const HELP: &[Binding] = &[hint(
+    "Esc ? q Enter",
+    "close",
+    &[
+        (ESC, C::Cancel),
+        (ch('?'), C::Cancel),
+        (ch('q'), C::Cancel),
+        (ENTER, C::Cancel),
+    ],
+)];
 
 pub fn for_tab(tab: Tab) -> &'static [Binding] {
     match tab {
@@ -126,4 +517,61 @@ pub fn for_pane(state: &State) -> &'static [Binding] {
     } else {
         for_tab(state.tab)
     }
+}
+
+/// A dialog's bindings (its footer); keys not in them are typed into its text field, if any.
+pub fn for_dialog(dialog: &Dialog) -> &'static [Binding] {
+    match dialog {
+        Dialog::Confirm(_) => CONFIRM,
+        Dialog::DeleteKey { .. } => DELETE_KEY,
+        Dialog::NewKey {
+            step: NewKeyStep::Label,
+            ..
+        }
+        | Dialog::AddExternal {
+            step: NewKeyStep::Label,
+            ..
+        } => FORM_TEXT,
+        Dialog::NewKey { .. } => NEW_KEY_ROLES,
+        Dialog::AddExternal { .. } => ADD_EXTERNAL_ROLES,
+        Dialog::EditRoles { .. } => EDIT_ROLES,
+        Dialog::Renew { .. } => RENEW,
+        Dialog::RenewByKey { .. } => RENEW_BY_KEY,
+        Dialog::Token(_) => TOKEN,
+        Dialog::Details { .. } => DETAILS,
+        Dialog::Help => HELP,
+    }
+}
+
+/// The command `key` runs in `table`, if any.
+pub fn lookup(table: &[Binding], key: &KeyEvent) -> Option<Command> {
+    table
+        .iter()
+        .flat_map(|binding| binding.runs)
+        .find(|(bound, _)| bound.matches(key))
+        .map(|(_, command)| *command)
+}
+
+/// The command `key` runs in this state — the one resolution `update` dispatches by: Ctrl-c
+/// anywhere, else the open dialog's table, else the filter's while it is edited, else the
+/// global table, then the pane's. `None`: the key is typed into a text field, or does nothing.
+pub fn command_for(state: &State, key: &KeyEvent) -> Option<Command> {
+    if ctrl('c').matches(key) {
+        return Some(Command::Quit);
+    }
+    if let Some(dialog) = &state.dialog {
+        return lookup(for_dialog(dialog), key);
+    }
+    let editing = match state.tab {
+        Tab::Keys => state.keys.filter.editing,
+        Tab::External => state.external.filter.editing,
+        Tab::Settings => false,
+    };
+    if editing {
+        return lookup(FILTER_EDITING, key);
+    }
+    lookup(GLOBAL, key).or_else(|| {
+        // A pane that may not list keys offers renewal by appKey first.
+        lookup(for_pane(state), key).or_else(|| lookup(for_tab(state.tab), key))
+    })
 }

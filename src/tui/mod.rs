@@ -4,11 +4,15 @@
 
 pub mod action;
 pub mod event_loop;
+pub mod failure;
 pub mod keymap;
 pub mod redraw;
 pub mod renew_by_key;
+pub mod requests;
 pub mod runner;
 pub mod state;
+pub mod status;
+pub mod strings;
 pub mod terminal;
 pub mod update;
 pub mod view;

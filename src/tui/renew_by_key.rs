@@ -3,18 +3,16 @@
 //! The Generated keys pane offers it when the listing is refused; the appKey typed here then
 //! goes through the usual renew dialog (delete the old token now or later).
 
-use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
-use super::action::Effect;
 use super::state::{Dialog, Op, State};
+use super::strings;
 use crate::keyformat;
 
 /// Opens the appKey prompt, unless the caller may not renew at all.
 pub fn open(state: &mut State) {
     if let Err(reason) = state.access.check(Op::Renew) {
-        super::update::say(state, format!("Cannot renew a token: {reason}."));
+        super::update::say(state, strings::cannot("renew a token", &reason));
         return;
     }
     state.dialog = Some(Dialog::RenewByKey {
@@ -28,42 +26,36 @@ pub fn open(state: &mut State) {
 fn check(state: &State, typed: &str) -> Result<String, String> {
     let app_key: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
     let Some(account) = keyformat::app_key_account(&app_key) else {
-        return Err("Expected an appKey: vtexappkey-{account}-{6 uppercase letters}.".into());
+        return Err(strings::EXPECTED_AN_APP_KEY.into());
     };
     let own_account = state.header.account.as_str();
     if !own_account.is_empty() && account != own_account {
-        return Err(format!(
-            "That key belongs to account {account}; this is {own_account}."
-        ));
+        return Err(strings::other_account(account, own_account));
     }
     if app_key == state.header.caller_key {
-        return Err("That is the key you are signed in with: renew it with another key.".into());
+        return Err(strings::RENEW_OWN_KEY.into());
     }
     Ok(app_key)
 }
 
-/// A key in the prompt: Enter moves on to the renew dialog, Esc cancels, the rest edits (and
-/// clears the error shown).
-pub fn on_key(state: &mut State, mut app_key: Input, key: KeyEvent) -> Vec<Effect> {
-    let error = match key.code {
-        KeyCode::Esc => return Vec::new(),
-        KeyCode::Enter => match check(state, app_key.value()) {
-            Ok(app_key) => {
-                state.dialog = Some(Dialog::Renew {
-                    app_key,
-                    // Unknown without the listing; the renewal's answer names it.
-                    label: String::new(),
-                    delete_now: false,
-                });
-                return Vec::new();
-            }
-            Err(reason) => Some(reason),
-        },
-        _ => {
-            app_key.handle_event(&Event::Key(key));
-            None
-        }
+/// Enter in the prompt: on to the renew dialog, or the reason the appKey is refused.
+pub fn next(state: &mut State) {
+    let Some(Dialog::RenewByKey { app_key, .. }) = &state.dialog else {
+        return;
     };
-    state.dialog = Some(Dialog::RenewByKey { app_key, error });
-    Vec::new()
+    match check(state, app_key.value()) {
+        Ok(app_key) => {
+            state.dialog = Some(Dialog::Renew {
+                app_key,
+                // Unknown without the listing; the renewal's answer names it.
+                label: String::new(),
+                delete_now: false,
+            });
+        }
+        Err(reason) => {
+            if let Some(Dialog::RenewByKey { error, .. }) = &mut state.dialog {
+                *error = Some(reason);
+            }
+        }
+    }
 }

@@ -1,6 +1,9 @@
 //! Carries out API calls for the UI: one tokio task per call, answered as an `Action`.
 
+use std::collections::HashMap;
+
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::{self, JoinSet};
 
 use super::action::{Action, Call, Change, Failure, Outcome, RequestId};
 use crate::vtex::VtexClient;
@@ -20,6 +23,65 @@ pub fn spawn(client: &VtexClient, id: RequestId, call: Call, results: UnboundedS
         // The receiver is gone only when the app is quitting.
         let _ = results.send(Action::Api { id, outcome });
     });
+}
+
+/// The calls in flight, in a `JoinSet`: each answer comes back with its request id, a panic
+/// too (the set names the task that panicked), and dropping the set — quitting — cancels
+/// every call still in flight.
+#[derive(Default)]
+pub struct Tasks {
+    set: JoinSet<Outcome>,
+    requests: HashMap<task::Id, RequestId>,
+}
+
+impl Tasks {
+    /// Starts `call` for request `id`, under one deadline (--timeout) for the whole action.
+    pub fn spawn(&mut self, client: &VtexClient, id: RequestId, call: Call) {
+        let client = client.clone();
+        let handle = self
+            .set
+            .spawn(async move { client.within_deadline(perform(&client, call)).await });
+        self.requests.insert(handle.id(), id);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
+    /// The next answer; `None` when nothing is in flight. Cancel-safe, for `select!`.
+    pub async fn next(&mut self) -> Option<Action> {
+        loop {
+            let joined = self.set.join_next_with_id().await?;
+            if let Some(action) = self.answer(joined) {
+                return Some(action);
+            }
+        }
+    }
+
+    /// An answer that is already there, without waiting.
+    pub fn try_next(&mut self) -> Option<Action> {
+        loop {
+            let joined = self.set.try_join_next_with_id()?;
+            if let Some(action) = self.answer(joined) {
+                return Some(action);
+            }
+        }
+    }
+
+    /// A finished task as the answer to its request; a panic is `Outcome::Crashed`.
+    fn answer(&mut self, joined: Result<(task::Id, Outcome), task::JoinError>) -> Option<Action> {
+        let (task, outcome) = match joined {
+            Ok((task, outcome)) => (task, outcome),
+            Err(err) if err.is_panic() => (err.id(), Outcome::Crashed),
+            Err(err) => {
+                // Cancelled: nobody waits for it.
+                self.requests.remove(&err.id());
+                return None;
+            }
+        };
+        let id = self.requests.remove(&task)?;
+        Some(Action::Api { id, outcome })
+    }
 }
 
 pub async fn perform(client: &VtexClient, call: Call) -> Outcome {

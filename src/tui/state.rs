@@ -262,7 +262,7 @@ impl Default for KeysPane {
 impl KeysPane {
     /// The server refused the listing (no View API Keys): the pane offers renewal by appKey.
     pub fn may_not_view(&self) -> bool {
-        self.rows.is_empty() && matches!(&self.load, Load::Failed(failure) if failure.forbidden)
+        self.rows.is_empty() && matches!(&self.load, Load::Failed(failure) if failure.forbidden())
     }
 
     pub fn selected_key(&self) -> Option<&AppKey> {
@@ -512,22 +512,7 @@ pub enum Dialog {
     Help,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MessageKind {
-    Info,
-    Error,
-}
-
-/// The status line: errors stay until dismissed (Esc), information expires.
-#[derive(Debug, Clone)]
-pub struct StatusMessage {
-    pub text: String,
-    pub kind: MessageKind,
-    pub expires: Option<DateTime<Utc>>,
-}
-
-/// How long an information message stays.
-pub const INFO_SECONDS: i64 = 5;
+pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 
 #[derive(Debug)]
 pub struct State {
@@ -544,18 +529,18 @@ pub struct State {
     pub dialog: Option<Dialog>,
     /// Tokens that arrived while another dialog was open, shown in turn: none is ever dropped.
     pub waiting_tokens: std::collections::VecDeque<TokenDialog>,
-    /// The form behind a request in flight, reopened with the error if the request fails, so
-    /// nothing typed is lost.
-    pub sent_form: Option<Dialog>,
+    /// Forms whose request failed while another dialog was open, reopened in turn.
+    pub waiting_forms: std::collections::VecDeque<Dialog>,
     pub status: Option<StatusMessage>,
     /// Requests sent and not yet answered (drives the spinner).
-    pub in_flight: BTreeSet<RequestId>,
-    pub next_request: RequestId,
+    pub requests: super::requests::Requests,
     /// Rows the current table shows at once (set from the terminal size).
     pub page_rows: usize,
     pub size: (u16, u16),
     pub refresh_every: Duration,
     pub last_refresh: DateTime<Utc>,
+    /// When the latest copy of a token is to be cleared from the clipboard.
+    pub clipboard_clear_at: Option<DateTime<Utc>>,
     pub mouse: bool,
     pub quit: bool,
 }
@@ -582,14 +567,14 @@ impl State {
             roles: None,
             dialog: None,
             waiting_tokens: std::collections::VecDeque::new(),
-            sent_form: None,
+            waiting_forms: std::collections::VecDeque::new(),
             status: None,
-            in_flight: BTreeSet::new(),
-            next_request: 1,
+            requests: super::requests::Requests::default(),
             page_rows: 10,
             size: (80, 24),
             refresh_every,
             last_refresh: now,
+            clipboard_clear_at: None,
             mouse: false,
             quit: false,
         }
@@ -601,6 +586,6 @@ impl State {
     }
 
     pub fn busy(&self) -> bool {
-        !self.in_flight.is_empty()
+        !self.requests.is_empty()
     }
 }

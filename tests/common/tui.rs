@@ -82,9 +82,10 @@ impl Observer for Watcher {
     }
 }
 
-/// Records what was copied (test tokens only).
+/// Records what was copied (test tokens only); with `.1`, asks for a timed clear that long
+/// after each copy, and says "cleared (test clipboard)" when it comes.
 #[derive(Clone, Default)]
-pub struct FakeClipboard(pub Arc<Mutex<Vec<String>>>);
+pub struct FakeClipboard(pub Arc<Mutex<Vec<String>>>, pub Option<Duration>);
 
 impl Clipboard for FakeClipboard {
     fn copy(&mut self, token: &SecretString) -> apikeys::clipboard::Report {
@@ -94,13 +95,13 @@ impl Clipboard for FakeClipboard {
             .push(token.expose_secret().to_string());
         apikeys::clipboard::Report {
             message: "copied (test clipboard)".into(),
-            clear_in: None,
+            clear_in: self.1,
             via: None,
         }
     }
 
     fn clear(&mut self) -> Option<String> {
-        None
+        self.1.map(|_| "cleared (test clipboard)".to_string())
     }
 }
 
@@ -111,10 +112,17 @@ pub struct App {
     pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
+/// The app's clock; tests that drive timers pass one they move themselves.
+pub type Clock = Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>;
+
 pub struct AppOptions {
     pub read_only: bool,
     pub width: u16,
     pub height: u16,
+    /// `None`: the real clock.
+    pub clock: Option<Clock>,
+    /// The fake clipboard's timed clear.
+    pub clear_in: Option<Duration>,
 }
 
 impl Default for AppOptions {
@@ -123,6 +131,8 @@ impl Default for AppOptions {
             read_only: false,
             width: 140,
             height: 40,
+            clock: None,
+            clear_in: None,
         }
     }
 }
@@ -145,7 +155,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
     .unwrap();
     let (keys_tx, keys_rx) = mpsc::unbounded_channel();
     let (frames_tx, frames_rx) = watch::channel(Frame::default());
-    let clipboard = FakeClipboard::default();
+    let clipboard = FakeClipboard(Arc::default(), options.clear_in);
     let mut task_clipboard = clipboard.clone();
     let header = Header {
         account: "acme".into(),
@@ -156,20 +166,20 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
     };
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
+        let clock: Clock = options.clock.unwrap_or_else(|| Arc::new(chrono::Utc::now));
         let mut state = State::new(
             header,
-            chrono::Utc::now(),
+            clock(),
             options.read_only,
             Duration::from_secs(3600),
         );
         let mut watcher = Watcher(frames_tx);
-        let clock = chrono::Utc::now;
         let parts = event_loop::Parts {
             terminal: &mut terminal,
             client: &client,
             clipboard: &mut task_clipboard,
             observer: &mut watcher,
-            clock: &clock,
+            clock: &*clock,
             tick: Duration::from_millis(50),
         };
         let input = tokio_stream_from(keys_rx);

@@ -154,7 +154,7 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
 fn audit_lines(audit: Option<&Result<Vec<AuditEntry>, Failure>>, max: usize) -> Vec<Line<'static>> {
     match audit {
         None => vec![Line::styled("Loading…", theme::dim())],
-        Some(Err(failure)) if failure.unavailable => widgets::wrapped(
+        Some(Err(failure)) if failure.unavailable() => widgets::wrapped(
             "The audit trail needs the apikeys server extension; VTEX's public API has none.",
             theme::dim(),
             max,

@@ -12,6 +12,7 @@ use tui_input::Input;
 
 use super::widgets::{self, DialogFrame, Hint, button, clean, input_field};
 use super::{PICKER_ROWS, details, help, theme};
+use crate::tui::keymap::{self, Command};
 use crate::tui::state::{Confirm, Dialog, NewKeyStep, RolePicker, State, TokenDialog};
 
 /// How many "•" stand for a token: always the same, so the mask says nothing of its length.
@@ -92,61 +93,30 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
     }
 }
 
-/// The dialog's own keys, for its footer and the key bar.
+/// The dialog's own keys, for its footer and the key bar: its bindings in `keymap`, the
+/// confirmation's accept named by its button, delete dimmed until acknowledged.
 pub fn hints(dialog: &Dialog) -> Vec<Hint> {
-    let cancel = Hint::new("Esc", "cancel");
-    let picker = |done: &str, back: bool| {
-        let mut hints = vec![
-            Hint::new("↑ ↓", "move"),
-            Hint::new("Space", "toggle"),
-            Hint::new("Enter", done),
-        ];
-        if back {
-            hints.push(Hint::new("S-Tab", "back"));
-        }
-        hints.push(cancel.clone());
-        hints
-    };
-    match dialog {
-        Dialog::Confirm(confirm) => {
-            vec![Hint::new("Enter", &confirm.accept.to_lowercase()), cancel]
-        }
-        Dialog::DeleteKey { understood, .. } => vec![
-            Hint::new("Space", "I understand"),
-            Hint::new("Enter", "delete").enabled(*understood),
-            cancel,
-        ],
-        Dialog::NewKey {
-            step: NewKeyStep::Label,
-            ..
-        } => vec![Hint::new("Enter", "next: roles"), cancel],
-        Dialog::NewKey {
-            step: NewKeyStep::Roles,
-            ..
-        } => picker("create", true),
-        Dialog::EditRoles { .. } => picker("save", false),
-        Dialog::AddExternal {
-            step: NewKeyStep::Label,
-            ..
-        } => vec![Hint::new("Enter", "next: roles"), cancel],
-        Dialog::AddExternal {
-            step: NewKeyStep::Roles,
-            ..
-        } => picker("add", true),
-        Dialog::RenewByKey { .. } => vec![Hint::new("Enter", "next: old token"), cancel],
-        Dialog::Renew { .. } => vec![
-            Hint::new("↑ ↓", "choose"),
-            Hint::new("Enter", "renew"),
-            cancel,
-        ],
-        Dialog::Token(_) => vec![
-            Hint::new("v", "reveal/hide"),
-            Hint::new("c", "copy"),
-            Hint::new("Enter/Esc", "close (the token is wiped)"),
-        ],
-        Dialog::Details { .. } => vec![Hint::new("Esc", "close")],
-        Dialog::Help => vec![Hint::new("Esc ?", "close")],
-    }
+    keymap::for_dialog(dialog)
+        .iter()
+        .map(|binding| {
+            let command = binding.runs.first().map(|(_, command)| *command);
+            let what = match (dialog, command) {
+                (Dialog::Confirm(confirm), Some(Command::Accept)) => confirm.accept.to_lowercase(),
+                _ => binding.what.to_string(),
+            };
+            let enabled = !matches!(
+                (dialog, command),
+                (
+                    Dialog::DeleteKey {
+                        understood: false,
+                        ..
+                    },
+                    Some(Command::Accept)
+                )
+            );
+            Hint::new(binding.keys, &what).enabled(enabled)
+        })
+        .collect()
 }
 
 fn footer(hints: &[Hint], max: usize) -> Vec<Line<'static>> {

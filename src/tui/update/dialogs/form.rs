@@ -1,0 +1,54 @@
+//! The two-step forms: new key and add external key (a text field, then a role picker).
+
+use super::*;
+
+/// An external key as typed: without spaces (pasted keys often carry them), of another account.
+pub(super) fn check_external(text: &str, own_account: &str) -> Result<String, String> {
+    let wanted: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match crate::keyformat::app_key_account(&wanted) {
+        Some(account) if account == own_account => Err(strings::EXTERNAL_OWN_ACCOUNT.into()),
+        Some(_) => Ok(wanted),
+        None => Err(strings::EXPECTED_APP_KEY.into()),
+    }
+}
+
+/// The two-step forms (a text field, then a role picker), borrowed from their dialog.
+pub(super) struct Form<'a> {
+    pub(super) step: &'a mut NewKeyStep,
+    pub(super) input: &'a mut Input,
+    pub(super) error: &'a mut Option<String>,
+    pub(super) picker: &'a mut RolePicker,
+}
+
+impl Form<'_> {
+    /// Next checks the text (`check` returns it normalized, or the reason it is refused) and
+    /// moves to the roles; there the picker keys work, Back returns to the text, and Accept
+    /// sends what `submit` makes of the text and the ticked roles.
+    pub(super) fn command(
+        self,
+        command: Command,
+        check: impl Fn(&str) -> Result<String, String>,
+        submit: impl FnOnce(String, Vec<i64>) -> Call,
+    ) -> Next {
+        match command {
+            Command::Next => match check(self.input.value()) {
+                Ok(normalized) => {
+                    *self.input = Input::new(normalized);
+                    *self.step = NewKeyStep::Roles;
+                    *self.error = None;
+                }
+                Err(reason) => *self.error = Some(reason),
+            },
+            Command::Back => *self.step = NewKeyStep::Label,
+            Command::Accept => {
+                let roles = self.picker.chosen.iter().copied().collect();
+                return Next::SendForm(submit(self.input.value().to_string(), roles));
+            }
+            Command::Cancel => return Next::Close,
+            _ => {
+                picker_command(self.picker, command);
+            }
+        }
+        Next::Stay
+    }
+}

@@ -1,0 +1,214 @@
+//! Keys that mean the same on every pane: quitting, switching panes, moving, refreshing,
+//! Esc, and the live filter (typed or pasted).
+
+use super::*;
+
+pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let command = keymap::command_for(state, &key);
+    if command == Some(Command::Quit) && state.dialog.is_some() {
+        return quit(state); // Ctrl-c, from a dialog too
+    }
+    if state.dialog.is_some() {
+        let effects = on_dialog_key(state, key, command);
+        if state.dialog.is_none() {
+            // Tokens first: they are shown once and must not wait behind a form.
+            state.dialog = match state.waiting_tokens.pop_front() {
+                Some(token) => Some(Dialog::Token(token)),
+                None => state.waiting_forms.pop_front(),
+            };
+        }
+        return effects;
+    }
+    if editing_filter(state) && command != Some(Command::Quit) {
+        on_filter_key(state, key, command);
+        return lazy_roles(state);
+    }
+    let Some(command) = command else {
+        return Vec::new();
+    };
+    match (command, state.tab) {
+        (
+            Command::Quit
+            | Command::Help
+            | Command::NextPane
+            | Command::PreviousPane
+            | Command::Pane(_)
+            | Command::Refresh
+            | Command::Escape
+            | Command::Move(_),
+            _,
+        ) => run_global(state, command),
+        (_, Tab::Keys) => run_keys_command(state, command),
+        (_, Tab::External) => run_external_command(state, command),
+        (Command::ApplyDuration, Tab::Settings) => apply_duration(state),
+        _ => Vec::new(),
+    }
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Quit => return quit(state),
+        Command::Help => state.dialog = Some(Dialog::Help),
+        Command::NextPane => state.tab = Tab::ALL[(state.tab.index() + 1) % 3],
+        Command::PreviousPane => state.tab = Tab::ALL[(state.tab.index() + 2) % 3],
+        Command::Pane(tab) => state.tab = tab,
+        Command::Refresh => {
+            say(state, strings::REFRESHING);
+            return refresh(state);
+        }
+        Command::Escape => on_escape(state),
+        Command::Move(step) => {
+            let delta = delta(step, state.page_rows);
+            move_selection(state, delta);
+        }
+        _ => {}
+    }
+    lazy_roles(state)
+}
+
+/// Rows a step moves, for a list showing `page` rows.
+pub(super) fn delta(step: Step, page: usize) -> isize {
+    let page = page.max(1) as isize;
+    match step {
+        Step::Down => 1,
+        Step::Up => -1,
+        Step::PageDown => page,
+        Step::PageUp => -page,
+        Step::Top => isize::MIN / 2,
+        Step::Bottom => isize::MAX / 2,
+    }
+}
+
+pub(super) fn on_escape(state: &mut State) {
+    if matches!(
+        &state.status,
+        Some(StatusMessage {
+            kind: MessageKind::Error,
+            ..
+        })
+    ) {
+        state.status = None;
+        return;
+    }
+    let months = state.token_months();
+    let (now, page) = (state.now, state.page_rows);
+    match state.tab {
+        Tab::Keys
+            if !state.keys.filter.input.value().is_empty()
+                || state.keys.status_filter != StatusFilter::All =>
+        {
+            state.keys.filter.input.reset();
+            state.keys.status_filter = StatusFilter::All;
+            state.keys.refresh_view(months, now, page);
+        }
+        Tab::External if !state.external.filter.input.value().is_empty() => {
+            state.external.filter.input.reset();
+            state.external.refresh_view(page);
+        }
+        _ => state.status = None,
+    }
+}
+
+pub(super) fn move_selection(state: &mut State, delta: isize) {
+    let page = state.page_rows;
+    match state.tab {
+        Tab::Keys => state
+            .keys
+            .selection
+            .move_by(delta, state.keys.visible.len(), page),
+        Tab::External => {
+            state
+                .external
+                .selection
+                .move_by(delta, state.external.visible.len(), page)
+        }
+        Tab::Settings => {
+            state.settings.cursor_months = if delta > 0 { 6 } else { 3 };
+        }
+    }
+}
+
+pub(super) fn editing_filter(state: &State) -> bool {
+    match state.tab {
+        Tab::Keys => state.keys.filter.editing,
+        Tab::External => state.external.filter.editing,
+        Tab::Settings => false,
+    }
+}
+
+pub(super) fn on_filter_key(state: &mut State, key: KeyEvent, command: Option<Command>) {
+    let months = state.token_months();
+    let (now, page) = (state.now, state.page_rows);
+    let filter = match state.tab {
+        Tab::Keys => &mut state.keys.filter,
+        Tab::External => &mut state.external.filter,
+        Tab::Settings => return,
+    };
+    match command {
+        Some(Command::ClearFilter) => {
+            filter.input.reset();
+            filter.editing = false;
+        }
+        Some(Command::KeepFilter) => filter.editing = false,
+        Some(Command::LeaveFilter(step)) => {
+            filter.editing = false;
+            move_selection(state, delta(step, page));
+            return;
+        }
+        _ => {
+            filter.input.handle_event(&Event::Key(key));
+        }
+    }
+    match state.tab {
+        Tab::Keys => state.keys.refresh_view(months, now, page),
+        _ => state.external.refresh_view(page),
+    }
+}
+
+pub(super) fn on_paste(state: &mut State, text: &str) {
+    // Pasted text goes to whichever field has the keyboard; line breaks and other control
+    // characters are dropped (a token or key pasted from a terminal often carries them).
+    let insert = |input: &mut Input, squeeze_spaces: bool| {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if squeeze_spaces && c.is_whitespace() {
+                continue;
+            }
+            input.handle(InputRequest::InsertChar(c));
+        }
+    };
+    match &mut state.dialog {
+        Some(Dialog::NewKey {
+            step: NewKeyStep::Label,
+            label,
+            ..
+        }) => insert(label, false),
+        Some(Dialog::AddExternal {
+            step: NewKeyStep::Label,
+            app_key,
+            ..
+        })
+        | Some(Dialog::RenewByKey { app_key, .. }) => insert(app_key, true),
+        Some(_) => {}
+        None => {
+            if editing_filter(state) {
+                let months = state.token_months();
+                let (now, page) = (state.now, state.page_rows);
+                match state.tab {
+                    Tab::Keys => {
+                        insert(&mut state.keys.filter.input, false);
+                        state.keys.refresh_view(months, now, page);
+                    }
+                    _ => {
+                        insert(&mut state.external.filter.input, false);
+                        state.external.refresh_view(page);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The pure heart of the app: `update(state, action) -> effects`. No I/O and no clock reads:
+//! time arrives as `Action::Tick`, results as `Action::Api`.
+
+use std::collections::BTreeSet;
+
+use chrono::Duration as ChronoDuration;
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEventKind};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
+
+mod changes;
+mod dialogs;
+mod external_pane;
+mod global;
+mod keys_pane;
+mod outcomes;
+mod requests;
+mod settings_pane;
+mod status;
+mod timers;
+
+use changes::*;
+use dialogs::*;
+use external_pane::*;
+use global::*;
+use keys_pane::*;
+use outcomes::*;
+use requests::*;
+use settings_pane::*;
+pub(super) use status::say;
+use status::*;
+use timers::*;
+
+use super::action::{Action, Call, Change, Effect, Failure, FailureKind, Outcome, RequestId};
+use super::keymap::{self, Command, Step};
+use super::state::*;
+use super::strings;
+use crate::listing::{SortBy, StatusFilter};
+use crate::vtex::model::{AppKey, Role};
+
+/// The first calls: what the server offers, the keys, the account's roles.
+pub fn init(state: &mut State) -> Vec<Effect> {
+    vec![
+        request(state, Call::Capabilities),
+        request_keys(state),
+        request(state, Call::ListRoles),
+        request(state, Call::Account),
+    ]
+}
+
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+        Action::Key(key) => on_key(state, key),
+        Action::Paste(text) => {
+            on_paste(state, &text);
+            Vec::new()
+        }
+        Action::Mouse(mouse) => {
+            if state.mouse && state.dialog.is_none() {
+                match mouse.kind {
+                    MouseEventKind::ScrollDown => move_selection(state, 3),
+                    MouseEventKind::ScrollUp => move_selection(state, -3),
+                    _ => {}
+                }
+            }
+            Vec::new()
+        }
+        Action::Resize { width, height } => {
+            state.size = (width, height);
+            state.page_rows = crate::tui::view::page_rows(width, height);
+            let page = state.page_rows;
+            state
+                .keys
+                .selection
+                .scroll_into_view(state.keys.visible.len(), page);
+            state
+                .external
+                .selection
+                .scroll_into_view(state.external.visible.len(), page);
+            lazy_roles(state)
+        }
+        Action::Tick(now) => on_tick(state, now),
+        Action::Copied(report) => {
+            on_copied(state, report);
+            Vec::new()
+        }
+        Action::Notice(text) => {
+            say(state, text);
+            Vec::new()
+        }
+        Action::Api { id, outcome } => on_answer(state, id, outcome),
+    }
+}
+
+/// The key a details dialog shows.
+pub fn details_key<'a>(state: &'a State, key_id: &str) -> Option<&'a AppKey> {
+    state.keys.rows.iter().find(|k| k.id == key_id)
+}

@@ -1,0 +1,74 @@
+//! The status line: information that expires, errors that expire later or when what they
+//! report is over, refusals, failures (by their kind, never by their text).
+
+use super::*;
+
+pub(in crate::tui) fn say(state: &mut State, text: impl Into<String>) {
+    state.status = Some(StatusMessage {
+        text: text.into(),
+        kind: MessageKind::Info,
+        expires: Some(state.now + ChronoDuration::seconds(INFO_SECONDS)),
+        about: None,
+    });
+}
+
+pub(super) fn complain(state: &mut State, text: impl Into<String>) {
+    report(state, text.into(), None);
+}
+
+fn report(state: &mut State, text: String, about: Option<Cause>) {
+    state.status = Some(StatusMessage {
+        text,
+        kind: MessageKind::Error,
+        expires: Some(state.now + ChronoDuration::seconds(ERROR_SECONDS)),
+        about,
+    });
+}
+
+/// Checks an operation; on refusal says why and returns false. Nothing is sent.
+pub(super) fn allowed(state: &mut State, op: Op, what: &str) -> bool {
+    match state.access.check(op) {
+        Ok(()) => true,
+        Err(reason) => {
+            say(state, strings::cannot(what, &reason));
+            false
+        }
+    }
+}
+
+/// A failed change or action: said until it expires or the server is back (when offline).
+pub(super) fn fail(state: &mut State, failure: &Failure) {
+    fail_about(state, failure, None);
+}
+
+/// A failed read: also cleared when that read succeeds (a refresh, the timer).
+pub(super) fn fail_reading(state: &mut State, failure: &Failure, reading: Reading) {
+    fail_about(state, failure, Some(Cause::Reading(reading)));
+}
+
+fn fail_about(state: &mut State, failure: &Failure, about: Option<Cause>) {
+    let about = if failure.offline() {
+        state.connection = Connection::Offline(failure.message.clone());
+        Some(Cause::Offline)
+    } else {
+        about
+    };
+    report(state, failure.message.clone(), about);
+}
+
+/// An answer came: the server is reachable, and a failed `reading` that succeeded is over.
+pub(super) fn answered(state: &mut State, reading: Option<Reading>) {
+    state.connection = Connection::Online;
+    let over = |cause: &Cause| match cause {
+        Cause::Offline => true,
+        Cause::Reading(failed) => Some(*failed) == reading,
+    };
+    if state
+        .status
+        .as_ref()
+        .and_then(|message| message.about.as_ref())
+        .is_some_and(over)
+    {
+        state.status = None;
+    }
+}
