@@ -110,7 +110,7 @@ impl StatusFilter {
 }
 
 /// Case-insensitive match on key, label and role names. An empty needle matches everything.
-pub fn text_matches(key: &AppKey, needle_lowercase: &str) -> bool {
+fn text_matches(key: &AppKey, needle_lowercase: &str) -> bool {
     if needle_lowercase.is_empty() {
         return true;
     }
@@ -135,7 +135,7 @@ pub enum SortBy {
 }
 
 /// Sorts indices into `keys`; ties fall back to the label, then the appKey, so the order is stable.
-pub fn sort_indices(keys: &[AppKey], indices: &mut [usize], by: SortBy, reverse: bool) {
+fn sort_indices(keys: &[AppKey], indices: &mut [usize], by: SortBy, reverse: bool) {
     // Lowercased once per key, not once per comparison: this runs on every filter keystroke.
     let mut names: Vec<String> = vec![String::new(); keys.len()];
     for &i in indices.iter() {

@@ -4,10 +4,12 @@
 
 mod screen_fixture;
 
-use apikeys::tui::state::Permissions;
+use apikeys::permissions::Resource;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use screen_fixture::{all_permissions, at, draw, find_column, find_row, key, row_text, state_with};
+use screen_fixture::{
+    all_but, all_permissions, at, draw, find_column, find_row, key, row_text, state_with,
+};
 
 const DIM: Color = Color::DarkGray;
 const ACCENT: Color = Color::Cyan;
@@ -54,11 +56,7 @@ fn assert_cells(buffer: &Buffer, (x, y): (u16, u16), len: u16, fg: Color, bold: 
 #[test]
 fn actions_the_key_may_not_use_are_dim_and_the_others_are_not() {
     // View and renew only: new, roles, delete and toggle are refused; renew is allowed.
-    let permissions = Permissions {
-        edit: false,
-        settings: false,
-        ..all_permissions()
-    };
+    let permissions = all_but(&[Resource::EditApiKeys, Resource::EditApiKeysSettings]);
     let mut state = state_with(vec![key("k01", "ERP", at(2026, 11, 1))], permissions);
     let buffer = draw(&mut state, 160, 30);
     for (keys, what) in [

@@ -8,10 +8,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use apikeys::listing::{SortBy, StatusFilter};
+use apikeys::permissions::{Resource, ResourceSet};
 use apikeys::tui::action::{Change, Failure};
 use apikeys::tui::state::{
-    Access, Confirm, Connection, Dialog, Header, Load, MessageKind, NewKeyStep, Permissions,
-    RolePicker, State, StatusMessage, Tab, TokenDialog,
+    Access, Confirm, Connection, Dialog, Header, Load, MessageKind, NewKeyStep, RolePicker, State,
+    StatusMessage, Tab, TokenDialog,
 };
 use apikeys::tui::view::{self, MIN_HEIGHT, MIN_WIDTH};
 use apikeys::vtex::model::{AppKey, AuditEntry, ExternalKey, Role, RoleDetails};
@@ -277,13 +278,16 @@ fn external_keys() -> Vec<ExternalKey> {
     ]
 }
 
-fn all_permissions() -> Permissions {
-    Permissions {
-        view: true,
-        edit: true,
-        renew: true,
-        settings: true,
-    }
+fn all_permissions() -> ResourceSet {
+    ResourceSet::all()
+}
+
+/// Every permission but `lacking`.
+fn all_but(lacking: &[Resource]) -> ResourceSet {
+    Resource::ALL
+        .into_iter()
+        .filter(|resource| !lacking.contains(resource))
+        .collect()
 }
 
 /// A connected session on the "acme" account with everything loaded.
@@ -412,10 +416,7 @@ fn settings_pane() {
     let mut state = populated();
     state.tab = Tab::Settings;
     state.settings.cursor_months = 6;
-    state.access.permissions = Some(Permissions {
-        settings: false,
-        ..all_permissions()
-    });
+    state.access.permissions = Some(all_but(&[Resource::EditApiKeysSettings]));
     insta::assert_snapshot!("settings_pane", draw(&mut state, 100, 28));
 }
 
@@ -566,10 +567,7 @@ fn too_small() {
 #[test]
 fn help_overlay() {
     let mut state = with_dialog(Dialog::Help);
-    state.access.permissions = Some(Permissions {
-        renew: false,
-        ..all_permissions()
-    });
+    state.access.permissions = Some(all_but(&[Resource::RenewApiToken]));
     insta::assert_snapshot!("help_overlay", draw(&mut state, 100, 34));
 }
 

@@ -9,6 +9,7 @@ use tui_input::Input;
 
 use super::action::{Failure, RequestId};
 use crate::listing::{self, SortBy, StatusFilter};
+use crate::permissions::{Resource, ResourceSet};
 use crate::vtex::model::{AppKey, AuditEntry, ExternalKey, RoleDetails};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,22 +56,13 @@ pub enum Connection {
     Offline(String),
 }
 
-/// The four permissions as the session reports them; `None` when the server cannot say.
-#[derive(Debug, Clone, Default)]
-pub struct Permissions {
-    pub view: bool,
-    pub edit: bool,
-    pub renew: bool,
-    pub settings: bool,
-}
-
 /// What the server can do and what the caller may do, once known.
 #[derive(Debug, Clone, Default)]
 pub struct Access {
     /// The apikeys extensions; `None` until the first answer.
     pub extensions: Option<bool>,
-    /// `None` when the server does not report the caller's permissions.
-    pub permissions: Option<Permissions>,
+    /// The four API-key resources the session reports; `None` when the server cannot say.
+    pub permissions: Option<ResourceSet>,
     pub read_only: bool,
 }
 
@@ -115,16 +107,16 @@ impl Access {
     /// Ok, or the one-line reason the operation is not available here.
     pub fn check(&self, op: Op) -> Result<(), String> {
         let (needs_extension, permission) = match op {
-            Op::ToggleKey | Op::NewKey | Op::EditRoles => (false, Perm::Edit),
-            Op::Renew | Op::FinishRenewal => (false, Perm::Renew),
-            Op::UndoRenewal => (true, Perm::Renew),
+            Op::ToggleKey | Op::NewKey | Op::EditRoles => (false, Resource::EditApiKeys),
+            Op::Renew | Op::FinishRenewal => (false, Resource::RenewApiToken),
+            Op::UndoRenewal => (true, Resource::RenewApiToken),
             Op::DeleteKey
             | Op::AddExternal
             | Op::RemoveExternal
             | Op::ToggleExternal
-            | Op::EditExternalRoles => (true, Perm::Edit),
-            Op::SetDuration => (true, Perm::Settings),
-            Op::ViewAudit => (true, Perm::View),
+            | Op::EditExternalRoles => (true, Resource::EditApiKeys),
+            Op::SetDuration => (true, Resource::EditApiKeysSettings),
+            Op::ViewAudit => (true, Resource::ViewApiKeys),
         };
         if self.read_only && op != Op::ViewAudit {
             return Err("read-only mode (--read-only)".into());
@@ -134,26 +126,16 @@ impl Access {
                 "needs the apikeys server extension; VTEX's public API has no such endpoint".into(),
             );
         }
-        if let Some(permissions) = &self.permissions {
-            let (held, name) = match permission {
-                Perm::View => (permissions.view, "View API Keys"),
-                Perm::Edit => (permissions.edit, "Edit API Keys"),
-                Perm::Renew => (permissions.renew, "Renew API Token"),
-                Perm::Settings => (permissions.settings, "Edit API Keys settings"),
-            };
-            if !held {
-                return Err(format!("your key lacks the \"{name}\" permission"));
-            }
+        if let Some(held) = &self.permissions
+            && !held.contains(permission)
+        {
+            return Err(format!(
+                "your key lacks the \"{}\" permission",
+                permission.display_name()
+            ));
         }
         Ok(())
     }
-}
-
-enum Perm {
-    View,
-    Edit,
-    Renew,
-    Settings,
 }
 
 /// Which row is selected and which row is at the top of the view.
@@ -285,6 +267,16 @@ impl KeysPane {
         self.select_after_refresh(selected_id, months, now, page);
     }
 
+    /// The pane's filter bar, status filter and sort as the listing query the CLI runs too.
+    pub fn query(&self) -> listing::Query {
+        listing::Query {
+            filter: self.filter.input.value().to_string(),
+            status: self.status_filter,
+            sort: self.sort,
+            reverse: self.reverse,
+        }
+    }
+
     /// Recomputes `visible` after rows, filter or sort changed, keeping the selected key
     /// selected when it is still shown.
     pub fn refresh_view(&mut self, months: u32, now: DateTime<Utc>, page: usize) {
@@ -299,15 +291,7 @@ impl KeysPane {
         now: DateTime<Utc>,
         page: usize,
     ) {
-        let needle = self.filter.needle();
-        let mut visible: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| {
-                let key = &self.rows[i];
-                self.status_filter.matches(key, months, now) && listing::text_matches(key, &needle)
-            })
-            .collect();
-        listing::sort_indices(&self.rows, &mut visible, self.sort, self.reverse);
-        self.visible = visible;
+        self.visible = self.query().keys(&self.rows, months, now);
         let at =
             selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
         self.selection.reselect(at, self.visible.len(), page);
@@ -361,24 +345,11 @@ impl ExternalPane {
     }
 
     fn select_after_refresh(&mut self, selected_id: Option<String>, page: usize) {
-        let needle = self.filter.needle();
-        let hit = |text: &str| text.to_lowercase().contains(&needle);
-        let mut visible: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| {
-                let key = &self.rows[i];
-                needle.is_empty()
-                    || hit(&key.app_key)
-                    || hit(&key.account)
-                    || key.roles.iter().flatten().any(|role| hit(&role.name))
-            })
-            .collect();
-        visible.sort_by(|&a, &b| {
-            let (a, b) = (&self.rows[a], &self.rows[b]);
-            a.account
-                .cmp(&b.account)
-                .then_with(|| a.app_key.cmp(&b.app_key))
-        });
-        self.visible = visible;
+        self.visible = listing::Query {
+            filter: self.filter.input.value().to_string(),
+            ..listing::Query::default()
+        }
+        .external(&self.rows);
         let at =
             selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
         self.selection.reselect(at, self.visible.len(), page);
@@ -582,7 +553,9 @@ impl State {
 
     /// The token duration to judge ages by: the account's, else VTEX's default of 3 months.
     pub fn token_months(&self) -> u32 {
-        self.settings.token_duration.unwrap_or(3)
+        self.settings
+            .token_duration
+            .unwrap_or(listing::DEFAULT_TOKEN_DURATION_MONTHS)
     }
 
     pub fn busy(&self) -> bool {

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use apikeys::tui::state::{Access, Connection, Header, Load, Permissions, State};
+use apikeys::permissions::{Resource, ResourceSet};
+use apikeys::tui::state::{Access, Connection, Header, Load, State};
 use apikeys::tui::view;
 use apikeys::vtex::model::{AppKey, Role};
 use apikeys::vtex::time::Timestamp;
@@ -38,17 +39,20 @@ pub fn key(id: &str, label: &str, token: Option<Timestamp>) -> AppKey {
     }
 }
 
-pub fn all_permissions() -> Permissions {
-    Permissions {
-        view: true,
-        edit: true,
-        renew: true,
-        settings: true,
-    }
+pub fn all_permissions() -> ResourceSet {
+    ResourceSet::all()
+}
+
+/// Every permission but `lacking`.
+pub fn all_but(lacking: &[Resource]) -> ResourceSet {
+    Resource::ALL
+        .into_iter()
+        .filter(|resource| !lacking.contains(resource))
+        .collect()
 }
 
 /// A connected session on "acme" (3-month token duration) listing `keys`.
-pub fn state_with(keys: Vec<AppKey>, permissions: Permissions) -> State {
+pub fn state_with(keys: Vec<AppKey>, permissions: ResourceSet) -> State {
     let header = Header {
         account: "acme".into(),
         profile: "test".into(),

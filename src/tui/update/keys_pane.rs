@@ -2,14 +2,6 @@
 
 use super::*;
 
-pub(super) const STATUS_FILTERS: [StatusFilter; 5] = [
-    StatusFilter::All,
-    StatusFilter::Active,
-    StatusFilter::Inactive,
-    StatusFilter::Outdated,
-    StatusFilter::PendingRenewal,
-];
-
 pub(super) const SORTS: [SortBy; 5] = [
     SortBy::Name,
     SortBy::Key,
@@ -57,18 +49,14 @@ fn refresh_view(state: &mut State) {
 
 fn cycle_status_filter(state: &mut State) {
     let dates = has_token_dates(state);
-    let at = STATUS_FILTERS
-        .iter()
-        .position(|f| *f == state.keys.status_filter)
-        .unwrap_or(0);
     // Without token dates (VTEX's public API) "outdated" and "pending" cannot be told.
-    let next = (1..=STATUS_FILTERS.len())
-        .map(|step| STATUS_FILTERS[(at + step) % STATUS_FILTERS.len()])
+    let next = std::iter::successors(Some(state.keys.status_filter.next()), |f| Some(f.next()))
+        .take(StatusFilter::ALL.len())
         .find(|f| dates || !f.needs_token_dates())
         .unwrap_or(StatusFilter::All);
     state.keys.status_filter = next;
     refresh_view(state);
-    say(state, strings::showing(status_filter_name(next)));
+    say(state, strings::showing(next.word()));
 }
 
 fn cycle_sort(state: &mut State) {
@@ -210,16 +198,6 @@ fn open_delete(state: &mut State) {
             label: selected.label,
             understood: false,
         });
-    }
-}
-
-pub(super) fn status_filter_name(filter: StatusFilter) -> &'static str {
-    match filter {
-        StatusFilter::All => "all",
-        StatusFilter::Active => "active",
-        StatusFilter::Inactive => "inactive",
-        StatusFilter::Outdated => "outdated",
-        StatusFilter::PendingRenewal => "pending-renewal",
     }
 }
 

@@ -1,6 +1,7 @@
 //! One reducer per API answer.
 
 use super::*;
+use crate::permissions::Resource;
 use crate::vtex::Capabilities;
 use crate::vtex::model::{CreatedKey, Renewal, RoleDetails, Settings};
 
@@ -73,13 +74,9 @@ fn on_capabilities(state: &mut State, capabilities: Capabilities) -> Vec<Effect>
     state.connection = Connection::Online;
     state.access.extensions = Some(capabilities.extensions);
     if let Some(session) = capabilities.session {
-        let has = |name: &str| session.resources.iter().any(|r| r == name);
-        state.access.permissions = Some(Permissions {
-            view: has("ViewApiKeys"),
-            edit: has("EditApiKeys"),
-            renew: has("RenewApiToken"),
-            settings: has("EditApiKeysSettings"),
-        });
+        state.access.permissions = Some(Resource::set_from_keys(
+            session.resources.iter().map(String::as_str),
+        ));
         if !session.account.is_empty() {
             state.header.account = session.account;
         }

@@ -270,16 +270,6 @@ fn token_cell(mut age: Vec<Span<'static>>, pending: bool, width: usize) -> Vec<S
     age
 }
 
-pub fn status_filter_name(filter: StatusFilter) -> &'static str {
-    match filter {
-        StatusFilter::All => "all",
-        StatusFilter::Active => "active",
-        StatusFilter::Inactive => "inactive",
-        StatusFilter::Outdated => "outdated",
-        StatusFilter::PendingRenewal => "renewal pending",
-    }
-}
-
 fn sort_name(by: SortBy) -> &'static str {
     match by {
         SortBy::Name => "name",
@@ -313,10 +303,7 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
         let mut tail = Vec::new();
         if status_filter {
             tail.push(Span::styled("  status: ", theme::dim()));
-            tail.push(Span::styled(
-                status_filter_name(pane.status_filter),
-                theme::pending(),
-            ));
+            tail.push(Span::styled(pane.status_filter.word(), theme::pending()));
         }
         if !pane.rows.is_empty() {
             tail.push(Span::styled(

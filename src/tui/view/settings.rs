@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme;
 use super::widgets::{self, clean, pad};
+use crate::permissions::Resource;
 use crate::tui::state::{Load, Op, State};
 
 const MEANING: &str = "Applies to every generated key of the account, counted from the date the key's \
@@ -127,12 +128,7 @@ fn permissions(state: &State, max: usize) -> Vec<Line<'static>> {
         };
         return widgets::wrapped(text, theme::dim(), max);
     };
-    let items = [
-        (held.view, "View API Keys"),
-        (held.edit, "Edit API Keys"),
-        (held.renew, "Renew API Token"),
-        (held.settings, "Edit API Keys settings"),
-    ];
+    let items = Resource::ALL.map(|resource| (held.contains(resource), resource.display_name()));
     let item = |(yes, name): (bool, &str), width: usize| -> Vec<Span<'static>> {
         let (mark, style) = if yes {
             ("✓ ", theme::good())
