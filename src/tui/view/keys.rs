@@ -11,7 +11,8 @@ use ratatui::widgets::Paragraph;
 use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::listing::{SortBy, StatusFilter, TokenAge};
-use crate::tui::state::{Filter, Load, State};
+use crate::permissions::Resource;
+use crate::tui::state::{Filter, KeysPane, Load, State};
 use crate::vtex::model::{AppKey, Role};
 
 const KEY: usize = 0;
@@ -39,42 +40,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let [info, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let pane = &state.keys;
     info_line(state, frame, info);
-    if pane.may_not_view() {
-        message(
-            frame,
-            body,
-            "Your key may not view keys: it lacks the \"View API Keys\" permission.\n\
-             It can still renew a key's token: r, then type the key's appKey. R tries the \
-             listing again.",
-            theme::plain(),
-        );
+    if placeholder(pane, frame, body) {
         return;
     }
-    if pane.rows.is_empty() {
-        empty_list(
-            frame,
-            body,
-            &pane.load,
-            "Loading keys…",
-            "This account has no generated keys yet. n creates one.",
-        );
-        return;
-    }
-    if pane.visible.is_empty() {
-        message(
-            frame,
-            body,
-            "No key matches.\nEsc clears the filter; f changes the status filter.",
-            theme::dim(),
-        );
-        return;
-    }
-
     let months = state.token_months();
     let rows = usize::from(body.height.saturating_sub(1));
     let shown: Vec<(usize, &AppKey)> =
         widgets::rows_on_screen(&pane.rows, &pane.visible, pane.selection, rows);
-
     let ages: Vec<Vec<Span<'static>>> = shown
         .iter()
         .map(|(_, key)| age_spans(key, months, state.now))
@@ -83,6 +55,65 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
+    let columns = columns(pane, &shown, &ages, &roles_text);
+    let widths = widgets::allocate(&columns, body.width);
+    let key_width = usize::from(widths[KEY].unwrap_or(0));
+    let token_width = usize::from(widths[TOKEN].unwrap_or(0));
+    let table_rows: Vec<TableRow> = shown
+        .iter()
+        .zip(ages)
+        .zip(roles_text)
+        .map(|(((at, key), age), roles)| {
+            let token = token_cell(age, key.renewal_pending(), token_width);
+            TableRow {
+                cells: row_cells(pane, key, key_width, token, roles),
+                selected: *at == pane.selection.selected,
+            }
+        })
+        .collect();
+    widgets::draw_table(frame, body, &columns, &table_rows);
+}
+
+/// Draws what stands in place of the table when there is no row to show; says whether it did.
+fn placeholder(pane: &KeysPane, frame: &mut Frame, body: Rect) -> bool {
+    if pane.may_not_view() {
+        let text = format!(
+            "Your key may not view keys: it lacks the \"{}\" permission.\n\
+             It can still renew a key's token: r, then type the key's appKey. R tries the \
+             listing again.",
+            Resource::ViewApiKeys.display_name()
+        );
+        message(frame, body, &text, theme::plain());
+    } else if pane.rows.is_empty() {
+        empty_list(
+            frame,
+            body,
+            &pane.load,
+            "Loading keys…",
+            "This account has no generated keys yet. n creates one.",
+        );
+    } else if pane.visible.is_empty() {
+        message(
+            frame,
+            body,
+            "No key matches.\nEsc clears the filter; f changes the status filter.",
+            theme::dim(),
+        );
+    } else {
+        return false;
+    }
+    true
+}
+
+/// The table's columns, sized for the rows on screen. Status, key and the token's age come
+/// first, then some of the name and roles; then the token's "old token pending deletion"
+/// marker; then the rest of the name and roles.
+fn columns(
+    pane: &KeysPane,
+    shown: &[(usize, &AppKey)],
+    ages: &[Vec<Span<'static>>],
+    roles_text: &[Option<String>],
+) -> [Column; 6] {
     let key_want = widgets::widest(
         shown
             .iter()
@@ -109,19 +140,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let marker = |m: &str| if pending { widgets::width(m) as u16 } else { 0 };
     let token_want = age_want + marker(PENDING_MARKERS[PENDING_MARKERS.len() - 1]);
     let token_max = age_want + marker(PENDING_MARKERS[0]);
-
-    let arrow = |by: SortBy| {
-        if pane.sort != by {
-            ""
-        } else if pane.reverse {
-            " ▼"
-        } else {
-            " ▲"
-        }
+    let arrow = |by: SortBy| match (pane.sort == by, pane.reverse) {
+        (false, _) => "",
+        (true, true) => " ▼",
+        (true, false) => " ▲",
     };
-    // Status, key and the token's age come first, then some of the name and roles; then the
-    // token's "old token pending deletion" marker; then the rest of the name and roles.
-    let columns = [
+    [
         Column::new(format!("Key{}", arrow(SortBy::Key)), 16, key_want).grow(1),
         Column::new(format!("Name{}", arrow(SortBy::Name)), 10, name_max.min(28))
             .fill_to(name_max)
@@ -138,43 +162,33 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             .grow(5)
             .hide_below(100),
         Column::new(format!("Status{}", arrow(SortBy::Status)), 9, 9),
-    ];
-    let widths = widgets::allocate(&columns, body.width);
-    let key_width = usize::from(widths[KEY].unwrap_or(0));
-    let token_width = usize::from(widths[TOKEN].unwrap_or(0));
-    let token_cells: Vec<Vec<Span<'static>>> = shown
-        .iter()
-        .zip(ages)
-        .map(|((_, key), age)| token_cell(age, key.renewal_pending(), token_width))
-        .collect();
+    ]
+}
 
-    let table_rows: Vec<TableRow> = shown
-        .iter()
-        .zip(token_cells)
-        .zip(roles_text)
-        .map(|(((at, key), token), roles)| {
-            let mut cells = vec![Vec::new(); 6];
-            cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
-            cells[NAME] = if key.label.trim().is_empty() {
-                vec![Span::styled("(no label)", theme::dim())]
-            } else {
-                vec![Span::raw(clean(&key.label))]
-            };
-            cells[ROLES] = match roles {
-                Some(names) if names.is_empty() => vec![Span::styled("none", theme::dim())],
-                Some(names) => vec![Span::raw(names)],
-                None => vec![Span::styled("loading…", theme::dim())],
-            };
-            cells[TOKEN] = token;
-            cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0))];
-            cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
-            TableRow {
-                cells,
-                selected: *at == pane.selection.selected,
-            }
-        })
-        .collect();
-    widgets::draw_table(frame, body, &columns, &table_rows);
+/// One key's cells, in column order.
+fn row_cells(
+    pane: &KeysPane,
+    key: &AppKey,
+    key_width: usize,
+    token: Vec<Span<'static>>,
+    roles: Option<String>,
+) -> Vec<Vec<Span<'static>>> {
+    let mut cells = vec![Vec::new(); 6];
+    cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
+    cells[NAME] = if key.label.trim().is_empty() {
+        vec![Span::styled("(no label)", theme::dim())]
+    } else {
+        vec![Span::raw(clean(&key.label))]
+    };
+    cells[ROLES] = match roles {
+        Some(names) if names.is_empty() => vec![Span::styled("none", theme::dim())],
+        Some(names) => vec![Span::raw(names)],
+        None => vec![Span::styled("loading…", theme::dim())],
+    };
+    cells[TOKEN] = token;
+    cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0))];
+    cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
+    cells
 }
 
 /// A message in place of the table (loading, failure, nothing to show).
