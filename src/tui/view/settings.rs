@@ -22,7 +22,6 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         ..area
     };
     let max = usize::from(area.width);
-    let settings = &state.settings;
     let mut lines: Vec<Line<'static>> = Vec::new();
     if state.access.read_only {
         lines.extend(widgets::wrapped(
@@ -34,6 +33,24 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::styled("Token duration", theme::heading()));
 
+    lines.extend(duration_lines(state, max));
+    lines.push(Line::raw(""));
+    lines.extend(widgets::wrapped(MEANING, theme::plain(), max));
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Your permissions", theme::heading()));
+    lines.extend(permissions(state, max));
+
+    lines.push(Line::raw(""));
+    lines.extend(extensions_lines(state, max));
+
+    frame.render_widget(Paragraph::new(lines), area.intersection(frame.area()));
+}
+
+/// The 3 / 6 months choice, or why it cannot be made here.
+fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
+    let settings = &state.settings;
+    let mut lines: Vec<Line<'static>> = Vec::new();
     if state.access.extensions == Some(false) {
         lines.extend(widgets::wrapped(
             "  This setting needs the apikeys server extension; VTEX's default of 3 months is used to judge token ages.",
@@ -76,14 +93,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             },
         }
     }
-    lines.push(Line::raw(""));
-    lines.extend(widgets::wrapped(MEANING, theme::plain(), max));
+    lines
+}
 
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Your permissions", theme::heading()));
-    lines.extend(permissions(state, max));
-
-    lines.push(Line::raw(""));
+/// Whether the server offers the apikeys extensions, the verdict coloured.
+fn extensions_lines(state: &State, max: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
     let (verdict, style, rest) = match state.access.extensions {
         Some(true) => (
             "available",
@@ -115,8 +130,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             lines.push(Line::raw(text));
         }
     }
-
-    frame.render_widget(Paragraph::new(lines), area.intersection(frame.area()));
+    lines
 }
 
 fn permissions(state: &State, max: usize) -> Vec<Line<'static>> {
