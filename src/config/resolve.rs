@@ -135,32 +135,42 @@ pub(super) async fn resolve_with_timeout(
     if overrides.demo {
         return Ok(Target::Demo);
     }
-
-    let shown = loaded.shown.as_str();
-    let file = &loaded.config;
-
     // 2. Which profile.
     let profile = choose_profile(overrides, env, loaded)?;
-
-    let flag_account = non_empty(overrides.account.as_ref());
-    let flag_base_url = non_empty(overrides.base_url.as_ref());
-    let env_app_key = env_trimmed(env, ENV_APP_KEY);
-
     // 3. Nothing configured: the embedded default.
-    if profile.is_none()
-        && flag_account.is_none()
-        && flag_base_url.is_none()
-        && env_app_key.is_none()
-    {
-        if file.profiles.len() > 1 {
+    if nothing_names_a_server(overrides, env, profile.is_some()) {
+        if loaded.config.profiles.len() > 1 {
             return Err(ConfigError::NoProfileSelected {
-                path: shown.to_string(),
-                available: file.profiles.keys().cloned().collect(),
+                path: loaded.shown.clone(),
+                available: loaded.config.profiles.keys().cloned().collect(),
             });
         }
         return Ok(Target::Demo);
     }
+    remote(overrides, env, loaded, profile, timeout)
+        .await
+        .map(Target::Remote)
+}
 
+/// Whether no profile, flag or environment variable points at a server.
+fn nothing_names_a_server(overrides: &Overrides, env: &dyn Env, has_profile: bool) -> bool {
+    !has_profile
+        && non_empty(overrides.account.as_ref()).is_none()
+        && non_empty(overrides.base_url.as_ref()).is_none()
+        && env_trimmed(env, ENV_APP_KEY).is_none()
+}
+
+/// Steps 4 to 8: the account, base URL, app key and token of the server named.
+async fn remote(
+    overrides: &Overrides,
+    env: &dyn Env,
+    loaded: &ConfigFile,
+    profile: Option<(&str, &ProfileConfig)>,
+    timeout: Duration,
+) -> Result<Remote, ConfigError> {
+    let shown = loaded.shown.as_str();
+    let flag_base_url = non_empty(overrides.base_url.as_ref());
+    let env_app_key = env_trimmed(env, ENV_APP_KEY);
     let empty_profile = ProfileConfig::default();
     let (profile_name, prof) = match profile {
         Some((name, prof)) => (Some(name), prof),
@@ -215,7 +225,7 @@ pub(super) async fn resolve_with_timeout(
     let app_token =
         resolve_token(env, prof, profile_name, loaded, &place, &app_key, timeout).await?;
 
-    Ok(Target::Remote(Remote {
+    Ok(Remote {
         profile: profile_name.map(str::to_string),
         account,
         base_url,
@@ -223,7 +233,7 @@ pub(super) async fn resolve_with_timeout(
         app_token,
         settings: loaded.settings(),
         insecure_http,
-    }))
+    })
 }
 
 /// Step 2: the profile named by `--profile`, `APIKEYS_PROFILE` or `default_profile`, or the only
