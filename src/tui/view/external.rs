@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use super::keys::{date_span, empty_list, filter_spans, message, role_names, status_cell};
 use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
-use crate::tui::state::{Load, State};
+use crate::tui::state::{ExternalPane, Load, State};
 use crate::vtex::model::ExternalKey;
 
 const KEY: usize = 0;
@@ -57,6 +57,25 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
+    let columns = columns(&shown, &roles_text);
+    let widths = widgets::allocate(&columns, body.width);
+    let key_width = usize::from(widths[KEY].unwrap_or(0));
+    let table_rows: Vec<TableRow> = shown
+        .iter()
+        .zip(roles_text)
+        .map(|((at, key), roles)| {
+            let cells = row_cells(pane, key, key_width, roles);
+            TableRow {
+                cells,
+                selected: *at == pane.selection.selected,
+            }
+        })
+        .collect();
+    widgets::draw_table(frame, body, &columns, &table_rows);
+}
+
+/// The table's columns, sized for the rows on screen.
+fn columns(shown: &[(usize, &ExternalKey)], roles_text: &[Option<String>]) -> [Column; 5] {
     let key_want = widgets::widest(
         shown
             .iter()
@@ -78,7 +97,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         8,
         60,
     );
-    let columns = [
+    [
         Column::new("Key", 16, key_want).grow(1),
         Column::new("Owner ▲", 10, owner_max.min(14))
             .fill_to(owner_max)
@@ -89,30 +108,27 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             .hide_below(70),
         Column::new("Added on", 10, 10).grow(4).hide_below(90),
         Column::new("Status", 9, 9),
-    ];
-    let widths = widgets::allocate(&columns, body.width);
-    let key_width = usize::from(widths[KEY].unwrap_or(0));
-    let table_rows: Vec<TableRow> = shown
-        .iter()
-        .zip(roles_text)
-        .map(|((at, key), roles)| {
-            let mut cells = vec![Vec::new(); 5];
-            cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
-            cells[OWNER] = vec![Span::raw(clean(&key.account))];
-            cells[ROLES] = match roles {
-                Some(names) if names.is_empty() => vec![Span::styled("none", theme::dim())],
-                Some(names) => vec![Span::raw(names)],
-                None => vec![Span::styled("—", theme::dim())],
-            };
-            cells[ADDED] = vec![date_span(key.added_on.map(|t| t.0))];
-            cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
-            TableRow {
-                cells,
-                selected: *at == pane.selection.selected,
-            }
-        })
-        .collect();
-    widgets::draw_table(frame, body, &columns, &table_rows);
+    ]
+}
+
+/// One external key's cells, in column order.
+fn row_cells(
+    pane: &ExternalPane,
+    key: &ExternalKey,
+    key_width: usize,
+    roles: Option<String>,
+) -> Vec<Vec<Span<'static>>> {
+    let mut cells = vec![Vec::new(); 5];
+    cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
+    cells[OWNER] = vec![Span::raw(clean(&key.account))];
+    cells[ROLES] = match roles {
+        Some(names) if names.is_empty() => vec![Span::styled("none", theme::dim())],
+        Some(names) => vec![Span::raw(names)],
+        None => vec![Span::styled("—", theme::dim())],
+    };
+    cells[ADDED] = vec![date_span(key.added_on.map(|t| t.0))];
+    cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
+    cells
 }
 
 fn info_line(state: &State, frame: &mut Frame, area: Rect) {
