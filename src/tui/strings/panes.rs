@@ -87,6 +87,13 @@ pub fn may_not_view(permission: &str) -> String {
     )
 }
 
+/// What the list is sorted by, in [`keys_sorted`].
+pub const SORT_NAME: &str = "name";
+pub const SORT_KEY: &str = "key";
+pub const SORT_CREATED: &str = "created date";
+pub const SORT_TOKEN_AGE: &str = "token age";
+pub const SORT_STATUS: &str = "status";
+
 /// "61 keys · sorted by token age ▲".
 pub fn keys_sorted(count: usize, by: &str, arrow: &str) -> String {
     format!("{count} keys · sorted by {by} {arrow}")

@@ -267,11 +267,11 @@ fn token_cell(mut age: Vec<Span<'static>>, pending: bool, width: usize) -> Vec<S
 
 fn sort_name(by: SortBy) -> &'static str {
     match by {
-        SortBy::Name => "name",
-        SortBy::Key => "key",
-        SortBy::Created => "created date",
-        SortBy::TokenAge => "token age",
-        SortBy::Status => "status",
+        SortBy::Name => text::SORT_NAME,
+        SortBy::Key => text::SORT_KEY,
+        SortBy::Created => text::SORT_CREATED,
+        SortBy::TokenAge => text::SORT_TOKEN_AGE,
+        SortBy::Status => text::SORT_STATUS,
     }
 }
 
