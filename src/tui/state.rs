@@ -85,7 +85,7 @@ pub enum Op {
 }
 
 /// VTEX's rotation guide, as the key bar and help give it for the caller's own row.
-pub const OWN_KEY_RENEWAL: &str = "renew this key while signed in with another key";
+pub const OWN_KEY_RENEWAL: &str = super::strings::access::OWN_KEY_RENEWAL;
 
 impl State {
     /// As [`Access::check`], plus the rules that depend on the selected row: the caller's own
@@ -119,19 +119,16 @@ impl Access {
             Op::ViewAudit => (true, Resource::ViewApiKeys),
         };
         if self.read_only && op != Op::ViewAudit {
-            return Err("read-only mode (--read-only)".into());
+            return Err(super::strings::access::READ_ONLY.into());
         }
         if needs_extension && self.extensions == Some(false) {
-            return Err(
-                "needs the apikeys server extension; VTEX's public API has no such endpoint".into(),
-            );
+            return Err(super::strings::access::NEEDS_EXTENSION.into());
         }
         if let Some(held) = &self.permissions
             && !held.contains(permission)
         {
-            return Err(format!(
-                "your key lacks the \"{}\" permission",
-                permission.display_name()
+            return Err(super::strings::access::lacks_permission(
+                permission.display_name(),
             ));
         }
         Ok(())

@@ -13,6 +13,7 @@ use super::widgets::{self, DialogFrame, Hint, clean};
 use crate::listing::TokenAge;
 use crate::tui::action::Failure;
 use crate::tui::state::State;
+use crate::tui::strings::details as text;
 use crate::vtex::model::{AppKey, AuditEntry};
 
 /// Width of the field names column ("New token  ").
@@ -38,8 +39,8 @@ pub fn render(
     let key = state.keys.rows.iter().find(|k| k.id == key_id);
     let spec = DialogFrame {
         title: match key {
-            Some(key) => format!("Key details · {}", clean(&key.app_key)),
-            None => "Key details".into(),
+            Some(key) => text::title_of(&clean(&key.app_key)),
+            None => text::TITLE.into(),
         },
         destructive: false,
         width: 100,
@@ -47,14 +48,10 @@ pub fn render(
     let max = widgets::dialog_inner_width(region, spec.width);
     let mut body = match key {
         Some(key) => fields(state, key, max),
-        None => widgets::wrapped(
-            "This key is no longer in the list (deleted, or the list was refreshed without it).",
-            theme::dim(),
-            max,
-        ),
+        None => widgets::wrapped(text::NOT_IN_LIST, theme::dim(), max),
     };
     body.push(Line::raw(""));
-    body.push(Line::styled("Audit", theme::heading()));
+    body.push(Line::styled(text::AUDIT, theme::heading()));
     body.extend(audit_lines(audit, max));
     let mut footer = vec![Line::raw("")];
     footer.extend(widgets::hint_lines(hints, max));
@@ -68,26 +65,28 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     lines.extend(field("Key", &clean(&key.app_key), theme::bold(), max));
     let label = if key.label.trim().is_empty() {
-        "(no label)".to_string()
+        text::NO_LABEL.to_string()
     } else {
         clean(&key.label)
     };
     lines.extend(field("Label", &label, plain, max));
     lines.extend(field("Id", &clean(&key.id), plain, max));
-    let created = key.created_in.map_or("unknown".to_string(), |t| when(t.0));
+    let created = key
+        .created_in
+        .map_or(text::UNKNOWN.to_string(), |t| when(t.0));
     lines.extend(field("Created", &created, plain, max));
     let pending = state.keys.pending_toggles.contains_key(&key.id);
     let (status, style) = match (key.is_active, pending) {
         (true, false) => ("Active", theme::active()),
         (false, false) => ("Inactive", theme::inactive()),
-        (true, true) => ("Active… (waiting for the server)", theme::pending()),
-        (false, true) => ("Inactive… (waiting for the server)", theme::pending()),
+        (true, true) => (text::ACTIVE_WAITING, theme::pending()),
+        (false, true) => (text::INACTIVE_WAITING, theme::pending()),
     };
     lines.extend(field("Status", status, style, max));
     let roles = match key.roles.as_deref() {
-        Some([]) => "none: the key can call nothing".to_string(),
+        Some([]) => text::NO_ROLES.to_string(),
         Some(roles) => role_names(roles),
-        None => "loading…".to_string(),
+        None => text::ROLES_LOADING.to_string(),
     };
     lines.extend(field("Roles", &roles, plain, max));
 
@@ -96,14 +95,14 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
             let days = days_since(created.0, now);
             lines.extend(field(
                 "Token created",
-                &format!("{} ({days} days ago)", when(created.0)),
+                &text::token_created(&when(created.0), days),
                 plain,
                 max,
             ));
         }
         None => lines.extend(field(
             "Token created",
-            "not reported by this server",
+            text::TOKEN_DATE_UNREPORTED,
             theme::dim(),
             max,
         )),
@@ -111,14 +110,11 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
     match (key.creation_date_new_token, key.creation_date_token) {
         (Some(new), _) => lines.extend(field(
             "New token",
-            &format!(
-                "{}: old token pending deletion (both work; F deletes the old one, u undoes the renewal)",
-                when(new.0)
-            ),
+            &text::new_token_pending(&when(new.0)),
             theme::pending(),
             max,
         )),
-        (None, Some(_)) => lines.extend(field("New token", "none pending", theme::dim(), max)),
+        (None, Some(_)) => lines.extend(field("New token", text::NO_NEW_TOKEN, theme::dim(), max)),
         (None, None) => {}
     }
     let age = match (key.creation_date_token, key.token_age(months, now)) {
@@ -127,41 +123,31 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
                 .0
                 .checked_add_months(Months::new(months))
                 .unwrap_or(created.0);
-            let text = match age {
-                TokenAge::Fresh => format!(
-                    "fresh: within the {months}-month duration (outdated from {})",
-                    due.format("%Y-%m-%d")
-                ),
-                TokenAge::Outdated => format!(
-                    "outdated: past the {months}-month duration since {}; the token still works",
-                    due.format("%Y-%m-%d")
-                ),
-                TokenAge::LongOutdated => format!(
-                    "long outdated: 3 months or more past the {months}-month duration (due {}); the token still works",
-                    due.format("%Y-%m-%d")
-                ),
+            let due = due.format("%Y-%m-%d").to_string();
+            let sentence = match age {
+                TokenAge::Fresh => text::age_fresh(months, &due),
+                TokenAge::Outdated => text::age_outdated(months, &due),
+                TokenAge::LongOutdated => text::age_long_outdated(months, &due),
             };
-            Some((text, age_style(age)))
+            Some((sentence, age_style(age)))
         }
         _ => None,
     };
-    if let Some((text, style)) = age {
-        lines.extend(field("Token age", &text, style, max));
+    if let Some((sentence, style)) = age {
+        lines.extend(field("Token age", &sentence, style, max));
     }
     lines
 }
 
 fn audit_lines(audit: Option<&Result<Vec<AuditEntry>, Failure>>, max: usize) -> Vec<Line<'static>> {
     match audit {
-        None => vec![Line::styled("Loading…", theme::dim())],
-        Some(Err(failure)) if failure.unavailable() => widgets::wrapped(
-            "The audit trail needs the apikeys server extension; VTEX's public API has none.",
-            theme::dim(),
-            max,
-        ),
+        None => vec![Line::styled(text::AUDIT_LOADING, theme::dim())],
+        Some(Err(failure)) if failure.unavailable() => {
+            widgets::wrapped(text::AUDIT_UNAVAILABLE, theme::dim(), max)
+        }
         Some(Err(failure)) => widgets::wrapped(&clean(&failure.message), theme::error(), max),
         Some(Ok(entries)) if entries.is_empty() => {
-            vec![Line::styled("No entry for this key.", theme::dim())]
+            vec![Line::styled(text::AUDIT_EMPTY, theme::dim())]
         }
         Some(Ok(entries)) => entries
             .iter()
@@ -170,11 +156,11 @@ fn audit_lines(audit: Option<&Result<Vec<AuditEntry>, Failure>>, max: usize) -> 
                     t.0.format("%Y-%m-%d %H:%M").to_string()
                 });
                 let lead = Span::styled(format!("{at}  "), theme::dim());
-                let mut text = format!("{} by {}", clean(&entry.action), clean(&entry.actor));
+                let mut line = text::audit_entry(&clean(&entry.action), &clean(&entry.actor));
                 if !entry.detail.trim().is_empty() {
-                    text.push_str(&format!(" · {}", clean(&entry.detail)));
+                    line.push_str(&format!(" · {}", clean(&entry.detail)));
                 }
-                widgets::hanging(lead, &text, theme::plain(), max)
+                widgets::hanging(lead, &line, theme::plain(), max)
             })
             .collect(),
     }

@@ -14,6 +14,7 @@ use super::widgets::{self, DialogFrame, Hint, button, clean, input_field};
 use super::{PICKER_ROWS, details, help, theme};
 use crate::tui::keymap::{self, Command};
 use crate::tui::state::{Confirm, Dialog, NewKeyStep, RolePicker, State, TokenDialog};
+use crate::tui::strings::dialogs as text;
 
 /// How many "•" stand for a token: always the same, so the mask says nothing of its length.
 const MASK_LEN: usize = 100;
@@ -57,12 +58,12 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
         } => renew(app_key, label, *delete_now, hints, frame, region),
         Dialog::RenewByKey { app_key, error } => text_step(
             &DialogFrame {
-                title: "Renew a token by appKey".into(),
+                title: text::RENEW_BY_KEY_TITLE.into(),
                 destructive: false,
                 width: 64,
             },
-            "The appKey of the key to renew, e.g. vtexappkey-mystore-ABCDEF. Next you choose what happens to its current token.",
-            "appKey",
+            text::RENEW_BY_KEY_INTRO,
+            text::APP_KEY_FIELD,
             app_key,
             error.as_deref(),
             hints,
@@ -146,7 +147,7 @@ fn confirm(confirm: &Confirm, hints: &[Hint], frame: &mut Frame, region: Rect) {
     body.push(Line::from(vec![
         button(&clean(&confirm.accept), confirm.destructive, true),
         Span::raw("  "),
-        button("Cancel", false, true),
+        button(text::CANCEL, false, true),
     ]));
     widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
 }
@@ -165,16 +166,13 @@ fn delete_key(
     region: Rect,
 ) {
     let spec = DialogFrame {
-        title: "Delete key".into(),
+        title: text::DELETE_TITLE.into(),
         destructive: true,
         width: 64,
     };
     let max = widgets::dialog_inner_width(region, spec.width);
     let mut body = widgets::wrapped(
-        &format!(
-            "Delete {}? Integrations that use it stop working at once, and the key cannot be restored.",
-            key_and_label(app_key, label)
-        ),
+        &text::delete_body(&key_and_label(app_key, label)),
         theme::plain(),
         max,
     );
@@ -182,13 +180,13 @@ fn delete_key(
     let mark = if understood { "[x]" } else { "[ ]" };
     body.push(Line::from(vec![
         Span::styled(mark, theme::bold()),
-        Span::raw(" I understand this cannot be undone"),
+        Span::raw(text::DELETE_UNDERSTOOD),
     ]));
     body.push(Line::raw(""));
     body.push(Line::from(vec![
-        button("Delete", true, understood),
+        button(text::DELETE, true, understood),
         Span::raw("  "),
-        button("Cancel", false, true),
+        button(text::CANCEL, false, true),
     ]));
     widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
 }
@@ -220,12 +218,12 @@ fn text_step(
 /// within `rows` rows.
 fn picker_lines(state: &State, picker: &RolePicker, rows: usize, max: usize) -> Vec<Line<'static>> {
     if picker.roles.is_empty() {
-        let text = if state.roles.is_none() {
-            "Loading the account's roles…"
+        let placeholder = if state.roles.is_none() {
+            text::ROLES_LOADING
         } else {
-            "This account has no roles."
+            text::NO_ROLES
         };
-        return vec![Line::styled(text, theme::dim())];
+        return vec![Line::styled(placeholder, theme::dim())];
     }
     let rows = rows.max(1);
     let len = picker.roles.len();
@@ -240,11 +238,11 @@ fn picker_lines(state: &State, picker: &RolePicker, rows: usize, max: usize) -> 
             "[ ] "
         };
         let here = index == cursor;
-        let text = widgets::pad(
+        let row = widgets::pad(
             &format!("{}{mark}{}", if here { "› " } else { "  " }, clean(name)),
             max,
         );
-        let line = Line::raw(text);
+        let line = Line::raw(row);
         lines.push(if here {
             line.style(theme::selected_row())
         } else {
@@ -256,10 +254,10 @@ fn picker_lines(state: &State, picker: &RolePicker, rows: usize, max: usize) -> 
     if above > 0 || below > 0 {
         let mut parts = Vec::new();
         if above > 0 {
-            parts.push(format!("↑ {above} more"));
+            parts.push(text::more_above(above));
         }
         if below > 0 {
-            parts.push(format!("↓ {below} more"));
+            parts.push(text::more_below(below));
         }
         lines.push(Line::styled(
             format!("  {}", parts.join(" · ")),
@@ -279,12 +277,12 @@ fn picker_rows(region: Rect, picker: &RolePicker, other: usize) -> usize {
 
 fn chosen_count(picker: &RolePicker) -> Line<'static> {
     let n = picker.chosen.len();
-    let text = match n {
-        0 => "No role chosen: the key can call nothing until it gets one.".to_string(),
-        1 => "1 role chosen.".to_string(),
-        n => format!("{n} roles chosen."),
+    let count = match n {
+        0 => text::NO_ROLE_CHOSEN.to_string(),
+        1 => text::ONE_ROLE_CHOSEN.to_string(),
+        n => text::roles_chosen(n),
     };
-    Line::styled(text, theme::dim())
+    Line::styled(count, theme::dim())
 }
 
 /// Step two of new key / add external key, and role editing: the picker.
@@ -322,25 +320,21 @@ fn edit_roles(
     region: Rect,
 ) {
     let spec = DialogFrame {
-        title: format!("Edit roles · {}", clean(app_key)),
+        title: text::edit_roles_title(&clean(app_key)),
         destructive: false,
         width: 64,
     };
     let max = widgets::dialog_inner_width(region, spec.width);
-    let intro = widgets::wrapped(
-        "Space adds or removes a role; Enter saves the changes.",
-        theme::plain(),
-        max,
-    );
+    let intro = widgets::wrapped(text::EDIT_ROLES_INTRO, theme::plain(), max);
     let added = picker.chosen.difference(original).count();
     let removed = original.difference(&picker.chosen).count();
     let summary = if added + removed == 0 {
-        Line::styled("No change yet.", theme::dim())
+        Line::styled(text::NO_CHANGE, theme::dim())
     } else {
         Line::from(vec![
-            Span::styled(format!("+{added} added"), theme::good()),
+            Span::styled(text::roles_added(added), theme::good()),
             Span::raw("  "),
-            Span::styled(format!("−{removed} removed"), theme::error()),
+            Span::styled(text::roles_removed(removed), theme::error()),
         ])
     };
     roles_step(state, &spec, intro, picker, summary, hints, frame, region);
@@ -355,31 +349,20 @@ fn renew(
     region: Rect,
 ) {
     let spec = DialogFrame {
-        title: "Renew token".into(),
+        title: text::RENEW_TITLE.into(),
         destructive: false,
         width: 70,
     };
     let max = widgets::dialog_inner_width(region, spec.width);
     let mut body = widgets::wrapped(
-        &format!(
-            "Renew the token of {}? A new token is created and shown once. What happens to the current one?",
-            key_and_label(app_key, label)
-        ),
+        &text::renew_body(&key_and_label(app_key, label)),
         theme::plain(),
         max,
     );
     body.push(Line::raw(""));
     let options = [
-        (
-            true,
-            "Delete the old token now",
-            "Integrations still using it stop working at once.",
-        ),
-        (
-            false,
-            "Keep the old token until I delete it (later)",
-            "Both tokens work until F deletes the old one; u undoes the renewal.",
-        ),
+        (true, text::RENEW_DELETE_NOW, text::RENEW_DELETE_NOW_NOTE),
+        (false, text::RENEW_KEEP_OLD, text::RENEW_KEEP_OLD_NOTE),
     ];
     for (now, title, note) in options {
         let here = now == delete_now;
@@ -413,21 +396,19 @@ struct FormTexts {
 }
 
 const NEW_KEY: FormTexts = FormTexts {
-    title: "New key",
-    asks: "label",
-    intro: "A label says what the key is for, e.g. \"ERP integration\". It is required.",
-    field: "Label",
-    roles_intro: |label| {
-        format!("Roles for \"{label}\". None is preselected; the token is shown once, right after.")
-    },
+    title: text::NEW_KEY_TITLE,
+    asks: text::NEW_KEY_ASKS,
+    intro: text::NEW_KEY_INTRO,
+    field: text::NEW_KEY_FIELD,
+    roles_intro: text::new_key_roles_intro,
 };
 
 const ADD_EXTERNAL: FormTexts = FormTexts {
-    title: "Add external key",
-    asks: "key",
-    intro: "The appKey of another account's key, e.g. vtexappkey-partner-ABCDEF. Its token stays with that account.",
-    field: "appKey",
-    roles_intro: |app_key| format!("Roles {app_key} gets in this account."),
+    title: text::ADD_EXTERNAL_TITLE,
+    asks: text::ADD_EXTERNAL_ASKS,
+    intro: text::ADD_EXTERNAL_INTRO,
+    field: text::APP_KEY_FIELD,
+    roles_intro: text::add_external_roles_intro,
 };
 
 #[allow(clippy::too_many_arguments)]
@@ -445,7 +426,7 @@ fn form(
     match step {
         NewKeyStep::Label => {
             let spec = DialogFrame {
-                title: format!("{} · 1/2 {}", texts.title, texts.asks),
+                title: text::form_first_step(texts.title, texts.asks),
                 destructive: false,
                 width: 64,
             };
@@ -462,7 +443,7 @@ fn form(
         }
         NewKeyStep::Roles => {
             let spec = DialogFrame {
-                title: format!("{} · 2/2 roles", texts.title),
+                title: text::form_roles_step(texts.title),
                 destructive: false,
                 width: 64,
             };
@@ -494,9 +475,9 @@ fn token(dialog: &TokenDialog, hints: &[Hint], frame: &mut Frame, region: Rect) 
     // The key is in the title and the token comes first, so a cut-down dialog still shows
     // which key and the token itself.
     let what = if dialog.old_token.is_some() {
-        "Token renewed"
+        text::TOKEN_RENEWED
     } else {
-        "Key created"
+        text::KEY_CREATED
     };
     let spec = DialogFrame {
         title: format!("{what} · {}", key_and_label(&dialog.app_key, &dialog.label)),
@@ -508,14 +489,14 @@ fn token(dialog: &TokenDialog, hints: &[Hint], frame: &mut Frame, region: Rect) 
     let mask = "•".repeat(MASK_LEN);
     // The secret is borrowed, never copied into a String here; the terminal buffer drops any
     // control characters it might contain.
-    let (text, style) = if dialog.revealed {
+    let (shown, style) = if dialog.revealed {
         (dialog.token.expose_secret(), theme::pending())
     } else {
         (mask.as_str(), theme::dim())
     };
     // A token has no spaces: cut it by width alone.
     body.extend(
-        widgets::chunks(text, max)
+        widgets::chunks(shown, max)
             .into_iter()
             .map(|line| Line::styled(line, style)),
     );
@@ -530,9 +511,6 @@ fn token(dialog: &TokenDialog, hints: &[Hint], frame: &mut Frame, region: Rect) 
     }
     // The warning stays with the keys, so even a cut-down dialog says it.
     let mut footer = footer(hints, max);
-    footer.insert(
-        1,
-        Line::styled("This token will not be shown again.", theme::bold()),
-    );
+    footer.insert(1, Line::styled(text::TOKEN_NOT_SHOWN_AGAIN, theme::bold()));
     widgets::draw_dialog(frame, region, &spec, body, footer);
 }

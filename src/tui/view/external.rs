@@ -9,6 +9,7 @@ use super::keys::{date_span, empty_list, filter_spans, message, role_names, stat
 use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::tui::state::{ExternalPane, Load, State};
+use crate::tui::strings::panes as text;
 use crate::vtex::model::ExternalKey;
 
 const KEY: usize = 0;
@@ -23,7 +24,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         message(
             frame,
             info.union(body),
-            "External keys need the apikeys server extension; VTEX's public API has no endpoint for them.",
+            text::EXTERNAL_UNAVAILABLE,
             theme::dim(),
         );
         return;
@@ -35,18 +36,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             frame,
             body,
             &pane.load,
-            "Loading external keys…",
-            "No other account's key has access to this account. a adds one.",
+            text::EXTERNAL_LOADING,
+            text::EXTERNAL_NONE,
         );
         return;
     }
     if pane.visible.is_empty() {
-        message(
-            frame,
-            body,
-            "No key matches.\nEsc clears the filter.",
-            theme::dim(),
-        );
+        message(frame, body, text::EXTERNAL_NO_MATCH, theme::dim());
         return;
     }
 
@@ -139,7 +135,7 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
         let tail = if pane.rows.is_empty() {
             String::new()
         } else {
-            format!("  {} of {} keys", pane.visible.len(), pane.rows.len())
+            text::shown_of(pane.visible.len(), pane.rows.len())
         };
         let room = total.saturating_sub(widgets::width(&tail)).max(12);
         spans.extend(widgets::pad_spans(
@@ -149,15 +145,12 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(tail, theme::dim()));
     } else if let (Load::Failed(failure), false) = (&pane.load, pane.rows.is_empty()) {
         spans.push(Span::styled(
-            format!("Could not refresh: {}", clean(&failure.message)),
+            text::could_not_refresh(&clean(&failure.message)),
             theme::error(),
         ));
     } else if !pane.rows.is_empty() {
         spans.push(Span::styled(
-            format!(
-                "{} keys of other accounts · by owner, then key",
-                pane.rows.len()
-            ),
+            text::external_listed(pane.rows.len()),
             theme::dim(),
         ));
     }

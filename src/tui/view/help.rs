@@ -10,6 +10,7 @@ use super::theme;
 use super::widgets::{self, DialogFrame, Hint, pad, put_line};
 use crate::tui::keymap::{self, Binding};
 use crate::tui::state::{State, Tab};
+use crate::tui::strings::dialogs as text;
 
 fn refusal(state: &State, binding: &Binding) -> Option<String> {
     binding.op.and_then(|op| state.check_selected(op).err())
@@ -149,8 +150,8 @@ pub fn key_bar(state: &State, frame: &mut Frame, area: Rect) {
         Some(dialog) => flow(&dialogs::hints(dialog), &[], width, rows, true),
         None if filter_editing => flow(
             &[
-                Hint::new("Enter", "keep filter"),
-                Hint::new("Esc", "clear filter"),
+                Hint::new("Enter", text::KEEP_FILTER),
+                Hint::new("Esc", text::CLEAR_FILTER),
             ],
             &[],
             width,
@@ -179,13 +180,13 @@ pub fn key_bar(state: &State, frame: &mut Frame, area: Rect) {
 /// Every binding, global and of the current tab, with the reason a disabled one is refused.
 pub fn render(state: &State, hints: &[Hint], frame: &mut Frame, region: Rect) {
     let spec = DialogFrame {
-        title: "Help: keys".into(),
+        title: text::HELP_TITLE.into(),
         destructive: false,
         width: 90,
     };
     let max = widgets::dialog_inner_width(region, spec.width);
     let sections = [
-        ("Everywhere", keymap::GLOBAL),
+        (text::HELP_EVERYWHERE, keymap::GLOBAL),
         (state.tab.title(), keymap::for_pane(state)),
     ];
     let keys_width = sections
@@ -206,11 +207,7 @@ pub fn render(state: &State, hints: &[Hint], frame: &mut Frame, region: Rect) {
         }
     }
     body.push(Line::raw(""));
-    body.extend(widgets::wrapped(
-        "In dialogs: Enter confirms, Esc cancels, Space ticks a box. Dimmed keys are not available here; the reason follows them.",
-        theme::dim(),
-        max,
-    ));
+    body.extend(widgets::wrapped(text::HELP_DIALOGS, theme::dim(), max));
     let mut footer = vec![Line::raw("")];
     footer.extend(widgets::hint_lines(hints, max));
     widgets::draw_dialog(frame, region, &spec, body, footer);
@@ -230,12 +227,12 @@ fn binding_lines(
     };
     let lead = format!("  {}  ", pad(binding.keys, keys_width));
     let lead_width = widgets::width(&lead);
-    let mut text = binding.what.to_string();
+    let mut what = binding.what.to_string();
     if let Some(reason) = &refused {
-        text = format!("{text} — unavailable: {reason}");
+        what = text::unavailable(&what, reason);
     }
     let mut lines = Vec::new();
-    for (index, chunk) in widgets::wrap(&text, max.saturating_sub(lead_width))
+    for (index, chunk) in widgets::wrap(&what, max.saturating_sub(lead_width))
         .into_iter()
         .enumerate()
     {

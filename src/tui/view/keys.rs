@@ -13,6 +13,7 @@ use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::listing::{SortBy, StatusFilter, TokenAge};
 use crate::permissions::Resource;
 use crate::tui::state::{Filter, KeysPane, Load, State};
+use crate::tui::strings::panes as text;
 use crate::vtex::model::{AppKey, Role};
 
 const KEY: usize = 0;
@@ -29,7 +30,7 @@ pub fn empty_list(frame: &mut Frame, body: Rect, load: &Load, loading: &str, not
         Load::Failed(failure) => message(
             frame,
             body,
-            &format!("{}\nR tries again.", clean(&failure.message)),
+            &text::load_failed(&clean(&failure.message)),
             theme::error(),
         ),
         Load::Loaded => message(frame, body, nothing, theme::dim()),
@@ -77,28 +78,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 /// Draws what stands in place of the table when there is no row to show; says whether it did.
 fn placeholder(pane: &KeysPane, frame: &mut Frame, body: Rect) -> bool {
     if pane.may_not_view() {
-        let text = format!(
-            "Your key may not view keys: it lacks the \"{}\" permission.\n\
-             It can still renew a key's token: r, then type the key's appKey. R tries the \
-             listing again.",
-            Resource::ViewApiKeys.display_name()
-        );
-        message(frame, body, &text, theme::plain());
+        let refusal = text::may_not_view(Resource::ViewApiKeys.display_name());
+        message(frame, body, &refusal, theme::plain());
     } else if pane.rows.is_empty() {
-        empty_list(
-            frame,
-            body,
-            &pane.load,
-            "Loading keys…",
-            "This account has no generated keys yet. n creates one.",
-        );
+        empty_list(frame, body, &pane.load, text::KEYS_LOADING, text::KEYS_NONE);
     } else if pane.visible.is_empty() {
-        message(
-            frame,
-            body,
-            "No key matches.\nEsc clears the filter; f changes the status filter.",
-            theme::dim(),
-        );
+        message(frame, body, text::KEYS_NO_MATCH, theme::dim());
     } else {
         return false;
     }
@@ -176,14 +161,14 @@ fn row_cells(
     let mut cells = vec![Vec::new(); 6];
     cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
     cells[NAME] = if key.label.trim().is_empty() {
-        vec![Span::styled("(no label)", theme::dim())]
+        vec![Span::styled(text::NO_LABEL, theme::dim())]
     } else {
         vec![Span::raw(clean(&key.label))]
     };
     cells[ROLES] = match roles {
-        Some(names) if names.is_empty() => vec![Span::styled("none", theme::dim())],
+        Some(names) if names.is_empty() => vec![Span::styled(text::NO_ROLES, theme::dim())],
         Some(names) => vec![Span::raw(names)],
-        None => vec![Span::styled("loading…", theme::dim())],
+        None => vec![Span::styled(text::ROLES_LOADING, theme::dim())],
     };
     cells[TOKEN] = token;
     cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0))];
@@ -246,11 +231,7 @@ pub fn age_style(age: TokenAge) -> Style {
 }
 
 /// The Admin's marker for a renewal that kept the old token, shorter when room is short.
-const PENDING_MARKERS: [&str; 3] = [
-    " · old token pending deletion",
-    " · old token pending",
-    " · pending",
-];
+const PENDING_MARKERS: [&str; 3] = text::PENDING_MARKERS;
 
 /// The token's age in days with its alert ("118d !" orange, "230d !!" red); "—" when the
 /// server reports no token dates.
@@ -286,11 +267,11 @@ fn token_cell(mut age: Vec<Span<'static>>, pending: bool, width: usize) -> Vec<S
 
 fn sort_name(by: SortBy) -> &'static str {
     match by {
-        SortBy::Name => "name",
-        SortBy::Key => "key",
-        SortBy::Created => "created date",
-        SortBy::TokenAge => "token age",
-        SortBy::Status => "status",
+        SortBy::Name => text::SORT_NAME,
+        SortBy::Key => text::SORT_KEY,
+        SortBy::Created => text::SORT_CREATED,
+        SortBy::TokenAge => text::SORT_TOKEN_AGE,
+        SortBy::Status => text::SORT_STATUS,
     }
 }
 
@@ -316,12 +297,12 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     if text_filter || status_filter {
         let mut tail = Vec::new();
         if status_filter {
-            tail.push(Span::styled("  status: ", theme::dim()));
+            tail.push(Span::styled(text::FILTER_STATUS, theme::dim()));
             tail.push(Span::styled(pane.status_filter.word(), theme::pending()));
         }
         if !pane.rows.is_empty() {
             tail.push(Span::styled(
-                format!("  {} of {} keys", pane.visible.len(), pane.rows.len()),
+                text::shown_of(pane.visible.len(), pane.rows.len()),
                 theme::dim(),
             ));
         }
@@ -336,17 +317,13 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
         spans.extend(tail);
     } else if let (Load::Failed(failure), false) = (&pane.load, pane.rows.is_empty()) {
         spans.push(Span::styled(
-            format!("Could not refresh: {}", clean(&failure.message)),
+            text::could_not_refresh(&clean(&failure.message)),
             theme::error(),
         ));
     } else if !pane.rows.is_empty() {
         let arrow = if pane.reverse { "▼" } else { "▲" };
         spans.push(Span::styled(
-            format!(
-                "{} keys · sorted by {} {arrow}",
-                pane.rows.len(),
-                sort_name(pane.sort)
-            ),
+            text::keys_sorted(pane.rows.len(), sort_name(pane.sort), arrow),
             theme::dim(),
         ));
     }
@@ -361,11 +338,10 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
 /// The status line's hint for the selected key: its token situation and what to do about it.
 pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>) -> String {
     if key.renewal_pending() {
-        return "Renewal pending: both tokens work. F deletes the old token; u undoes the renewal."
-            .into();
+        return text::HINT_RENEWAL_PENDING.into();
     }
     let Some(created) = key.creation_date_token else {
-        return "Enter shows the key's details, roles and audit trail.".into();
+        return text::HINT_NO_TOKEN_DATE.into();
     };
     let days = days_since(created.0, now);
     let due = created
@@ -373,19 +349,8 @@ pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>) -> String {
         .checked_add_months(Months::new(months))
         .unwrap_or(created.0);
     match key.token_age(months, now) {
-        Some(TokenAge::LongOutdated) => {
-            format!(
-                "Token {days} days old: 3 months or more past the {months}-month duration. r renews it."
-            )
-        }
-        Some(TokenAge::Outdated) => {
-            format!(
-                "Token {days} days old: past the {months}-month duration (it still works). r renews it."
-            )
-        }
-        _ => format!(
-            "Token {days} days old; outdated from {}.",
-            due.format("%Y-%m-%d")
-        ),
+        Some(TokenAge::LongOutdated) => text::hint_long_outdated(days, months),
+        Some(TokenAge::Outdated) => text::hint_outdated(days, months),
+        _ => text::hint_fresh(days, &due.format("%Y-%m-%d").to_string()),
     }
 }

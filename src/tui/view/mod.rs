@@ -22,6 +22,7 @@ use ratatui::widgets::Paragraph;
 
 use self::widgets::{clean, fit, put_line};
 use super::state::{Connection, Load, MessageKind, State, Tab};
+use super::strings::panes as text;
 use crate::listing::StatusFilter;
 
 /// Below this size only a "terminal too small" message is drawn.
@@ -79,11 +80,8 @@ pub fn render(state: &State, frame: &mut Frame) {
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
-    let text = format!(
-        "Terminal too small: {}×{}. Enlarge it to at least {MIN_WIDTH}×{MIN_HEIGHT}.",
-        area.width, area.height
-    );
-    let lines: Vec<Line> = widgets::wrap(&text, usize::from(area.width))
+    let notice = text::too_small(area.width, area.height, MIN_WIDTH, MIN_HEIGHT);
+    let lines: Vec<Line> = widgets::wrap(&notice, usize::from(area.width))
         .into_iter()
         .map(|line| Line::from(line).centered())
         .collect();
@@ -116,7 +114,7 @@ fn who(state: &State, trading_name: bool, room: usize) -> Vec<Span<'static>> {
     }
     if state.header.insecure_http {
         left.push(Span::styled(" · ", theme::dim()));
-        left.push(Span::styled("insecure http", theme::error()));
+        left.push(Span::styled(text::INSECURE_HTTP, theme::error()));
     }
     let caller = clean(&state.header.caller_key);
     if !caller.trim().is_empty() {
@@ -137,12 +135,11 @@ fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
         right.push(Span::raw(" "));
     }
     match &state.connection {
-        Connection::Connecting => right.push(Span::styled("Connecting…", theme::pending())),
-        Connection::Online => right.push(Span::styled("● Online", theme::good())),
-        Connection::Offline(reason) => right.push(Span::styled(
-            format!("● Offline: {}", clean(reason)),
-            theme::error(),
-        )),
+        Connection::Connecting => right.push(Span::styled(text::CONNECTING, theme::pending())),
+        Connection::Online => right.push(Span::styled(text::ONLINE, theme::good())),
+        Connection::Offline(reason) => {
+            right.push(Span::styled(text::offline(&clean(reason)), theme::error()))
+        }
     }
     right.push(Span::raw(" "));
     // The connection may take at most half the bar; who you are takes the rest.
@@ -258,21 +255,21 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
 /// What the status line says when there is no message: something useful about here.
 fn hint(state: &State) -> String {
     match state.tab {
-        Tab::Settings => "The token duration applies to every generated key of the account.".into(),
+        Tab::Settings => text::HINT_SETTINGS.into(),
         Tab::Keys => {
             if state.keys.filter.editing {
-                return "Type to filter by key, label or role name.".into();
+                return text::HINT_KEYS_FILTER.into();
             }
             match state.keys.selected_key() {
                 Some(key) => keys::selected_hint(key, state.token_months(), state.now),
-                None => "Enter shows a key's details, roles, token dates and audit trail.".into(),
+                None => text::HINT_KEYS.into(),
             }
         }
         Tab::External => {
             if state.external.filter.editing {
-                "Type to filter by key, owner account or role name.".into()
+                text::HINT_EXTERNAL_FILTER.into()
             } else {
-                "Other accounts' keys with access here; their tokens are never shown.".into()
+                text::HINT_EXTERNAL.into()
             }
         }
     }

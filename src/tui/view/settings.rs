@@ -10,10 +10,7 @@ use super::theme;
 use super::widgets::{self, clean, pad};
 use crate::permissions::Resource;
 use crate::tui::state::{Load, Op, State};
-
-const MEANING: &str = "Applies to every generated key of the account, counted from the date the key's \
-current token was created. Past it the key is outdated: its token keeps working, and the Generated keys \
-pane shows an orange alert (!), turning red (!!) once the token is 3 months past the duration.";
+use crate::tui::strings::settings as text;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let area = Rect {
@@ -24,21 +21,17 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let max = usize::from(area.width);
     let mut lines: Vec<Line<'static>> = Vec::new();
     if state.access.read_only {
-        lines.extend(widgets::wrapped(
-            "Read-only mode (--read-only): you can look at everything; no change is sent to the server.",
-            theme::pending(),
-            max,
-        ));
+        lines.extend(widgets::wrapped(text::READ_ONLY, theme::pending(), max));
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled("Token duration", theme::heading()));
+    lines.push(Line::styled(text::DURATION, theme::heading()));
 
     lines.extend(duration_lines(state, max));
     lines.push(Line::raw(""));
-    lines.extend(widgets::wrapped(MEANING, theme::plain(), max));
+    lines.extend(widgets::wrapped(text::MEANING, theme::plain(), max));
 
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Your permissions", theme::heading()));
+    lines.push(Line::styled(text::PERMISSIONS, theme::heading()));
     lines.extend(permissions(state, max));
 
     lines.push(Line::raw(""));
@@ -53,19 +46,19 @@ fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     if state.access.extensions == Some(false) {
         lines.extend(widgets::wrapped(
-            "  This setting needs the apikeys server extension; VTEX's default of 3 months is used to judge token ages.",
+            text::DURATION_UNAVAILABLE,
             theme::dim(),
             max,
         ));
     } else {
-        for (months, text) in [(3, "3 months (recommended)"), (6, "6 months")] {
+        for (months, option) in [(3, text::THREE_MONTHS), (6, text::SIX_MONTHS)] {
             let chosen = settings.token_duration == Some(months);
             let under_cursor = settings.cursor_months == months;
             let mark = if chosen { "(•)" } else { "( )" };
             let cursor = if under_cursor { "› " } else { "  " };
-            let mut spans = vec![Span::raw(cursor), Span::raw(format!("{mark} {text}"))];
+            let mut spans = vec![Span::raw(cursor), Span::raw(format!("{mark} {option}"))];
             if chosen {
-                spans.push(Span::styled("  in effect", theme::good()));
+                spans.push(Span::styled(text::IN_EFFECT, theme::good()));
             }
             let mut line = Line::from(spans);
             if under_cursor {
@@ -75,18 +68,15 @@ fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
         }
         match (&settings.load, settings.token_duration) {
             (Load::Failed(failure), _) => lines.extend(widgets::wrapped(
-                &format!("  Could not read the setting: {}", clean(&failure.message)),
+                &text::duration_unreadable(&clean(&failure.message)),
                 theme::error(),
                 max,
             )),
-            (_, None) => lines.push(Line::styled("  Loading the current setting…", theme::dim())),
+            (_, None) => lines.push(Line::styled(text::DURATION_LOADING, theme::dim())),
             _ => match state.access.check(Op::SetDuration) {
-                Ok(()) => lines.push(Line::styled(
-                    "  Enter applies the option under the cursor.",
-                    theme::dim(),
-                )),
+                Ok(()) => lines.push(Line::styled(text::ENTER_APPLIES, theme::dim())),
                 Err(reason) => lines.extend(widgets::wrapped(
-                    &format!("  Cannot be changed here: {reason}."),
+                    &text::cannot_change(&reason),
                     theme::dim(),
                     max,
                 )),
@@ -101,23 +91,23 @@ fn extensions_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let (verdict, style, rest) = match state.access.extensions {
         Some(true) => (
-            "available",
+            text::EXTENSIONS_AVAILABLE,
             theme::good(),
-            ": deleting keys, undoing renewals, this setting, external keys, audit trail, token dates.",
+            text::EXTENSIONS_AVAILABLE_REST,
         ),
         Some(false) => (
-            "not available (VTEX public API only)",
+            text::EXTENSIONS_MISSING,
             theme::pending(),
-            ": deleting keys, undoing renewals, this setting, external keys, audit trail and token dates are off.",
+            text::EXTENSIONS_MISSING_REST,
         ),
-        None => ("checking…", theme::dim(), ""),
+        None => (text::EXTENSIONS_CHECKING, theme::dim(), ""),
     };
-    let label = "Server extensions: ";
+    let label = text::EXTENSIONS;
     // Wrap the whole sentence, then colour the verdict on the first line.
     let sentence = format!("{label}{verdict}{rest}");
-    for (index, text) in widgets::wrap(&sentence, max).into_iter().enumerate() {
-        if index == 0 && text.starts_with(label) {
-            let after = &text[label.len()..];
+    for (index, row) in widgets::wrap(&sentence, max).into_iter().enumerate() {
+        if index == 0 && row.starts_with(label) {
+            let after = &row[label.len()..];
             let cut = after.len().min(verdict.len());
             let (colored, plain) =
                 after.split_at(if after.is_char_boundary(cut) { cut } else { 0 });
@@ -127,7 +117,7 @@ fn extensions_lines(state: &State, max: usize) -> Vec<Line<'static>> {
                 Span::raw(plain.to_string()),
             ]));
         } else {
-            lines.push(Line::raw(text));
+            lines.push(Line::raw(row));
         }
     }
     lines
@@ -135,12 +125,12 @@ fn extensions_lines(state: &State, max: usize) -> Vec<Line<'static>> {
 
 fn permissions(state: &State, max: usize) -> Vec<Line<'static>> {
     let Some(held) = &state.access.permissions else {
-        let text = if state.access.extensions.is_some() {
-            "  unknown: the server does not report them (changes it refuses are explained when tried)."
+        let unknown = if state.access.extensions.is_some() {
+            text::PERMISSIONS_UNKNOWN
         } else {
-            "  checking…"
+            text::PERMISSIONS_CHECKING
         };
-        return widgets::wrapped(text, theme::dim(), max);
+        return widgets::wrapped(unknown, theme::dim(), max);
     };
     let items = Resource::ALL.map(|resource| (held.contains(resource), resource.display_name()));
     let item = |(yes, name): (bool, &str), width: usize| -> Vec<Span<'static>> {

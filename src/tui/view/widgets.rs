@@ -429,7 +429,7 @@ pub fn draw_dialog<'a>(
         lines.truncate(body_rows.saturating_sub(1));
         if body_rows > 0 {
             lines.push(Line::styled(
-                format!("… {hidden} more lines (enlarge the terminal)"),
+                crate::tui::strings::dialogs::more_lines(hidden),
                 theme::dim(),
             ));
         }

@@ -1,5 +1,13 @@
-//! Every sentence the terminal app's logic says to the user, in one place (as gitui's
-//! `strings.rs`), ready for translation. The drawing code's own labels stay in `view`.
+//! Every sentence the terminal app says to the user, in one place (as gitui's `strings.rs`),
+//! ready for translation: here what the update logic says (status line, forms, confirmations),
+//! in the submodules what each pane and dialog draws and why an operation is refused. Column
+//! headers, single-word labels and marks ("▲", "[x]") stay with the drawing code in `view`.
+
+pub mod access;
+pub mod details;
+pub mod dialogs;
+pub mod panes;
+pub mod settings;
 
 // ---- status line ------------------------------------------------------------------------------
 

@@ -1,0 +1,112 @@
+//! What the screen around the dialogs says: the header, the status line's hints, the too-small
+//! notice, and the Generated and External keys panes' placeholders and info lines.
+
+// ---- header and status line -------------------------------------------------------------------
+
+pub const INSECURE_HTTP: &str = "insecure http";
+pub const CONNECTING: &str = "Connecting…";
+pub const ONLINE: &str = "● Online";
+pub const HINT_SETTINGS: &str = "The token duration applies to every generated key of the account.";
+pub const HINT_KEYS_FILTER: &str = "Type to filter by key, label or role name.";
+pub const HINT_KEYS: &str = "Enter shows a key's details, roles, token dates and audit trail.";
+pub const HINT_EXTERNAL_FILTER: &str = "Type to filter by key, owner account or role name.";
+pub const HINT_EXTERNAL: &str =
+    "Other accounts' keys with access here; their tokens are never shown.";
+
+pub fn offline(reason: &str) -> String {
+    format!("● Offline: {reason}")
+}
+
+pub fn too_small(width: u16, height: u16, min_width: u16, min_height: u16) -> String {
+    format!(
+        "Terminal too small: {width}×{height}. Enlarge it to at least {min_width}×{min_height}."
+    )
+}
+
+// ---- the selected key's hint on the status line -----------------------------------------------
+
+pub const HINT_RENEWAL_PENDING: &str =
+    "Renewal pending: both tokens work. F deletes the old token; u undoes the renewal.";
+pub const HINT_NO_TOKEN_DATE: &str = "Enter shows the key's details, roles and audit trail.";
+
+pub fn hint_long_outdated(days: i64, months: u32) -> String {
+    format!(
+        "Token {days} days old: 3 months or more past the {months}-month duration. r renews it."
+    )
+}
+
+pub fn hint_outdated(days: i64, months: u32) -> String {
+    format!(
+        "Token {days} days old: past the {months}-month duration (it still works). r renews it."
+    )
+}
+
+pub fn hint_fresh(days: i64, due: &str) -> String {
+    format!("Token {days} days old; outdated from {due}.")
+}
+
+// ---- both key lists ---------------------------------------------------------------------------
+
+pub const FILTER_STATUS: &str = "  status: ";
+
+/// A failed load of an empty list: the failure, then what to do.
+pub fn load_failed(message: &str) -> String {
+    format!("{message}\nR tries again.")
+}
+
+pub fn could_not_refresh(message: &str) -> String {
+    format!("Could not refresh: {message}")
+}
+
+/// "  12 of 61 keys", after the filter.
+pub fn shown_of(shown: usize, total: usize) -> String {
+    format!("  {shown} of {total} keys")
+}
+
+// ---- Generated keys pane ----------------------------------------------------------------------
+
+pub const KEYS_LOADING: &str = "Loading keys…";
+pub const KEYS_NONE: &str = "This account has no generated keys yet. n creates one.";
+pub const KEYS_NO_MATCH: &str =
+    "No key matches.\nEsc clears the filter; f changes the status filter.";
+pub const NO_LABEL: &str = "(no label)";
+pub const NO_ROLES: &str = "none";
+pub const ROLES_LOADING: &str = "loading…";
+/// The token cell's pending-deletion marker, longest first: the longest that fits is shown.
+pub const PENDING_MARKERS: [&str; 3] = [
+    " · old token pending deletion",
+    " · old token pending",
+    " · pending",
+];
+
+pub fn may_not_view(permission: &str) -> String {
+    format!(
+        "Your key may not view keys: it lacks the \"{permission}\" permission.\n\
+         It can still renew a key's token: r, then type the key's appKey. R tries the \
+         listing again."
+    )
+}
+
+/// What the list is sorted by, in [`keys_sorted`].
+pub const SORT_NAME: &str = "name";
+pub const SORT_KEY: &str = "key";
+pub const SORT_CREATED: &str = "created date";
+pub const SORT_TOKEN_AGE: &str = "token age";
+pub const SORT_STATUS: &str = "status";
+
+/// "61 keys · sorted by token age ▲".
+pub fn keys_sorted(count: usize, by: &str, arrow: &str) -> String {
+    format!("{count} keys · sorted by {by} {arrow}")
+}
+
+// ---- External keys pane -----------------------------------------------------------------------
+
+pub const EXTERNAL_UNAVAILABLE: &str =
+    "External keys need the apikeys server extension; VTEX's public API has no endpoint for them.";
+pub const EXTERNAL_LOADING: &str = "Loading external keys…";
+pub const EXTERNAL_NONE: &str = "No other account's key has access to this account. a adds one.";
+pub const EXTERNAL_NO_MATCH: &str = "No key matches.\nEsc clears the filter.";
+
+pub fn external_listed(count: usize) -> String {
+    format!("{count} keys of other accounts · by owner, then key")
+}
