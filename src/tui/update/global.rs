@@ -182,17 +182,17 @@ pub(super) fn on_paste(state: &mut State, text: &str) {
         }
     };
     match &mut state.dialog {
-        Some(Dialog::NewKey {
+        Some(Dialog::NewKey(NewKeyDialog {
             step: NewKeyStep::Label,
             label,
             ..
-        }) => insert(label, false),
-        Some(Dialog::AddExternal {
+        })) => insert(label, false),
+        Some(Dialog::AddExternal(AddExternalDialog {
             step: NewKeyStep::Label,
             app_key,
             ..
-        })
-        | Some(Dialog::RenewByKey { app_key, .. }) => insert(app_key, true),
+        }))
+        | Some(Dialog::RenewByKey(RenewByKeyDialog { app_key, .. })) => insert(app_key, true),
         Some(_) => {}
         None => {
             if editing_filter(state) {

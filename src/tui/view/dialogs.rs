@@ -13,7 +13,10 @@ use tui_input::Input;
 use super::widgets::{self, DialogFrame, Hint, button, clean, input_field};
 use super::{PICKER_ROWS, details, help, theme};
 use crate::tui::keymap::{self, Command};
-use crate::tui::state::{Confirm, Dialog, NewKeyStep, RolePicker, State, TokenDialog};
+use crate::tui::state::{
+    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
+    NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
+};
 
 /// How many "•" stand for a token: always the same, so the mask says nothing of its length.
 const MASK_LEN: usize = 100;
@@ -22,18 +25,18 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
     let hints = &hints(dialog);
     match dialog {
         Dialog::Confirm(confirm) => self::confirm(confirm, hints, frame, region),
-        Dialog::DeleteKey {
+        Dialog::DeleteKey(DeleteKeyDialog {
             app_key,
             label,
             understood,
             ..
-        } => delete_key(app_key, label, *understood, hints, frame, region),
-        Dialog::NewKey {
+        }) => delete_key(app_key, label, *understood, hints, frame, region),
+        Dialog::NewKey(NewKeyDialog {
             step,
             label,
             picker,
             error,
-        } => form(
+        }) => form(
             state,
             &NEW_KEY,
             *step,
@@ -44,18 +47,18 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             frame,
             region,
         ),
-        Dialog::EditRoles {
+        Dialog::EditRoles(EditRolesDialog {
             app_key,
             picker,
             original,
             ..
-        } => edit_roles(state, app_key, picker, original, hints, frame, region),
-        Dialog::Renew {
+        }) => edit_roles(state, app_key, picker, original, hints, frame, region),
+        Dialog::Renew(RenewDialog {
             app_key,
             label,
             delete_now,
-        } => renew(app_key, label, *delete_now, hints, frame, region),
-        Dialog::RenewByKey { app_key, error } => text_step(
+        }) => renew(app_key, label, *delete_now, hints, frame, region),
+        Dialog::RenewByKey(RenewByKeyDialog { app_key, error }) => text_step(
             &DialogFrame {
                 title: "Renew a token by appKey".into(),
                 destructive: false,
@@ -69,12 +72,12 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             frame,
             region,
         ),
-        Dialog::AddExternal {
+        Dialog::AddExternal(AddExternalDialog {
             step,
             app_key,
             picker,
             error,
-        } => form(
+        }) => form(
             state,
             &ADD_EXTERNAL,
             *step,
@@ -86,7 +89,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             region,
         ),
         Dialog::Token(token) => self::token(token, hints, frame, region),
-        Dialog::Details { key_id, audit } => {
+        Dialog::Details(DetailsDialog { key_id, audit }) => {
             details::render(state, key_id, audit.as_ref(), hints, frame, region)
         }
         Dialog::Help => help::render(state, hints, frame, region),
@@ -107,10 +110,10 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
             let enabled = !matches!(
                 (dialog, command),
                 (
-                    Dialog::DeleteKey {
+                    Dialog::DeleteKey(DeleteKeyDialog {
                         understood: false,
                         ..
-                    },
+                    }),
                     Some(Command::Accept)
                 )
             );
