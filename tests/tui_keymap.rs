@@ -10,8 +10,8 @@ use apikeys::tui::action::{Action, Outcome};
 use apikeys::tui::keymap::{self, Binding, Key, command_for};
 use apikeys::tui::state::{
     AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
-    NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, StatusMessage, Tab,
-    TokenDialog,
+    HelpDialog, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State,
+    StatusMessage, Tab, TokenDialog,
 };
 use apikeys::tui::update::update;
 use apikeys::tui::view;
@@ -211,7 +211,7 @@ fn contexts() -> Vec<(&'static str, Build)> {
                 audit: None,
             }))
         }),
-        ("help", || with_dialog(Dialog::Help)),
+        ("help", || with_dialog(Dialog::Help(HelpDialog))),
     ]
 }
 

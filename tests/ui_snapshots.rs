@@ -12,8 +12,8 @@ use apikeys::permissions::{Resource, ResourceSet};
 use apikeys::tui::action::{Change, Failure};
 use apikeys::tui::state::{
     Access, AddExternalDialog, Confirm, Connection, DeleteKeyDialog, DetailsDialog, Dialog,
-    EditRolesDialog, Header, Load, MessageKind, NewKeyDialog, NewKeyStep, RenewDialog, RolePicker,
-    State, StatusMessage, Tab, TokenDialog,
+    EditRolesDialog, Header, HelpDialog, Load, MessageKind, NewKeyDialog, NewKeyStep, RenewDialog,
+    RolePicker, State, StatusMessage, Tab, TokenDialog,
 };
 use apikeys::tui::view::{self, MIN_HEIGHT, MIN_WIDTH};
 use apikeys::vtex::model::{AppKey, AuditEntry, ExternalKey, Role, RoleDetails};
@@ -567,7 +567,7 @@ fn too_small() {
 
 #[test]
 fn help_overlay() {
-    let mut state = with_dialog(Dialog::Help);
+    let mut state = with_dialog(Dialog::Help(HelpDialog));
     state.access.permissions = Some(all_but(&[Resource::RenewApiToken]));
     insta::assert_snapshot!("help_overlay", draw(&mut state, 100, 34));
 }
@@ -719,7 +719,7 @@ fn details_dialog() {
 fn every_dialog() -> Vec<Option<Dialog>> {
     vec![
         None,
-        Some(Dialog::Help),
+        Some(Dialog::Help(HelpDialog)),
         Some(Dialog::Confirm(Confirm {
             title: "Remove external key".into(),
             body: "Remove vtexappkey-partnerco-QWERTY? It loses access to this account.".into(),

@@ -126,6 +126,10 @@ pub struct DetailsDialog {
     pub audit: Option<Result<Vec<AuditEntry>, Failure>>,
 }
 
+/// The help overlay: every binding of the screen under it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HelpDialog;
+
 #[derive(Debug)]
 pub enum Dialog {
     Confirm(Confirm),
@@ -137,10 +141,44 @@ pub enum Dialog {
     AddExternal(AddExternalDialog),
     Token(TokenDialog),
     Details(DetailsDialog),
-    Help,
+    Help(HelpDialog),
+}
+
+/// A dialog's text field, while it has the keyboard: keys no binding takes are typed into it.
+pub struct TextField<'a> {
+    pub input: &'a mut Input,
+    /// The dialog's complaint about the text, cleared as the user types.
+    pub error: &'a mut Option<String>,
+    /// An appKey field: pasted spaces are dropped (pasted keys often carry them).
+    pub app_key: bool,
 }
 
 impl Dialog {
+    /// The text field that has the keyboard, if the dialog shows one now.
+    pub fn text_field(&mut self) -> Option<TextField<'_>> {
+        let (input, error, app_key) = match self {
+            Dialog::NewKey(NewKeyDialog {
+                step: NewKeyStep::Label,
+                label,
+                error,
+                ..
+            }) => (label, error, false),
+            Dialog::AddExternal(AddExternalDialog {
+                step: NewKeyStep::Label,
+                app_key,
+                error,
+                ..
+            })
+            | Dialog::RenewByKey(RenewByKeyDialog { app_key, error }) => (app_key, error, true),
+            _ => return None,
+        };
+        Some(TextField {
+            input,
+            error,
+            app_key,
+        })
+    }
+
     /// The open dialog's bindings (its footer); keys not in them are typed into its text
     /// field, if any.
     pub fn bindings(&self) -> &'static [Binding] {
@@ -154,7 +192,7 @@ impl Dialog {
             Dialog::AddExternal(dialog) => dialog.bindings(),
             Dialog::Token(dialog) => dialog.bindings(),
             Dialog::Details(dialog) => dialog.bindings(),
-            Dialog::Help => keymap::HELP,
+            Dialog::Help(dialog) => dialog.bindings(),
         }
     }
 }
@@ -216,5 +254,11 @@ impl TokenDialog {
 impl DetailsDialog {
     pub fn bindings(&self) -> &'static [Binding] {
         keymap::DETAILS
+    }
+}
+
+impl HelpDialog {
+    pub fn bindings(&self) -> &'static [Binding] {
+        keymap::HELP
     }
 }

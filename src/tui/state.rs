@@ -378,7 +378,7 @@ impl Default for SettingsPane {
 
 pub use super::dialog::{
     AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
-    NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, TokenDialog,
+    HelpDialog, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, TokenDialog,
 };
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 

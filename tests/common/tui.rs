@@ -67,7 +67,7 @@ impl Observer for Watcher {
             Dialog::AddExternal(_) => "AddExternal".into(),
             Dialog::Token(_) => "Token".into(),
             Dialog::Details(_) => "Details".into(),
-            Dialog::Help => "Help".into(),
+            Dialog::Help(_) => "Help".into(),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),

@@ -92,7 +92,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
         Dialog::Details(DetailsDialog { key_id, audit }) => {
             details::render(state, key_id, audit.as_ref(), hints, frame, region)
         }
-        Dialog::Help => help::render(state, hints, frame, region),
+        Dialog::Help(_) => help::render(state, hints, frame, region),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The dialogs that choose or confirm: confirmations, delete (with its acknowledgement), renew
 //! (old token now or later), renew by appKey, the token dialog (reveal, copy, close), and the
-//! read-only details.
+//! read-only details and help.
 
 use super::*;
 
@@ -82,6 +82,13 @@ impl TokenDialog {
             // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
             _ => Next::CloseSaying(strings::TOKEN_WIPED),
         }
+    }
+}
+
+impl HelpDialog {
+    /// Help only shows: any of its keys closes it.
+    pub(super) fn on_command(&mut self, _command: Command) -> Next {
+        Next::Close
     }
 }
 

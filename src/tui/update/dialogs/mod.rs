@@ -55,27 +55,10 @@ pub(super) fn on_dialog_key(
 
 /// A key no binding takes goes to the dialog's text field, if it has one.
 fn type_into(state: &mut State, key: KeyEvent) {
-    let (input, error) = match &mut state.dialog {
-        Some(Dialog::NewKey(NewKeyDialog {
-            step: NewKeyStep::Label,
-            label: input,
-            error,
-            ..
-        }))
-        | Some(Dialog::AddExternal(AddExternalDialog {
-            step: NewKeyStep::Label,
-            app_key: input,
-            error,
-            ..
-        }))
-        | Some(Dialog::RenewByKey(RenewByKeyDialog {
-            app_key: input,
-            error,
-        })) => (input, error),
-        _ => return,
-    };
-    input.handle_event(&Event::Key(key));
-    *error = None;
+    if let Some(field) = state.dialog.as_mut().and_then(Dialog::text_field) {
+        field.input.handle_event(&Event::Key(key));
+        *field.error = None;
+    }
 }
 
 fn run(state: &mut State, command: Command) -> Vec<Effect> {
@@ -87,7 +70,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         caller_key: &state.header.caller_key,
     };
     let next = match dialog {
-        Dialog::Help => Next::Close,
+        Dialog::Help(dialog) => dialog.on_command(command),
         Dialog::Details(dialog) => dialog.on_command(command),
         Dialog::RenewByKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::Token(dialog) => dialog.on_command(command),
