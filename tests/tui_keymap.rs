@@ -9,7 +9,9 @@ use std::time::Duration;
 use apikeys::tui::action::{Action, Outcome};
 use apikeys::tui::keymap::{self, Binding, Key, command_for};
 use apikeys::tui::state::{
-    Confirm, Dialog, NewKeyStep, RolePicker, State, StatusMessage, Tab, TokenDialog,
+    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
+    HelpDialog, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State,
+    StatusMessage, Tab, TokenDialog,
 };
 use apikeys::tui::update::update;
 use apikeys::tui::view;
@@ -141,57 +143,57 @@ fn contexts() -> Vec<(&'static str, Build)> {
             }))
         }),
         ("delete", || {
-            with_dialog(Dialog::DeleteKey {
+            with_dialog(Dialog::DeleteKey(DeleteKeyDialog {
                 id: "id-0".into(),
                 app_key: "vtexappkey-acme-AAAAAA".into(),
                 label: "Integration 0".into(),
                 understood: false,
-            })
+            }))
         }),
         ("new key, label", || {
-            with_dialog(Dialog::NewKey {
+            with_dialog(Dialog::NewKey(NewKeyDialog {
                 step: NewKeyStep::Label,
                 label: Input::new("ERP".into()),
                 picker: picker(),
                 error: None,
-            })
+            }))
         }),
         ("new key, roles", || {
-            with_dialog(Dialog::NewKey {
+            with_dialog(Dialog::NewKey(NewKeyDialog {
                 step: NewKeyStep::Roles,
                 label: Input::new("ERP".into()),
                 picker: picker(),
                 error: None,
-            })
+            }))
         }),
         ("add external, roles", || {
-            with_dialog(Dialog::AddExternal {
+            with_dialog(Dialog::AddExternal(AddExternalDialog {
                 step: NewKeyStep::Roles,
                 app_key: Input::new("vtexappkey-partner-QWERTY".into()),
                 picker: picker(),
                 error: None,
-            })
+            }))
         }),
         ("edit roles", || {
-            with_dialog(Dialog::EditRoles {
+            with_dialog(Dialog::EditRoles(EditRolesDialog {
                 id: "id-0".into(),
                 app_key: "vtexappkey-acme-AAAAAA".into(),
                 picker: picker(),
                 original: BTreeSet::from([1]),
-            })
+            }))
         }),
         ("renew", || {
-            with_dialog(Dialog::Renew {
+            with_dialog(Dialog::Renew(RenewDialog {
                 app_key: "vtexappkey-acme-AAAAAA".into(),
                 label: "Integration 0".into(),
                 delete_now: false,
-            })
+            }))
         }),
         ("renew by key", || {
-            with_dialog(Dialog::RenewByKey {
+            with_dialog(Dialog::RenewByKey(RenewByKeyDialog {
                 app_key: Input::new("vtexappkey-acme-BBBBBB".into()),
                 error: None,
-            })
+            }))
         }),
         ("token", || {
             with_dialog(Dialog::Token(TokenDialog {
@@ -204,12 +206,12 @@ fn contexts() -> Vec<(&'static str, Build)> {
             }))
         }),
         ("details", || {
-            with_dialog(Dialog::Details {
+            with_dialog(Dialog::Details(DetailsDialog {
                 key_id: "id-0".into(),
                 audit: None,
-            })
+            }))
         }),
-        ("help", || with_dialog(Dialog::Help)),
+        ("help", || with_dialog(Dialog::Help(HelpDialog))),
     ]
 }
 
@@ -233,13 +235,13 @@ fn takes_text(state: &State) -> bool {
     state.keys.filter.editing
         || matches!(
             state.dialog,
-            Some(Dialog::NewKey {
+            Some(Dialog::NewKey(NewKeyDialog {
                 step: NewKeyStep::Label,
                 ..
-            }) | Some(Dialog::AddExternal {
+            })) | Some(Dialog::AddExternal(AddExternalDialog {
                 step: NewKeyStep::Label,
                 ..
-            }) | Some(Dialog::RenewByKey { .. })
+            })) | Some(Dialog::RenewByKey(_))
         )
 }
 
@@ -410,10 +412,10 @@ fn dialogs_name_the_keys_they_take() {
             |s| {
                 matches!(
                     s.dialog,
-                    Some(Dialog::DeleteKey {
+                    Some(Dialog::DeleteKey(DeleteKeyDialog {
                         understood: true,
                         ..
-                    })
+                    }))
                 )
             },
             "Space x",
@@ -424,10 +426,10 @@ fn dialogs_name_the_keys_they_take() {
             |s| {
                 matches!(
                     s.dialog,
-                    Some(Dialog::Renew {
+                    Some(Dialog::Renew(RenewDialog {
                         delete_now: true,
                         ..
-                    })
+                    }))
                 )
             },
             "j k",
@@ -462,5 +464,5 @@ fn the_walk_covers_every_renewal_key_of_a_pane_that_may_not_view() {
         &mut state,
         Action::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
     );
-    assert!(matches!(state.dialog, Some(Dialog::RenewByKey { .. })));
+    assert!(matches!(state.dialog, Some(Dialog::RenewByKey(_))));
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use apikeys::tui::action::{Action, Call, Failure, FailureKind, Outcome};
-use apikeys::tui::state::{Dialog, Load, State};
+use apikeys::tui::state::{AddExternalDialog, Dialog, EditRolesDialog, Load, NewKeyDialog, State};
 use apikeys::tui::{update, view};
 use apikeys::vtex::Capabilities;
 use apikeys::vtex::model::{AppKey, CreatedKey, Renewal, RoleDetails, Session, Settings};
@@ -171,9 +171,11 @@ fn answer_to(call: &Call, result: u8, serial: usize) -> Outcome {
 /// What names a form: its text, or the key whose roles it edits.
 fn form_name(dialog: &Dialog) -> Option<String> {
     match dialog {
-        Dialog::NewKey { label, .. } => Some(format!("new {}", label.value())),
-        Dialog::AddExternal { app_key, .. } => Some(format!("external {}", app_key.value())),
-        Dialog::EditRoles { id, .. } => Some(format!("roles {id}")),
+        Dialog::NewKey(NewKeyDialog { label, .. }) => Some(format!("new {}", label.value())),
+        Dialog::AddExternal(AddExternalDialog { app_key, .. }) => {
+            Some(format!("external {}", app_key.value()))
+        }
+        Dialog::EditRoles(EditRolesDialog { id, .. }) => Some(format!("roles {id}")),
         _ => None,
     }
 }

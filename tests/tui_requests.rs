@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use apikeys::tui::action::{Action, Call, Effect, Failure, FailureKind, Outcome};
-use apikeys::tui::state::{Dialog, Load, State};
+use apikeys::tui::state::{Dialog, Load, NewKeyDialog, State};
 use apikeys::tui::update::update;
 use apikeys::vtex::Capabilities;
 use apikeys::vtex::model::{AppKey, CreatedKey};
@@ -71,7 +71,7 @@ fn submit_new_key(state: &mut State, label: &str) -> u64 {
 
 fn form_label(state: &State) -> String {
     match &state.dialog {
-        Some(Dialog::NewKey { label, .. }) => label.value().to_string(),
+        Some(Dialog::NewKey(NewKeyDialog { label, .. })) => label.value().to_string(),
         other => panic!("expected the new-key form, got {other:?}"),
     }
 }

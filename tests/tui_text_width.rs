@@ -5,7 +5,7 @@
 
 mod screen_fixture;
 
-use apikeys::tui::state::Dialog;
+use apikeys::tui::state::{DetailsDialog, Dialog};
 use ratatui::buffer::Buffer;
 use screen_fixture::{all_permissions, at, draw, find_column, find_row, key, row_text, state_with};
 use unicode_segmentation::UnicodeSegmentation;
@@ -119,10 +119,10 @@ fn wrapped_labels_break_between_whole_clusters() {
     // One word of flags longer than the dialog is wide: it must break between flags.
     let flags = "🇧🇷".repeat(40);
     let mut state = state_with(vec![key("k01", &flags, at(2026, 11, 1))], all_permissions());
-    state.dialog = Some(Dialog::Details {
+    state.dialog = Some(Dialog::Details(DetailsDialog {
         key_id: "k01".into(),
         audit: Some(Ok(Vec::new())),
-    });
+    }));
     for width in [50u16, 55, 61, 67] {
         let buffer = draw(&mut state, width, 30);
         assert_whole_clusters(&buffer, &format!("details at width {width}"));

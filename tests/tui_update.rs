@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use apikeys::tui::action::{Action, Call, Effect, Failure, FailureKind, Outcome};
-use apikeys::tui::state::{Dialog, State};
+use apikeys::tui::state::{Dialog, NewKeyDialog, State};
 use apikeys::tui::update::update;
 use apikeys::vtex::model::{AppKey, CreatedKey, Renewal};
 use chrono::{TimeZone, Utc};
@@ -159,7 +159,7 @@ fn a_failed_create_reopens_the_form_with_what_was_typed() {
         },
     );
     match &state.dialog {
-        Some(Dialog::NewKey { label, error, .. }) => {
+        Some(Dialog::NewKey(NewKeyDialog { label, error, .. })) => {
             assert_eq!(label.value(), "ERP orders");
             assert!(error.as_deref().unwrap().contains("cannot reach"));
         }

@@ -11,8 +11,9 @@ use apikeys::listing::{SortBy, StatusFilter};
 use apikeys::permissions::{Resource, ResourceSet};
 use apikeys::tui::action::{Change, Failure};
 use apikeys::tui::state::{
-    Access, Confirm, Connection, Dialog, Header, Load, MessageKind, NewKeyStep, RolePicker, State,
-    StatusMessage, Tab, TokenDialog,
+    Access, AddExternalDialog, Confirm, Connection, DeleteKeyDialog, DetailsDialog, Dialog,
+    EditRolesDialog, Header, HelpDialog, Load, MessageKind, NewKeyDialog, NewKeyStep, RenewDialog,
+    RolePicker, State, StatusMessage, Tab, TokenDialog,
 };
 use apikeys::tui::view::{self, MIN_HEIGHT, MIN_WIDTH};
 use apikeys::vtex::model::{AppKey, AuditEntry, ExternalKey, Role, RoleDetails};
@@ -566,7 +567,7 @@ fn too_small() {
 
 #[test]
 fn help_overlay() {
-    let mut state = with_dialog(Dialog::Help);
+    let mut state = with_dialog(Dialog::Help(HelpDialog));
     state.access.permissions = Some(all_but(&[Resource::RenewApiToken]));
     insta::assert_snapshot!("help_overlay", draw(&mut state, 100, 34));
 }
@@ -587,12 +588,12 @@ fn confirm_dialog() {
 }
 
 fn delete_dialog(understood: bool) -> Dialog {
-    Dialog::DeleteKey {
+    Dialog::DeleteKey(DeleteKeyDialog {
         id: "k05".into(),
         app_key: "vtexappkey-acme-QATEST".into(),
         label: "QA sandbox".into(),
         understood,
-    }
+    })
 }
 
 #[test]
@@ -605,62 +606,62 @@ fn delete_key_dialog() {
 
 #[test]
 fn new_key_dialog() {
-    let mut state = with_dialog(Dialog::NewKey {
+    let mut state = with_dialog(Dialog::NewKey(NewKeyDialog {
         step: NewKeyStep::Label,
         label: Input::new("   ".into()),
         picker: picker(&[], 0, 0),
         error: Some("A label is required: say what the key is for.".into()),
-    });
+    }));
     insta::assert_snapshot!("new_key_label_error", draw(&mut state, 80, 24));
-    let mut state = with_dialog(Dialog::NewKey {
+    let mut state = with_dialog(Dialog::NewKey(NewKeyDialog {
         step: NewKeyStep::Roles,
         label: Input::new("Carrier rates".into()),
         picker: picker(&[4, 6], 11, 2),
         error: None,
-    });
+    }));
     insta::assert_snapshot!("new_key_roles", draw(&mut state, 80, 24));
 }
 
 #[test]
 fn edit_roles_dialog() {
     let original: BTreeSet<i64> = [5, 4].into_iter().collect();
-    let mut state = with_dialog(Dialog::EditRoles {
+    let mut state = with_dialog(Dialog::EditRoles(EditRolesDialog {
         id: "k01".into(),
         app_key: "vtexappkey-acme-ERPSYN".into(),
         picker: picker(&[4, 9], 3, 0),
         original,
-    });
+    }));
     insta::assert_snapshot!("edit_roles", draw(&mut state, 80, 24));
 }
 
 #[test]
 fn renew_dialog() {
-    let mut state = with_dialog(Dialog::Renew {
+    let mut state = with_dialog(Dialog::Renew(RenewDialog {
         app_key: "vtexappkey-acme-WMSLNK".into(),
         label: "Warehouse sync".into(),
         delete_now: false,
-    });
+    }));
     insta::assert_snapshot!("renew", draw(&mut state, 80, 24));
 }
 
 #[test]
 fn add_external_dialog() {
-    let mut state = with_dialog(Dialog::AddExternal {
+    let mut state = with_dialog(Dialog::AddExternal(AddExternalDialog {
         step: NewKeyStep::Label,
         app_key: Input::new("vtexappkey-acme-ERPSYN".into()),
         picker: picker(&[], 0, 0),
         error: Some(
             "That key belongs to this account; external keys come from other accounts.".into(),
         ),
-    });
+    }));
     state.tab = Tab::External;
     insta::assert_snapshot!("add_external_key", draw(&mut state, 80, 24));
-    let mut state = with_dialog(Dialog::AddExternal {
+    let mut state = with_dialog(Dialog::AddExternal(AddExternalDialog {
         step: NewKeyStep::Roles,
         app_key: Input::new("vtexappkey-partnerco-LKJHGF".into()),
         picker: picker(&[3], 0, 0),
         error: None,
-    });
+    }));
     state.tab = Tab::External;
     insta::assert_snapshot!("add_external_roles", draw(&mut state, 80, 24));
 }
@@ -697,18 +698,18 @@ fn minimum_size() {
 
 #[test]
 fn details_dialog() {
-    let mut state = with_dialog(Dialog::Details {
+    let mut state = with_dialog(Dialog::Details(DetailsDialog {
         key_id: "k04".into(),
         audit: Some(Ok(audit())),
-    });
+    }));
     insta::assert_snapshot!("details", draw(&mut state, 100, 30));
-    let mut state = with_dialog(Dialog::Details {
+    let mut state = with_dialog(Dialog::Details(DetailsDialog {
         key_id: "k02".into(),
         audit: Some(Err(Failure::new(
             apikeys::tui::action::FailureKind::Unavailable,
             "not found",
         ))),
-    });
+    }));
     insta::assert_snapshot!("details_without_audit", draw(&mut state, 80, 24));
 }
 
@@ -718,7 +719,7 @@ fn details_dialog() {
 fn every_dialog() -> Vec<Option<Dialog>> {
     vec![
         None,
-        Some(Dialog::Help),
+        Some(Dialog::Help(HelpDialog)),
         Some(Dialog::Confirm(Confirm {
             title: "Remove external key".into(),
             body: "Remove vtexappkey-partnerco-QWERTY? It loses access to this account.".into(),
@@ -730,44 +731,44 @@ fn every_dialog() -> Vec<Option<Dialog>> {
             },
         })),
         Some(delete_dialog(true)),
-        Some(Dialog::NewKey {
+        Some(Dialog::NewKey(NewKeyDialog {
             step: NewKeyStep::Label,
             label: Input::new("x".repeat(300)),
             picker: picker(&[], 0, 0),
             error: Some("too long".into()),
-        }),
-        Some(Dialog::NewKey {
+        })),
+        Some(Dialog::NewKey(NewKeyDialog {
             step: NewKeyStep::Roles,
             label: Input::new("Carrier rates".into()),
             picker: picker(&[1], 11, 0),
             error: None,
-        }),
-        Some(Dialog::EditRoles {
+        })),
+        Some(Dialog::EditRoles(EditRolesDialog {
             id: "k01".into(),
             app_key: "vtexappkey-acme-ERPSYN".into(),
             picker: picker(&[5], 6, 9),
             original: [5].into_iter().collect(),
-        }),
-        Some(Dialog::Renew {
+        })),
+        Some(Dialog::Renew(RenewDialog {
             app_key: "vtexappkey-acme-WMSLNK".into(),
             label: "Warehouse sync".into(),
             delete_now: true,
-        }),
-        Some(Dialog::AddExternal {
+        })),
+        Some(Dialog::AddExternal(AddExternalDialog {
             step: NewKeyStep::Roles,
             app_key: Input::new("vtexappkey-partnerco-LKJHGF".into()),
             picker: RolePicker::default(),
             error: None,
-        }),
+        })),
         Some(token_dialog(true)),
-        Some(Dialog::Details {
+        Some(Dialog::Details(DetailsDialog {
             key_id: "k04".into(),
             audit: Some(Ok(audit())),
-        }),
-        Some(Dialog::Details {
+        })),
+        Some(Dialog::Details(DetailsDialog {
             key_id: "gone".into(),
             audit: None,
-        }),
+        })),
     ]
 }
 

@@ -6,7 +6,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::state::{Dialog, NewKeyStep, Op, State, Tab};
+use super::state::{Dialog, Op, State, Tab};
 
 /// What a key asks for; `update` carries it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -519,28 +519,9 @@ pub fn for_pane(state: &State) -> &'static [Binding] {
     }
 }
 
-/// A dialog's bindings (its footer); keys not in them are typed into its text field, if any.
+/// A dialog's bindings (its footer), as the dialog names them.
 pub fn for_dialog(dialog: &Dialog) -> &'static [Binding] {
-    match dialog {
-        Dialog::Confirm(_) => CONFIRM,
-        Dialog::DeleteKey { .. } => DELETE_KEY,
-        Dialog::NewKey {
-            step: NewKeyStep::Label,
-            ..
-        }
-        | Dialog::AddExternal {
-            step: NewKeyStep::Label,
-            ..
-        } => FORM_TEXT,
-        Dialog::NewKey { .. } => NEW_KEY_ROLES,
-        Dialog::AddExternal { .. } => ADD_EXTERNAL_ROLES,
-        Dialog::EditRoles { .. } => EDIT_ROLES,
-        Dialog::Renew { .. } => RENEW,
-        Dialog::RenewByKey { .. } => RENEW_BY_KEY,
-        Dialog::Token(_) => TOKEN,
-        Dialog::Details { .. } => DETAILS,
-        Dialog::Help => HELP,
-    }
+    dialog.bindings()
 }
 
 /// The command `key` runs in `table`, if any.

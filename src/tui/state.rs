@@ -4,13 +4,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use secrecy::SecretString;
 use tui_input::Input;
 
 use super::action::{Failure, RequestId};
 use crate::listing::{self, SortBy, StatusFilter};
 use crate::permissions::{Resource, ResourceSet};
-use crate::vtex::model::{AppKey, AuditEntry, ExternalKey, RoleDetails};
+use crate::vtex::model::{AppKey, ExternalKey, RoleDetails};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -374,112 +373,10 @@ impl Default for SettingsPane {
     }
 }
 
-/// A list of roles with check marks, for new keys and role editing.
-#[derive(Debug, Clone, Default)]
-pub struct RolePicker {
-    pub roles: Vec<(i64, String)>,
-    pub chosen: BTreeSet<i64>,
-    pub cursor: usize,
-    pub offset: usize,
-}
-
-impl RolePicker {
-    pub fn new(roles: &[RoleDetails], chosen: BTreeSet<i64>) -> RolePicker {
-        RolePicker {
-            roles: roles.iter().map(|r| (r.id, r.name.clone())).collect(),
-            chosen,
-            cursor: 0,
-            offset: 0,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NewKeyStep {
-    Label,
-    Roles,
-}
-
-/// A confirmation that, when accepted, sends `change`.
-#[derive(Debug, Clone)]
-pub struct Confirm {
-    pub title: String,
-    pub body: String,
-    /// The button's text, e.g. "Deactivate".
-    pub accept: String,
-    pub destructive: bool,
-    pub change: super::action::Change,
-}
-
-/// The token dialog: the secret is shown once, masked until asked.
-pub struct TokenDialog {
-    pub app_key: String,
-    pub label: String,
-    pub token: SecretString,
-    pub revealed: bool,
-    /// What the last copy did, for the dialog to say.
-    pub copied: Option<String>,
-    /// Set after a renewal: whether the old token was deleted (now) or kept (later).
-    pub old_token: Option<String>,
-}
-
-impl std::fmt::Debug for TokenDialog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenDialog")
-            .field("app_key", &self.app_key)
-            .field("token", &"[redacted]")
-            .finish()
-    }
-}
-
-#[derive(Debug)]
-pub enum Dialog {
-    Confirm(Confirm),
-    /// Deleting a key asks for an explicit "I understand this cannot be undone".
-    DeleteKey {
-        id: String,
-        app_key: String,
-        label: String,
-        understood: bool,
-    },
-    NewKey {
-        step: NewKeyStep,
-        label: Input,
-        picker: RolePicker,
-        error: Option<String>,
-    },
-    EditRoles {
-        id: String,
-        app_key: String,
-        picker: RolePicker,
-        original: BTreeSet<i64>,
-    },
-    /// Renew: delete the old token now, or keep it until "delete old token".
-    Renew {
-        app_key: String,
-        label: String,
-        delete_now: bool,
-    },
-    /// Renew a key named by its appKey, for a caller that may not list keys.
-    RenewByKey {
-        app_key: Input,
-        error: Option<String>,
-    },
-    AddExternal {
-        step: NewKeyStep,
-        app_key: Input,
-        picker: RolePicker,
-        error: Option<String>,
-    },
-    Token(TokenDialog),
-    /// Every field of a key, its roles, token dates and audit entries.
-    Details {
-        key_id: String,
-        audit: Option<Result<Vec<AuditEntry>, Failure>>,
-    },
-    Help,
-}
-
+pub use super::dialog::{
+    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
+    HelpDialog, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, TokenDialog,
+};
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 
 #[derive(Debug)]

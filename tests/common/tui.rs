@@ -59,15 +59,15 @@ impl Observer for Watcher {
     fn frame(&mut self, state: &State, buffer: &Buffer) {
         let dialog = state.dialog.as_ref().map(|d| match d {
             Dialog::Confirm(c) => format!("Confirm: {}", c.title),
-            Dialog::DeleteKey { .. } => "DeleteKey".into(),
-            Dialog::NewKey { .. } => "NewKey".into(),
-            Dialog::EditRoles { .. } => "EditRoles".into(),
-            Dialog::Renew { .. } => "Renew".into(),
-            Dialog::RenewByKey { .. } => "RenewByKey".into(),
-            Dialog::AddExternal { .. } => "AddExternal".into(),
+            Dialog::DeleteKey(_) => "DeleteKey".into(),
+            Dialog::NewKey(_) => "NewKey".into(),
+            Dialog::EditRoles(_) => "EditRoles".into(),
+            Dialog::Renew(_) => "Renew".into(),
+            Dialog::RenewByKey(_) => "RenewByKey".into(),
+            Dialog::AddExternal(_) => "AddExternal".into(),
             Dialog::Token(_) => "Token".into(),
-            Dialog::Details { .. } => "Details".into(),
-            Dialog::Help => "Help".into(),
+            Dialog::Details(_) => "Details".into(),
+            Dialog::Help(_) => "Help".into(),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),

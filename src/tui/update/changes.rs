@@ -27,12 +27,12 @@ pub(super) fn open_role_editor(
     };
     let original: BTreeSet<i64> = roles.iter().map(|r| r.id).collect();
     let picker = picker(state, original.clone());
-    state.dialog = Some(Dialog::EditRoles {
+    state.dialog = Some(Dialog::EditRoles(EditRolesDialog {
         id,
         app_key,
         picker,
         original,
-    });
+    }));
     roles_if_missing(state)
 }
 

@@ -14,12 +14,12 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
         Command::Toggle => return toggle_external(state, selected),
         Command::AddExternal if allowed(state, Op::AddExternal, "add an external key") => {
             let picker = picker(state, BTreeSet::new());
-            state.dialog = Some(Dialog::AddExternal {
+            state.dialog = Some(Dialog::AddExternal(AddExternalDialog {
                 step: NewKeyStep::Label,
                 app_key: Input::default(),
                 picker,
                 error: None,
-            });
+            }));
             return roles_if_missing(state);
         }
         Command::EditRoles => {

@@ -53,7 +53,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
 fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Quit => return quit(state),
-        Command::Help => state.dialog = Some(Dialog::Help),
+        Command::Help => state.dialog = Some(Dialog::Help(HelpDialog)),
         Command::NextPane => state.tab = Tab::ALL[(state.tab.index() + 1) % 3],
         Command::PreviousPane => state.tab = Tab::ALL[(state.tab.index() + 2) % 3],
         Command::Pane(tab) => state.tab = tab,
@@ -182,18 +182,11 @@ pub(super) fn on_paste(state: &mut State, text: &str) {
         }
     };
     match &mut state.dialog {
-        Some(Dialog::NewKey {
-            step: NewKeyStep::Label,
-            label,
-            ..
-        }) => insert(label, false),
-        Some(Dialog::AddExternal {
-            step: NewKeyStep::Label,
-            app_key,
-            ..
-        })
-        | Some(Dialog::RenewByKey { app_key, .. }) => insert(app_key, true),
-        Some(_) => {}
+        Some(dialog) => {
+            if let Some(field) = dialog.text_field() {
+                insert(field.input, field.app_key);
+            }
+        }
         None => {
             if editing_filter(state) {
                 let months = state.token_months();

@@ -77,10 +77,10 @@ fn open_details(state: &mut State) -> Vec<Effect> {
     let Some(selected) = state.keys.selected_key().cloned() else {
         return Vec::new();
     };
-    state.dialog = Some(Dialog::Details {
+    state.dialog = Some(Dialog::Details(DetailsDialog {
         key_id: selected.id.clone(),
         audit: None,
-    });
+    }));
     match state.access.check(Op::ViewAudit) {
         Ok(()) => vec![request(
             state,
@@ -90,7 +90,7 @@ fn open_details(state: &mut State) -> Vec<Effect> {
             },
         )],
         Err(reason) => {
-            if let Some(Dialog::Details { audit, .. }) = &mut state.dialog {
+            if let Some(Dialog::Details(DetailsDialog { audit, .. })) = &mut state.dialog {
                 *audit = Some(Err(Failure::new(FailureKind::Unavailable, reason)));
             }
             Vec::new()
@@ -103,12 +103,12 @@ fn open_new_key(state: &mut State) -> Vec<Effect> {
         return lazy_roles(state);
     }
     let picker = picker(state, BTreeSet::new());
-    state.dialog = Some(Dialog::NewKey {
+    state.dialog = Some(Dialog::NewKey(NewKeyDialog {
         step: NewKeyStep::Label,
         label: Input::default(),
         picker,
         error: None,
-    });
+    }));
     roles_if_missing(state)
 }
 
@@ -133,11 +133,11 @@ fn open_renew(state: &mut State) {
     if selected.renewal_pending() {
         say(state, strings::RENEWAL_ALREADY_PENDING);
     } else {
-        state.dialog = Some(Dialog::Renew {
+        state.dialog = Some(Dialog::Renew(RenewDialog {
             app_key: selected.app_key,
             label: selected.label,
             delete_now: false,
-        });
+        }));
     }
 }
 
@@ -192,12 +192,12 @@ fn open_delete(state: &mut State) {
         return;
     };
     if allowed(state, Op::DeleteKey, "delete the key") {
-        state.dialog = Some(Dialog::DeleteKey {
+        state.dialog = Some(Dialog::DeleteKey(DeleteKeyDialog {
             id: selected.id,
             app_key: selected.app_key,
             label: selected.label,
             understood: false,
-        });
+        }));
     }
 }
 

@@ -41,10 +41,10 @@ pub(super) fn on_outcome(
         Outcome::KeyRoles(Err(failure)) => fail_reading(state, &failure, Reading::KeyRoles),
         Outcome::Crashed => complain(state, strings::CRASHED),
         Outcome::Audit { key_id, result } => {
-            if let Some(Dialog::Details {
+            if let Some(Dialog::Details(DetailsDialog {
                 key_id: open,
                 audit,
-            }) = &mut state.dialog
+            })) = &mut state.dialog
                 && *open == key_id
             {
                 *audit = Some(result);
@@ -168,9 +168,9 @@ fn on_settings(state: &mut State, id: RequestId, result: Result<Settings, Failur
 fn on_roles(state: &mut State, roles: Vec<RoleDetails>) {
     // Fill pickers opened before the roles arrived, keeping what was ticked.
     match &mut state.dialog {
-        Some(Dialog::NewKey { picker, .. })
-        | Some(Dialog::EditRoles { picker, .. })
-        | Some(Dialog::AddExternal { picker, .. })
+        Some(Dialog::NewKey(NewKeyDialog { picker, .. }))
+        | Some(Dialog::EditRoles(EditRolesDialog { picker, .. }))
+        | Some(Dialog::AddExternal(AddExternalDialog { picker, .. }))
             if picker.roles.is_empty() =>
         {
             *picker = RolePicker::new(&roles, std::mem::take(&mut picker.chosen));
@@ -317,7 +317,8 @@ fn reopen_form(state: &mut State, form: Option<Dialog>, failure: &Failure) {
         return;
     };
     match &mut form {
-        Dialog::NewKey { error, .. } | Dialog::AddExternal { error, .. } => {
+        Dialog::NewKey(NewKeyDialog { error, .. })
+        | Dialog::AddExternal(AddExternalDialog { error, .. }) => {
             *error = Some(failure.message.clone());
         }
         _ => {}

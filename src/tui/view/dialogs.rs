@@ -13,7 +13,10 @@ use tui_input::Input;
 use super::widgets::{self, DialogFrame, Hint, button, clean, input_field};
 use super::{PICKER_ROWS, details, help, theme};
 use crate::tui::keymap::{self, Command};
-use crate::tui::state::{Confirm, Dialog, NewKeyStep, RolePicker, State, TokenDialog};
+use crate::tui::state::{
+    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
+    NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
+};
 use crate::tui::strings::dialogs as text;
 
 /// How many "•" stand for a token: always the same, so the mask says nothing of its length.
@@ -23,18 +26,18 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
     let hints = &hints(dialog);
     match dialog {
         Dialog::Confirm(confirm) => self::confirm(confirm, hints, frame, region),
-        Dialog::DeleteKey {
+        Dialog::DeleteKey(DeleteKeyDialog {
             app_key,
             label,
             understood,
             ..
-        } => delete_key(app_key, label, *understood, hints, frame, region),
-        Dialog::NewKey {
+        }) => delete_key(app_key, label, *understood, hints, frame, region),
+        Dialog::NewKey(NewKeyDialog {
             step,
             label,
             picker,
             error,
-        } => form(
+        }) => form(
             state,
             &NEW_KEY,
             *step,
@@ -45,18 +48,18 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             frame,
             region,
         ),
-        Dialog::EditRoles {
+        Dialog::EditRoles(EditRolesDialog {
             app_key,
             picker,
             original,
             ..
-        } => edit_roles(state, app_key, picker, original, hints, frame, region),
-        Dialog::Renew {
+        }) => edit_roles(state, app_key, picker, original, hints, frame, region),
+        Dialog::Renew(RenewDialog {
             app_key,
             label,
             delete_now,
-        } => renew(app_key, label, *delete_now, hints, frame, region),
-        Dialog::RenewByKey { app_key, error } => text_step(
+        }) => renew(app_key, label, *delete_now, hints, frame, region),
+        Dialog::RenewByKey(RenewByKeyDialog { app_key, error }) => text_step(
             &DialogFrame {
                 title: text::RENEW_BY_KEY_TITLE.into(),
                 destructive: false,
@@ -70,12 +73,12 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             frame,
             region,
         ),
-        Dialog::AddExternal {
+        Dialog::AddExternal(AddExternalDialog {
             step,
             app_key,
             picker,
             error,
-        } => form(
+        }) => form(
             state,
             &ADD_EXTERNAL,
             *step,
@@ -87,10 +90,10 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
             region,
         ),
         Dialog::Token(token) => self::token(token, hints, frame, region),
-        Dialog::Details { key_id, audit } => {
+        Dialog::Details(DetailsDialog { key_id, audit }) => {
             details::render(state, key_id, audit.as_ref(), hints, frame, region)
         }
-        Dialog::Help => help::render(state, hints, frame, region),
+        Dialog::Help(_) => help::render(state, hints, frame, region),
     }
 }
 
@@ -108,10 +111,10 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
             let enabled = !matches!(
                 (dialog, command),
                 (
-                    Dialog::DeleteKey {
+                    Dialog::DeleteKey(DeleteKeyDialog {
                         understood: false,
                         ..
-                    },
+                    }),
                     Some(Command::Accept)
                 )
             );

@@ -1,57 +1,100 @@
-//! The dialogs that choose or confirm: delete (with its acknowledgement), renew (old token now
-//! or later), and the token dialog (reveal, copy, close).
+//! The dialogs that choose or confirm: confirmations, delete (with its acknowledgement), renew
+//! (old token now or later), renew by appKey, the token dialog (reveal, copy, close), and the
+//! read-only details and help.
 
 use super::*;
 
-pub(super) fn delete_command(
-    id: &str,
-    app_key: &str,
-    understood: &mut bool,
-    command: Command,
-) -> Next {
-    match command {
-        Command::Acknowledge => {
-            *understood = !*understood;
-            Next::Stay
+impl Confirm {
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        match command {
+            Command::Accept => Next::Send(self.change.clone()),
+            _ => Next::Close,
         }
-        Command::Accept if *understood => Next::Send(Change::DeleteKey {
-            id: id.to_string(),
-            app_key: app_key.to_string(),
-        }),
-        Command::Accept => Next::Say(strings::TICK_TO_DELETE),
-        _ => Next::Close,
     }
 }
 
-pub(super) fn renew_command(
-    app_key: &str,
-    label: &str,
-    delete_now: &mut bool,
-    command: Command,
-) -> Next {
-    match command {
-        Command::Accept => Next::Call(Call::Renew {
-            app_key: app_key.to_string(),
-            label: label.to_string(),
-            delete_old_now: *delete_now,
-        }),
-        Command::Choose => {
-            *delete_now = !*delete_now;
-            Next::Stay
+impl DeleteKeyDialog {
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        match command {
+            Command::Acknowledge => {
+                self.understood = !self.understood;
+                Next::Stay
+            }
+            Command::Accept if self.understood => Next::Send(Change::DeleteKey {
+                id: self.id.clone(),
+                app_key: self.app_key.clone(),
+            }),
+            Command::Accept => Next::Say(strings::TICK_TO_DELETE),
+            _ => Next::Close,
         }
-        _ => Next::Close,
     }
 }
 
-pub(super) fn token_command(token: &mut TokenDialog, command: Command) -> Next {
-    match command {
-        Command::Reveal => {
-            token.revealed = !token.revealed;
-            Next::Stay
+impl RenewDialog {
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        match command {
+            Command::Accept => Next::Call(Call::Renew {
+                app_key: self.app_key.clone(),
+                label: self.label.clone(),
+                delete_old_now: self.delete_now,
+            }),
+            Command::Choose => {
+                self.delete_now = !self.delete_now;
+                Next::Stay
+            }
+            _ => Next::Close,
         }
-        // What the clipboard did comes back as `Action::Copied`.
-        Command::Copy => Next::Copy(token.token.clone()),
-        // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
-        _ => Next::CloseSaying(strings::TOKEN_WIPED),
+    }
+}
+
+impl RenewByKeyDialog {
+    /// Next goes on to the renew dialog, or says why the appKey is refused.
+    pub(super) fn on_command(&mut self, command: Command, ctx: &DialogContext) -> Next {
+        if command != Command::Next {
+            return Next::Close;
+        }
+        let checked =
+            crate::tui::renew_by_key::check(ctx.own_account, ctx.caller_key, self.app_key.value());
+        match checked {
+            Ok(app_key) => Next::Replace(Dialog::Renew(RenewDialog {
+                app_key,
+                // Unknown without the listing; the renewal's answer names it.
+                label: String::new(),
+                delete_now: false,
+            })),
+            Err(reason) => {
+                self.error = Some(reason);
+                Next::Stay
+            }
+        }
+    }
+}
+
+impl TokenDialog {
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        match command {
+            Command::Reveal => {
+                self.revealed = !self.revealed;
+                Next::Stay
+            }
+            // What the clipboard did comes back as `Action::Copied`.
+            Command::Copy => Next::Copy(self.token.clone()),
+            // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
+            _ => Next::CloseSaying(strings::TOKEN_WIPED),
+        }
+    }
+}
+
+impl HelpDialog {
+    /// Help only shows: any of its keys closes it.
+    pub(super) fn on_command(&mut self, _command: Command) -> Next {
+        Next::Close
+    }
+}
+
+impl DetailsDialog {
+    /// Details only show: any of its keys closes it.
+    pub(super) fn on_command(&mut self, _command: Command) -> Next {
+        Next::Close
     }
 }

@@ -12,19 +12,48 @@ pub(super) fn check_external(text: &str, own_account: &str) -> Result<String, St
     }
 }
 
+impl NewKeyDialog {
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        let form = Form {
+            step: &mut self.step,
+            input: &mut self.label,
+            error: &mut self.error,
+            picker: &mut self.picker,
+        };
+        form.command(command, crate::keyformat::clean_label, |label, roles| {
+            Call::CreateKey { label, roles }
+        })
+    }
+}
+
+impl AddExternalDialog {
+    pub(super) fn on_command(&mut self, command: Command, ctx: &DialogContext) -> Next {
+        let form = Form {
+            step: &mut self.step,
+            input: &mut self.app_key,
+            error: &mut self.error,
+            picker: &mut self.picker,
+        };
+        let check = |text: &str| check_external(text, ctx.own_account);
+        form.command(command, check, |app_key, roles| {
+            Call::Change(Change::AddExternal { app_key, roles })
+        })
+    }
+}
+
 /// The two-step forms (a text field, then a role picker), borrowed from their dialog.
-pub(super) struct Form<'a> {
-    pub(super) step: &'a mut NewKeyStep,
-    pub(super) input: &'a mut Input,
-    pub(super) error: &'a mut Option<String>,
-    pub(super) picker: &'a mut RolePicker,
+struct Form<'a> {
+    step: &'a mut NewKeyStep,
+    input: &'a mut Input,
+    error: &'a mut Option<String>,
+    picker: &'a mut RolePicker,
 }
 
 impl Form<'_> {
     /// Next checks the text (`check` returns it normalized, or the reason it is refused) and
     /// moves to the roles; there the picker keys work, Back returns to the text, and Accept
     /// sends what `submit` makes of the text and the ticked roles.
-    pub(super) fn command(
+    fn command(
         self,
         command: Command,
         check: impl Fn(&str) -> Result<String, String>,

@@ -1,5 +1,6 @@
-//! Keys inside the dialogs. Each dialog's keys come from its table in `keymap` (which also
-//! draws its footer); each dialog handles its command in place and says what happens next.
+//! Keys inside the dialogs. Each dialog is a type (`tui::dialog`) that names its key table
+//! (which also draws its footer) and handles its command in place with `on_command`, saying
+//! what happens next; this module carries that out.
 
 use secrecy::SecretString;
 
@@ -7,8 +8,6 @@ mod choices;
 mod form;
 mod roles;
 
-use choices::*;
-use form::*;
 use roles::*;
 
 use super::*;
@@ -27,6 +26,16 @@ pub(super) enum Next {
     /// Close and make this call; the dialog is kept as its form, reopened if the call fails.
     SendForm(Call),
     Copy(SecretString),
+    /// Open this dialog in place of the current one.
+    Replace(Dialog),
+}
+
+/// What a dialog may read of the rest of the state while it handles a command.
+pub(super) struct DialogContext<'a> {
+    /// The account signed in to, e.g. "acme".
+    pub(super) own_account: &'a str,
+    /// The appKey the app is signed in with.
+    pub(super) caller_key: &'a str,
 }
 
 /// `command` is what `keymap::command_for` found for `key` in the open dialog's table.
@@ -46,96 +55,31 @@ pub(super) fn on_dialog_key(
 
 /// A key no binding takes goes to the dialog's text field, if it has one.
 fn type_into(state: &mut State, key: KeyEvent) {
-    let (input, error) = match &mut state.dialog {
-        Some(Dialog::NewKey {
-            step: NewKeyStep::Label,
-            label: input,
-            error,
-            ..
-        })
-        | Some(Dialog::AddExternal {
-            step: NewKeyStep::Label,
-            app_key: input,
-            error,
-            ..
-        })
-        | Some(Dialog::RenewByKey {
-            app_key: input,
-            error,
-        }) => (input, error),
-        _ => return,
-    };
-    input.handle_event(&Event::Key(key));
-    *error = None;
+    if let Some(field) = state.dialog.as_mut().and_then(Dialog::text_field) {
+        field.input.handle_event(&Event::Key(key));
+        *field.error = None;
+    }
 }
 
 fn run(state: &mut State, command: Command) -> Vec<Effect> {
-    let own_account = state.header.account.clone();
-    let next = match &mut state.dialog {
-        None => return Vec::new(),
-        Some(Dialog::Help) | Some(Dialog::Details { .. }) => Next::Close,
-        Some(Dialog::RenewByKey { .. }) => match command {
-            Command::Next => {
-                crate::tui::renew_by_key::next(state);
-                return Vec::new();
-            }
-            _ => Next::Close,
-        },
-        Some(Dialog::Token(token)) => token_command(token, command),
-        Some(Dialog::Confirm(confirm)) => match command {
-            Command::Accept => Next::Send(confirm.change.clone()),
-            _ => Next::Close,
-        },
-        Some(Dialog::DeleteKey {
-            id,
-            app_key,
-            understood,
-            ..
-        }) => delete_command(id, app_key, understood, command),
-        Some(Dialog::Renew {
-            app_key,
-            label,
-            delete_now,
-        }) => renew_command(app_key, label, delete_now, command),
-        Some(Dialog::EditRoles {
-            id,
-            picker,
-            original,
-            ..
-        }) => edit_roles(id, picker, original, command),
-        Some(Dialog::NewKey {
-            step,
-            label,
-            picker,
-            error,
-        }) => {
-            let form = Form {
-                step,
-                input: label,
-                error,
-                picker,
-            };
-            form.command(command, crate::keyformat::clean_label, |label, roles| {
-                Call::CreateKey { label, roles }
-            })
-        }
-        Some(Dialog::AddExternal {
-            step,
-            app_key,
-            picker,
-            error,
-        }) => {
-            let form = Form {
-                step,
-                input: app_key,
-                error,
-                picker,
-            };
-            let check = |text: &str| check_external(text, &own_account);
-            form.command(command, check, |app_key, roles| {
-                Call::Change(Change::AddExternal { app_key, roles })
-            })
-        }
+    let Some(dialog) = &mut state.dialog else {
+        return Vec::new();
+    };
+    let ctx = DialogContext {
+        own_account: &state.header.account,
+        caller_key: &state.header.caller_key,
+    };
+    let next = match dialog {
+        Dialog::Help(dialog) => dialog.on_command(command),
+        Dialog::Details(dialog) => dialog.on_command(command),
+        Dialog::RenewByKey(dialog) => dialog.on_command(command, &ctx),
+        Dialog::Token(dialog) => dialog.on_command(command),
+        Dialog::Confirm(dialog) => dialog.on_command(command),
+        Dialog::DeleteKey(dialog) => dialog.on_command(command),
+        Dialog::Renew(dialog) => dialog.on_command(command),
+        Dialog::EditRoles(dialog) => dialog.on_command(command),
+        Dialog::NewKey(dialog) => dialog.on_command(command),
+        Dialog::AddExternal(dialog) => dialog.on_command(command, &ctx),
     };
     apply(state, next)
 }
@@ -168,11 +112,17 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
             let Some(mut form) = state.dialog.take() else {
                 return Vec::new();
             };
-            if let Dialog::NewKey { error, .. } | Dialog::AddExternal { error, .. } = &mut form {
+            if let Dialog::NewKey(NewKeyDialog { error, .. })
+            | Dialog::AddExternal(AddExternalDialog { error, .. }) = &mut form
+            {
                 *error = None;
             }
             vec![request_for_form(state, call, form)]
         }
         Next::Copy(token) => vec![Effect::Copy(token)],
+        Next::Replace(dialog) => {
+            state.dialog = Some(dialog);
+            Vec::new()
+        }
     }
 }

@@ -31,26 +31,25 @@ pub(super) fn picker_command(picker: &mut RolePicker, command: Command) -> bool 
     true
 }
 
-pub(super) fn edit_roles(
-    id: &str,
-    picker: &mut RolePicker,
-    original: &BTreeSet<i64>,
-    command: Command,
-) -> Next {
-    if picker_command(picker, command) {
-        return Next::Stay;
+impl EditRolesDialog {
+    /// The picker keys tick roles; Accept saves what changed, if anything did.
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        if picker_command(&mut self.picker, command) {
+            return Next::Stay;
+        }
+        if command != Command::Accept {
+            return Next::Close;
+        }
+        let chosen = &self.picker.chosen;
+        let add: Vec<i64> = chosen.difference(&self.original).copied().collect();
+        let remove: Vec<i64> = self.original.difference(chosen).copied().collect();
+        if add.is_empty() && remove.is_empty() {
+            return Next::CloseSaying(strings::NO_ROLE_CHANGED);
+        }
+        Next::SendForm(Call::Change(Change::SetRoles {
+            id: self.id.clone(),
+            add,
+            remove,
+        }))
     }
-    if command != Command::Accept {
-        return Next::Close;
-    }
-    let add: Vec<i64> = picker.chosen.difference(original).copied().collect();
-    let remove: Vec<i64> = original.difference(&picker.chosen).copied().collect();
-    if add.is_empty() && remove.is_empty() {
-        return Next::CloseSaying(strings::NO_ROLE_CHANGED);
-    }
-    Next::SendForm(Call::Change(Change::SetRoles {
-        id: id.to_string(),
-        add,
-        remove,
-    }))
 }
