@@ -154,6 +154,14 @@ const fn hint(keys: &'static str, what: &'static str, runs: &'static [(Key, Comm
 
 use Command as C;
 
+/// j k ↑ ↓: the rows of a list, or the options of the Settings pane.
+const MOVE_ROWS: &[(Key, Command)] = &[
+    (ch('j'), C::Move(Step::Down)),
+    (ch('k'), C::Move(Step::Up)),
+    (UP, C::Move(Step::Up)),
+    (DOWN, C::Move(Step::Down)),
+];
+
 pub const GLOBAL: &[Binding] = &[
     bind(
         "Tab/S-Tab 1 2 3",
@@ -168,18 +176,7 @@ pub const GLOBAL: &[Binding] = &[
             (ch('3'), C::Pane(Tab::External)),
         ],
     ),
-    bind(
-        "j k ↑ ↓",
-        ("move", "move"),
-        None,
-        false,
-        &[
-            (ch('j'), C::Move(Step::Down)),
-            (ch('k'), C::Move(Step::Up)),
-            (UP, C::Move(Step::Up)),
-            (DOWN, C::Move(Step::Down)),
-        ],
-    ),
+    bind("j k ↑ ↓", ("move", "move"), None, false, MOVE_ROWS),
     bind(
         "PgUp PgDn g G Home End",
         ("jump", "jump"),
@@ -351,12 +348,7 @@ pub const SETTINGS: &[Binding] = &[
         ("choose 3 or 6 months", "choose"),
         None,
         true,
-        &[
-            (ch('j'), C::Move(Step::Down)),
-            (ch('k'), C::Move(Step::Up)),
-            (UP, C::Move(Step::Up)),
-            (DOWN, C::Move(Step::Down)),
-        ],
+        MOVE_ROWS,
     ),
     bind(
         "Enter",
