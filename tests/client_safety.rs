@@ -370,12 +370,12 @@ async fn each_terminal_app_action_has_one_deadline() {
         app_token: raw_http::FAKE_TOKEN.to_string().into(),
     };
     let client = VtexClient::new(server.url().parse().unwrap(), credentials, options).unwrap();
-    let (results, mut answers) = tokio::sync::mpsc::unbounded_channel();
+    let mut tasks = apikeys::tui::runner::Tasks::default();
 
     // Listing keys is two calls here (session, then the listing).
-    apikeys::tui::runner::spawn(&client, 7, Call::ListKeys, results);
+    tasks.spawn(&client, 7, Call::ListKeys);
 
-    match answers.recv().await {
+    match tasks.next().await {
         Some(Action::Api {
             id: 7,
             outcome: Outcome::Keys(Err(failure)),

@@ -2,28 +2,10 @@
 
 use std::collections::HashMap;
 
-use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::{self, JoinSet};
 
 use super::action::{Action, Call, Change, Failure, Outcome, RequestId};
 use crate::vtex::VtexClient;
-
-/// Starts `call` on a task; its outcome comes back on `results` tagged with `id`.
-pub fn spawn(client: &VtexClient, id: RequestId, call: Call, results: UnboundedSender<Action>) {
-    let client = client.clone();
-    tokio::spawn(async move {
-        // The call runs in its own task so a panic in it is caught and reported, and the
-        // request does not stay "in flight" (spinning) forever.
-        // One deadline (--timeout) over the whole action, however many calls it makes.
-        let action = async move { client.within_deadline(perform(&client, call)).await };
-        let outcome = match tokio::spawn(action).await {
-            Ok(outcome) => outcome,
-            Err(_) => Outcome::Crashed,
-        };
-        // The receiver is gone only when the app is quitting.
-        let _ = results.send(Action::Api { id, outcome });
-    });
-}
 
 /// The calls in flight, in a `JoinSet`: each answer comes back with its request id, a panic
 /// too (the set names the task that panicked), and dropping the set — quitting — cancels
