@@ -11,7 +11,7 @@ use std::process::Stdio;
 
 use common::{Creds, TestServer};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// One run of the binary without a controlling terminal.
 struct Run {
@@ -95,18 +95,6 @@ async fn keys(server: &TestServer) -> Vec<Value> {
     reply.body.as_array().unwrap().clone()
 }
 
-async fn login_works(server: &TestServer, app_key: &str, token: &str) -> bool {
-    let reply = server
-        .call(
-            None,
-            Method::POST,
-            "/api/vtexid/apptoken/login",
-            Some(json!({ "appkey": app_key, "apptoken": token })),
-        )
-        .await;
-    reply.body["authStatus"] == "Success"
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn create_copy_without_a_terminal_creates_nothing_and_leaks_nothing() {
     let server = TestServer::start().await;
@@ -169,7 +157,7 @@ async fn renew_copy_without_a_terminal_renews_nothing() {
             "clipboard = {clipboard}: a renewal is pending with a token nobody has: {key}"
         );
         assert!(
-            login_works(&server, &app_key, &target.creds.token).await,
+            server.login_works(&app_key, &target.creds.token).await,
             "clipboard = {clipboard}: the old token must still work"
         );
     }

@@ -10,8 +10,7 @@ use apikeys::permissions::Resource;
 use common::cli::{self, Run};
 use common::tui::{AppOptions, start_on};
 use common::{TestKey, TestServer};
-use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn expect(run: Run, code: i32, what: &str) -> Run {
     assert_eq!(
@@ -30,38 +29,6 @@ async fn bot_and_target(server: &TestServer) -> (TestKey, TestKey) {
         .await;
     let target = server.key_with_roles("ERP orders", &[]).await;
     (bot, target)
-}
-
-/// The key as the admin sees it.
-async fn key_on_server(server: &TestServer, app_key: &str) -> Value {
-    let reply = server
-        .admin_call(Method::GET, "/api/vlm/appkeys?expand=roles,token", None)
-        .await;
-    reply
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|key| key["appKey"] == app_key)
-        .cloned()
-        .unwrap()
-}
-
-async fn pending(server: &TestServer, app_key: &str) -> bool {
-    !key_on_server(server, app_key).await["creationDateNewToken"].is_null()
-}
-
-/// Whether VTEX ID accepts this key and token (needs no permission).
-async fn token_works(server: &TestServer, app_key: &str, token: &str) -> bool {
-    let reply = server
-        .call(
-            None,
-            Method::POST,
-            "/api/vtexid/apptoken/login",
-            Some(json!({ "appkey": app_key, "apptoken": token })),
-        )
-        .await;
-    reply.body["authStatus"] == "Success"
 }
 
 #[tokio::test]
@@ -88,36 +55,36 @@ async fn a_renew_only_key_renews_finishes_and_undoes_by_app_key() {
     );
     assert_eq!(answer["keyName"], "ERP orders");
     let first_new = answer["appToken"].as_str().unwrap().to_string();
-    assert!(pending(&server, app_key).await);
-    assert!(token_works(&server, app_key, old_token).await);
-    assert!(token_works(&server, app_key, &first_new).await);
+    assert!(server.renewal_pending(app_key).await);
+    assert!(server.login_works(app_key, old_token).await);
+    assert!(server.login_works(app_key, &first_new).await);
 
     // Finish: the old token is gone.
     let run = cli::run(&server, &bot.creds, &["keys", "finish-renewal", app_key]).await;
     let run = expect(run, 0, "finish-renewal by appKey");
     assert!(run.stderr.contains(app_key), "{}", run.stderr);
-    assert!(!pending(&server, app_key).await);
-    assert!(!token_works(&server, app_key, old_token).await);
-    assert!(token_works(&server, app_key, &first_new).await);
+    assert!(!server.renewal_pending(app_key).await);
+    assert!(!server.login_works(app_key, old_token).await);
+    assert!(server.login_works(app_key, &first_new).await);
 
     // Renew again (table output: the token alone on stdout), then undo: the new one is gone.
     let run = cli::run(&server, &bot.creds, &["keys", "renew", app_key]).await;
     let run = expect(run, 0, "second renew");
     let second_new = run.stdout.trim().to_string();
     assert!(run.stderr.contains("ERP orders"), "{}", run.stderr);
-    assert!(token_works(&server, app_key, &second_new).await);
+    assert!(server.login_works(app_key, &second_new).await);
     let run = cli::run(&server, &bot.creds, &["keys", "undo-renewal", app_key]).await;
     expect(run, 0, "undo-renewal by appKey");
-    assert!(!pending(&server, app_key).await);
-    assert!(!token_works(&server, app_key, &second_new).await);
-    assert!(token_works(&server, app_key, &first_new).await);
+    assert!(!server.renewal_pending(app_key).await);
+    assert!(!server.login_works(app_key, &second_new).await);
+    assert!(server.login_works(app_key, &first_new).await);
 
     // By label the listing is needed, which the bot may not see: the refusal says what works.
     let run = cli::run(&server, &bot.creds, &["keys", "renew", "ERP orders"]).await;
     let run = expect(run, 1, "renew by label");
     assert!(run.stderr.contains("View API Keys"), "{}", run.stderr);
     assert!(run.stderr.contains("appKey"), "{}", run.stderr);
-    assert!(!pending(&server, app_key).await);
+    assert!(!server.renewal_pending(app_key).await);
 }
 
 #[tokio::test]
@@ -163,7 +130,7 @@ async fn the_app_of_a_renew_only_key_renews_a_key_typed_by_its_app_key() {
     app.send("<Enter>");
     app.wait_for("the own-key error", |f| f.screen.contains("signed in with"))
         .await;
-    assert!(!pending(&server, &bot.creds.app_key).await);
+    assert!(!server.renewal_pending(&bot.creds.app_key).await);
 
     // The target's appKey, pasted with stray whitespace: the usual renew dialog, then the token.
     app.send("<Esc>r");
@@ -180,10 +147,10 @@ async fn the_app_of_a_renew_only_key_renews_a_key_typed_by_its_app_key() {
     assert!(frame.screen.contains("Token renewed"), "{}", frame.screen);
     assert!(frame.screen.contains("ERP orders"), "{}", frame.screen);
     assert!(
-        pending(&server, app_key).await,
+        server.renewal_pending(app_key).await,
         "the server shows the renewal"
     );
-    assert!(token_works(&server, app_key, &target.creds.token).await);
+    assert!(server.login_works(app_key, &target.creds.token).await);
     app.send("<Esc>");
     app.wait_for("the pane again", |f| {
         f.dialog.is_none() && !f.busy && f.screen.contains("may not view keys")

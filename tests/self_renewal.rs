@@ -16,20 +16,6 @@ fn renew_path(app_key: &str) -> String {
     format!("/api/vtexid/apikey/{app_key}/apitoken/renew")
 }
 
-async fn pending(server: &TestServer, app_key: &str) -> bool {
-    let listed = server
-        .admin_call(Method::GET, "/api/vlm/appkeys?expand=roles,token", None)
-        .await;
-    listed
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|key| key["appKey"] == app_key)
-        .map(|key| key["creationDateNewToken"].is_string())
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_server_refuses_a_key_renewing_itself_and_lets_another_key_do_it() {
     let server = TestServer::start().await;
@@ -49,7 +35,7 @@ async fn the_server_refuses_a_key_renewing_itself_and_lets_another_key_do_it() {
         refused.message(),
         "A key cannot renew its own token; renew it while signed in with another key."
     );
-    assert!(!pending(&server, &admin.app_key).await);
+    assert!(!server.renewal_pending(&admin.app_key).await);
 
     // Signed in through a login token of the same key is still the same key.
     let login = server
@@ -82,7 +68,7 @@ async fn the_server_refuses_a_key_renewing_itself_and_lets_another_key_do_it() {
         )
         .await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text);
-    assert!(pending(&server, &admin.app_key).await);
+    assert!(server.renewal_pending(&admin.app_key).await);
 }
 
 #[tokio::test]
@@ -98,7 +84,7 @@ async fn the_cli_states_the_rule_for_the_callers_own_key() {
         run.stderr
     );
     assert!(run.stdout.is_empty());
-    assert!(!pending(&server, &admin.app_key).await);
+    assert!(!server.renewal_pending(&admin.app_key).await);
 }
 
 #[tokio::test]
@@ -136,7 +122,7 @@ async fn the_app_shows_the_trading_name_and_dims_renewing_its_own_key() {
     app.send("r");
     let refused = app.wait_for("the rule", |f| f.says(RULE)).await;
     assert!(refused.dialog.is_none(), "{:?}", refused.dialog);
-    assert!(!pending(&server, &server.admin.app_key).await);
+    assert!(!server.renewal_pending(&server.admin.app_key).await);
     // The help gives the same reason beside the dimmed binding.
     app.send("?");
     let help = app

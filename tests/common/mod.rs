@@ -177,6 +177,39 @@ impl TestServer {
         self.call(Some(&admin), method, path, body).await
     }
 
+    /// A key of the listing as the admin sees it (roles and token dates expanded), by appKey.
+    pub async fn listed_key(&self, app_key: &str) -> Value {
+        let listed = self
+            .admin_call(Method::GET, "/api/vlm/appkeys?expand=roles,token", None)
+            .await;
+        listed
+            .body
+            .as_array()
+            .expect("a listing")
+            .iter()
+            .find(|key| key["appKey"] == app_key)
+            .cloned()
+            .unwrap_or_else(|| panic!("{app_key} is not listed"))
+    }
+
+    /// Whether a renewal of `app_key` is pending (its new token exists beside the old one).
+    pub async fn renewal_pending(&self, app_key: &str) -> bool {
+        self.listed_key(app_key).await["creationDateNewToken"].is_string()
+    }
+
+    /// Whether VTEX ID's login accepts this key and token (it needs no permission).
+    pub async fn login_works(&self, app_key: &str, token: &str) -> bool {
+        let reply = self
+            .call(
+                None,
+                Method::POST,
+                "/api/vtexid/apptoken/login",
+                Some(json!({ "appkey": app_key, "apptoken": token })),
+            )
+            .await;
+        reply.body["authStatus"] == "Success"
+    }
+
     /// Creates a key through the API and gives it the named roles.
     pub async fn key_with_roles(&self, label: &str, role_names: &[&str]) -> TestKey {
         let created = self
