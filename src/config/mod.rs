@@ -123,7 +123,6 @@ pub struct Remote {
     pub app_key: String,
     /// Whitespace already removed, never empty.
     pub app_token: SecretString,
-    pub settings: Settings,
     /// The base URL is plain http to another machine, allowed by the profile's
     /// `insecure_http = true` (a private proxy): the UI says so.
     pub insecure_http: bool,

@@ -231,7 +231,6 @@ async fn remote(
         base_url,
         app_key,
         app_token,
-        settings: loaded.settings(),
         insecure_http,
     })
 }

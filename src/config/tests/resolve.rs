@@ -205,7 +205,6 @@ fn flags_and_env_alone_make_a_remote_without_profile() {
     let r = remote(resolve(&overrides, &env, None).unwrap());
     assert_eq!(r.profile, None);
     assert_eq!(r.account, "mystore");
-    assert_eq!(r.settings, Settings::default());
 
     // VTEX_ACCOUNT is used when nothing else names the account.
     let env = MapEnv::with(&[
