@@ -146,6 +146,8 @@ async fn a_dialog_waits_while_the_terminal_is_too_small() {
         .await;
 
     app.resize(30, 8);
+    app.wait_for("too small", |f| f.screen.contains("Terminal too small"))
+        .await;
     app.send("<Enter>y");
     app.resize(140, 40);
     let frame = app
