@@ -10,8 +10,9 @@ use ratatui::text::{Line, Span};
 use secrecy::ExposeSecret;
 use tui_input::Input;
 
-use super::hit::{Hits, Target};
-use super::widgets::{self, DialogFrame, DrawnDialog, Hint, button, clean, input_field};
+use super::buttons::Buttons;
+use super::hit::Hits;
+use super::widgets::{self, DialogFrame, Hint, clean, input_field};
 use super::{PICKER_ROWS, details, help, theme};
 use crate::tui::keymap::{self, Command};
 use crate::tui::state::{
@@ -140,62 +141,6 @@ fn key_and_label(app_key: &str, label: &str) -> String {
         clean(app_key)
     } else {
         format!("{} ({})", clean(app_key), clean(label))
-    }
-}
-
-/// A dialog's two buttons, the action and Cancel, on one line: the focused one reversed and
-/// bold (so it shows without colour too), the other plain.
-struct Buttons {
-    action: String,
-    destructive: bool,
-    enabled: bool,
-    focus: Focus,
-}
-
-const BUTTON_GAP: &str = "  ";
-
-impl Buttons {
-    fn spans(&self) -> [Span<'static>; 3] {
-        let style = |span: Span<'static>, focused: bool| {
-            if focused {
-                span.patch_style(theme::focused_button())
-            } else {
-                span.patch_style(theme::unfocused_button())
-            }
-        };
-        let action = button(&self.action, self.destructive, self.enabled);
-        [
-            style(action, self.focus == Focus::Action),
-            Span::raw(BUTTON_GAP),
-            style(
-                button(text::CANCEL, false, true),
-                self.focus == Focus::Cancel,
-            ),
-        ]
-    }
-
-    fn line(&self) -> Line<'static> {
-        Line::from(self.spans().to_vec())
-    }
-
-    /// Records where the buttons were drawn, body line `index` of `drawn`.
-    fn record(&self, drawn: &DrawnDialog, index: usize, hits: &mut Hits) {
-        let Some(row) = drawn.body_line(index) else {
-            return;
-        };
-        let [action, gap, cancel] = self.spans();
-        let mut x = row.x;
-        for (span, focus) in [
-            (action, Some(Focus::Action)),
-            (gap, None),
-            (cancel, Some(Focus::Cancel)),
-        ] {
-            let width = (span.width() as u16).min(row.right().saturating_sub(x));
-            if let Some(focus) = focus {
-                hits.add(Rect { x, width, ..row }, Target::Button(focus));
-            }
-            x = x.saturating_add(width);
-        }
     }
 }
 

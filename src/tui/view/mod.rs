@@ -6,6 +6,7 @@
 //! middle of the screen, between the title bar and the key bar, which then shows the dialog's
 //! own keys.
 
+mod buttons;
 mod details;
 mod dialogs;
 mod external;
@@ -102,7 +103,9 @@ pub fn render_clickable(state: &State, frame: &mut Frame) -> Hits {
 fn table_rows(state: &State, pane: Rect, hits: &mut Hits) {
     let (visible, selection) = match state.tab {
         Tab::Keys if !state.keys.may_not_view() => (state.keys.visible.len(), state.keys.selection),
-        Tab::External => (state.external.visible.len(), state.external.selection),
+        Tab::External if state.access.extensions != Some(false) => {
+            (state.external.visible.len(), state.external.selection)
+        }
         _ => return,
     };
     let lines = usize::from(pane.height.saturating_sub(TABLE_CHROME_ROWS));
