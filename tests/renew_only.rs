@@ -151,7 +151,7 @@ async fn the_app_of_a_renew_only_key_renews_a_key_typed_by_its_app_key() {
         "the server shows the renewal"
     );
     assert!(server.login_works(app_key, &target.creds.token).await);
-    app.send("<Esc>");
+    app.send("<Esc>y"); // never revealed nor copied: closing asks once
     app.wait_for("the pane again", |f| {
         f.dialog.is_none() && !f.busy && f.screen.contains("may not view keys")
     })

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use apikeys::tui::action::{Action, Outcome};
 use apikeys::tui::keymap::{self, Binding, Key, command_for};
+use apikeys::tui::state::Focus;
 use apikeys::tui::state::{
     AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
     HelpDialog, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State,
@@ -140,6 +141,7 @@ fn contexts() -> Vec<(&'static str, Build)> {
                     id: "id-0".into(),
                     active: false,
                 },
+                focus: Focus::Action,
             }))
         }),
         ("delete", || {
@@ -148,6 +150,7 @@ fn contexts() -> Vec<(&'static str, Build)> {
                 app_key: "vtexappkey-acme-AAAAAA".into(),
                 label: "Integration 0".into(),
                 understood: false,
+                focus: Focus::Action,
             }))
         }),
         ("new key, label", || {
@@ -203,6 +206,8 @@ fn contexts() -> Vec<(&'static str, Build)> {
                 revealed: false,
                 copied: None,
                 old_token: None,
+                seen: false,
+                closing: false,
             }))
         }),
         ("details", || {
@@ -286,6 +291,8 @@ fn key_name(key: &Key) -> String {
         KeyCode::Backspace => "BS".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Home => "Home".into(),
@@ -434,7 +441,7 @@ fn dialogs_name_the_keys_they_take() {
             },
             "j k",
         ),
-        ("confirm", 'y', |s| s.dialog.is_none(), "Enter y"),
+        ("confirm", 'y', |s| s.dialog.is_none(), "y"),
         ("confirm", 'n', |s| s.dialog.is_none(), "Esc n"),
     ];
     for (name, c, reacted, shown) in cases {

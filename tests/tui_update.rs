@@ -103,13 +103,16 @@ fn a_second_token_waits_for_the_first_to_be_closed() {
         other => panic!("expected a token dialog, got {other:?}"),
     };
     assert_eq!(shown(&state), "FAKETOKENA");
+    // Never revealed nor copied: closing asks once, and y closes anyway.
     update(&mut state, key(KeyCode::Esc));
+    update(&mut state, key(KeyCode::Char('y')));
     assert_eq!(
         shown(&state),
         "FAKETOKENB",
         "the second token was kept, not dropped"
     );
     update(&mut state, key(KeyCode::Esc));
+    update(&mut state, key(KeyCode::Char('y')));
     assert!(state.dialog.is_none());
 }
 

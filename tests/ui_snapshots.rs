@@ -10,6 +10,7 @@ use std::time::Duration;
 use apikeys::listing::{SortBy, StatusFilter};
 use apikeys::permissions::{Resource, ResourceSet};
 use apikeys::tui::action::{Change, Failure};
+use apikeys::tui::state::Focus;
 use apikeys::tui::state::{
     Access, AddExternalDialog, Confirm, Connection, DeleteKeyDialog, DetailsDialog, Dialog,
     EditRolesDialog, Header, HelpDialog, Load, MessageKind, NewKeyDialog, NewKeyStep, RenewDialog,
@@ -583,6 +584,7 @@ fn confirm_dialog() {
             id: "k01".into(),
             active: false,
         },
+        focus: Focus::Action,
     }));
     insta::assert_snapshot!("confirm_dialog", draw(&mut state, 80, 24));
 }
@@ -593,6 +595,7 @@ fn delete_dialog(understood: bool) -> Dialog {
         app_key: "vtexappkey-acme-QATEST".into(),
         label: "QA sandbox".into(),
         understood,
+        focus: Focus::Action,
     })
 }
 
@@ -676,6 +679,8 @@ fn token_dialog(revealed: bool) -> Dialog {
             "Sent to your terminal's clipboard (OSC 52); your terminal must allow it.".into()
         }),
         old_token: Some("The old token was kept: it works until you delete it (F).".into()),
+        seen: revealed,
+        closing: false,
     })
 }
 
@@ -729,6 +734,7 @@ fn every_dialog() -> Vec<Option<Dialog>> {
                 id: "x1".into(),
                 app_key: "vtexappkey-partnerco-QWERTY".into(),
             },
+            focus: Focus::Action,
         })),
         Some(delete_dialog(true)),
         Some(Dialog::NewKey(NewKeyDialog {

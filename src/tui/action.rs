@@ -20,6 +20,8 @@ pub enum Action {
     Key(KeyEvent),
     Paste(String),
     Mouse(MouseEvent),
+    /// A left click on something the last frame drew as clickable (see `view::hit`).
+    Click(super::view::hit::Target),
     Resize {
         width: u16,
         height: u16,

@@ -36,6 +36,32 @@ pub enum NewKeyStep {
     Roles,
 }
 
+/// Which of a dialog's two buttons, the action and Cancel, has the focus: it is drawn focused
+/// and Enter presses it. The action is focused first everywhere (the delete dialog's action is
+/// guarded by its acknowledgement instead), so Enter does what it always did, honestly drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Action,
+    Cancel,
+}
+
+impl Focus {
+    /// The focus after a focus-moving command; `None` when `command` moves no focus.
+    pub fn after(self, command: keymap::Command) -> Option<Focus> {
+        use keymap::Command;
+        match command {
+            Command::FocusLeft => Some(Focus::Action),
+            Command::FocusRight => Some(Focus::Cancel),
+            Command::FocusOther => Some(match self {
+                Focus::Action => Focus::Cancel,
+                Focus::Cancel => Focus::Action,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// A confirmation that, when accepted, sends `change`.
 #[derive(Debug, Clone)]
 pub struct Confirm {
@@ -45,6 +71,7 @@ pub struct Confirm {
     pub accept: String,
     pub destructive: bool,
     pub change: Change,
+    pub focus: Focus,
 }
 
 /// Deleting a key asks for an explicit "I understand this cannot be undone".
@@ -54,6 +81,7 @@ pub struct DeleteKeyDialog {
     pub app_key: String,
     pub label: String,
     pub understood: bool,
+    pub focus: Focus,
 }
 
 /// A new key: its label, then its roles.
@@ -108,6 +136,36 @@ pub struct TokenDialog {
     pub copied: Option<String>,
     /// Set after a renewal: whether the old token was deleted (now) or kept (later).
     pub old_token: Option<String>,
+    /// The token was shown at least once (`revealed` is only whether it is shown now).
+    pub seen: bool,
+    /// A close was asked for while the token was neither seen nor copied: the dialog asks
+    /// once whether to close anyway.
+    pub closing: bool,
+}
+
+impl TokenDialog {
+    pub fn new(
+        app_key: String,
+        label: String,
+        token: SecretString,
+        old_token: Option<String>,
+    ) -> TokenDialog {
+        TokenDialog {
+            app_key,
+            label,
+            token,
+            revealed: false,
+            copied: None,
+            old_token,
+            seen: false,
+            closing: false,
+        }
+    }
+
+    /// Whether the user has the token: seen on screen, or a copy was made.
+    pub fn taken(&self) -> bool {
+        self.seen || self.copied.is_some()
+    }
 }
 
 impl std::fmt::Debug for TokenDialog {
@@ -247,7 +305,11 @@ impl AddExternalDialog {
 
 impl TokenDialog {
     pub fn bindings(&self) -> &'static [Binding] {
-        keymap::TOKEN
+        if self.closing {
+            keymap::TOKEN_CLOSING
+        } else {
+            keymap::TOKEN
+        }
     }
 }
 

@@ -112,8 +112,9 @@ where
         observer.frame(state, screen.draw(terminal, state)?);
         let action = tokio::select! {
             event = input.next() => match event {
+                // A click is resolved against the frame it was aimed at: the one on screen.
                 Some(Ok(event)) => match to_action(event) {
-                    Some(action) => action,
+                    Some(action) => screen.hits().resolve(action),
                     None => continue,
                 },
                 Some(Err(err)) => return Err(anyhow::anyhow!("cannot read the terminal: {err}")),

@@ -47,6 +47,11 @@ pub enum Command {
     /// Role pickers.
     PickerMove(Step),
     PickerToggle,
+    /// Confirmations: press the focused button, or move the focus between the buttons.
+    Press,
+    FocusLeft,
+    FocusRight,
+    FocusOther,
     /// Token dialog.
     Reveal,
     Copy,
@@ -399,14 +404,29 @@ const BACK: Binding = hint(
     ],
 );
 
-/// The accept binding of a confirmation; its footer names the dialog's own button.
+/// Tab S-Tab ← → h l: the focus between a dialog's two buttons.
+const FOCUS_BUTTONS: Binding = hint(
+    "Tab S-Tab ← → h l",
+    "other button",
+    &[
+        (code(KeyCode::Tab), C::FocusOther),
+        (code(KeyCode::BackTab), C::FocusOther),
+        (code(KeyCode::Left), C::FocusLeft),
+        (code(KeyCode::Right), C::FocusRight),
+        (ch('h'), C::FocusLeft),
+        (ch('l'), C::FocusRight),
+    ],
+);
+
+/// Enter presses the focused button; the footer names it.
+const PRESS: Binding = hint("Enter", "press", &[(ENTER, C::Press)]);
+
+/// A confirmation; its footer names the dialog's own button.
 pub const CONFIRM: &[Binding] = &[
-    hint(
-        "Enter y",
-        "accept",
-        &[(ENTER, C::Accept), (ch('y'), C::Accept)],
-    ),
+    PRESS,
+    hint("y", "accept", &[(ch('y'), C::Accept)]),
     hint("Esc n", "cancel", &[(ESC, C::Cancel), (ch('n'), C::Cancel)]),
+    FOCUS_BUTTONS,
 ];
 
 pub const DELETE_KEY: &[Binding] = &[
@@ -415,8 +435,9 @@ pub const DELETE_KEY: &[Binding] = &[
         "I understand",
         &[(SPACE, C::Acknowledge), (ch('x'), C::Acknowledge)],
     ),
-    hint("Enter", "delete", &[(ENTER, C::Accept)]),
+    PRESS,
     CANCEL,
+    FOCUS_BUTTONS,
 ];
 
 pub const FORM_TEXT: &[Binding] = &[hint("Enter", "next: roles", &[(ENTER, C::Next)]), CANCEL];
@@ -473,6 +494,24 @@ pub const TOKEN: &[Binding] = &[
         "Enter/Esc q",
         "close (the token is wiped)",
         &[(ENTER, C::Cancel), (ESC, C::Cancel), (ch('q'), C::Cancel)],
+    ),
+];
+
+/// The token dialog asking whether to close without the token having been seen or copied.
+pub const TOKEN_CLOSING: &[Binding] = &[
+    hint(
+        "Enter q y",
+        "close anyway",
+        &[
+            (ENTER, C::Accept),
+            (ch('q'), C::Accept),
+            (ch('y'), C::Accept),
+        ],
+    ),
+    hint(
+        "Esc n",
+        "back to the token",
+        &[(ESC, C::Back), (ch('n'), C::Back)],
     ),
 ];
 

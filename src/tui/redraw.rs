@@ -19,6 +19,8 @@ use super::view;
 #[derive(Default)]
 pub struct Screen {
     shown: Buffer,
+    /// Where the latest frame drew what a click can hit.
+    hits: view::hit::Hits,
 }
 
 impl Screen {
@@ -36,7 +38,7 @@ impl Screen {
         // A new size clears the terminal and resizes the buffers, so the frame below differs
         // from `shown` (its area does) and is written whole.
         terminal.autoresize()?;
-        view::render(state, &mut terminal.get_frame());
+        self.hits = view::render_clickable(state, &mut terminal.get_frame());
         if *terminal.current_buffer_mut() == self.shown {
             // Nothing to write; the back buffer is left empty, as a draw leaves it.
             terminal.current_buffer_mut().reset();
@@ -45,6 +47,11 @@ impl Screen {
             self.shown.clone_from(completed.buffer);
         }
         Ok(&self.shown)
+    }
+
+    /// The click regions of the frame last drawn.
+    pub fn hits(&self) -> &view::hit::Hits {
+        &self.hits
     }
 }
 

@@ -373,6 +373,7 @@ impl Default for SettingsPane {
     }
 }
 
+pub use super::dialog::Focus;
 pub use super::dialog::{
     AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
     HelpDialog, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, TokenDialog,

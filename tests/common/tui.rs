@@ -27,6 +27,8 @@ pub struct Frame {
     pub busy: bool,
     pub visible_rows: usize,
     pub quit: bool,
+    /// The screen with its styles, for tests that check how something is drawn.
+    pub buffer: Buffer,
 }
 
 impl Frame {
@@ -78,6 +80,7 @@ impl Observer for Watcher {
             busy: state.busy(),
             visible_rows: state.keys.visible.len(),
             quit: state.quit,
+            buffer: buffer.clone(),
         });
     }
 }
@@ -105,8 +108,54 @@ impl Clipboard for FakeClipboard {
     }
 }
 
+/// A TestBackend the test resizes while the loop runs, as a user resizes a terminal window.
+#[derive(Clone)]
+pub struct ResizableBackend(Arc<Mutex<TestBackend>>);
+
+impl ratatui::backend::Backend for ResizableBackend {
+    type Error = <TestBackend as ratatui::backend::Backend>::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        self.0.lock().unwrap().draw(content)
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<ratatui::layout::Position, Self::Error> {
+        self.0.lock().unwrap().get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<ratatui::layout::Position>>(
+        &mut self,
+        position: P,
+    ) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().set_cursor_position(position)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().clear()
+    }
+    fn clear_region(&mut self, clear_type: ratatui::backend::ClearType) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().clear_region(clear_type)
+    }
+    fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+        self.0.lock().unwrap().size()
+    }
+    fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+        self.0.lock().unwrap().window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.0.lock().unwrap().flush()
+    }
+}
+
 pub struct App {
     keys: mpsc::UnboundedSender<std::io::Result<Event>>,
+    backend: ResizableBackend,
     pub frames: watch::Receiver<Frame>,
     pub clipboard: FakeClipboard,
     pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -123,6 +172,8 @@ pub struct AppOptions {
     pub clock: Option<Clock>,
     /// The fake clipboard's timed clear.
     pub clear_in: Option<Duration>,
+    /// As `--mouse`.
+    pub mouse: bool,
 }
 
 impl Default for AppOptions {
@@ -133,6 +184,7 @@ impl Default for AppOptions {
             height: 40,
             clock: None,
             clear_in: None,
+            mouse: false,
         }
     }
 }
@@ -157,6 +209,11 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
     let (frames_tx, frames_rx) = watch::channel(Frame::default());
     let clipboard = FakeClipboard(Arc::default(), options.clear_in);
     let mut task_clipboard = clipboard.clone();
+    let backend = ResizableBackend(Arc::new(Mutex::new(TestBackend::new(
+        options.width,
+        options.height,
+    ))));
+    let task_backend = backend.clone();
     let header = Header {
         account: "acme".into(),
         profile: "test".into(),
@@ -165,7 +222,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         insecure_http: false,
     };
     let task = tokio::spawn(async move {
-        let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;
+        let mut terminal = Terminal::new(task_backend)?;
         let clock: Clock = options.clock.unwrap_or_else(|| Arc::new(chrono::Utc::now));
         let mut state = State::new(
             header,
@@ -173,6 +230,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
             options.read_only,
             Duration::from_secs(3600),
         );
+        state.mouse = options.mouse;
         let mut watcher = Watcher(frames_tx);
         let parts = event_loop::Parts {
             terminal: &mut terminal,
@@ -187,6 +245,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
     });
     App {
         keys: keys_tx,
+        backend,
         frames: frames_rx,
         clipboard,
         task,
@@ -199,7 +258,7 @@ fn tokio_stream_from(
     Box::pin(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
 }
 
-/// Parses "abc<Enter><Esc><Space><Tab><S-Tab><Down><Up><PgDn><PgUp><Home><End><BS><C-r><C-c>".
+/// Parses "abc<Enter><Esc><Space><Tab><S-Tab><Down><Up><Left><Right><PgDn><PgUp><Home><End><BS><C-r><C-c>".
 pub fn parse_keys(script: &str) -> Vec<KeyEvent> {
     let mut keys = Vec::new();
     let mut rest = script;
@@ -217,6 +276,8 @@ pub fn parse_keys(script: &str) -> Vec<KeyEvent> {
                 "S-Tab" => KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
                 "Down" => KeyEvent::new(KeyCode::Down, KeyModifiers::NONE),
                 "Up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+                "Left" => KeyEvent::new(KeyCode::Left, KeyModifiers::NONE),
+                "Right" => KeyEvent::new(KeyCode::Right, KeyModifiers::NONE),
                 "PgDn" => KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE),
                 "PgUp" => KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE),
                 "Home" => KeyEvent::new(KeyCode::Home, KeyModifiers::NONE),
@@ -254,7 +315,26 @@ impl App {
         self.keys.send(Ok(Event::Paste(text.to_string()))).unwrap();
     }
 
+    /// A left click (press and release) on the cell at `column`, `row` (0-based).
+    pub fn click(&self, column: u16, row: u16) {
+        use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+        for kind in [
+            MouseEventKind::Down(MouseButton::Left),
+            MouseEventKind::Up(MouseButton::Left),
+        ] {
+            let event = MouseEvent {
+                kind,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            };
+            self.keys.send(Ok(Event::Mouse(event))).unwrap();
+        }
+    }
+
+    /// Resizes the terminal, and tells the app as the terminal would.
     pub fn resize(&self, width: u16, height: u16) {
+        self.backend.0.lock().unwrap().resize(width, height);
         self.keys.send(Ok(Event::Resize(width, height))).unwrap();
     }
 

@@ -24,10 +24,15 @@ impl Pty {
     /// `apikeys ARGS…` with its data and config under `data` and `config`, and no credentials
     /// from the environment: the embedded demo.
     pub fn spawn(args: &[&str], data: &Path, config: &Path) -> Pty {
+        Pty::spawn_sized(args, data, config, COLS, ROWS)
+    }
+
+    /// As `spawn`, on a terminal of `cols` × `rows`.
+    pub fn spawn_sized(args: &[&str], data: &Path, config: &Path, cols: u16, rows: u16) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -45,8 +50,8 @@ impl Pty {
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
         let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(ROWS).unwrap(),
-            std::num::NonZeroU16::new(COLS).unwrap(),
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
             0,
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));

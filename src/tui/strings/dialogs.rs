@@ -109,6 +109,9 @@ pub fn form_roles_step(title: &str) -> String {
 pub const TOKEN_RENEWED: &str = "Token renewed";
 pub const KEY_CREATED: &str = "Key created";
 pub const TOKEN_NOT_SHOWN_AGAIN: &str = "This token will not be shown again.";
+/// Asked when a token dialog is closed before its token was revealed or copied.
+pub const TOKEN_CLOSE_ANYWAY: &str =
+    "The token was neither revealed nor copied. It cannot be shown again. Close anyway?";
 
 // ---- help overlay -----------------------------------------------------------------------------
 

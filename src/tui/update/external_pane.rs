@@ -45,6 +45,7 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
                         id: selected.id,
                         app_key: selected.app_key,
                     },
+                    focus: Focus::Action,
                 }));
             }
         }
@@ -79,6 +80,7 @@ fn toggle_external(state: &mut State, selected: Option<ExternalKey>) -> Vec<Effe
             id: selected.id,
             active: false,
         },
+        focus: Focus::Action,
     }));
     Vec::new()
 }

@@ -5,18 +5,19 @@ use super::*;
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let command = keymap::command_for(state, &key);
+    if too_small(state) {
+        // Nothing but the notice is on screen: only quitting acts (q or Ctrl-c, in any
+        // context), never a key aimed at something the user cannot see.
+        let quits = command == Some(Command::Quit)
+            || keymap::lookup(keymap::GLOBAL, &key) == Some(Command::Quit);
+        return if quits { quit(state) } else { Vec::new() };
+    }
     if command == Some(Command::Quit) && state.dialog.is_some() {
         return quit(state); // Ctrl-c, from a dialog too
     }
     if state.dialog.is_some() {
         let effects = on_dialog_key(state, key, command);
-        if state.dialog.is_none() {
-            // Tokens first: they are shown once and must not wait behind a form.
-            state.dialog = match state.waiting_tokens.pop_front() {
-                Some(token) => Some(Dialog::Token(token)),
-                None => state.waiting_forms.pop_front(),
-            };
-        }
+        open_next_dialog(state);
         return effects;
     }
     if editing_filter(state) && command != Some(Command::Quit) {
@@ -43,6 +44,23 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         (Command::ApplyDuration, Tab::Settings) => apply_duration(state),
         _ => Vec::new(),
     }
+}
+
+/// Once a dialog closed, the next one waiting opens.
+pub(super) fn open_next_dialog(state: &mut State) {
+    if state.dialog.is_none() {
+        // Tokens first: they are shown once and must not wait behind a form.
+        state.dialog = match state.waiting_tokens.pop_front() {
+            Some(token) => Some(Dialog::Token(token)),
+            None => state.waiting_forms.pop_front(),
+        };
+    }
+}
+
+/// Whether the terminal, at the size the last frame was drawn at, shows only "too small".
+pub(super) fn too_small(state: &State) -> bool {
+    let (width, height) = state.size;
+    !crate::tui::view::fits(width, height)
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {
@@ -171,6 +189,9 @@ pub(super) fn on_filter_key(state: &mut State, key: KeyEvent, command: Option<Co
 }
 
 pub(super) fn on_paste(state: &mut State, text: &str) {
+    if too_small(state) {
+        return; // no field is on screen to take it
+    }
     // Pasted text goes to whichever field has the keyboard; line breaks and other control
     // characters are dropped (a token or key pasted from a terminal often carries them).
     let insert = |input: &mut Input, squeeze_spaces: bool| {

@@ -161,6 +161,7 @@ fn open_finish_renewal(state: &mut State) {
         change: Change::FinishRenewal {
             app_key: selected.app_key,
         },
+        focus: Focus::Action,
     }));
 }
 
@@ -184,6 +185,7 @@ fn open_undo_renewal(state: &mut State) {
         change: Change::UndoRenewal {
             app_key: selected.app_key,
         },
+        focus: Focus::Action,
     }));
 }
 
@@ -197,6 +199,7 @@ fn open_delete(state: &mut State) {
             app_key: selected.app_key,
             label: selected.label,
             understood: false,
+            focus: Focus::Action,
         }));
     }
 }
@@ -220,6 +223,7 @@ pub(super) fn toggle_key(state: &mut State) -> Vec<Effect> {
                 id: selected.id,
                 active: false,
             },
+            focus: Focus::Action,
         }));
         Vec::new()
     } else {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration as ChronoDuration;
-use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
@@ -13,6 +13,7 @@ mod dialogs;
 mod external_pane;
 mod global;
 mod keys_pane;
+mod mouse;
 mod outcomes;
 mod requests;
 mod settings_pane;
@@ -56,16 +57,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             on_paste(state, &text);
             Vec::new()
         }
-        Action::Mouse(mouse) => {
-            if state.mouse && state.dialog.is_none() {
-                match mouse.kind {
-                    MouseEventKind::ScrollDown => move_selection(state, 3),
-                    MouseEventKind::ScrollUp => move_selection(state, -3),
-                    _ => {}
-                }
-            }
-            Vec::new()
-        }
+        Action::Mouse(mouse) => mouse::on_mouse(state, mouse),
+        Action::Click(target) => mouse::on_click(state, target),
         Action::Resize { width, height } => {
             state.size = (width, height);
             state.page_rows = crate::tui::view::page_rows(width, height);

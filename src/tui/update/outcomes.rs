@@ -234,14 +234,7 @@ fn created_token(state: &mut State, created: CreatedKey, roles_added: Result<(),
     };
     show_token(
         state,
-        TokenDialog {
-            app_key: created.app_key.clone(),
-            label: created.label.clone(),
-            token,
-            revealed: false,
-            copied: None,
-            old_token: None,
-        },
+        TokenDialog::new(created.app_key.clone(), created.label.clone(), token, None),
     );
     match roles_added {
         Ok(()) => say(state, strings::created(&created.app_key)),
@@ -284,19 +277,17 @@ fn renewed_token(
     };
     show_token(
         state,
-        TokenDialog {
-            app_key: app_key.clone(),
+        TokenDialog::new(
+            app_key.clone(),
             // Renewed by appKey alone, the label comes from the answer.
-            label: if label.is_empty() {
+            if label.is_empty() {
                 renewal.key_name.clone()
             } else {
                 label
             },
             token,
-            revealed: false,
-            copied: None,
-            old_token: Some(old_token),
-        },
+            Some(old_token),
+        ),
     );
     say(state, strings::renewed(&app_key));
 }

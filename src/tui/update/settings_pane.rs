@@ -18,6 +18,7 @@ pub(super) fn apply_duration(state: &mut State) -> Vec<Effect> {
                 accept: asked.accept.into(),
                 destructive: false,
                 change: Change::SetTokenDuration { months },
+                focus: Focus::Action,
             }));
         }
     }

@@ -10,11 +10,13 @@ use ratatui::text::{Line, Span};
 use secrecy::ExposeSecret;
 use tui_input::Input;
 
-use super::widgets::{self, DialogFrame, Hint, button, clean, input_field};
+use super::buttons::Buttons;
+use super::hit::Hits;
+use super::widgets::{self, DialogFrame, Hint, clean, input_field};
 use super::{PICKER_ROWS, details, help, theme};
 use crate::tui::keymap::{self, Command};
 use crate::tui::state::{
-    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
+    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog, Focus,
     NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
 };
 use crate::tui::strings::dialogs as text;
@@ -22,16 +24,11 @@ use crate::tui::strings::dialogs as text;
 /// How many "•" stand for a token: always the same, so the mask says nothing of its length.
 const MASK_LEN: usize = 100;
 
-pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect) {
+pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, hits: &mut Hits) {
     let hints = &hints(dialog);
     match dialog {
-        Dialog::Confirm(confirm) => self::confirm(confirm, hints, frame, region),
-        Dialog::DeleteKey(DeleteKeyDialog {
-            app_key,
-            label,
-            understood,
-            ..
-        }) => delete_key(app_key, label, *understood, hints, frame, region),
+        Dialog::Confirm(confirm) => self::confirm(confirm, hints, frame, region, hits),
+        Dialog::DeleteKey(dialog) => delete_key(dialog, hints, frame, region, hits),
         Dialog::NewKey(NewKeyDialog {
             step,
             label,
@@ -106,6 +103,14 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
             let command = binding.runs.first().map(|(_, command)| *command);
             let what = match (dialog, command) {
                 (Dialog::Confirm(confirm), Some(Command::Accept)) => confirm.accept.to_lowercase(),
+                (Dialog::Confirm(confirm), Some(Command::Press)) => match confirm.focus {
+                    Focus::Action => confirm.accept.to_lowercase(),
+                    Focus::Cancel => text::CANCEL.to_lowercase(),
+                },
+                (Dialog::DeleteKey(delete), Some(Command::Press)) => match delete.focus {
+                    Focus::Action => text::DELETE.to_lowercase(),
+                    Focus::Cancel => text::CANCEL.to_lowercase(),
+                },
                 _ => binding.what.to_string(),
             };
             let enabled = !matches!(
@@ -113,9 +118,10 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
                 (
                     Dialog::DeleteKey(DeleteKeyDialog {
                         understood: false,
+                        focus: Focus::Action,
                         ..
                     }),
-                    Some(Command::Accept)
+                    Some(Command::Press)
                 )
             );
             Hint::new(binding.keys, &what).enabled(enabled)
@@ -138,7 +144,7 @@ fn key_and_label(app_key: &str, label: &str) -> String {
     }
 }
 
-fn confirm(confirm: &Confirm, hints: &[Hint], frame: &mut Frame, region: Rect) {
+fn confirm(confirm: &Confirm, hints: &[Hint], frame: &mut Frame, region: Rect, hits: &mut Hits) {
     let spec = DialogFrame {
         title: clean(&confirm.title),
         destructive: confirm.destructive,
@@ -147,12 +153,16 @@ fn confirm(confirm: &Confirm, hints: &[Hint], frame: &mut Frame, region: Rect) {
     let max = widgets::dialog_inner_width(region, spec.width);
     let mut body = widgets::wrapped(&clean_multiline(&confirm.body), theme::plain(), max);
     body.push(Line::raw(""));
-    body.push(Line::from(vec![
-        button(&clean(&confirm.accept), confirm.destructive, true),
-        Span::raw("  "),
-        button(text::CANCEL, false, true),
-    ]));
-    widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+    let buttons = Buttons {
+        action: clean(&confirm.accept),
+        destructive: confirm.destructive,
+        enabled: true,
+        focus: confirm.focus,
+    };
+    let at = body.len();
+    body.push(buttons.line());
+    let drawn = widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+    buttons.record(&drawn, at, hits);
 }
 
 /// Our own multi-line texts keep their line breaks; anything else is made safe.
@@ -161,13 +171,20 @@ fn clean_multiline(text: &str) -> String {
 }
 
 fn delete_key(
-    app_key: &str,
-    label: &str,
-    understood: bool,
+    dialog: &DeleteKeyDialog,
     hints: &[Hint],
     frame: &mut Frame,
     region: Rect,
+    hits: &mut Hits,
 ) {
+    let DeleteKeyDialog {
+        app_key,
+        label,
+        understood,
+        focus,
+        ..
+    } = dialog;
+    let understood = *understood;
     let spec = DialogFrame {
         title: text::DELETE_TITLE.into(),
         destructive: true,
@@ -186,12 +203,16 @@ fn delete_key(
         Span::raw(text::DELETE_UNDERSTOOD),
     ]));
     body.push(Line::raw(""));
-    body.push(Line::from(vec![
-        button(text::DELETE, true, understood),
-        Span::raw("  "),
-        button(text::CANCEL, false, true),
-    ]));
-    widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+    let buttons = Buttons {
+        action: text::DELETE.into(),
+        destructive: true,
+        enabled: understood,
+        focus: *focus,
+    };
+    let at = body.len();
+    body.push(buttons.line());
+    let drawn = widgets::draw_dialog(frame, region, &spec, body, footer(hints, max));
+    buttons.record(&drawn, at, hits);
 }
 
 /// Step one of new key / add external key: a text field with its error.
@@ -512,8 +533,20 @@ fn token(dialog: &TokenDialog, hints: &[Hint], frame: &mut Frame, region: Rect) 
     if let Some(old) = &dialog.old_token {
         body.extend(widgets::wrapped(&clean(old), theme::plain(), max));
     }
-    // The warning stays with the keys, so even a cut-down dialog says it.
+    // The warning stays with the keys, so even a cut-down dialog says it; closing a token
+    // never seen nor copied asks first, in its place.
     let mut footer = footer(hints, max);
-    footer.insert(1, Line::styled(text::TOKEN_NOT_SHOWN_AGAIN, theme::bold()));
+    if dialog.closing {
+        let ask = widgets::wrapped(
+            text::TOKEN_CLOSE_ANYWAY,
+            theme::error().patch(theme::bold()),
+            max,
+        );
+        for (at, line) in ask.into_iter().enumerate() {
+            footer.insert(1 + at, line);
+        }
+    } else {
+        footer.insert(1, Line::styled(text::TOKEN_NOT_SHOWN_AGAIN, theme::bold()));
+    }
     widgets::draw_dialog(frame, region, &spec, body, footer);
 }

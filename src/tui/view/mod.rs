@@ -6,10 +6,12 @@
 //! middle of the screen, between the title bar and the key bar, which then shows the dialog's
 //! own keys.
 
+mod buttons;
 mod details;
 mod dialogs;
 mod external;
 mod help;
+pub mod hit;
 mod keys;
 mod settings;
 pub mod theme;
@@ -20,6 +22,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use self::hit::{Hits, Target};
 use self::widgets::{clean, fit, put_line};
 use super::state::{Connection, Load, MessageKind, State, Tab};
 use super::strings::panes as text;
@@ -28,6 +31,13 @@ use crate::listing::StatusFilter;
 /// Below this size only a "terminal too small" message is drawn.
 pub const MIN_WIDTH: u16 = 50;
 pub const MIN_HEIGHT: u16 = 12;
+
+/// Whether a terminal of this size shows the app (else only "terminal too small"). The one
+/// judge for both the drawing and `update`, which then lets only quitting through: a key must
+/// never act on what is not on screen.
+pub fn fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
 
 /// Rows a role picker shows at most; dialogs show fewer on short terminals (and then scroll
 /// so the cursor stays visible).
@@ -46,10 +56,16 @@ pub fn page_rows(width: u16, height: u16) -> usize {
 }
 
 pub fn render(state: &State, frame: &mut Frame) {
+    render_clickable(state, frame);
+}
+
+/// Draws the state and says where what it drew can be clicked.
+pub fn render_clickable(state: &State, frame: &mut Frame) -> Hits {
+    let mut hits = Hits::default();
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if !fits(area.width, area.height) {
         too_small(frame, area);
-        return;
+        return hits;
     }
     let [title, tabs, pane, status, bar] = Layout::vertical([
         Constraint::Length(1),
@@ -60,12 +76,13 @@ pub fn render(state: &State, frame: &mut Frame) {
     ])
     .areas(area);
     title_bar(state, frame, title);
-    tab_bar(state, frame, tabs);
+    tab_bar(state, frame, tabs, &mut hits);
     match state.tab {
         Tab::Settings => settings::render(state, frame, pane),
         Tab::Keys => keys::render(state, frame, pane),
         Tab::External => external::render(state, frame, pane),
     }
+    table_rows(state, pane, &mut hits);
     status_line(state, frame, status);
     help::key_bar(state, frame, bar);
     if let Some(dialog) = &state.dialog {
@@ -75,7 +92,37 @@ pub fn render(state: &State, frame: &mut Frame) {
             height: bar.y.saturating_sub(tabs.y),
             ..area
         };
-        dialogs::render(state, dialog, frame, region);
+        hits.clear();
+        dialogs::render(state, dialog, frame, region, &mut hits);
+    }
+    hits
+}
+
+/// The table's rows, clickable: below the pane's info line and the header, from the offset
+/// the table is drawn at.
+fn table_rows(state: &State, pane: Rect, hits: &mut Hits) {
+    let (visible, selection) = match state.tab {
+        Tab::Keys if !state.keys.may_not_view() => (state.keys.visible.len(), state.keys.selection),
+        Tab::External if state.access.extensions != Some(false) => {
+            (state.external.visible.len(), state.external.selection)
+        }
+        _ => return,
+    };
+    let lines = usize::from(pane.height.saturating_sub(TABLE_CHROME_ROWS));
+    if visible == 0 || lines == 0 {
+        return;
+    }
+    let offset = widgets::visible_offset(selection.offset, selection.selected, visible, lines);
+    for (row, position) in (offset..visible).take(lines).enumerate() {
+        let y = pane.y + TABLE_CHROME_ROWS + row as u16;
+        hits.add(
+            Rect {
+                y,
+                height: 1,
+                ..pane
+            },
+            Target::Row(position),
+        );
     }
 }
 
@@ -173,7 +220,7 @@ fn count(load: &Load, shown: usize, total: usize, filtered: bool) -> String {
     }
 }
 
-fn tab_bar(state: &State, frame: &mut Frame, area: Rect) {
+fn tab_bar(state: &State, frame: &mut Frame, area: Rect, hits: &mut Hits) {
     let keys = &state.keys;
     let keys_filtered = !keys.filter.needle().is_empty() || keys.status_filter != StatusFilter::All;
     let external = &state.external;
@@ -223,12 +270,20 @@ fn tab_bar(state: &State, frame: &mut Frame, area: Rect) {
     } else {
         build(true)
     };
-    put_line(
-        frame,
-        area,
-        0,
-        &Line::from(widgets::fit_spans(spans, total)),
-    );
+    let spans = widgets::fit_spans(spans, total);
+    // Spans: " ", tab 1, "│", tab 2, "│", tab 3.
+    let mut x = area.x;
+    for (index, span) in spans.iter().enumerate() {
+        let width = span.width() as u16;
+        if index % 2 == 1
+            && let Some(tab) = Tab::ALL.get(index / 2)
+        {
+            let width = width.min(area.right().saturating_sub(x));
+            hits.add(Rect::new(x, area.y, width, 1), Target::Tab(*tab));
+        }
+        x = x.saturating_add(width);
+    }
+    put_line(frame, area, 0, &Line::from(spans));
 }
 
 fn status_line(state: &State, frame: &mut Frame, area: Rect) {

@@ -105,6 +105,16 @@ pub fn border(destructive: bool) -> Style {
     }
 }
 
+/// Laid over a dialog's focused button: reversed and bold, visible without colour.
+pub fn focused_button() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+}
+
+/// Laid over the buttons without the focus: not bold, so only the focused one stands out.
+pub fn unfocused_button() -> Style {
+    Style::new().remove_modifier(Modifier::BOLD)
+}
+
 /// A dialog's button; the destructive one is red, a disabled one dim.
 pub fn button(destructive: bool, enabled: bool) -> Style {
     match (enabled, destructive) {

@@ -400,16 +400,36 @@ pub fn dialog_inner_height(region: Rect) -> usize {
     usize::from(region.height.saturating_sub(2))
 }
 
+/// Where a dialog was drawn: its inner area, and how many of its body lines are shown there
+/// whole (the rest were cut for room).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DrawnDialog {
+    pub inner: Rect,
+    pub body_shown: usize,
+}
+
+impl DrawnDialog {
+    /// The row body line `index` was drawn on, if it was.
+    pub fn body_line(&self, index: usize) -> Option<Rect> {
+        let y = u16::try_from(index).ok()?;
+        (index < self.body_shown && y < self.inner.height).then(|| Rect {
+            y: self.inner.y + y,
+            height: 1,
+            ..self.inner
+        })
+    }
+}
+
 pub fn draw_dialog<'a>(
     frame: &mut Frame,
     region: Rect,
     spec: &DialogFrame,
     body: Vec<Line<'a>>,
     footer: Vec<Line<'a>>,
-) {
+) -> DrawnDialog {
     let region = region.intersection(frame.area());
     if region.is_empty() {
-        return;
+        return DrawnDialog::default();
     }
     let max_rows = dialog_inner_height(region);
     let mut lines = body;
@@ -424,7 +444,9 @@ pub fn draw_dialog<'a>(
     }
     let footer_rows = footer.len().min(max_rows);
     let body_rows = max_rows - footer_rows;
+    let mut body_shown = lines.len();
     if lines.len() > body_rows {
+        body_shown = body_rows.saturating_sub(1);
         let hidden = lines.len() + 1 - body_rows.max(1);
         lines.truncate(body_rows.saturating_sub(1));
         if body_rows > 0 {
@@ -451,6 +473,7 @@ pub fn draw_dialog<'a>(
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
     frame.render_widget(Paragraph::new(lines), inner);
+    DrawnDialog { inner, body_shown }
 }
 
 /// "[ Label ]" as a button.

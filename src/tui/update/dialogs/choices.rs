@@ -6,8 +6,13 @@ use super::*;
 
 impl Confirm {
     pub(super) fn on_command(&mut self, command: Command) -> Next {
+        if let Some(focus) = self.focus.after(command) {
+            self.focus = focus;
+            return Next::Stay;
+        }
         match command {
             Command::Accept => Next::Send(self.change.clone()),
+            Command::Press if self.focus == Focus::Action => Next::Send(self.change.clone()),
             _ => Next::Close,
         }
     }
@@ -15,6 +20,15 @@ impl Confirm {
 
 impl DeleteKeyDialog {
     pub(super) fn on_command(&mut self, command: Command) -> Next {
+        if let Some(focus) = self.focus.after(command) {
+            self.focus = focus;
+            return Next::Stay;
+        }
+        let command = match (command, self.focus) {
+            (Command::Press, Focus::Action) => Command::Accept,
+            (Command::Press, Focus::Cancel) => Command::Cancel,
+            (command, _) => command,
+        };
         match command {
             Command::Acknowledge => {
                 self.understood = !self.understood;
@@ -72,13 +86,29 @@ impl RenewByKeyDialog {
 
 impl TokenDialog {
     pub(super) fn on_command(&mut self, command: Command) -> Next {
+        if self.closing {
+            // "It cannot be shown again. Close anyway?"
+            return match command {
+                Command::Accept => Next::CloseSaying(strings::TOKEN_WIPED),
+                _ => {
+                    self.closing = false;
+                    Next::Stay
+                }
+            };
+        }
         match command {
             Command::Reveal => {
                 self.revealed = !self.revealed;
+                self.seen |= self.revealed;
                 Next::Stay
             }
             // What the clipboard did comes back as `Action::Copied`.
             Command::Copy => Next::Copy(self.token.clone()),
+            // A token never seen nor copied is lost on close: ask once.
+            _ if !self.taken() => {
+                self.closing = true;
+                Next::Stay
+            }
             // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
             _ => Next::CloseSaying(strings::TOKEN_WIPED),
         }

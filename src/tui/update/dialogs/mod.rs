@@ -53,6 +53,16 @@ pub(super) fn on_dialog_key(
     }
 }
 
+/// A click on a dialog's button: it takes the focus and is pressed, as Enter would.
+pub(super) fn press_button(state: &mut State, focus: Focus) -> Vec<Effect> {
+    match &mut state.dialog {
+        Some(Dialog::Confirm(Confirm { focus: at, .. }))
+        | Some(Dialog::DeleteKey(DeleteKeyDialog { focus: at, .. })) => *at = focus,
+        _ => return Vec::new(),
+    }
+    run(state, Command::Press)
+}
+
 /// A key no binding takes goes to the dialog's text field, if it has one.
 fn type_into(state: &mut State, key: KeyEvent) {
     if let Some(field) = state.dialog.as_mut().and_then(Dialog::text_field) {
