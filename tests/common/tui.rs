@@ -123,6 +123,8 @@ pub struct AppOptions {
     pub clock: Option<Clock>,
     /// The fake clipboard's timed clear.
     pub clear_in: Option<Duration>,
+    /// Where the header says the token came from.
+    pub token_source: Option<apikeys::tui::state::TokenSource>,
 }
 
 impl Default for AppOptions {
@@ -133,6 +135,7 @@ impl Default for AppOptions {
             height: 40,
             clock: None,
             clear_in: None,
+            token_source: None,
         }
     }
 }
@@ -163,6 +166,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         caller_key: creds.app_key.clone(),
         trading_name: None,
         insecure_http: false,
+        token_source: options.token_source.clone(),
     };
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(options.width, options.height))?;

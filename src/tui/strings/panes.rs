@@ -6,6 +6,8 @@
 pub const INSECURE_HTTP: &str = "insecure http";
 pub const CONNECTING: &str = "Connecting…";
 pub const ONLINE: &str = "● Online";
+pub const UNAUTHORIZED: &str = "● Unauthorized";
+pub const HINT_UNAUTHORIZED: &str = "Fix the credential named above, then R retries.";
 pub const HINT_SETTINGS: &str = "The token duration applies to every generated key of the account.";
 pub const HINT_KEYS_FILTER: &str = "Type to filter by key, label or role name.";
 pub const HINT_KEYS: &str = "Enter shows a key's details, roles, token dates and audit trail.";

@@ -12,6 +12,9 @@ pub(super) fn on_outcome(
     outcome: Outcome,
     form: Option<Dialog>,
 ) -> Vec<Effect> {
+    if refused_credentials(&outcome) {
+        state.connection = Connection::Unauthorized;
+    }
     match outcome {
         Outcome::Capabilities(Ok(capabilities)) => return on_capabilities(state, capabilities),
         Outcome::Capabilities(Err(failure)) => fail_reading(state, &failure, Reading::Capabilities),
@@ -62,6 +65,35 @@ pub(super) fn on_outcome(
         } => return on_renewed(state, app_key, label, result, old_deleted),
     }
     Vec::new()
+}
+
+/// Whether the server refused the app key or token (401) on this call, whatever it was.
+fn refused_credentials(outcome: &Outcome) -> bool {
+    let failures: Vec<Option<&Failure>> = match outcome {
+        Outcome::Capabilities(r) => vec![r.as_ref().err()],
+        Outcome::Account(r) => vec![r.as_ref().err()],
+        Outcome::Keys(r) => vec![r.as_ref().err()],
+        Outcome::External(r) => vec![r.as_ref().err()],
+        Outcome::Roles(r) => vec![r.as_ref().err()],
+        Outcome::Settings(r) => vec![r.as_ref().err()],
+        Outcome::KeyRoles(r) => vec![r.as_ref().err()],
+        Outcome::Audit { result, .. } => vec![result.as_ref().err()],
+        Outcome::Changed { result, .. } => vec![result.as_ref().err()],
+        Outcome::Created(r, roles) => vec![r.as_ref().err(), roles.as_ref().err()],
+        Outcome::Renewed {
+            result,
+            old_deleted,
+            ..
+        } => vec![
+            result.as_ref().err(),
+            old_deleted.as_ref().and_then(|r| r.as_ref().err()),
+        ],
+        Outcome::Crashed => Vec::new(),
+    };
+    failures
+        .into_iter()
+        .flatten()
+        .any(|failure| failure.kind == FailureKind::Unauthorized)
 }
 
 fn refresh_keys_view(state: &mut State) {

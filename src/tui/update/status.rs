@@ -47,6 +47,12 @@ pub(super) fn fail_reading(state: &mut State, failure: &Failure, reading: Readin
 }
 
 fn fail_about(state: &mut State, failure: &Failure, about: Option<Cause>) {
+    if failure.kind == FailureKind::Unauthorized {
+        // The panes say which credential was refused and how to fix it; the status line
+        // repeating it for every call would only hide the hint to retry.
+        state.connection = Connection::Unauthorized;
+        return;
+    }
     let about = if failure.offline() {
         state.connection = Connection::Offline(failure.message.clone());
         Some(Cause::Offline)
