@@ -122,6 +122,18 @@ fn open_edit_roles(state: &mut State) -> Vec<Effect> {
     lazy_roles(state)
 }
 
+/// As `allowed`, with the rules of the selected row too (the caller's own key): refused with
+/// the reason on the status line, before any dialog opens.
+fn allowed_here(state: &mut State, op: Op, what: &str) -> bool {
+    match state.check_selected(op) {
+        Ok(()) => true,
+        Err(reason) => {
+            say(state, strings::cannot(what, &reason));
+            false
+        }
+    }
+}
+
 fn open_renew(state: &mut State) {
     let Some(selected) = state.keys.selected_key().cloned() else {
         return;
@@ -131,7 +143,16 @@ fn open_renew(state: &mut State) {
         return;
     }
     if selected.renewal_pending() {
-        say(state, strings::RENEWAL_ALREADY_PENDING);
+        let may = |op| state.check_selected(op).is_ok();
+        let mut actions = Vec::new();
+        if may(Op::FinishRenewal) {
+            actions.push(strings::panes::HINT_FINISH_RENEWAL);
+        }
+        if may(Op::UndoRenewal) {
+            actions.push(strings::panes::HINT_UNDO_RENEWAL);
+        }
+        let said = strings::panes::hint_with(strings::RENEWAL_ALREADY_PENDING, &actions);
+        say(state, said);
     } else {
         state.dialog = Some(Dialog::Renew(RenewDialog {
             app_key: selected.app_key,
@@ -191,7 +212,7 @@ fn open_delete(state: &mut State) {
     let Some(selected) = state.keys.selected_key().cloned() else {
         return;
     };
-    if allowed(state, Op::DeleteKey, "delete the key") {
+    if allowed_here(state, Op::DeleteKey, "delete the key") {
         state.dialog = Some(Dialog::DeleteKey(DeleteKeyDialog {
             id: selected.id,
             app_key: selected.app_key,
@@ -205,7 +226,7 @@ pub(super) fn toggle_key(state: &mut State) -> Vec<Effect> {
     let Some(selected) = state.keys.selected_key().cloned() else {
         return Vec::new();
     };
-    if !allowed(state, Op::ToggleKey, "change the key's status") {
+    if !allowed_here(state, Op::ToggleKey, "change the key's status") {
         return Vec::new();
     }
     if selected.is_active {

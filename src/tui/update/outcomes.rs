@@ -224,9 +224,16 @@ fn on_changed(
             say(state, text);
         }
         Err(failure) => {
+            let gone = deleted_elsewhere(state, &change, &failure);
             roll_back(state, &change);
-            fail(state, &failure);
-            reopen_form(state, form, &failure);
+            match gone {
+                // Nothing to retry on a key that is gone: its form is not reopened.
+                Some(sentence) => complain(state, sentence),
+                None => {
+                    fail(state, &failure);
+                    reopen_form(state, form, &failure);
+                }
+            }
         }
     }
     match change {
@@ -239,6 +246,39 @@ fn on_changed(
         Change::SetRoles { .. } => vec![request_keys(state), request_external(state)],
         _ => vec![request_keys(state)],
     }
+}
+
+/// The sentence for a change whose key the server no longer has (404) although the list
+/// showed it: deleted elsewhere. `None` for any other failure, and for changes whose 404 can
+/// mean something else (no renewal pending, for finishing or undoing one).
+fn deleted_elsewhere(state: &State, change: &Change, failure: &Failure) -> Option<String> {
+    match change {
+        Change::SetKeyActive { id, .. }
+        | Change::DeleteKey { id, .. }
+        | Change::SetRoles { id, .. } => listed_key_gone(state, failure, |k| &k.id == id),
+        Change::SetExternalActive { id, .. } | Change::RemoveExternal { id, .. } => {
+            let key = state.external.rows.iter().find(|k| &k.id == id)?;
+            (failure.kind == FailureKind::NotFound)
+                .then(|| strings::deleted_elsewhere(&key.app_key, None))
+        }
+        Change::FinishRenewal { .. }
+        | Change::UndoRenewal { .. }
+        | Change::SetTokenDuration { .. }
+        | Change::AddExternal { .. } => None,
+    }
+}
+
+/// A 404 on a generated key the list shows (found by `is_it`): its appKey and label.
+fn listed_key_gone(
+    state: &State,
+    failure: &Failure,
+    is_it: impl Fn(&AppKey) -> bool,
+) -> Option<String> {
+    if failure.kind != FailureKind::NotFound {
+        return None;
+    }
+    let key = state.keys.rows.iter().find(|k| is_it(k))?;
+    Some(strings::deleted_elsewhere(&key.app_key, Some(&key.label)))
 }
 
 fn on_created(
@@ -293,7 +333,10 @@ fn on_renewed(
 ) -> Vec<Effect> {
     match result {
         Ok(renewal) => renewed_token(state, app_key, label, renewal, old_deleted),
-        Err(failure) => fail(state, &failure),
+        Err(failure) => match listed_key_gone(state, &failure, |k| k.app_key == app_key) {
+            Some(sentence) => complain(state, sentence),
+            None => fail(state, &failure),
+        },
     }
     vec![request_keys(state)]
 }

@@ -275,7 +275,7 @@ fn hint(state: &State) -> String {
                 return text::HINT_KEYS_FILTER.into();
             }
             match state.keys.selected_key() {
-                Some(key) => keys::selected_hint(key, state.token_months(), state.now),
+                Some(key) => keys::selected_hint(state, key),
                 None => text::HINT_KEYS.into(),
             }
         }
