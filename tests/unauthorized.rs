@@ -53,6 +53,20 @@ async fn a_refused_token_names_the_key_and_its_source_in_every_pane() {
     assert!(!keys.screen.contains("Connecting"), "{}", keys.screen);
     assert!(!keys.screen.contains(WRONG_TOKEN), "{}", keys.screen);
 
+    // Every change would be refused as well: none opens a dialog.
+    app.send("n");
+    let refused = app
+        .wait_for("the refusal", |f| {
+            f.says("Cannot create a key") || f.dialog.is_some()
+        })
+        .await;
+    assert_eq!(refused.dialog, None);
+    assert!(
+        refused.says("the server refused the app key"),
+        "{:?}",
+        refused.status
+    );
+
     app.send("1");
     let settings = app
         .wait_for("the Settings pane", |f| {

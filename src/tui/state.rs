@@ -92,10 +92,15 @@ pub enum Op {
 pub const OWN_KEY_RENEWAL: &str = super::strings::access::OWN_KEY_RENEWAL;
 
 impl State {
-    /// As [`Access::check`], plus the rules that depend on the selected row: the caller's own
-    /// key cannot renew itself (VTEX's rule), nor be deactivated or deleted (the server
-    /// refuses what would lock the caller out).
+    /// As [`Access::check`], plus the rules that depend on the session and the selected row:
+    /// nothing while the server refuses the credentials; the caller's own key cannot renew
+    /// itself (VTEX's rule), nor be deactivated or deleted (the server refuses what would lock
+    /// the caller out).
     pub fn check_selected(&self, op: Op) -> Result<(), String> {
+        if self.connection == Connection::Unauthorized {
+            // Every change would be refused too; the pane says which credential to fix.
+            return Err(super::strings::access::CREDENTIALS_REFUSED.into());
+        }
         self.access.check(op)?;
         let own_row = self
             .keys

@@ -10,6 +10,7 @@ pub const NEEDS_EXTENSION: &str =
 /// VTEX's rotation guide, as the key bar and help give it for the caller's own row.
 pub const OWN_KEY_RENEWAL: &str = "renew this key while signed in with another key";
 /// The server refuses what would lock the caller out (409), so the app says so before asking.
+pub const CREDENTIALS_REFUSED: &str = "the server refused the app key or token (see the pane)";
 pub const OWN_KEY_DEACTIVATION: &str = "it is the key you are signed in with; deactivating it would lock you out (do it from another key)";
 pub const OWN_KEY_DELETION: &str =
     "it is the key you are signed in with; deleting it would lock you out (do it from another key)";

@@ -33,8 +33,7 @@ pub const HINT_UNDO_RENEWAL: &str = "u undoes the renewal";
 pub const HINT_NO_TOKEN_DATE: &str = "Enter shows the key's details, roles and audit trail.";
 pub const HINT_RENEWS_IT: &str = "r renews it.";
 /// The caller's own row: why Space, d and r are dimmed there, before any dialog.
-pub const HINT_OWN_KEY: &str = "This is the key you are signed in with: deactivate, delete or \
-renew it while signed in with another key (the server refuses what would lock you out).";
+pub const HINT_OWN_KEY: &str = "Your own key: deactivate, delete or renew it from another key.";
 
 /// The hint's sentence, then the keys that act on it (only those the key may use), joined.
 pub fn hint_with(sentence: &str, actions: &[&str]) -> String {

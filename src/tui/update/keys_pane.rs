@@ -122,18 +122,6 @@ fn open_edit_roles(state: &mut State) -> Vec<Effect> {
     lazy_roles(state)
 }
 
-/// As `allowed`, with the rules of the selected row too (the caller's own key): refused with
-/// the reason on the status line, before any dialog opens.
-fn allowed_here(state: &mut State, op: Op, what: &str) -> bool {
-    match state.check_selected(op) {
-        Ok(()) => true,
-        Err(reason) => {
-            say(state, strings::cannot(what, &reason));
-            false
-        }
-    }
-}
-
 fn open_renew(state: &mut State) {
     let Some(selected) = state.keys.selected_key().cloned() else {
         return;
@@ -212,7 +200,7 @@ fn open_delete(state: &mut State) {
     let Some(selected) = state.keys.selected_key().cloned() else {
         return;
     };
-    if allowed_here(state, Op::DeleteKey, "delete the key") {
+    if allowed(state, Op::DeleteKey, "delete the key") {
         state.dialog = Some(Dialog::DeleteKey(DeleteKeyDialog {
             id: selected.id,
             app_key: selected.app_key,
@@ -226,7 +214,7 @@ pub(super) fn toggle_key(state: &mut State) -> Vec<Effect> {
     let Some(selected) = state.keys.selected_key().cloned() else {
         return Vec::new();
     };
-    if !allowed_here(state, Op::ToggleKey, "change the key's status") {
+    if !allowed(state, Op::ToggleKey, "change the key's status") {
         return Vec::new();
     }
     if selected.is_active {

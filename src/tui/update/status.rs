@@ -25,9 +25,10 @@ fn report(state: &mut State, text: String, about: Option<Cause>) {
     });
 }
 
-/// Checks an operation; on refusal says why and returns false. Nothing is sent.
+/// Checks an operation (with the rules of the selected row, as the key bar does); on refusal
+/// says why and returns false. Nothing is sent.
 pub(super) fn allowed(state: &mut State, op: Op, what: &str) -> bool {
-    match state.access.check(op) {
+    match state.check_selected(op) {
         Ok(()) => true,
         Err(reason) => {
             say(state, strings::cannot(what, &reason));

@@ -386,7 +386,8 @@ pub fn selected_hint(state: &State, key: &AppKey) -> String {
         }
     };
     if state.is_own_key(&key.app_key) {
-        return format!("{sentence} {}", text::HINT_OWN_KEY);
+        // First: it explains the dimmed keys, and a narrow status line cuts the end.
+        return format!("{} {sentence}", text::HINT_OWN_KEY);
     }
     sentence
 }
