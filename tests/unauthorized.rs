@@ -172,3 +172,33 @@ fn the_binary_with_a_wrong_vtex_app_token_says_unauthorized_and_names_the_variab
     pty.expect_clean_exit();
     serving.stop();
 }
+
+#[tokio::test]
+async fn settings_without_an_answer_say_so_instead_of_checking() {
+    // A loopback port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let creds = Creds {
+        app_key: "vtexappkey-acme-ABCDEF".into(),
+        token: WRONG_TOKEN.into(),
+    };
+    let mut app = common::tui::start(
+        &format!("http://127.0.0.1:{port}/"),
+        &creds,
+        AppOptions::default(),
+    );
+    app.send("1");
+    let settings = app
+        .wait_for("offline", |f| !f.busy && f.screen.contains("Offline"))
+        .await;
+    assert!(!settings.screen.contains("checking"), "{}", settings.screen);
+    assert!(
+        settings.screen.contains("not answered"),
+        "{}",
+        settings.screen
+    );
+    app.quit().await;
+}
