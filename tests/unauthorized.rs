@@ -139,22 +139,60 @@ async fn a_later_success_clears_the_unauthorized_state() {
     app.quit().await;
 }
 
-#[test]
-fn the_binary_with_a_wrong_vtex_app_token_says_unauthorized_and_names_the_variable() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.sqlite3");
+/// `apikeys serve` on a fresh database, and a config dir whose profile "shop" points at it
+/// with its admin key, plus `extra` lines; returns the server, the admin key and the dirs.
+fn serve_with_profile(
+    dir: &std::path::Path,
+    extra: &str,
+) -> (
+    serve_process::Serving,
+    String,
+    std::path::PathBuf,
+    std::path::PathBuf,
+) {
+    let db = dir.join("shop.sqlite3");
     let serving = serve_process::serve(&db, &[]);
     let admin = apikeys::server::AdminCredentials::read(&db).unwrap();
-    let (data, config) = (dir.path().join("data"), dir.path().join("config"));
+    let (data, config) = (dir.join("data"), dir.join("config"));
     std::fs::create_dir_all(config.join("apikeys")).unwrap();
     std::fs::write(
         config.join("apikeys/config.toml"),
         format!(
-            "[profiles.shop]\nbase_url = \"{}\"\napp_key = \"{}\"\n",
+            "[profiles.shop]\nbase_url = \"{}\"\napp_key = \"{}\"\n{extra}",
             serving.base_url, admin.app_key
         ),
     )
     .unwrap();
+    (serving, admin.app_key, data, config)
+}
+
+#[test]
+fn the_binary_with_a_refused_token_command_names_its_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = format!("token_command = \"echo {WRONG_TOKEN}\"\n");
+    let (serving, app_key, data, config) = serve_with_profile(dir.path(), &command);
+    let mut pty = pty_app::Pty::spawn(&[], &data, &config);
+    let screen = pty.wait_for("the unauthorized block", |s| {
+        s.contains("Unauthorized") && s.contains("R retries")
+    });
+    let text = flat(&screen);
+    assert!(
+        text.contains("token_command of profile \"shop\""),
+        "{screen}"
+    );
+    assert!(text.contains(&app_key), "{screen}");
+    let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).to_string();
+    assert!(!raw.contains(WRONG_TOKEN), "the token reached the terminal");
+    pty.send("q");
+    pty.expect_clean_exit();
+    serving.stop();
+}
+
+#[test]
+fn the_binary_with_a_wrong_vtex_app_token_says_unauthorized_and_names_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (serving, app_key, data, config) = serve_with_profile(dir.path(), "");
+    let admin_key = app_key;
     let mut pty =
         pty_app::Pty::spawn_with_env(&[], &data, &config, &[("VTEX_APP_TOKEN", WRONG_TOKEN)]);
     let screen = pty.wait_for("the unauthorized block", |s| {
@@ -162,7 +200,7 @@ fn the_binary_with_a_wrong_vtex_app_token_says_unauthorized_and_names_the_variab
     });
     assert!(screen.contains("VTEX_APP_TOKEN"), "{screen}");
     assert!(
-        screen.contains(&admin.app_key[admin.app_key.len() - 6..]),
+        screen.contains(&admin_key[admin_key.len() - 6..]),
         "{screen}"
     );
     assert!(!screen.contains("Connecting"), "{screen}");
