@@ -79,6 +79,7 @@ fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
                 caller_key: session.client.app_key().to_string(),
                 trading_name: None,
                 insecure_http: session.insecure_http,
+                token_source: Some(session.token_source.clone()),
             },
             read_only: args.read_only,
             mouse: args.mouse,

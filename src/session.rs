@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::clipboard;
-use crate::config::{self, ConfigFile, Overrides, ProcessEnv, Target};
+use crate::config::{self, ConfigFile, Overrides, ProcessEnv, Target, TokenSource};
 use crate::embedded;
 use crate::server::RunningServer;
 use crate::vtex::{ClientError, ClientOptions, Credentials, VtexClient};
@@ -71,6 +71,8 @@ pub struct Session {
     pub clipboard: clipboard::Settings,
     /// Plain http to another machine, allowed by the profile's `insecure_http = true`.
     pub insecure_http: bool,
+    /// Where the token came from, for the app to name when the server refuses it.
+    pub token_source: TokenSource,
     embedded: Option<RunningServer>,
 }
 
@@ -85,17 +87,22 @@ impl Session {
         if let Some(mode) = request.clipboard {
             clipboard.mode = mode;
         }
-        let (client, profile, insecure_http, embedded) =
+        let (client, profile, insecure_http, token_source, embedded) =
             match config::resolve(&request.overrides, &ProcessEnv, &file).await? {
                 Target::Demo => {
                     let demo = embedded::start(options).await.map_err(|err| {
                         Failure::Failed(format!("cannot start the embedded demo server: {err:#}"))
                     })?;
-                    (demo.client, "local".to_string(), false, Some(demo.server))
+                    let source = TokenSource::EmbeddedDemo {
+                        admin_file: demo_admin_file(),
+                    };
+                    let profile = "local".to_string();
+                    (demo.client, profile, false, source, Some(demo.server))
                 }
                 Target::Remote(remote) => {
+                    let source = remote.token_source.clone();
                     let (client, profile, insecure_http) = remote_client(remote, options)?;
-                    (client, profile, insecure_http, None)
+                    (client, profile, insecure_http, source, None)
                 }
             };
         Ok(Session {
@@ -104,6 +111,7 @@ impl Session {
             refresh_secs: settings.refresh_secs,
             clipboard,
             insecure_http,
+            token_source,
             embedded,
         })
     }
@@ -114,6 +122,17 @@ impl Session {
             let _ = server.shutdown().await;
         }
     }
+}
+
+/// Where the embedded demo keeps its admin key's token, as a refusal names it.
+fn demo_admin_file() -> String {
+    embedded::demo_db_path()
+        .map(|db| {
+            crate::server::bootstrap::credentials_path(&db)
+                .display()
+                .to_string()
+        })
+        .unwrap_or_else(|_| "the demo database's .admin.json".to_string())
 }
 
 fn client_options(timeout_secs: f64) -> Result<ClientOptions, Failure> {

@@ -300,6 +300,7 @@ fn populated() -> State {
         caller_key: "vtexappkey-acme-ADMINX".into(),
         trading_name: Some("Acme Outdoor".into()),
         insecure_http: false,
+        token_source: None,
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.connection = Connection::Online;
@@ -501,6 +502,7 @@ fn keys_pane_loading() {
         caller_key: "vtexappkey-acme-DEMOKY".into(),
         trading_name: None,
         insecure_http: false,
+        token_source: None,
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.keys.load = Load::Loading;

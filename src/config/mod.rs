@@ -126,6 +126,22 @@ pub struct Remote {
     /// The base URL is plain http to another machine, allowed by the profile's
     /// `insecure_http = true` (a private proxy): the UI says so.
     pub insecure_http: bool,
+    /// Where the token came from, so a refusal can say which credential to fix.
+    pub token_source: TokenSource,
+}
+
+/// Where the app token came from. It names the place, never the token (nor the command, which
+/// might hold one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    /// The environment variable `VTEX_APP_TOKEN`.
+    Environment,
+    /// `app_token` in a profile of the config file (`file` as shown in messages).
+    ProfileAppToken { profile: String, file: String },
+    /// What the profile's `token_command` printed.
+    TokenCommand { profile: String, file: String },
+    /// The embedded demo's admin key, read from the demo database's `.admin.json`.
+    EmbeddedDemo { admin_file: String },
 }
 
 /// Top-level optional settings of the config file, typed: a value the app cannot use is a

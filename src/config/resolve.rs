@@ -10,7 +10,7 @@ use super::file::{ConfigFile, ProfileConfig};
 use super::token_command::{self, CommandError};
 use super::{
     ConfigError, DEFAULT_ENVIRONMENT, ENV_ACCOUNT, ENV_APP_KEY, ENV_APP_TOKEN, ENV_PROFILE, Env,
-    Overrides, Remote, TOKEN_COMMAND_TIMEOUT, Target,
+    Overrides, Remote, TOKEN_COMMAND_TIMEOUT, Target, TokenSource,
 };
 
 /// An environment variable, trimmed; unset and empty are the same.
@@ -222,7 +222,7 @@ async fn remote(
     };
 
     // 7 and 8. Token.
-    let app_token =
+    let (app_token, token_source) =
         resolve_token(env, prof, profile_name, loaded, &place, &app_key, timeout).await?;
 
     Ok(Remote {
@@ -232,6 +232,7 @@ async fn remote(
         app_key,
         app_token,
         insecure_http,
+        token_source,
     })
 }
 
@@ -369,14 +370,20 @@ async fn resolve_token(
     place: &str,
     app_key: &str,
     timeout: Duration,
-) -> Result<SecretString, ConfigError> {
+) -> Result<(SecretString, TokenSource), ConfigError> {
+    // The profile, as a refusal names it; app_token and token_command only come from one.
+    let in_profile = || {
+        (
+            profile_name.unwrap_or_default().to_string(),
+            loaded.shown.clone(),
+        )
+    };
     // Empty means unset (`VTEX_APP_TOKEN= apikeys …`); only-whitespace is a mistake.
     if let Some(raw) = env.var(ENV_APP_TOKEN).filter(|v| !v.is_empty()) {
-        return normalize_token(&raw)
-            .map(SecretString::from)
-            .ok_or_else(|| ConfigError::EmptyToken {
-                origin: ENV_APP_TOKEN.to_string(),
-            });
+        let token = normalize_token(&raw).ok_or_else(|| ConfigError::EmptyToken {
+            origin: ENV_APP_TOKEN.to_string(),
+        })?;
+        return Ok((SecretString::from(token), TokenSource::Environment));
     }
     if let Some(command) = non_empty(prof.token_command.as_ref()) {
         let place = place.to_string();
@@ -400,9 +407,12 @@ async fn resolve_token(
         let text = String::from_utf8(output).map_err(|_| ConfigError::TokenCommandNotUtf8 {
             place: place.clone(),
         })?;
-        return normalize_token(&text)
-            .map(SecretString::from)
-            .ok_or(ConfigError::TokenCommandEmpty { place });
+        let token = normalize_token(&text).ok_or(ConfigError::TokenCommandEmpty { place })?;
+        let (profile, file) = in_profile();
+        return Ok((
+            SecretString::from(token),
+            TokenSource::TokenCommand { profile, file },
+        ));
     }
     if let Some(token) = &prof.app_token {
         if let Some(mode) = loaded.mode
@@ -417,9 +427,13 @@ async fn resolve_token(
             Some(name) => format!("app_token in profile \"{name}\" of {}", loaded.shown),
             None => format!("app_token in {}", loaded.shown),
         };
-        return normalize_token(token.expose_secret())
-            .map(SecretString::from)
-            .ok_or(ConfigError::EmptyToken { origin });
+        let token =
+            normalize_token(token.expose_secret()).ok_or(ConfigError::EmptyToken { origin })?;
+        let (profile, file) = in_profile();
+        return Ok((
+            SecretString::from(token),
+            TokenSource::ProfileAppToken { profile, file },
+        ));
     }
     Err(ConfigError::NoToken {
         app_key: app_key.to_string(),

@@ -69,6 +69,7 @@ mod tests {
             caller_key: "vtexappkey-acme-ABCDEF".into(),
             trading_name: None,
             insecure_http: false,
+            token_source: None,
         };
         State::new(header, chrono::Utc::now(), false, std::time::Duration::ZERO)
     }

@@ -10,7 +10,7 @@ use crate::keyformat;
 
 /// Opens the appKey prompt, unless the caller may not renew at all.
 pub fn open(state: &mut State) {
-    if let Err(reason) = state.access.check(Op::Renew) {
+    if let Err(reason) = state.check_selected(Op::Renew) {
         super::update::say(state, strings::cannot("renew a token", &reason));
         return;
     }

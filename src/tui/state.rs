@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use super::action::{Failure, RequestId};
+pub use crate::config::TokenSource;
 use crate::listing::{self, SortBy, StatusFilter};
 use crate::permissions::{Resource, ResourceSet};
 use crate::vtex::model::{AppKey, ExternalKey, RoleDetails};
@@ -45,6 +46,8 @@ pub struct Header {
     pub trading_name: Option<String>,
     /// Plain http to another machine (the profile's `insecure_http = true`): shown in the bar.
     pub insecure_http: bool,
+    /// Where the token came from (`None` when the app was not told): named when refused.
+    pub token_source: Option<TokenSource>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +56,8 @@ pub enum Connection {
     Online,
     /// The last call could not reach the server.
     Offline(String),
+    /// The server refused the app key or token (401): nothing works until it is fixed.
+    Unauthorized,
 }
 
 /// What the server can do and what the caller may do, once known.
@@ -87,18 +92,34 @@ pub enum Op {
 pub const OWN_KEY_RENEWAL: &str = super::strings::access::OWN_KEY_RENEWAL;
 
 impl State {
-    /// As [`Access::check`], plus the rules that depend on the selected row: the caller's own
-    /// key cannot renew itself.
+    /// As [`Access::check`], plus the rules that depend on the session and the selected row:
+    /// nothing while the server refuses the credentials; the caller's own key cannot renew
+    /// itself (VTEX's rule), nor be deactivated or deleted (the server refuses what would lock
+    /// the caller out).
     pub fn check_selected(&self, op: Op) -> Result<(), String> {
+        if self.connection == Connection::Unauthorized {
+            // Every change would be refused too; the pane says which credential to fix.
+            return Err(super::strings::access::CREDENTIALS_REFUSED.into());
+        }
         self.access.check(op)?;
         let own_row = self
             .keys
             .selected_key()
-            .is_some_and(|key| key.app_key == self.header.caller_key);
-        if op == Op::Renew && self.tab == Tab::Keys && own_row {
-            return Err(OWN_KEY_RENEWAL.into());
+            .is_some_and(|key| self.is_own_key(&key.app_key));
+        if self.tab != Tab::Keys || !own_row {
+            return Ok(());
         }
-        Ok(())
+        match op {
+            Op::Renew => Err(OWN_KEY_RENEWAL.into()),
+            Op::ToggleKey => Err(super::strings::access::OWN_KEY_DEACTIVATION.into()),
+            Op::DeleteKey => Err(super::strings::access::OWN_KEY_DELETION.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether `app_key` is the key the app is signed in with.
+    pub fn is_own_key(&self, app_key: &str) -> bool {
+        !self.header.caller_key.is_empty() && app_key == self.header.caller_key
     }
 }
 

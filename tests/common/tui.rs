@@ -174,6 +174,8 @@ pub struct AppOptions {
     pub clear_in: Option<Duration>,
     /// As `--mouse`.
     pub mouse: bool,
+    /// Where the header says the token came from.
+    pub token_source: Option<apikeys::tui::state::TokenSource>,
 }
 
 impl Default for AppOptions {
@@ -185,6 +187,7 @@ impl Default for AppOptions {
             clock: None,
             clear_in: None,
             mouse: false,
+            token_source: None,
         }
     }
 }
@@ -220,6 +223,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         caller_key: creds.app_key.clone(),
         trading_name: None,
         insecure_http: false,
+        token_source: options.token_source.clone(),
     };
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(task_backend)?;

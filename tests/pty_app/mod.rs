@@ -24,11 +24,27 @@ impl Pty {
     /// `apikeys ARGS…` with its data and config under `data` and `config`, and no credentials
     /// from the environment: the embedded demo.
     pub fn spawn(args: &[&str], data: &Path, config: &Path) -> Pty {
-        Pty::spawn_sized(args, data, config, COLS, ROWS)
+        Pty::spawn_with_env(args, data, config, &[])
     }
 
     /// As `spawn`, on a terminal of `cols` × `rows`.
     pub fn spawn_sized(args: &[&str], data: &Path, config: &Path, cols: u16, rows: u16) -> Pty {
+        Pty::spawn_full(args, data, config, (cols, rows), &[])
+    }
+
+    /// As [`Pty::spawn`], then sets `env` (e.g. a `VTEX_APP_TOKEN` under test).
+    pub fn spawn_with_env(args: &[&str], data: &Path, config: &Path, env: &[(&str, &str)]) -> Pty {
+        Pty::spawn_full(args, data, config, (COLS, ROWS), env)
+    }
+
+    /// `apikeys ARGS…` on a terminal of `size` (columns, rows) with `env` set.
+    pub fn spawn_full(
+        args: &[&str],
+        data: &Path,
+        config: &Path,
+        (cols, rows): (u16, u16),
+        env: &[(&str, &str)],
+    ) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -44,6 +60,9 @@ impl Pty {
         command.env("TERM", "xterm-256color");
         for name in ["VTEX_APP_KEY", "VTEX_APP_TOKEN", "APIKEYS_PROFILE"] {
             command.env_remove(name);
+        }
+        for (name, value) in env {
+            command.env(name, value);
         }
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);

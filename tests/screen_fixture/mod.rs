@@ -59,6 +59,7 @@ pub fn state_with(keys: Vec<AppKey>, permissions: ResourceSet) -> State {
         caller_key: "vtexappkey-acme-ADMINX".into(),
         trading_name: None,
         insecure_http: false,
+        token_source: None,
     };
     let mut state = State::new(header, now(), false, Duration::from_secs(60));
     state.connection = Connection::Online;

@@ -6,7 +6,8 @@ pub const CANCEL: &str = "Cancel";
 
 /// The last body line of a dialog cut to fit the screen.
 pub fn more_lines(hidden: usize) -> String {
-    format!("… {hidden} more lines (enlarge the terminal)")
+    let lines = super::count_of(hidden, "more line", "more lines");
+    format!("… {lines} (enlarge the terminal)")
 }
 
 // ---- delete key -------------------------------------------------------------------------------

@@ -9,6 +9,13 @@ pub mod dialogs;
 pub mod panes;
 pub mod settings;
 
+/// "1 key", "61 keys": a count and its noun, the singular for exactly one. Every count the
+/// app says goes through here.
+pub fn count_of(count: usize, one: &str, many: &str) -> String {
+    let noun = if count == 1 { one } else { many };
+    format!("{count} {noun}")
+}
+
 // ---- status line ------------------------------------------------------------------------------
 
 pub const REFRESHING: &str = "Refreshing…";
@@ -21,8 +28,7 @@ pub const TICK_TO_DELETE: &str = "Tick \"I understand this cannot be undone\" (S
 pub const ROLES_STILL_LOADING: &str = "This key's roles are still loading; try again in a moment.";
 pub const EXTERNAL_UNAVAILABLE: &str =
     "External keys need the apikeys server extension; VTEX's public API has none.";
-pub const RENEWAL_ALREADY_PENDING: &str =
-    "A renewal is already pending: F deletes the old token, u undoes the renewal.";
+pub const RENEWAL_ALREADY_PENDING: &str = "A renewal is already pending.";
 pub const NO_OLD_TOKEN: &str =
     "No renewal is pending for this key: there is no old token to delete.";
 pub const NO_RENEWAL_PENDING: &str = "No renewal is pending for this key.";
@@ -72,6 +78,15 @@ pub fn external_added(app_key: &str) -> String {
 
 pub fn external_removed(app_key: &str) -> String {
     format!("Removed external key {app_key}.")
+}
+
+/// A change to a listed key answered 404: the key was deleted by someone else meanwhile.
+pub fn deleted_elsewhere(app_key: &str, label: Option<&str>) -> String {
+    let named = match label.map(str::trim) {
+        Some(label) if !label.is_empty() => format!("{app_key} (\"{label}\")"),
+        _ => app_key.to_string(),
+    };
+    format!("{named} no longer exists — it was deleted elsewhere; the list was refreshed.")
 }
 
 pub fn created(app_key: &str) -> String {

@@ -31,6 +31,8 @@ pub const PERMISSIONS: &str = "Your permissions";
 pub const PERMISSIONS_UNKNOWN: &str =
     "  unknown: the server does not report them (changes it refuses are explained when tried).";
 pub const PERMISSIONS_CHECKING: &str = "  checking…";
+pub const PERMISSIONS_UNANSWERED: &str =
+    "  not known yet: the server has not answered (R retries).";
 
 // ---- server extensions: the label, then the verdict (coloured), then the rest -----------------
 
@@ -41,3 +43,5 @@ pub const EXTENSIONS_AVAILABLE_REST: &str =
 pub const EXTENSIONS_MISSING: &str = "not available (VTEX public API only)";
 pub const EXTENSIONS_MISSING_REST: &str = ": deleting keys, undoing renewals, this setting, external keys, audit trail and token dates are off.";
 pub const EXTENSIONS_CHECKING: &str = "checking…";
+pub const EXTENSIONS_UNANSWERED: &str = "not known yet";
+pub const EXTENSIONS_UNANSWERED_REST: &str = ": the server has not answered.";

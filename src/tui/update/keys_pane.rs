@@ -131,7 +131,16 @@ fn open_renew(state: &mut State) {
         return;
     }
     if selected.renewal_pending() {
-        say(state, strings::RENEWAL_ALREADY_PENDING);
+        let may = |op| state.check_selected(op).is_ok();
+        let mut actions = Vec::new();
+        if may(Op::FinishRenewal) {
+            actions.push(strings::panes::HINT_FINISH_RENEWAL);
+        }
+        if may(Op::UndoRenewal) {
+            actions.push(strings::panes::HINT_UNDO_RENEWAL);
+        }
+        let said = strings::panes::hint_with(strings::RENEWAL_ALREADY_PENDING, &actions);
+        say(state, said);
     } else {
         state.dialog = Some(Dialog::Renew(RenewDialog {
             app_key: selected.app_key,

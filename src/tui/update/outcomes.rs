@@ -12,6 +12,9 @@ pub(super) fn on_outcome(
     outcome: Outcome,
     form: Option<Dialog>,
 ) -> Vec<Effect> {
+    if refused_credentials(&outcome) {
+        state.connection = Connection::Unauthorized;
+    }
     match outcome {
         Outcome::Capabilities(Ok(capabilities)) => return on_capabilities(state, capabilities),
         Outcome::Capabilities(Err(failure)) => fail_reading(state, &failure, Reading::Capabilities),
@@ -62,6 +65,35 @@ pub(super) fn on_outcome(
         } => return on_renewed(state, app_key, label, result, old_deleted),
     }
     Vec::new()
+}
+
+/// Whether the server refused the app key or token (401) on this call, whatever it was.
+fn refused_credentials(outcome: &Outcome) -> bool {
+    let failures: Vec<Option<&Failure>> = match outcome {
+        Outcome::Capabilities(r) => vec![r.as_ref().err()],
+        Outcome::Account(r) => vec![r.as_ref().err()],
+        Outcome::Keys(r) => vec![r.as_ref().err()],
+        Outcome::External(r) => vec![r.as_ref().err()],
+        Outcome::Roles(r) => vec![r.as_ref().err()],
+        Outcome::Settings(r) => vec![r.as_ref().err()],
+        Outcome::KeyRoles(r) => vec![r.as_ref().err()],
+        Outcome::Audit { result, .. } => vec![result.as_ref().err()],
+        Outcome::Changed { result, .. } => vec![result.as_ref().err()],
+        Outcome::Created(r, roles) => vec![r.as_ref().err(), roles.as_ref().err()],
+        Outcome::Renewed {
+            result,
+            old_deleted,
+            ..
+        } => vec![
+            result.as_ref().err(),
+            old_deleted.as_ref().and_then(|r| r.as_ref().err()),
+        ],
+        Outcome::Crashed => Vec::new(),
+    };
+    failures
+        .into_iter()
+        .flatten()
+        .any(|failure| failure.kind == FailureKind::Unauthorized)
 }
 
 fn refresh_keys_view(state: &mut State) {
@@ -192,9 +224,16 @@ fn on_changed(
             say(state, text);
         }
         Err(failure) => {
+            let gone = deleted_elsewhere(state, &change, &failure);
             roll_back(state, &change);
-            fail(state, &failure);
-            reopen_form(state, form, &failure);
+            match gone {
+                // Nothing to retry on a key that is gone: its form is not reopened.
+                Some(sentence) => complain(state, sentence),
+                None => {
+                    fail(state, &failure);
+                    reopen_form(state, form, &failure);
+                }
+            }
         }
     }
     match change {
@@ -207,6 +246,39 @@ fn on_changed(
         Change::SetRoles { .. } => vec![request_keys(state), request_external(state)],
         _ => vec![request_keys(state)],
     }
+}
+
+/// The sentence for a change whose key the server no longer has (404) although the list
+/// showed it: deleted elsewhere. `None` for any other failure, and for changes whose 404 can
+/// mean something else (no renewal pending, for finishing or undoing one).
+fn deleted_elsewhere(state: &State, change: &Change, failure: &Failure) -> Option<String> {
+    match change {
+        Change::SetKeyActive { id, .. }
+        | Change::DeleteKey { id, .. }
+        | Change::SetRoles { id, .. } => listed_key_gone(state, failure, |k| &k.id == id),
+        Change::SetExternalActive { id, .. } | Change::RemoveExternal { id, .. } => {
+            let key = state.external.rows.iter().find(|k| &k.id == id)?;
+            (failure.kind == FailureKind::NotFound)
+                .then(|| strings::deleted_elsewhere(&key.app_key, None))
+        }
+        Change::FinishRenewal { .. }
+        | Change::UndoRenewal { .. }
+        | Change::SetTokenDuration { .. }
+        | Change::AddExternal { .. } => None,
+    }
+}
+
+/// A 404 on a generated key the list shows (found by `is_it`): its appKey and label.
+fn listed_key_gone(
+    state: &State,
+    failure: &Failure,
+    is_it: impl Fn(&AppKey) -> bool,
+) -> Option<String> {
+    if failure.kind != FailureKind::NotFound {
+        return None;
+    }
+    let key = state.keys.rows.iter().find(|k| is_it(k))?;
+    Some(strings::deleted_elsewhere(&key.app_key, Some(&key.label)))
 }
 
 fn on_created(
@@ -254,7 +326,10 @@ fn on_renewed(
 ) -> Vec<Effect> {
     match result {
         Ok(renewal) => renewed_token(state, app_key, label, renewal, old_deleted),
-        Err(failure) => fail(state, &failure),
+        Err(failure) => match listed_key_gone(state, &failure, |k| k.app_key == app_key) {
+            Some(sentence) => complain(state, sentence),
+            None => fail(state, &failure),
+        },
     }
     vec![request_keys(state)]
 }

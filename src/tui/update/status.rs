@@ -25,9 +25,10 @@ fn report(state: &mut State, text: String, about: Option<Cause>) {
     });
 }
 
-/// Checks an operation; on refusal says why and returns false. Nothing is sent.
+/// Checks an operation (with the rules of the selected row, as the key bar does); on refusal
+/// says why and returns false. Nothing is sent.
 pub(super) fn allowed(state: &mut State, op: Op, what: &str) -> bool {
-    match state.access.check(op) {
+    match state.check_selected(op) {
         Ok(()) => true,
         Err(reason) => {
             say(state, strings::cannot(what, &reason));
@@ -47,6 +48,12 @@ pub(super) fn fail_reading(state: &mut State, failure: &Failure, reading: Readin
 }
 
 fn fail_about(state: &mut State, failure: &Failure, about: Option<Cause>) {
+    if failure.kind == FailureKind::Unauthorized {
+        // The panes say which credential was refused and how to fix it; the status line
+        // repeating it for every call would only hide the hint to retry.
+        state.connection = Connection::Unauthorized;
+        return;
+    }
     let about = if failure.offline() {
         state.connection = Connection::Offline(failure.message.clone());
         Some(Cause::Offline)

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use super::keys::{date_span, empty_list, filter_spans, message, role_names, status_cell};
 use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
-use crate::tui::state::{ExternalPane, Load, State};
+use crate::tui::state::{ExternalPane, Load, Op, State};
 use crate::tui::strings::panes as text;
 use crate::vtex::model::ExternalKey;
 
@@ -32,13 +32,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let pane = &state.external;
     info_line(state, frame, info);
     if pane.rows.is_empty() {
-        empty_list(
-            frame,
-            body,
-            &pane.load,
-            text::EXTERNAL_LOADING,
-            text::EXTERNAL_NONE,
-        );
+        // The hint names `a` only to a key that may add one.
+        let nothing = match state.access.check(Op::AddExternal) {
+            Ok(()) => text::EXTERNAL_NONE_ADD,
+            Err(_) => text::EXTERNAL_NONE,
+        };
+        empty_list(frame, body, &pane.load, text::EXTERNAL_LOADING, nothing);
         return;
     }
     if pane.visible.is_empty() {

@@ -12,7 +12,7 @@ use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::listing::{SortBy, StatusFilter, TokenAge};
 use crate::permissions::Resource;
-use crate::tui::state::{Filter, KeysPane, Load, State};
+use crate::tui::state::{Filter, KeysPane, Load, Op, State};
 use crate::tui::strings::panes as text;
 use crate::vtex::model::{AppKey, Role};
 
@@ -41,7 +41,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     let [info, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let pane = &state.keys;
     info_line(state, frame, info);
-    if placeholder(pane, frame, body) {
+    if placeholder(state, frame, body) {
         return;
     }
     let months = state.token_months();
@@ -56,9 +56,11 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
-    let columns = columns(pane, &shown, &ages, &roles_text);
+    let own = |key: &AppKey| state.is_own_key(&key.app_key);
+    let columns = columns(pane, &shown, &ages, &roles_text, &own);
     let widths = widgets::allocate(&columns, body.width);
     let key_width = usize::from(widths[KEY].unwrap_or(0));
+    let name_width = usize::from(widths[NAME].unwrap_or(0));
     let token_width = usize::from(widths[TOKEN].unwrap_or(0));
     let table_rows: Vec<TableRow> = shown
         .iter()
@@ -66,8 +68,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .zip(roles_text)
         .map(|(((at, key), age), roles)| {
             let token = token_cell(age, key.renewal_pending(), token_width);
+            let mut cells = row_cells(pane, key, key_width, token, roles);
+            if own(key) {
+                cells[NAME] = own_name_cell(key, name_width);
+            }
             TableRow {
-                cells: row_cells(pane, key, key_width, token, roles),
+                cells,
                 selected: *at == pane.selection.selected,
             }
         })
@@ -76,12 +82,19 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 /// Draws what stands in place of the table when there is no row to show; says whether it did.
-fn placeholder(pane: &KeysPane, frame: &mut Frame, body: Rect) -> bool {
+fn placeholder(state: &State, frame: &mut Frame, body: Rect) -> bool {
+    let pane = &state.keys;
+    let may = |op| state.access.check(op).is_ok();
     if pane.may_not_view() {
-        let refusal = text::may_not_view(Resource::ViewApiKeys.display_name());
+        let refusal = text::may_not_view(Resource::ViewApiKeys.display_name(), may(Op::Renew));
         message(frame, body, &refusal, theme::plain());
     } else if pane.rows.is_empty() {
-        empty_list(frame, body, &pane.load, text::KEYS_LOADING, text::KEYS_NONE);
+        let nothing = if may(Op::NewKey) {
+            text::KEYS_NONE_CREATE
+        } else {
+            text::KEYS_NONE
+        };
+        empty_list(frame, body, &pane.load, text::KEYS_LOADING, nothing);
     } else if pane.visible.is_empty() {
         message(frame, body, text::KEYS_NO_MATCH, theme::dim());
     } else {
@@ -98,6 +111,7 @@ fn columns(
     shown: &[(usize, &AppKey)],
     ages: &[Vec<Span<'static>>],
     roles_text: &[Option<String>],
+    own: &dyn Fn(&AppKey) -> bool,
 ) -> [Column; 6] {
     let key_want = widgets::widest(
         shown
@@ -106,8 +120,11 @@ fn columns(
         5,
         40,
     );
+    let you = widgets::width(text::YOU_TAG);
     let name_max = widgets::widest(
-        shown.iter().map(|(_, k)| widgets::width(&clean(&k.label))),
+        shown
+            .iter()
+            .map(|(_, k)| widgets::width(&clean(&k.label)) + if own(k) { you } else { 0 }),
         10,
         40,
     );
@@ -174,6 +191,18 @@ fn row_cells(
     cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0))];
     cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
     cells
+}
+
+/// The caller's own key: its label cut to leave room for the "(you)" tag, which always shows.
+fn own_name_cell(key: &AppKey, width: usize) -> Vec<Span<'static>> {
+    let tag = text::YOU_TAG;
+    let room = width.saturating_sub(widgets::width(tag));
+    let label = if key.label.trim().is_empty() {
+        Span::styled(widgets::fit(text::NO_LABEL, room), theme::dim())
+    } else {
+        Span::raw(widgets::fit(&clean(&key.label), room))
+    };
+    vec![label, Span::styled(tag, theme::pending())]
 }
 
 /// A message in place of the table (loading, failure, nothing to show).
@@ -335,13 +364,38 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// The status line's hint for the selected key: its token situation and what to do about it.
-pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>) -> String {
-    if key.renewal_pending() {
-        return text::HINT_RENEWAL_PENDING.into();
+/// The status line's hint for the selected key: its token situation, then only what the key
+/// may do about it (on the caller's own row, why the server refuses the rest).
+pub fn selected_hint(state: &State, key: &AppKey) -> String {
+    let may = |op| state.check_selected(op).is_ok();
+    let mut actions: Vec<&str> = Vec::new();
+    let sentence = if key.renewal_pending() {
+        if may(Op::FinishRenewal) {
+            actions.push(text::HINT_FINISH_RENEWAL);
+        }
+        if may(Op::UndoRenewal) {
+            actions.push(text::HINT_UNDO_RENEWAL);
+        }
+        text::hint_with(text::HINT_RENEWAL_PENDING, &actions)
+    } else {
+        let (situation, outdated) = token_situation(key, state.token_months(), state.now);
+        if outdated && may(Op::Renew) {
+            format!("{situation} {}", text::HINT_RENEWS_IT)
+        } else {
+            situation
+        }
+    };
+    if state.is_own_key(&key.app_key) {
+        // First: it explains the dimmed keys, and a narrow status line cuts the end.
+        return format!("{} {sentence}", text::HINT_OWN_KEY);
     }
+    sentence
+}
+
+/// How old the key's token is, and whether it is outdated.
+fn token_situation(key: &AppKey, months: u32, now: DateTime<Utc>) -> (String, bool) {
     let Some(created) = key.creation_date_token else {
-        return text::HINT_NO_TOKEN_DATE.into();
+        return (text::HINT_NO_TOKEN_DATE.into(), false);
     };
     let days = days_since(created.0, now);
     let due = created
@@ -349,8 +403,11 @@ pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>) -> String {
         .checked_add_months(Months::new(months))
         .unwrap_or(created.0);
     match key.token_age(months, now) {
-        Some(TokenAge::LongOutdated) => text::hint_long_outdated(days, months),
-        Some(TokenAge::Outdated) => text::hint_outdated(days, months),
-        _ => text::hint_fresh(days, &due.format("%Y-%m-%d").to_string()),
+        Some(TokenAge::LongOutdated) => (text::hint_long_outdated(days, months), true),
+        Some(TokenAge::Outdated) => (text::hint_outdated(days, months), true),
+        _ => (
+            text::hint_fresh(days, &due.format("%Y-%m-%d").to_string()),
+            false,
+        ),
     }
 }

@@ -78,6 +78,8 @@ pub fn render_clickable(state: &State, frame: &mut Frame) -> Hits {
     title_bar(state, frame, title);
     tab_bar(state, frame, tabs, &mut hits);
     match state.tab {
+        // Nothing works with a refused credential: every pane says which one and how to fix it.
+        _ if state.connection == Connection::Unauthorized => unauthorized(state, frame, pane),
         Tab::Settings => settings::render(state, frame, pane),
         Tab::Keys => keys::render(state, frame, pane),
         Tab::External => external::render(state, frame, pane),
@@ -124,6 +126,14 @@ fn table_rows(state: &State, pane: Rect, hits: &mut Hits) {
             Target::Row(position),
         );
     }
+}
+
+fn unauthorized(state: &State, frame: &mut Frame, area: Rect) {
+    let block = crate::tui::strings::access::unauthorized(
+        &clean(&state.header.caller_key),
+        state.header.token_source.as_ref(),
+    );
+    keys::message(frame, area, &block, theme::error());
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -184,6 +194,7 @@ fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
     match &state.connection {
         Connection::Connecting => right.push(Span::styled(text::CONNECTING, theme::pending())),
         Connection::Online => right.push(Span::styled(text::ONLINE, theme::good())),
+        Connection::Unauthorized => right.push(Span::styled(text::UNAUTHORIZED, theme::error())),
         Connection::Offline(reason) => {
             right.push(Span::styled(text::offline(&clean(reason)), theme::error()))
         }
@@ -309,6 +320,9 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
 
 /// What the status line says when there is no message: something useful about here.
 fn hint(state: &State) -> String {
+    if state.connection == Connection::Unauthorized {
+        return text::HINT_UNAUTHORIZED.into();
+    }
     match state.tab {
         Tab::Settings => text::HINT_SETTINGS.into(),
         Tab::Keys => {
@@ -316,7 +330,7 @@ fn hint(state: &State) -> String {
                 return text::HINT_KEYS_FILTER.into();
             }
             match state.keys.selected_key() {
-                Some(key) => keys::selected_hint(key, state.token_months(), state.now),
+                Some(key) => keys::selected_hint(state, key),
                 None => text::HINT_KEYS.into(),
             }
         }

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::theme;
 use super::widgets::{self, clean, pad};
 use crate::permissions::Resource;
-use crate::tui::state::{Load, Op, State};
+use crate::tui::state::{Connection, Load, Op, State};
 use crate::tui::strings::settings as text;
 
 pub fn render(state: &State, frame: &mut Frame, area: Rect) {
@@ -100,6 +100,12 @@ fn extensions_lines(state: &State, max: usize) -> Vec<Line<'static>> {
             theme::pending(),
             text::EXTENSIONS_MISSING_REST,
         ),
+        // Offline: the probe failed, so nothing is being checked until a retry.
+        None if unanswered(state) => (
+            text::EXTENSIONS_UNANSWERED,
+            theme::pending(),
+            text::EXTENSIONS_UNANSWERED_REST,
+        ),
         None => (text::EXTENSIONS_CHECKING, theme::dim(), ""),
     };
     let label = text::EXTENSIONS;
@@ -123,10 +129,17 @@ fn extensions_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     lines
 }
 
+/// The server could not be reached: what is not known yet is not being checked either.
+fn unanswered(state: &State) -> bool {
+    matches!(state.connection, Connection::Offline(_))
+}
+
 fn permissions(state: &State, max: usize) -> Vec<Line<'static>> {
     let Some(held) = &state.access.permissions else {
         let unknown = if state.access.extensions.is_some() {
             text::PERMISSIONS_UNKNOWN
+        } else if unanswered(state) {
+            text::PERMISSIONS_UNANSWERED
         } else {
             text::PERMISSIONS_CHECKING
         };
