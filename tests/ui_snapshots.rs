@@ -62,6 +62,7 @@ fn role_details() -> Vec<RoleDetails> {
             is_admin: i == 0,
             role_type: 0,
             products: Vec::new(),
+            api_key_resources: None,
         })
         .collect()
 }

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use apikeys::keyformat;
 use apikeys::output::{self, Format, Table};
+use apikeys::permissions::Resource;
 use apikeys::vtex::VtexClient;
 use apikeys::vtex::client::feature;
 use apikeys::vtex::model::AuditEntry;
@@ -14,15 +15,32 @@ use crate::cli::{RolesCommand, SettingsCommand};
 pub async fn roles(client: &VtexClient, command: RolesCommand) -> CommandResult {
     let RolesCommand::List { output } = command;
     let roles = client.list_roles().await?;
+    if roles.iter().any(|role| role.api_key_resources.is_none()) {
+        eprintln!(
+            "This server does not say which API-key permissions a role grants (VTEX's role \
+             list has no such field); they show as \"?\"."
+        );
+    }
     match output.output {
         Format::Json => print(&output::json(&roles)),
         format => {
-            let mut table = Table::new(vec!["ID", "NAME", "ADMIN", "PRODUCTS"]);
+            let csv = format == Format::Csv;
+            let headers = if csv {
+                vec!["id", "name", "isAdmin", "apiKeyResources", "products"]
+            } else {
+                vec!["ID", "NAME", "ADMIN", "API KEYS", "PRODUCTS"]
+            };
+            let mut table = Table::new(headers);
             for role in &roles {
                 table.push(vec![
                     role.id.to_string(),
                     role.name.clone(),
-                    if role.is_admin { "yes" } else { "" }.into(),
+                    match (csv, role.is_admin) {
+                        (true, admin) => admin.to_string(),
+                        (false, true) => "yes".into(),
+                        (false, false) => String::new(),
+                    },
+                    api_key_permissions(role.api_key_resources.as_deref(), csv),
                     role.products
                         .iter()
                         .map(|p| p.name.as_str())
@@ -34,6 +52,33 @@ pub async fn roles(client: &VtexClient, command: RolesCommand) -> CommandResult 
         }
     }
     Ok(())
+}
+
+/// Which of the four API-key permissions a role grants: short words in a table ("View, Edit,
+/// Renew, Edit settings"), the resource keys in CSV; "?" when the server does not say.
+fn api_key_permissions(granted: Option<&[String]>, csv: bool) -> String {
+    let Some(granted) = granted else {
+        return if csv { String::new() } else { "?".into() };
+    };
+    let held: Vec<Resource> = Resource::ALL
+        .into_iter()
+        .filter(|r| granted.iter().any(|key| key == r.key()))
+        .collect();
+    if csv {
+        return held.iter().map(|r| r.key()).collect::<Vec<_>>().join(";");
+    }
+    if held.is_empty() {
+        return "-".into();
+    }
+    held.iter()
+        .map(|r| match r {
+            Resource::ViewApiKeys => "View",
+            Resource::EditApiKeys => "Edit",
+            Resource::RenewApiToken => "Renew",
+            Resource::EditApiKeysSettings => "Edit settings",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub async fn settings(client: &VtexClient, command: SettingsCommand) -> CommandResult {
