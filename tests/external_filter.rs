@@ -47,10 +47,10 @@ async fn the_filter_matches_role_names_owner_accounts_and_app_keys() {
             listed(&out.stdout)
         }
     };
-    assert_eq!(list("CATALOG".into()).await, [catalog.clone()]);
-    assert_eq!(list("agencytwo".into()).await, [plain.clone()]);
+    assert_eq!(list("CATALOG".into()).await, vec![catalog.clone()]);
+    assert_eq!(list("agencytwo".into()).await, vec![plain.clone()]);
     let suffix = catalog.rsplit('-').next().unwrap().to_lowercase();
-    assert_eq!(list(suffix).await, [catalog.clone()]);
+    assert_eq!(list(suffix).await, vec![catalog.clone()]);
     assert!(list("nothing like it".into()).await.is_empty());
     assert_eq!(list(String::new()).await, [plain, catalog]);
 }
