@@ -27,7 +27,8 @@ pub fn app_key_account(app_key: &str) -> Option<&str> {
 }
 
 /// A key label as the Admin accepts it: trimmed, 1–200 characters, no control characters and
-/// no invisible formatting characters (emoji sequences keep their joiners). The server enforces it; the app checks it before sending.
+/// no invisible formatting characters (emoji sequences keep their joiners). The server
+/// enforces it; the app checks it before sending.
 pub fn clean_label(label: &str) -> Result<String, String> {
     let label = label.trim();
     let chars = label.chars().count();
