@@ -105,6 +105,10 @@ pub enum Command {
     Audit {
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Only the entries about this key: its id, appKey or exact label (an appKey also finds
+        /// the trail of a key deleted since).
+        #[arg(long, value_name = "KEY")]
+        key: Option<String>,
         #[command(flatten)]
         output: OutputArg,
     },
@@ -165,6 +169,66 @@ impl From<QueryArgs> for Query {
     }
 }
 
+/// Which external keys `external list` shows and in what order. External keys carry no label
+/// and no token dates here, so the filter, statuses and sort columns are their own.
+#[derive(Args, Clone)]
+pub struct ExternalQueryArgs {
+    /// Keep keys whose appKey, owner account or role names contain this text (any case).
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Keep keys in this status.
+    #[arg(long, value_enum, default_value = "all")]
+    pub status: ExternalStatus,
+    /// Sort by this column (then by owner account and appKey).
+    #[arg(long, value_enum, default_value = "owner")]
+    pub sort: ExternalSort,
+    /// Reverse the order.
+    #[arg(long)]
+    pub reverse: bool,
+}
+
+/// The statuses an external key can be in.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExternalStatus {
+    All,
+    Active,
+    Inactive,
+}
+
+/// The columns external keys sort by.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExternalSort {
+    /// The owner account (`name` is accepted too).
+    #[value(alias = "name")]
+    Owner,
+    Key,
+    /// When the key was added (`created` is accepted too).
+    #[value(alias = "created")]
+    Added,
+    Status,
+}
+
+impl From<ExternalQueryArgs> for Query {
+    fn from(args: ExternalQueryArgs) -> Query {
+        Query {
+            filter: args.filter.unwrap_or_default(),
+            status: match args.status {
+                ExternalStatus::All => StatusFilter::All,
+                ExternalStatus::Active => StatusFilter::Active,
+                ExternalStatus::Inactive => StatusFilter::Inactive,
+            },
+            // `Query::external` sorts "name" by owner account.
+            sort: match args.sort {
+                ExternalSort::Owner => SortBy::Name,
+                ExternalSort::Key => SortBy::Key,
+                ExternalSort::Added => SortBy::Created,
+                ExternalSort::Status => SortBy::Status,
+            },
+            reverse: args.reverse,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum DeleteOld {
     Now,
@@ -177,6 +241,15 @@ pub enum KeysCommand {
     List {
         #[command(flatten)]
         query: QueryArgs,
+        #[command(flatten)]
+        output: OutputArg,
+    },
+    /// Everything about one key (KEY: id, appKey or exact label), with its audit trail.
+    Show {
+        key: String,
+        /// How many audit entries to show, newest first.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        limit: u32,
         #[command(flatten)]
         output: OutputArg,
     },
@@ -236,7 +309,7 @@ pub enum ExternalCommand {
     /// List external keys (sorted by owner account, then key, unless --sort says otherwise).
     List {
         #[command(flatten)]
-        query: QueryArgs,
+        query: ExternalQueryArgs,
         #[command(flatten)]
         output: OutputArg,
     },

@@ -48,10 +48,10 @@ impl Table {
                     .collect()
             })
             .collect();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| columns(h)).collect();
         for row in &cells {
             for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
+                *width = (*width).max(columns(cell));
             }
         }
         let line = |row: Vec<&str>| {
@@ -61,7 +61,7 @@ impl Table {
                     out.push_str(cell);
                 } else {
                     out.push_str(cell);
-                    out.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+                    out.extend(std::iter::repeat_n(' ', width - columns(cell) + 2));
                 }
             }
             out.trim_end().to_string() + "\n"
@@ -117,6 +117,14 @@ pub fn for_terminal(text: &str, max_graphemes: usize) -> String {
         out = keep + "…";
     }
     out
+}
+
+/// Columns text takes in a terminal: each grapheme cluster's display width (a flag or an emoji
+/// joined with U+200D is one cluster of two columns).
+fn columns(text: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
 pub fn json<T: Serialize>(value: &T) -> String {

@@ -1037,6 +1037,29 @@ async fn cli_lists_keys_with_per_key_roles() {
     let run = vtex.cli(&["roles", "list"]).await;
     run.assert_code(0, "roles list");
     assert!(run.stdout.contains("Call center operator") && run.stdout.contains("Catalog; OMS"));
+    assert!(
+        run.stderr
+            .contains("does not say which API-key permissions"),
+        "{}",
+        run.stderr
+    );
+
+    // The key is shown; VTEX keeps no audit trail, and that is said rather than failed.
+    let run = vtex.cli(&["keys", "show", KEY1]).await;
+    run.assert_code(0, "keys show");
+    assert!(
+        run.stdout.contains(KEY1)
+            && run
+                .stdout
+                .contains("unknown (the server does not report token dates)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("needs the apikeys server extension"),
+        "{}",
+        run.stderr
+    );
 
     let run = vtex.cli(&["whoami"]).await;
     run.assert_code(0, "whoami");
@@ -1234,6 +1257,7 @@ async fn cli_extension_commands_fail_with_exit_1() {
         &["external", "remove", "x"],
         &["audit"],
         &["audit", "--output", "json"],
+        &["audit", "--key", KEY1],
     ] {
         let run = vtex.cli(args).await;
         run.assert_extension_refusal(&args.join(" "));

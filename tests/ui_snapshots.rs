@@ -63,6 +63,7 @@ fn role_details() -> Vec<RoleDetails> {
             is_admin: i == 0,
             role_type: 0,
             products: Vec::new(),
+            api_key_resources: None,
         })
         .collect()
 }

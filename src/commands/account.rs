@@ -2,25 +2,45 @@
 
 use serde_json::json;
 
+use apikeys::keyformat;
 use apikeys::output::{self, Format, Table};
+use apikeys::permissions::Resource;
 use apikeys::vtex::VtexClient;
 use apikeys::vtex::client::feature;
+use apikeys::vtex::model::AuditEntry;
 
-use super::{CommandResult, print};
+use super::{CommandResult, Failure, csv_date, find_key, print};
 use crate::cli::{RolesCommand, SettingsCommand};
 
 pub async fn roles(client: &VtexClient, command: RolesCommand) -> CommandResult {
     let RolesCommand::List { output } = command;
     let roles = client.list_roles().await?;
+    if roles.iter().any(|role| role.api_key_resources.is_none()) {
+        eprintln!(
+            "This server does not say which API-key permissions a role grants (VTEX's role \
+             list has no such field); they show as \"?\"."
+        );
+    }
     match output.output {
         Format::Json => print(&output::json(&roles)),
         format => {
-            let mut table = Table::new(vec!["ID", "NAME", "ADMIN", "PRODUCTS"]);
+            let csv = format == Format::Csv;
+            let headers = if csv {
+                vec!["id", "name", "isAdmin", "apiKeyResources", "products"]
+            } else {
+                vec!["ID", "NAME", "ADMIN", "API KEYS", "PRODUCTS"]
+            };
+            let mut table = Table::new(headers);
             for role in &roles {
                 table.push(vec![
                     role.id.to_string(),
                     role.name.clone(),
-                    if role.is_admin { "yes" } else { "" }.into(),
+                    match (csv, role.is_admin) {
+                        (true, admin) => admin.to_string(),
+                        (false, true) => "yes".into(),
+                        (false, false) => String::new(),
+                    },
+                    api_key_permissions(role.api_key_resources.as_deref(), csv),
                     role.products
                         .iter()
                         .map(|p| p.name.as_str())
@@ -32,6 +52,33 @@ pub async fn roles(client: &VtexClient, command: RolesCommand) -> CommandResult 
         }
     }
     Ok(())
+}
+
+/// Which of the four API-key permissions a role grants: short words in a table ("View, Edit,
+/// Renew, Edit settings"), the resource keys in CSV; "?" when the server does not say.
+fn api_key_permissions(granted: Option<&[String]>, csv: bool) -> String {
+    let Some(granted) = granted else {
+        return if csv { String::new() } else { "?".into() };
+    };
+    let held: Vec<Resource> = Resource::ALL
+        .into_iter()
+        .filter(|r| granted.iter().any(|key| key == r.key()))
+        .collect();
+    if csv {
+        return held.iter().map(|r| r.key()).collect::<Vec<_>>().join(";");
+    }
+    if held.is_empty() {
+        return "-".into();
+    }
+    held.iter()
+        .map(|r| match r {
+            Resource::ViewApiKeys => "View",
+            Resource::EditApiKeys => "Edit",
+            Resource::RenewApiToken => "Renew",
+            Resource::EditApiKeysSettings => "Edit settings",
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub async fn settings(client: &VtexClient, command: SettingsCommand) -> CommandResult {
@@ -62,28 +109,66 @@ pub async fn settings(client: &VtexClient, command: SettingsCommand) -> CommandR
     Ok(())
 }
 
-pub async fn audit(client: &VtexClient, limit: u32, format: Format) -> CommandResult {
-    let entries = client.audit(limit.clamp(1, 1000), None, None).await?;
-    match format {
-        Format::Json => print(&output::json(&entries)),
-        format => {
-            let mut table = Table::new(vec!["AT", "ACTOR", "ACTION", "TARGET", "DETAIL"]);
-            for entry in &entries {
-                table.push(vec![
-                    entry
-                        .at
-                        .map(|t| t.0.format("%Y-%m-%d %H:%M:%S").to_string())
-                        .unwrap_or_default(),
-                    entry.actor.clone(),
-                    entry.action.clone(),
-                    entry.target.clone(),
-                    entry.detail.clone(),
-                ]);
-            }
-            print(&table.render(format));
-        }
-    }
+pub async fn audit(
+    client: &VtexClient,
+    limit: u32,
+    key: Option<&str>,
+    format: Format,
+) -> CommandResult {
+    let target = match key {
+        Some(key) => Some(audit_target(client, key).await?),
+        None => None,
+    };
+    let entries = client
+        .audit(limit.clamp(1, 1000), None, target.as_deref())
+        .await?;
+    print(&audit_text(&entries, format));
     Ok(())
+}
+
+/// The appKey the audit trail names a key by. An appKey is taken as it is (its key may have
+/// been deleted since); an id or a label is looked up in the listing.
+async fn audit_target(client: &VtexClient, wanted: &str) -> Result<String, Failure> {
+    let wanted = wanted.trim();
+    if keyformat::app_key_account(wanted).is_some() {
+        return Ok(wanted.to_string());
+    }
+    Ok(find_key(client, wanted).await?.app_key)
+}
+
+/// Audit entries as a table (local time is not guessed: the server's UTC, to the second), or
+/// as JSON and CSV with the API's field names and RFC 3339 dates.
+pub fn audit_text(entries: &[AuditEntry], format: Format) -> String {
+    let (headers, csv) = match format {
+        Format::Json => return output::json(&entries),
+        Format::Csv => (
+            vec!["id", "at", "actor", "action", "target", "detail"],
+            true,
+        ),
+        Format::Table => (vec!["AT", "ACTOR", "ACTION", "TARGET", "DETAIL"], false),
+    };
+    let mut table = Table::new(headers);
+    for entry in entries {
+        let mut row = vec![
+            if csv {
+                csv_date(entry.at)
+            } else {
+                entry
+                    .at
+                    .map(|t| t.0.format("%Y-%m-%d %H:%M:%S").to_string())
+                    .unwrap_or_default()
+            },
+            entry.actor.clone(),
+            entry.action.clone(),
+            entry.target.clone(),
+            entry.detail.clone(),
+        ];
+        if csv {
+            row.insert(0, entry.id.map(|id| id.to_string()).unwrap_or_default());
+        }
+        table.push(row);
+    }
+    table.render(format)
 }
 
 pub async fn whoami(client: &VtexClient, format: Format) -> CommandResult {

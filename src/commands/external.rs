@@ -5,7 +5,7 @@ use apikeys::output::{self, Format, Table};
 use apikeys::vtex::VtexClient;
 use apikeys::vtex::model::ExternalKey;
 
-use super::{CommandResult, Failure, print, resolve_roles};
+use super::{CommandResult, Failure, csv_date, print, resolve_roles};
 use crate::cli::ExternalCommand;
 
 pub async fn run(client: &VtexClient, command: ExternalCommand) -> CommandResult {
@@ -97,7 +97,7 @@ fn print_keys(keys: &[ExternalKey], format: Format) {
                 key.id.clone(),
                 key.app_key.clone(),
                 key.account.clone(),
-                key.added_on.map(|t| t.0.to_rfc3339()).unwrap_or_default(),
+                csv_date(key.added_on),
                 key.is_active.to_string(),
                 roles,
             ]

@@ -2,6 +2,7 @@
 
 mod delivery;
 mod renewal;
+mod show;
 #[cfg(test)]
 mod tests;
 
@@ -14,7 +15,7 @@ use apikeys::output::{self, Format, Table};
 use apikeys::vtex::model::{AppKey, CreatedKey, Role};
 use apikeys::vtex::{ClientError, VtexClient};
 
-use super::{CommandResult, Failure, find_key, print, resolve_roles};
+use super::{CommandResult, Failure, csv_date, find_key, print, resolve_roles};
 use crate::cli::KeysCommand;
 use delivery::Delivery;
 
@@ -25,6 +26,9 @@ pub async fn run(
 ) -> CommandResult {
     match command {
         KeysCommand::List { query, output } => list(client, &query.into(), output.output).await,
+        KeysCommand::Show { key, limit, output } => {
+            show::show(client, &key, limit, output.output).await
+        }
         KeysCommand::Create {
             label,
             copy,
@@ -178,20 +182,16 @@ async fn list(client: &VtexClient, query: &Query, format: Format) -> CommandResu
                 "creationDateToken",
                 "creationDateNewToken",
             ]);
-            let stamp = |t: Option<apikeys::vtex::time::Timestamp>| {
-                t.map(|t| t.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-                    .unwrap_or_default()
-            };
             for key in &shown {
                 table.push(vec![
                     key.id.clone(),
                     key.app_key.clone(),
                     key.label.clone(),
-                    stamp(key.created_in),
+                    csv_date(key.created_in),
                     key.is_active.to_string(),
                     roles_text(key.roles.as_deref()),
-                    stamp(key.creation_date_token),
-                    stamp(key.creation_date_new_token),
+                    csv_date(key.creation_date_token),
+                    csv_date(key.creation_date_new_token),
                 ]);
             }
             print(&table.render(Format::Csv));

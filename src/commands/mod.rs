@@ -52,7 +52,9 @@ async fn dispatch(session: &Session, command: Command) -> CommandResult {
         Command::External(command) => external::run(client, command).await,
         Command::Roles(command) => account::roles(client, command).await,
         Command::Settings(command) => account::settings(client, command).await,
-        Command::Audit { limit, output } => account::audit(client, limit, output.output).await,
+        Command::Audit { limit, key, output } => {
+            account::audit(client, limit, key.as_deref(), output.output).await
+        }
         Command::Whoami { output } => account::whoami(client, output.output).await,
         Command::Serve(_) | Command::Completions { .. } => {
             unreachable!("handled before connecting")
@@ -123,6 +125,13 @@ fn resolve_role(roles: &[RoleDetails], wanted: &str) -> Result<i64, Failure> {
                 "this account has no role {wanted:?}; `apikeys roles list` shows them."
             ))
         })
+}
+
+/// A date for CSV: RFC 3339 in UTC with `Z` (as in JSON); empty when there is none.
+pub fn csv_date(at: Option<apikeys::vtex::time::Timestamp>) -> String {
+    at.as_ref()
+        .map(apikeys::vtex::time::Timestamp::rfc3339)
+        .unwrap_or_default()
 }
 
 /// Prints what a command produced to stdout.

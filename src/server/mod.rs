@@ -133,23 +133,43 @@ impl RunningServer {
     }
 }
 
-/// Prepares the database, binds, and serves on a background task.
+/// Binds, prepares the database, and serves on a background task. The port comes first: a
+/// start on a busy port fails before it creates a database, its lock or its credentials file.
 pub async fn start(config: &ServerConfig) -> anyhow::Result<(RunningServer, Prepared)> {
+    let listener = bind(config.bind).await?;
     let prep_config = config.clone();
     let (store, prepared) = tokio::task::spawn_blocking(move || prepare(&prep_config)).await??;
-    let running = serve_store(store, config.bind, config.limits.clone()).await?;
+    let running = serve_listener(store, listener, config.limits.clone())?;
     Ok((running, prepared))
 }
 
 /// Serves an already prepared store, under `limits` (see [`listener::serve`]).
 pub async fn serve_store(
     store: Store,
-    bind: SocketAddr,
+    bind_to: SocketAddr,
     limits: Limits,
 ) -> anyhow::Result<RunningServer> {
-    let listener = TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = bind(bind_to).await?;
+    serve_listener(store, listener, limits)
+}
+
+/// Opens the listening socket, with a sentence naming the address when it cannot.
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|err| {
+        let hint = if err.kind() == std::io::ErrorKind::AddrInUse {
+            " (another program is listening there; stop it or choose another address with --bind)"
+        } else {
+            ""
+        };
+        anyhow::anyhow!("cannot listen on {addr}: {err}{hint}")
+    })
+}
+
+fn serve_listener(
+    store: Store,
+    listener: TcpListener,
+    limits: Limits,
+) -> anyhow::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let app = api::router(store.clone());

@@ -8,6 +8,7 @@ use super::store::external::ExternalKey;
 use super::store::keys::KeyRecord;
 use super::store::roles::{RoleInfo, RoleRef};
 use super::store::tokens::RenewalState;
+use crate::permissions::ResourceSet;
 
 /// The one place a token leaves the server: serialized straight into a response body.
 fn expose<S: Serializer>(token: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
@@ -121,6 +122,16 @@ pub struct RoleItem {
     pub resources: Option<String>,
     pub logins: Option<String>,
     pub name: String,
+    /// Extension (`expand=resources`): the API-key resources the role grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key_resources: Option<Vec<&'static str>>,
+}
+
+impl RoleItem {
+    pub fn with_api_key_resources(mut self, granted: Option<ResourceSet>) -> RoleItem {
+        self.api_key_resources = granted.map(|set| set.iter().map(|r| r.key()).collect());
+        self
+    }
 }
 
 #[derive(Serialize)]
@@ -161,6 +172,7 @@ impl From<RoleInfo> for RoleItem {
             resources: None,
             logins: None,
             name: role.name,
+            api_key_resources: None,
         }
     }
 }

@@ -346,23 +346,25 @@ impl VtexClient {
     }
 
     /// Every role of the account, following the pages.
+    /// With our extension, each role says which API-key resources it grants.
     pub async fn list_roles(&self) -> Result<Vec<RoleDetails>, ClientError> {
         const PER_PAGE: u64 = 100;
+        let extensions = self.capabilities().await?.extensions;
         let mut roles = Vec::new();
         for page in 1.. {
-            let answer: RolesPage = self
-                .json(
-                    Call::new(
-                        Method::GET,
-                        "/api/license-manager/site/pvt/roles/list/paged",
-                        permission::VIEW,
-                    )
-                    .query("numItems", PER_PAGE)
-                    .query("pageNumber", page)
-                    .query("sort", "name")
-                    .query("sortType", "ASC"),
-                )
-                .await?;
+            let mut call = Call::new(
+                Method::GET,
+                "/api/license-manager/site/pvt/roles/list/paged",
+                permission::VIEW,
+            )
+            .query("numItems", PER_PAGE)
+            .query("pageNumber", page)
+            .query("sort", "name")
+            .query("sortType", "ASC");
+            if extensions {
+                call = call.query("expand", "resources");
+            }
+            let answer: RolesPage = self.json(call).await?;
             let count = answer.items.len() as u64;
             roles.extend(answer.items);
             let pages = answer.paging.map_or(1, |p| p.pages);

@@ -87,6 +87,10 @@ pub struct RoleDetails {
     pub role_type: i64,
     #[serde(default, deserialize_with = "null_default")]
     pub products: Vec<Product>,
+    /// Extension (`expand=resources`): which API-key resources the role grants, by resource
+    /// key ("ViewApiKeys"…); `None` from servers without it (VTEX).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_resources: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -20,9 +20,18 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// RFC 3339 in UTC with `Z`, as every date in the CLI's JSON and CSV is written: whole
+    /// seconds, or the fraction the server gave ("2026-03-01T17:05:09Z",
+    /// "2018-07-04T14:09:08.271840500Z").
+    pub fn rfc3339(&self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+}
+
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        serializer.serialize_str(&self.rfc3339())
     }
 }
 

@@ -67,6 +67,25 @@ pub struct PageQuery {
     page_number: Option<u32>,
     sort: Option<String>,
     sort_type: Option<String>,
+    /// Extension: `resources` adds each role's API-key resources.
+    expand: Option<String>,
+}
+
+/// Parses the extension `expand=resources`; anything else is named back to the caller.
+fn wants_resources(expand: Option<&str>) -> Result<bool, ApiError> {
+    let mut wanted = false;
+    for part in expand.unwrap_or("").split(',').map(str::trim) {
+        match part {
+            "" => {}
+            "resources" => wanted = true,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "Unknown expand value {other:?}; use resources."
+                )));
+            }
+        }
+    }
+    Ok(wanted)
 }
 
 pub async fn list_paged(
@@ -99,13 +118,31 @@ pub async fn list_paged(
             )));
         }
     };
+    let with_resources = wants_resources(query.expand.as_deref())?;
     let account_id = caller.actor.account_id;
     let (items, total) = state
         .store
-        .call(move |conn| roles::list_paged(conn, account_id, per_page, page, sort, descending))
+        .call(move |conn| {
+            let (roles, total) =
+                roles::list_paged(conn, account_id, per_page, page, sort, descending)?;
+            let mut items = Vec::with_capacity(roles.len());
+            for role in roles {
+                let granted = if with_resources {
+                    Some(roles::api_key_resources_of_role(
+                        conn,
+                        role.id,
+                        role.is_admin,
+                    )?)
+                } else {
+                    None
+                };
+                items.push(wire::RoleItem::from(role).with_api_key_resources(granted));
+            }
+            Ok((items, total))
+        })
         .await?;
     Ok(Json(wire::RolesPage {
-        items: items.into_iter().map(wire::RoleItem::from).collect(),
+        items,
         paging: wire::Paging {
             page,
             per_page,

@@ -31,7 +31,8 @@ pub fn record(
     Ok(())
 }
 
-/// Newest first. `before` pages by row id; `target` keeps the rows about one key.
+/// Newest first. `before` pages by row id; `target` keeps the rows about one key, named by
+/// its appKey (as rows name keys) or by the id of a key this account still has.
 pub fn list(
     conn: &Connection,
     account_id: i64,
@@ -41,7 +42,9 @@ pub fn list(
 ) -> StoreResult<Vec<AuditEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, actor, action, target, detail FROM audit
-         WHERE account_id = ?1 AND id < ?2 AND (?3 IS NULL OR target = ?3)
+         WHERE account_id = ?1 AND id < ?2 AND (?3 IS NULL OR target = ?3
+               OR target = (SELECT app_key FROM app_keys WHERE id = ?3 AND account_id = ?1)
+               OR target = (SELECT app_key FROM external_keys WHERE id = ?3 AND account_id = ?1))
          ORDER BY id DESC LIMIT ?4",
     )?;
     let rows = stmt.query_map(

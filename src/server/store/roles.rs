@@ -121,6 +121,30 @@ pub fn resources_of_key(conn: &Connection, key_id: &str) -> StoreResult<Resource
     Ok(set)
 }
 
+/// The API-key resources one role grants. An admin role grants all four.
+pub fn api_key_resources_of_role(
+    conn: &Connection,
+    role_id: i64,
+    is_admin: bool,
+) -> StoreResult<ResourceSet> {
+    if is_admin {
+        return Ok(ResourceSet::all());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT resource FROM role_resources WHERE role_id = ?1 AND product = ?2",
+    )?;
+    let resources = stmt.query_map(params![role_id, LICENSE_MANAGER], |row| {
+        row.get::<_, String>(0)
+    })?;
+    let mut set = ResourceSet::default();
+    for resource in resources {
+        if let Some(resource) = Resource::from_key(&resource?) {
+            set.insert(resource);
+        }
+    }
+    Ok(set)
+}
+
 /// A key that can hold roles: one of this account's generated keys, or an external key added here.
 #[derive(Debug, Clone)]
 pub enum Holder {
