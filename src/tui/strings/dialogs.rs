@@ -51,6 +51,19 @@ pub const ONE_ROLE_CHOSEN: &str = "1 role chosen.";
 pub const EDIT_ROLES_INTRO: &str = "Space adds or removes a role; Enter saves the changes.";
 pub const NO_CHANGE: &str = "No change yet.";
 
+pub const PICKER_FILTER_LABEL: &str = "Filter: ";
+
+pub fn no_role_matches(filter: &str) -> String {
+    format!("No role matches \"{filter}\"; Esc clears the filter.")
+}
+
+/// Asked once before an administrator role is granted.
+pub fn grant_admin_question(role: &str) -> String {
+    format!(
+        "{role} can do everything in the account: every product, every permission, every API key and user. Grant it? (y/n)"
+    )
+}
+
 pub fn roles_chosen(count: usize) -> String {
     format!("{count} roles chosen.")
 }
@@ -92,6 +105,17 @@ pub fn new_key_roles_intro(label: &str) -> String {
 
 pub fn add_external_roles_intro(app_key: &str) -> String {
     format!("Roles {app_key} gets in this account.")
+}
+
+/// The add-external form refuses a key the list already has, before any request.
+pub fn external_already_added(app_key: &str) -> String {
+    format!("{app_key} is already in the external keys; select it there to change its roles.")
+}
+
+/// After a create or an add, when the pane's filter hides the new row.
+pub fn hidden_by_filter(app_key: &str, added: bool) -> String {
+    let done = if added { "Added" } else { "Created" };
+    format!("{done} {app_key} — hidden by the filter; Esc clears it.")
 }
 
 /// "New key · 1/2 label".
