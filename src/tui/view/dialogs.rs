@@ -303,14 +303,14 @@ fn filter_line(picker: &RolePicker, max: usize) -> Option<Line<'static>> {
     ]))
 }
 
-fn chosen_count(picker: &RolePicker) -> Line<'static> {
+fn chosen_count(picker: &RolePicker, max: usize) -> Vec<Line<'static>> {
     let n = picker.chosen.len();
     let count = match n {
         0 => text::NO_ROLE_CHOSEN.to_string(),
         1 => text::ONE_ROLE_CHOSEN.to_string(),
         n => text::roles_chosen(n),
     };
-    Line::styled(count, theme::dim())
+    widgets::wrapped(&count, theme::dim(), max)
 }
 
 /// Step two of new key / add external key, and role editing: the picker, as tall as the
@@ -322,7 +322,7 @@ fn roles_step(
     spec: &DialogFrame,
     intro: Vec<Line<'static>>,
     picker: &RolePicker,
-    summary: Line<'static>,
+    summary: Vec<Line<'static>>,
     hints: &[Hint],
     frame: &mut Frame,
     region: Rect,
@@ -334,7 +334,7 @@ fn roles_step(
     let mut footer = footer(hints, max);
     let mut intro = intro;
     intro.push(Line::raw(""));
-    let mut summary = vec![Line::raw(""), summary];
+    let mut summary = [vec![Line::raw("")], summary].concat();
     let filter = filter_line(picker, max);
     let inner = widgets::dialog_inner_height(region).saturating_sub(usize::from(filter.is_some()));
     let wanted = picker.shown().len().clamp(1, MIN_PICKER_LINES);
@@ -402,6 +402,7 @@ fn edit_roles(
             Span::styled(text::roles_removed(removed), theme::error()),
         ])
     };
+    let summary = vec![summary];
     roles_step(state, &spec, intro, picker, summary, hints, frame, region);
 }
 
@@ -526,7 +527,7 @@ fn form(
                 &spec,
                 intro,
                 picker,
-                chosen_count(picker),
+                chosen_count(picker, max),
                 hints,
                 frame,
                 region,
