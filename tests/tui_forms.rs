@@ -149,7 +149,10 @@ async fn the_picker_lists_held_roles_first_sorted_and_as_many_as_fit() {
         .filter(|name| !first.contains(name))
         .collect();
     by_name(&mut rest);
-    assert!(first.len() + rest.len() > 10, "more roles than the old 10 rows");
+    assert!(
+        first.len() + rest.len() > 10,
+        "more roles than the old 10 rows"
+    );
     let rows = picker_rows(&frame.screen);
     let expected: Vec<String> = first.iter().chain(&rest).cloned().collect();
     assert_eq!(names(&rows), expected, "screen:\n{}", frame.screen);
@@ -204,9 +207,14 @@ async fn granting_the_owner_role_asks_once_and_only_when_new() {
 
     edit_roles_of(&mut app, "Grant subject").await;
     app.send("/owner<Enter><Space><Enter>");
-    let asked = app.wait_for("the question", |f| f.screen.contains(question)).await;
+    let asked = app
+        .wait_for("the question", |f| f.screen.contains(question))
+        .await;
     assert!(asked.screen.contains("Owner (Admin Super)") && asked.screen.contains("(y/n)"));
-    assert_eq!(held_roles(&server, &viewer.creds.app_key).await, ["API Keys Viewer"]);
+    assert_eq!(
+        held_roles(&server, &viewer.creds.app_key).await,
+        ["API Keys Viewer"]
+    );
     app.send("n");
     app.wait_for("back to the list, still ticked", |f| {
         !f.screen.contains(question)
@@ -273,12 +281,16 @@ async fn esc_on_the_roles_step_goes_back_to_the_label_keeping_both() {
     let before = picker_rows(&ticked.screen);
     app.send("<Esc>");
     let label = app
-        .wait_for("the label step", |f| f.screen.contains("New key · 1/2 label"))
+        .wait_for("the label step", |f| {
+            f.screen.contains("New key · 1/2 label")
+        })
         .await;
     assert!(label.screen.contains("Kept label"), "{}", label.screen);
     app.send("<Enter>");
     let back = app
-        .wait_for("the roles again", |f| f.screen.contains("New key · 2/2 roles"))
+        .wait_for("the roles again", |f| {
+            f.screen.contains("New key · 2/2 roles")
+        })
         .await;
     assert_eq!(picker_rows(&back.screen), before);
     app.send("<Esc><Esc>");
@@ -299,15 +311,19 @@ async fn a_duplicate_external_key_is_refused_at_the_first_step() {
     app.wait_for("loaded", |f| f.visible_rows == 61 && !f.busy)
         .await;
     app.send("3");
-    app.wait_for("external keys listed", |f| f.screen.contains(&existing) && !f.busy)
-        .await;
+    app.wait_for("external keys listed", |f| {
+        f.screen.contains(&existing) && !f.busy
+    })
+    .await;
     app.send("a");
     app.wait_for("add dialog", |f| f.dialog.as_deref() == Some("AddExternal"))
         .await;
     app.paste(&existing);
     app.send("<Enter>");
     let frame = app
-        .wait_for("refused", |f| f.screen.contains("is already in the external"))
+        .wait_for("refused", |f| {
+            f.screen.contains("is already in the external")
+        })
         .await;
     assert!(frame.screen.contains("Add external key · 1/2 key"));
     assert!(!frame.busy, "no request was sent");
@@ -365,8 +381,10 @@ async fn an_added_external_key_is_selected() {
     app.wait_for("loaded", |f| f.visible_rows == 61 && !f.busy)
         .await;
     app.send("3");
-    app.wait_for("external keys", |f| f.screen.contains("External keys") && !f.busy)
-        .await;
+    app.wait_for("external keys", |f| {
+        f.screen.contains("External keys") && !f.busy
+    })
+    .await;
     app.send("a");
     app.wait_for("add dialog", |f| f.dialog.as_deref() == Some("AddExternal"))
         .await;

@@ -99,7 +99,11 @@ fn new_key_roles_at_the_minimum_size() {
     // every capital first).
     assert_eq!(
         rows[..3],
-        ["[ ] call center operator", "[ ] Catalog manager", "[ ] Checkout admin"]
+        [
+            "[ ] call center operator",
+            "[ ] Catalog manager",
+            "[ ] Checkout admin"
+        ]
     );
     insta::assert_snapshot!("picker_new_key_min_size", screen);
 }

@@ -61,7 +61,9 @@ impl RolePicker {
     pub fn granted_admin(&self, held: &BTreeSet<i64>) -> Option<&str> {
         self.roles
             .iter()
-            .find(|(id, _)| self.admin.contains(id) && self.chosen.contains(id) && !held.contains(id))
+            .find(|(id, _)| {
+                self.admin.contains(id) && self.chosen.contains(id) && !held.contains(id)
+            })
             .map(|(_, name)| name.as_str())
     }
 

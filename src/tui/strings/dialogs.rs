@@ -138,7 +138,7 @@ pub const TOKEN_NOT_SHOWN_AGAIN: &str = "This token will not be shown again.";
 
 pub const HELP_TITLE: &str = "Help: keys";
 pub const HELP_EVERYWHERE: &str = "Everywhere";
-pub const HELP_DIALOGS: &str = "In dialogs: Enter confirms, Esc cancels, Space ticks a box. Dimmed keys are not available here; the reason follows them.";
+pub const HELP_DIALOGS: &str = "In dialogs: Enter confirms, Esc cancels, Space ticks a box. In a role list, / filters the roles by name; on a form's roles step, Esc goes back to the first step. Dimmed keys are not available here; the reason follows them.";
 pub const KEEP_FILTER: &str = "keep filter";
 pub const CLEAR_FILTER: &str = "clear filter";
 

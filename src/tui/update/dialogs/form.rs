@@ -29,9 +29,12 @@ impl NewKeyDialog {
             error: &mut self.error,
             picker: &mut self.picker,
         };
-        form.command(command, ctx, crate::keyformat::clean_label, |label, roles| {
-            Call::CreateKey { label, roles }
-        })
+        form.command(
+            command,
+            ctx,
+            crate::keyformat::clean_label,
+            |label, roles| Call::CreateKey { label, roles },
+        )
     }
 }
 

@@ -15,6 +15,8 @@ use roles::*;
 use super::*;
 
 /// What a dialog's command leads to.
+// Returned once per key and matched at once: a dialog moved by value costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Next {
     Stay,
     /// Stay, and say why nothing happened.
