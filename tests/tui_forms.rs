@@ -400,3 +400,35 @@ async fn an_added_external_key_is_selected() {
     assert!(frame.says_first("Added"));
     app.quit().await;
 }
+
+#[tokio::test]
+async fn esc_with_a_kept_role_filter_clears_it_and_keeps_the_ticks() {
+    let server = TestServer::start().await;
+    let subject = server.key_with_roles("Filter subject", &[]).await;
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
+    app.wait_for("loaded", |f| f.visible_rows == 2 && !f.busy)
+        .await;
+    let all = edit_roles_of(&mut app, "Filter subject").await;
+    let count = picker_rows(&all.screen).len();
+    app.send("/viewer<Enter><Space>");
+    app.wait_for("ticked through the filter", |f| {
+        picker_rows(&f.screen) == [(true, "API Keys Viewer".to_string())]
+    })
+    .await;
+    app.send("<Esc>");
+    let cleared = app
+        .wait_for("every role again", |f| {
+            picker_rows(&f.screen).len() == count
+        })
+        .await;
+    assert_eq!(cleared.dialog.as_deref(), Some("EditRoles"));
+    assert!(picker_rows(&cleared.screen).contains(&(true, "API Keys Viewer".to_string())));
+    app.send("<Enter>");
+    app.wait_for("saved", |f| f.dialog.is_none() && !f.busy)
+        .await;
+    assert_eq!(
+        held_roles(&server, &subject.creds.app_key).await,
+        ["API Keys Viewer"]
+    );
+    app.quit().await;
+}

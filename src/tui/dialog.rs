@@ -50,11 +50,12 @@ impl RolePicker {
             .collect()
     }
 
-    /// The role under the cursor, if the filter shows any.
+    /// The role under the cursor, if the filter shows any. A cursor past the end (the filter
+    /// narrowed by a paste) is on the last role, as drawn.
     pub fn current(&self) -> Option<&(i64, String)> {
-        self.shown()
-            .get(self.cursor)
-            .and_then(|&index| self.roles.get(index))
+        let shown = self.shown();
+        let at = self.cursor.min(shown.len().checked_sub(1)?);
+        self.roles.get(shown[at])
     }
 
     /// The name of an administrator role ticked now and not in `held`: granting it asks first.

@@ -85,7 +85,11 @@ impl Form<'_> {
                 }
                 Err(reason) => *self.error = Some(reason),
             },
-            Command::Back => *self.step = NewKeyStep::Label,
+            Command::Back => {
+                if !picker_command(self.picker, command, ctx.picker_page) {
+                    *self.step = NewKeyStep::Label;
+                }
+            }
             Command::Accept => {
                 let roles = self.picker.chosen.iter().copied().collect();
                 return Next::SendForm(submit(self.input.value().to_string(), roles));

@@ -40,6 +40,10 @@ pub(super) fn picker_command(picker: &mut RolePicker, command: Command, page: us
         Command::PickerFilter => picker.filtering = true,
         Command::KeepFilter => picker.filtering = false,
         Command::ClearFilter => clear_filter(picker),
+        // Esc with a filter kept clears it first, as in the panes: the ticks stay.
+        Command::Cancel | Command::Back if !picker.filter.value().is_empty() => {
+            clear_filter(picker)
+        }
         Command::LeaveFilter(step) => {
             picker.filtering = false;
             move_picker(picker, delta(step, page), page);

@@ -111,8 +111,8 @@ pub(super) fn chosen_count(picker: &RolePicker, max: usize) -> Vec<Line<'static>
 }
 
 /// Step two of new key / add external key, and role editing: the picker, as tall as the
-/// dialog's region allows. Short of room, the list keeps a few rows and the other parts go,
-/// in this order: the footer (the key bar shows the same keys), the intro, the summary.
+/// dialog's region allows. Short of room the other parts go, in this order: the footer (the
+/// key bar shows the same keys), then, to keep a few rows of the list, the intro and the summary.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn roles_step(
     state: &State,
@@ -139,11 +139,16 @@ pub(super) fn roles_step(
     let room = |parts: &[&mut Vec<Line>; 3]| {
         inner.saturating_sub(parts.iter().map(|part| part.len()).sum())
     };
-    for drop in 0..parts.len() {
+    // The footer goes as soon as the list does not fit whole; the intro and the summary
+    // only to keep the list's few rows.
+    if room(&parts) < picker.shown().len() {
+        parts[0].clear();
+    }
+    for part in 1..parts.len() {
         if room(&parts) >= wanted {
             break;
         }
-        parts[drop].clear();
+        parts[part].clear();
     }
     let rows = room(&parts);
     let mut body = intro;
