@@ -108,6 +108,8 @@ fn two_forms_in_flight_each_come_back_with_their_own_text() {
         Outcome::Created(Err(failure("conflict (409): taken")), Ok(())),
     );
     assert_eq!(form_label(&state), "ERP orders");
+    // Esc on the roles step goes back to the label; a second Esc closes the form.
+    update(&mut state, key(KeyCode::Esc));
     update(&mut state, key(KeyCode::Esc));
     answer(
         &mut state,

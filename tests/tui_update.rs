@@ -168,8 +168,11 @@ fn a_failed_create_reopens_the_form_with_what_was_typed() {
         }
         other => panic!("the form should be back, got {other:?}"),
     }
-    // A later success does not bring it back.
+    // A later success does not bring it back. (Esc on the roles step goes back to the label;
+    // a second Esc closes the form.)
     update(&mut state, key(KeyCode::Esc));
+    update(&mut state, key(KeyCode::Esc));
+    assert!(state.dialog.is_none());
     let again = state.requests.send(
         Call::CreateKey {
             label: "ERP orders".into(),

@@ -13,19 +13,69 @@ use crate::vtex::model::{AuditEntry, RoleDetails};
 /// A list of roles with check marks, for new keys and role editing.
 #[derive(Debug, Clone, Default)]
 pub struct RolePicker {
+    /// Held roles first, then the rest, each group by name regardless of case.
     pub roles: Vec<(i64, String)>,
     pub chosen: BTreeSet<i64>,
+    /// Position in `shown()`, the roles the filter lets through.
     pub cursor: usize,
     pub offset: usize,
+    /// Typed after `/`: only roles whose name contains it (any case) are shown.
+    pub filter: Input,
+    /// The filter has the keyboard.
+    pub filtering: bool,
+    /// The administrator roles (`isAdmin`: they hold everything), asked about before granting.
+    pub admin: BTreeSet<i64>,
+    /// Accepted with an administrator role newly ticked: the picker asks before sending.
+    pub asking_admin: bool,
 }
 
 impl RolePicker {
     pub fn new(roles: &[RoleDetails], chosen: BTreeSet<i64>) -> RolePicker {
+        let mut listed: Vec<(i64, String)> = roles.iter().map(|r| (r.id, r.name.clone())).collect();
+        // Stable: roles of the same name keep the server's order.
+        listed.sort_by_cached_key(|(id, name)| (!chosen.contains(id), name.to_lowercase()));
         RolePicker {
-            roles: roles.iter().map(|r| (r.id, r.name.clone())).collect(),
+            roles: listed,
             chosen,
-            cursor: 0,
-            offset: 0,
+            admin: roles.iter().filter(|r| r.is_admin).map(|r| r.id).collect(),
+            ..RolePicker::default()
+        }
+    }
+
+    /// Indices into `roles` of the roles the filter shows, in order.
+    pub fn shown(&self) -> Vec<usize> {
+        let needle = self.filter.value().trim().to_lowercase();
+        (0..self.roles.len())
+            .filter(|&i| needle.is_empty() || self.roles[i].1.to_lowercase().contains(&needle))
+            .collect()
+    }
+
+    /// The role under the cursor, if the filter shows any. A cursor past the end (the filter
+    /// narrowed by a paste) is on the last role, as drawn.
+    pub fn current(&self) -> Option<&(i64, String)> {
+        let shown = self.shown();
+        let at = self.cursor.min(shown.len().checked_sub(1)?);
+        self.roles.get(shown[at])
+    }
+
+    /// The name of an administrator role ticked now and not in `held`: granting it asks first.
+    pub fn granted_admin(&self, held: &BTreeSet<i64>) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|(id, _)| {
+                self.admin.contains(id) && self.chosen.contains(id) && !held.contains(id)
+            })
+            .map(|(_, name)| name.as_str())
+    }
+
+    /// The picker's keys now: the administrator question, the filter, or the list's own.
+    fn bindings_or(&self, list: &'static [Binding]) -> &'static [Binding] {
+        if self.asking_admin {
+            keymap::GRANT_ADMIN
+        } else if self.filtering {
+            keymap::PICKER_FILTERING
+        } else {
+            list
         }
     }
 }
@@ -205,8 +255,9 @@ pub enum Dialog {
 /// A dialog's text field, while it has the keyboard: keys no binding takes are typed into it.
 pub struct TextField<'a> {
     pub input: &'a mut Input,
-    /// The dialog's complaint about the text, cleared as the user types.
-    pub error: &'a mut Option<String>,
+    /// The dialog's complaint about the text, cleared as the user types (a role filter in
+    /// the role editor has none).
+    pub error: Option<&'a mut Option<String>>,
     /// An appKey field: pasted spaces are dropped (pasted keys often carry them).
     pub app_key: bool,
 }
@@ -220,14 +271,25 @@ impl Dialog {
                 label,
                 error,
                 ..
-            }) => (label, error, false),
+            }) => (label, Some(error), false),
             Dialog::AddExternal(AddExternalDialog {
                 step: NewKeyStep::Label,
                 app_key,
                 error,
                 ..
             })
-            | Dialog::RenewByKey(RenewByKeyDialog { app_key, error }) => (app_key, error, true),
+            | Dialog::RenewByKey(RenewByKeyDialog { app_key, error }) => {
+                (app_key, Some(error), true)
+            }
+            Dialog::NewKey(NewKeyDialog { picker, error, .. })
+            | Dialog::AddExternal(AddExternalDialog { picker, error, .. })
+                if picker.filtering =>
+            {
+                (&mut picker.filter, Some(error), false)
+            }
+            Dialog::EditRoles(EditRolesDialog { picker, .. }) if picker.filtering => {
+                (&mut picker.filter, None, false)
+            }
             _ => return None,
         };
         Some(TextField {
@@ -235,6 +297,24 @@ impl Dialog {
             error,
             app_key,
         })
+    }
+
+    /// The role picker the dialog shows now, if any.
+    pub fn picker_mut(&mut self) -> Option<&mut RolePicker> {
+        match self {
+            Dialog::NewKey(NewKeyDialog {
+                step: NewKeyStep::Roles,
+                picker,
+                ..
+            })
+            | Dialog::AddExternal(AddExternalDialog {
+                step: NewKeyStep::Roles,
+                picker,
+                ..
+            })
+            | Dialog::EditRoles(EditRolesDialog { picker, .. }) => Some(picker),
+            _ => None,
+        }
     }
 
     /// The open dialog's bindings (its footer); keys not in them are typed into its text
@@ -271,14 +351,14 @@ impl NewKeyDialog {
     pub fn bindings(&self) -> &'static [Binding] {
         match self.step {
             NewKeyStep::Label => keymap::FORM_TEXT,
-            NewKeyStep::Roles => keymap::NEW_KEY_ROLES,
+            NewKeyStep::Roles => self.picker.bindings_or(keymap::NEW_KEY_ROLES),
         }
     }
 }
 
 impl EditRolesDialog {
     pub fn bindings(&self) -> &'static [Binding] {
-        keymap::EDIT_ROLES
+        self.picker.bindings_or(keymap::EDIT_ROLES)
     }
 }
 
@@ -298,7 +378,7 @@ impl AddExternalDialog {
     pub fn bindings(&self) -> &'static [Binding] {
         match self.step {
             NewKeyStep::Label => keymap::FORM_TEXT,
-            NewKeyStep::Roles => keymap::ADD_EXTERNAL_ROLES,
+            NewKeyStep::Roles => self.picker.bindings_or(keymap::ADD_EXTERNAL_ROLES),
         }
     }
 }

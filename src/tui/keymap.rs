@@ -52,6 +52,8 @@ pub enum Command {
     FocusLeft,
     FocusRight,
     FocusOther,
+    /// Role pickers: type a filter for the role names.
+    PickerFilter,
     /// Token dialog.
     Reveal,
     Copy,
@@ -395,10 +397,14 @@ const PICKER_MOVE: Binding = hint(
 
 const PICKER_TOGGLE: Binding = hint("Space", "toggle", &[(SPACE, C::PickerToggle)]);
 
+const PICKER_FILTER: Binding = hint("/", "filter roles", &[(ch('/'), C::PickerFilter)]);
+
+/// The roles step of a form: back to its first step, keeping what was typed and ticked.
 const BACK: Binding = hint(
-    "S-Tab BS",
+    "Esc S-Tab BS",
     "back",
     &[
+        (ESC, C::Back),
         (code(KeyCode::BackTab), C::Back),
         (code(KeyCode::Backspace), C::Back),
     ],
@@ -421,6 +427,30 @@ const FOCUS_BUTTONS: Binding = hint(
 /// Enter presses the focused button; the footer names it.
 const PRESS: Binding = hint("Enter", "press", &[(ENTER, C::Press)]);
 
+/// While a role picker's filter has the keyboard; every other key is typed into it.
+pub const PICKER_FILTERING: &[Binding] = &[
+    hint("Enter", "keep the filter", &[(ENTER, C::KeepFilter)]),
+    hint("Esc", "clear it", &[(ESC, C::ClearFilter)]),
+    hint(
+        "↑ ↓",
+        "back to the roles",
+        &[
+            (DOWN, C::LeaveFilter(Step::Down)),
+            (UP, C::LeaveFilter(Step::Up)),
+        ],
+    ),
+];
+
+/// Granting an administrator role asks first; Enter does not answer it.
+pub const GRANT_ADMIN: &[Binding] = &[
+    hint("y", "grant it", &[(ch('y'), C::Accept)]),
+    hint(
+        "n Esc",
+        "do not grant it",
+        &[(ch('n'), C::Cancel), (ESC, C::Cancel)],
+    ),
+];
+
 /// A confirmation; its footer names the dialog's own button.
 pub const CONFIRM: &[Binding] = &[
     PRESS,
@@ -440,27 +470,35 @@ pub const DELETE_KEY: &[Binding] = &[
     FOCUS_BUTTONS,
 ];
 
-pub const FORM_TEXT: &[Binding] = &[hint("Enter", "next: roles", &[(ENTER, C::Next)]), CANCEL];
+pub const FORM_TEXT: &[Binding] = &[
+    hint(
+        "Enter Tab",
+        "next: roles",
+        &[(ENTER, C::Next), (code(KeyCode::Tab), C::Next)],
+    ),
+    CANCEL,
+];
 
 pub const NEW_KEY_ROLES: &[Binding] = &[
     PICKER_MOVE,
     PICKER_TOGGLE,
+    PICKER_FILTER,
     hint("Enter", "create", &[(ENTER, C::Accept)]),
     BACK,
-    CANCEL,
 ];
 
 pub const ADD_EXTERNAL_ROLES: &[Binding] = &[
     PICKER_MOVE,
     PICKER_TOGGLE,
+    PICKER_FILTER,
     hint("Enter", "add", &[(ENTER, C::Accept)]),
     BACK,
-    CANCEL,
 ];
 
 pub const EDIT_ROLES: &[Binding] = &[
     PICKER_MOVE,
     PICKER_TOGGLE,
+    PICKER_FILTER,
     hint("Enter", "save", &[(ENTER, C::Accept)]),
     CANCEL,
 ];

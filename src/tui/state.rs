@@ -401,6 +401,13 @@ pub use super::dialog::{
 };
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 
+/// A row just created (a generated key, by id) or added (an external key, by appKey).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewRow {
+    Key { id: String, app_key: String },
+    External { app_key: String },
+}
+
 #[derive(Debug)]
 pub struct State {
     pub now: DateTime<Utc>,
@@ -428,6 +435,8 @@ pub struct State {
     pub last_refresh: DateTime<Utc>,
     /// When the latest copy of a token is to be cleared from the clipboard.
     pub clipboard_clear_at: Option<DateTime<Utc>>,
+    /// A key just created or added: selected when the list that holds it arrives.
+    pub new_row: Option<NewRow>,
     pub mouse: bool,
     pub quit: bool,
 }
@@ -462,6 +471,7 @@ impl State {
             refresh_every,
             last_refresh: now,
             clipboard_clear_at: None,
+            new_row: None,
             mouse: false,
             quit: false,
         }

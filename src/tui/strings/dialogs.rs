@@ -52,6 +52,19 @@ pub const ONE_ROLE_CHOSEN: &str = "1 role chosen.";
 pub const EDIT_ROLES_INTRO: &str = "Space adds or removes a role; Enter saves the changes.";
 pub const NO_CHANGE: &str = "No change yet.";
 
+pub const PICKER_FILTER_LABEL: &str = "Filter: ";
+
+pub fn no_role_matches(filter: &str) -> String {
+    format!("No role matches \"{filter}\"; Esc clears the filter.")
+}
+
+/// Asked once before an administrator role is granted.
+pub fn grant_admin_question(role: &str) -> String {
+    format!(
+        "{role} can do everything in the account: every product, every permission, every API key and user. Grant it? (y/n)"
+    )
+}
+
 pub fn roles_chosen(count: usize) -> String {
     format!("{count} roles chosen.")
 }
@@ -95,6 +108,17 @@ pub fn add_external_roles_intro(app_key: &str) -> String {
     format!("Roles {app_key} gets in this account.")
 }
 
+/// The add-external form refuses a key the list already has, before any request.
+pub fn external_already_added(app_key: &str) -> String {
+    format!("{app_key} is already in the external keys; select it there to change its roles.")
+}
+
+/// After a create or an add, when the pane's filter hides the new row.
+pub fn hidden_by_filter(app_key: &str, added: bool) -> String {
+    let done = if added { "Added" } else { "Created" };
+    format!("{done} {app_key} — hidden by the filter; Esc clears it.")
+}
+
 /// "New key · 1/2 label".
 pub fn form_first_step(title: &str, asks: &str) -> String {
     format!("{title} · 1/2 {asks}")
@@ -118,7 +142,7 @@ pub const TOKEN_CLOSE_ANYWAY: &str =
 
 pub const HELP_TITLE: &str = "Help: keys";
 pub const HELP_EVERYWHERE: &str = "Everywhere";
-pub const HELP_DIALOGS: &str = "In dialogs: Enter confirms, Esc cancels, Space ticks a box. Dimmed keys are not available here; the reason follows them.";
+pub const HELP_DIALOGS: &str = "In dialogs: Enter confirms, Esc cancels, Space ticks a box. In a role list, / filters the roles by name; on a form's roles step, Esc goes back to the first step. Dimmed keys are not available here; the reason follows them.";
 pub const KEEP_FILTER: &str = "keep filter";
 pub const CLEAR_FILTER: &str = "clear filter";
 

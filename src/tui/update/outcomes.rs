@@ -135,6 +135,7 @@ fn on_keys(state: &mut State, id: RequestId, result: Result<Vec<AppKey>, Failure
             state.keys.load = Load::Loaded;
             state.keys.pending_toggles.clear();
             state.keys.roles_requested.clear();
+            select_new_key(state);
             return lazy_roles(state);
         }
         Err(failure) => {
@@ -163,6 +164,7 @@ fn on_external(
             state.external.replace_rows(rows, state.page_rows);
             state.external.load = Load::Loaded;
             state.external.pending_toggles.clear();
+            select_new_external(state);
         }
         Err(failure) => {
             state.external.load = Load::Failed(failure.clone());
@@ -222,6 +224,10 @@ fn on_changed(
         Ok(()) => {
             let text = describe(&change, state);
             say(state, text);
+            if let Change::AddExternal { app_key, .. } = &change {
+                let app_key = app_key.clone();
+                expect_new_row(state, NewRow::External { app_key });
+            }
         }
         Err(failure) => {
             let gone = deleted_elsewhere(state, &change, &failure);
@@ -289,6 +295,8 @@ fn on_created(
 ) -> Vec<Effect> {
     match result {
         Ok(created) => {
+            let (id, app_key) = (created.id.clone(), created.app_key.clone());
+            expect_new_row(state, NewRow::Key { id, app_key });
             created_token(state, created, roles_added);
         }
         Err(failure) => {

@@ -13,13 +13,18 @@ use tui_input::Input;
 use super::buttons::Buttons;
 use super::hit::Hits;
 use super::widgets::{self, DialogFrame, Hint, clean, input_field};
-use super::{PICKER_ROWS, details, help, theme};
+use super::{details, help, theme};
 use crate::tui::keymap::{self, Command};
 use crate::tui::state::{
     AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog, Focus,
     NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
 };
 use crate::tui::strings::dialogs as text;
+
+mod picker;
+
+pub use picker::picker_page;
+use picker::{chosen_count, roles_step};
 
 /// How many "•" stand for a token: always the same, so the mask says nothing of its length.
 const MASK_LEN: usize = 100;
@@ -238,102 +243,6 @@ fn text_step(
     widgets::draw_dialog(frame, region, spec, body, footer(hints, max));
 }
 
-/// The role list: "[x] name" per role, the cursor marked, scrolled so the cursor is visible
-/// within `rows` rows.
-fn picker_lines(state: &State, picker: &RolePicker, rows: usize, max: usize) -> Vec<Line<'static>> {
-    if picker.roles.is_empty() {
-        let placeholder = if state.roles.is_none() {
-            text::ROLES_LOADING
-        } else {
-            text::NO_ROLES
-        };
-        return vec![Line::styled(placeholder, theme::dim())];
-    }
-    let rows = rows.max(1);
-    let len = picker.roles.len();
-    let cursor = picker.cursor.min(len - 1);
-    let offset = widgets::visible_offset(picker.offset, cursor, len, rows);
-    let end = (offset + rows).min(len);
-    let mut lines = Vec::new();
-    for (index, (id, name)) in picker.roles.iter().enumerate().take(end).skip(offset) {
-        let mark = if picker.chosen.contains(id) {
-            "[x] "
-        } else {
-            "[ ] "
-        };
-        let here = index == cursor;
-        let row = widgets::pad(
-            &format!("{}{mark}{}", if here { "› " } else { "  " }, clean(name)),
-            max,
-        );
-        let line = Line::raw(row);
-        lines.push(if here {
-            line.style(theme::selected_row())
-        } else {
-            line
-        });
-    }
-    let above = offset;
-    let below = len - end;
-    if above > 0 || below > 0 {
-        let mut parts = Vec::new();
-        if above > 0 {
-            parts.push(text::more_above(above));
-        }
-        if below > 0 {
-            parts.push(text::more_below(below));
-        }
-        lines.push(Line::styled(
-            format!("  {}", parts.join(" · ")),
-            theme::dim(),
-        ));
-    }
-    lines
-}
-
-/// Rows the role list may take in a dialog whose other lines take `other` rows.
-fn picker_rows(region: Rect, picker: &RolePicker, other: usize) -> usize {
-    let room = widgets::dialog_inner_height(region).saturating_sub(other);
-    let scrolls = picker.roles.len() > room.min(PICKER_ROWS);
-    let room = room.saturating_sub(usize::from(scrolls));
-    picker.roles.len().min(PICKER_ROWS).min(room).max(1)
-}
-
-fn chosen_count(picker: &RolePicker) -> Line<'static> {
-    let n = picker.chosen.len();
-    let count = match n {
-        0 => text::NO_ROLE_CHOSEN.to_string(),
-        1 => text::ONE_ROLE_CHOSEN.to_string(),
-        n => text::roles_chosen(n),
-    };
-    Line::styled(count, theme::dim())
-}
-
-/// Step two of new key / add external key, and role editing: the picker.
-#[allow(clippy::too_many_arguments)]
-fn roles_step(
-    state: &State,
-    spec: &DialogFrame,
-    intro: Vec<Line<'static>>,
-    picker: &RolePicker,
-    summary: Line<'static>,
-    hints: &[Hint],
-    frame: &mut Frame,
-    region: Rect,
-) {
-    let max = widgets::dialog_inner_width(region, spec.width);
-    let footer = footer(hints, max);
-    // intro, a blank line, the list, a blank line, the summary, the footer
-    let other = intro.len() + 3 + footer.len();
-    let rows = picker_rows(region, picker, other);
-    let mut body = intro;
-    body.push(Line::raw(""));
-    body.extend(picker_lines(state, picker, rows, max));
-    body.push(Line::raw(""));
-    body.push(summary);
-    widgets::draw_dialog(frame, region, spec, body, footer);
-}
-
 fn edit_roles(
     state: &State,
     app_key: &str,
@@ -361,6 +270,7 @@ fn edit_roles(
             Span::styled(text::roles_removed(removed), theme::error()),
         ])
     };
+    let summary = vec![summary];
     roles_step(state, &spec, intro, picker, summary, hints, frame, region);
 }
 
@@ -485,7 +395,7 @@ fn form(
                 &spec,
                 intro,
                 picker,
-                chosen_count(picker),
+                chosen_count(picker, max),
                 hints,
                 frame,
                 region,

@@ -17,6 +17,8 @@ mod settings;
 pub mod theme;
 mod widgets;
 
+pub use dialogs::picker_page;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -4,6 +4,8 @@
 
 use secrecy::SecretString;
 
+use crate::vtex::model::ExternalKey;
+
 mod choices;
 mod form;
 mod roles;
@@ -13,6 +15,8 @@ use roles::*;
 use super::*;
 
 /// What a dialog's command leads to.
+// Returned once per key and matched at once: a dialog moved by value costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Next {
     Stay,
     /// Stay, and say why nothing happened.
@@ -36,6 +40,10 @@ pub(super) struct DialogContext<'a> {
     pub(super) own_account: &'a str,
     /// The appKey the app is signed in with.
     pub(super) caller_key: &'a str,
+    /// The external keys the app has listed, so a form can refuse one added already.
+    pub(super) external_keys: &'a [ExternalKey],
+    /// The rows a role picker's page keys move, for this terminal.
+    pub(super) picker_page: usize,
 }
 
 /// `command` is what `keymap::command_for` found for `key` in the open dialog's table.
@@ -67,7 +75,16 @@ pub(super) fn press_button(state: &mut State, focus: Focus) -> Vec<Effect> {
 fn type_into(state: &mut State, key: KeyEvent) {
     if let Some(field) = state.dialog.as_mut().and_then(Dialog::text_field) {
         field.input.handle_event(&Event::Key(key));
-        *field.error = None;
+        if let Some(error) = field.error {
+            *error = None;
+        }
+    }
+    // A role filter that changed shows other roles: the cursor starts at the first.
+    if let Some(picker) = state.dialog.as_mut().and_then(Dialog::picker_mut)
+        && picker.filtering
+    {
+        picker.cursor = 0;
+        picker.offset = 0;
     }
 }
 
@@ -78,6 +95,8 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
     let ctx = DialogContext {
         own_account: &state.header.account,
         caller_key: &state.header.caller_key,
+        external_keys: &state.external.rows,
+        picker_page: crate::tui::view::picker_page(state.size.1),
     };
     let next = match dialog {
         Dialog::Help(dialog) => dialog.on_command(command),
@@ -87,8 +106,8 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Dialog::Confirm(dialog) => dialog.on_command(command),
         Dialog::DeleteKey(dialog) => dialog.on_command(command),
         Dialog::Renew(dialog) => dialog.on_command(command),
-        Dialog::EditRoles(dialog) => dialog.on_command(command),
-        Dialog::NewKey(dialog) => dialog.on_command(command),
+        Dialog::EditRoles(dialog) => dialog.on_command(command, &ctx),
+        Dialog::NewKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::AddExternal(dialog) => dialog.on_command(command, &ctx),
     };
     apply(state, next)

@@ -1,4 +1,5 @@
-//! The role pickers' keys, and the role editor's save.
+//! The role pickers' keys (moving, ticking, the `/` filter, the administrator question), and
+//! the role editor's save.
 
 use super::*;
 
@@ -7,34 +8,77 @@ fn move_picker(picker: &mut RolePicker, delta: isize, page: usize) {
         selected: picker.cursor,
         offset: picker.offset,
     };
-    selection.move_by(delta, picker.roles.len(), page.max(1));
+    selection.move_by(delta, picker.shown().len(), page.max(1));
     picker.cursor = selection.selected;
     picker.offset = selection.offset;
 }
 
 fn toggle_picker(picker: &mut RolePicker) {
-    if let Some((id, _)) = picker.roles.get(picker.cursor)
-        && !picker.chosen.remove(id)
+    if let Some(&(id, _)) = picker.current()
+        && !picker.chosen.remove(&id)
     {
-        picker.chosen.insert(*id);
+        picker.chosen.insert(id);
     }
 }
 
-/// Picker commands; true when handled. Pickers page by what they show, not the table.
-pub(super) fn picker_command(picker: &mut RolePicker, command: Command) -> bool {
-    let page = crate::tui::view::PICKER_ROWS;
+/// Clearing the filter keeps the cursor on the role it was on.
+fn clear_filter(picker: &mut RolePicker) {
+    let current = picker.current().map(|&(id, _)| id);
+    picker.filter.reset();
+    picker.filtering = false;
+    picker.cursor = current
+        .and_then(|id| picker.roles.iter().position(|(role, _)| *role == id))
+        .unwrap_or(0);
+    picker.offset = 0;
+}
+
+/// Picker commands; true when handled. `page`: the rows a page key moves.
+pub(super) fn picker_command(picker: &mut RolePicker, command: Command, page: usize) -> bool {
     match command {
         Command::PickerMove(step) => move_picker(picker, delta(step, page), page),
         Command::PickerToggle => toggle_picker(picker),
+        Command::PickerFilter => picker.filtering = true,
+        Command::KeepFilter => picker.filtering = false,
+        Command::ClearFilter => clear_filter(picker),
+        // Esc with a filter kept clears it first, as in the panes: the ticks stay.
+        Command::Cancel | Command::Back if !picker.filter.value().is_empty() => {
+            clear_filter(picker)
+        }
+        Command::LeaveFilter(step) => {
+            picker.filtering = false;
+            move_picker(picker, delta(step, page), page);
+        }
         _ => return false,
     }
     true
 }
 
+/// Granting an administrator role (one that holds everything) asks once, before anything is
+/// sent: Accept with one newly ticked (not in `held`) asks; `y` (Accept) goes on, `n`/Esc
+/// returns to the list with the ticks kept. `Some`: the command was the question's.
+pub(super) fn ask_before_admin(
+    picker: &mut RolePicker,
+    command: Command,
+    held: &BTreeSet<i64>,
+) -> Option<Next> {
+    if picker.asking_admin {
+        picker.asking_admin = false;
+        return (command != Command::Accept).then_some(Next::Stay);
+    }
+    if command == Command::Accept && picker.granted_admin(held).is_some() {
+        picker.asking_admin = true;
+        return Some(Next::Stay);
+    }
+    None
+}
+
 impl EditRolesDialog {
     /// The picker keys tick roles; Accept saves what changed, if anything did.
-    pub(super) fn on_command(&mut self, command: Command) -> Next {
-        if picker_command(&mut self.picker, command) {
+    pub(super) fn on_command(&mut self, command: Command, ctx: &DialogContext) -> Next {
+        if let Some(next) = ask_before_admin(&mut self.picker, command, &self.original) {
+            return next;
+        }
+        if picker_command(&mut self.picker, command, ctx.picker_page) {
             return Next::Stay;
         }
         if command != Command::Accept {
