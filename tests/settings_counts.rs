@@ -121,7 +121,10 @@ fn the_sentence_agrees_in_number_and_says_when_nothing_changes() {
         duration_effect(6, 3, effect(0, 2, 1)),
         "2 keys become outdated (tokens 3–6 months old); 1 key stays outdated."
     );
-    assert_eq!(duration_effect(3, 6, effect(0, 0, 0)), "No key changes state.");
+    assert_eq!(
+        duration_effect(3, 6, effect(0, 0, 0)),
+        "No key changes state."
+    );
     assert_eq!(
         duration_effect(3, 6, effect(0, 0, 2)),
         "No key changes state; 2 keys stay outdated."

@@ -407,6 +407,8 @@ pub struct State {
     /// When the latest copy of a token is to be cleared from the clipboard.
     pub clipboard_clear_at: Option<DateTime<Utc>>,
     pub mouse: bool,
+    /// `NO_COLOR`: the frame is drawn without colours, their meaning kept as attributes.
+    pub no_color: bool,
     pub quit: bool,
 }
 
@@ -441,6 +443,7 @@ impl State {
             last_refresh: now,
             clipboard_clear_at: None,
             mouse: false,
+            no_color: false,
             quit: false,
         }
     }

@@ -24,6 +24,11 @@ impl Pty {
     /// `apikeys ARGS…` with its data and config under `data` and `config`, and no credentials
     /// from the environment: the embedded demo.
     pub fn spawn(args: &[&str], data: &Path, config: &Path) -> Pty {
+        Pty::spawn_with_env(args, data, config, &[])
+    }
+
+    /// As [`Pty::spawn`], with `env` (name, value) pairs set for the app (NO_COLOR, TZ…).
+    pub fn spawn_with_env(args: &[&str], data: &Path, config: &Path, env: &[(&str, &str)]) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -39,6 +44,9 @@ impl Pty {
         command.env("TERM", "xterm-256color");
         for name in ["VTEX_APP_KEY", "VTEX_APP_TOKEN", "APIKEYS_PROFILE"] {
             command.env_remove(name);
+        }
+        for (name, value) in env {
+            command.env(name, value);
         }
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);

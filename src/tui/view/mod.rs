@@ -51,6 +51,13 @@ pub fn render(state: &State, frame: &mut Frame) {
         too_small(frame, area);
         return;
     }
+    render_screen(state, frame, area);
+    if state.no_color {
+        theme::strip_colours(frame.buffer_mut());
+    }
+}
+
+fn render_screen(state: &State, frame: &mut Frame, area: Rect) {
     let [title, tabs, pane, status, bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
