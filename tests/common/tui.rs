@@ -123,6 +123,8 @@ pub struct AppOptions {
     pub clock: Option<Clock>,
     /// The fake clipboard's timed clear.
     pub clear_in: Option<Duration>,
+    /// The zone dates are shown in; `None`: the state's default (UTC).
+    pub zone: Option<apikeys::tui::view::time::Zone>,
 }
 
 impl Default for AppOptions {
@@ -133,6 +135,7 @@ impl Default for AppOptions {
             height: 40,
             clock: None,
             clear_in: None,
+            zone: None,
         }
     }
 }
@@ -173,6 +176,9 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
             options.read_only,
             Duration::from_secs(3600),
         );
+        if let Some(zone) = options.zone {
+            state.zone = zone;
+        }
         let mut watcher = Watcher(frames_tx);
         let parts = event_loop::Parts {
             terminal: &mut terminal,

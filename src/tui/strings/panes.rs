@@ -110,3 +110,11 @@ pub const EXTERNAL_NO_MATCH: &str = "No key matches.\nEsc clears the filter.";
 pub fn external_listed(count: usize) -> String {
     format!("{count} keys of other accounts · by owner, then key")
 }
+
+// ---- the title bar's marks: read-only mode and the last successful refresh ---------------------
+
+pub const READ_ONLY_MARK: &str = "read-only";
+
+pub fn refreshed_at(clock: &str) -> String {
+    format!("refreshed {clock}")
+}

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
+use super::time::{self, Zone};
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::listing::{SortBy, StatusFilter, TokenAge};
 use crate::permissions::Resource;
@@ -67,7 +68,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .map(|(((at, key), age), roles)| {
             let token = token_cell(age, key.renewal_pending(), token_width);
             TableRow {
-                cells: row_cells(pane, key, key_width, token, roles),
+                cells: row_cells(pane, key, key_width, token, roles, state.zone),
                 selected: *at == pane.selection.selected,
             }
         })
@@ -157,6 +158,7 @@ fn row_cells(
     key_width: usize,
     token: Vec<Span<'static>>,
     roles: Option<String>,
+    zone: Zone,
 ) -> Vec<Vec<Span<'static>>> {
     let mut cells = vec![Vec::new(); 6];
     cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
@@ -171,7 +173,7 @@ fn row_cells(
         None => vec![Span::styled(text::ROLES_LOADING, theme::dim())],
     };
     cells[TOKEN] = token;
-    cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0))];
+    cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0), zone)];
     cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
     cells
 }
@@ -196,9 +198,9 @@ pub fn role_names(roles: &[Role]) -> String {
         .join(", ")
 }
 
-pub fn date_span(at: Option<DateTime<Utc>>) -> Span<'static> {
+pub fn date_span(at: Option<DateTime<Utc>>, zone: Zone) -> Span<'static> {
     match at {
-        Some(at) => Span::raw(at.format("%Y-%m-%d").to_string()),
+        Some(at) => Span::raw(time::date(at, zone)),
         None => Span::styled("—", theme::dim()),
     }
 }
@@ -336,7 +338,7 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 /// The status line's hint for the selected key: its token situation and what to do about it.
-pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>) -> String {
+pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>, zone: Zone) -> String {
     if key.renewal_pending() {
         return text::HINT_RENEWAL_PENDING.into();
     }
@@ -351,6 +353,6 @@ pub fn selected_hint(key: &AppKey, months: u32, now: DateTime<Utc>) -> String {
     match key.token_age(months, now) {
         Some(TokenAge::LongOutdated) => text::hint_long_outdated(days, months),
         Some(TokenAge::Outdated) => text::hint_outdated(days, months),
-        _ => text::hint_fresh(days, &due.format("%Y-%m-%d").to_string()),
+        _ => text::hint_fresh(days, &time::date(due, zone)),
     }
 }

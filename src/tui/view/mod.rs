@@ -13,6 +13,7 @@ mod help;
 mod keys;
 mod settings;
 pub mod theme;
+pub mod time;
 mod widgets;
 
 use ratatui::Frame;
@@ -134,21 +135,31 @@ fn who(state: &State, trading_name: bool, room: usize) -> Vec<Span<'static>> {
     left
 }
 
+/// "read-only · refreshed 14:05:09 · ", before the connection; the time only `with_time`.
+fn marks(state: &State, with_time: bool) -> Vec<Span<'static>> {
+    let mut marks = Vec::new();
+    if state.access.read_only {
+        marks.push(Span::styled(text::READ_ONLY_MARK, theme::read_only_mark()));
+        marks.push(Span::styled(" · ", theme::dim()));
+    }
+    if let Some(at) = state.last_listed.filter(|_| with_time) {
+        let clock = time::clock(at, state.zone);
+        marks.push(Span::styled(text::refreshed_at(&clock), theme::dim()));
+        marks.push(Span::styled(" · ", theme::dim()));
+    }
+    marks
+}
+
 fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
     let total = usize::from(area.width);
-    let mut right: Vec<Span<'static>> = Vec::new();
-    if state.busy() {
-        right.push(Span::styled(spinner(state), theme::pending()));
-        right.push(Span::raw(" "));
+    let mut right = marks(state, true);
+    let connection = connection_spans(state);
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    if width(&right) + width(&connection) > total / 2 {
+        // Narrow: the time of the refresh goes first, the read-only mark stays.
+        right = marks(state, false);
     }
-    match &state.connection {
-        Connection::Connecting => right.push(Span::styled(text::CONNECTING, theme::pending())),
-        Connection::Online => right.push(Span::styled(text::ONLINE, theme::good())),
-        Connection::Offline(reason) => {
-            right.push(Span::styled(text::offline(&clean(reason)), theme::error()))
-        }
-    }
-    right.push(Span::raw(" "));
+    right.extend(connection);
     // The connection may take at most half the bar; who you are takes the rest.
     let right = widgets::fit_spans(right, total / 2);
     let right_width: usize = right.iter().map(Span::width).sum();
@@ -166,6 +177,24 @@ fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
     spans.push(Span::raw(" "));
     spans.extend(right);
     put_line(frame, area, 0, &Line::from(spans));
+}
+
+/// The spinner while busy, then the connection's state.
+fn connection_spans(state: &State) -> Vec<Span<'static>> {
+    let mut right: Vec<Span<'static>> = Vec::new();
+    if state.busy() {
+        right.push(Span::styled(spinner(state), theme::pending()));
+        right.push(Span::raw(" "));
+    }
+    match &state.connection {
+        Connection::Connecting => right.push(Span::styled(text::CONNECTING, theme::pending())),
+        Connection::Online => right.push(Span::styled(text::ONLINE, theme::good())),
+        Connection::Offline(reason) => {
+            right.push(Span::styled(text::offline(&clean(reason)), theme::error()))
+        }
+    }
+    right.push(Span::raw(" "));
+    right
 }
 
 /// "(61)", or "(12/61)" while a filter hides some; nothing until the list is known.
@@ -268,7 +297,7 @@ fn hint(state: &State) -> String {
                 return text::HINT_KEYS_FILTER.into();
             }
             match state.keys.selected_key() {
-                Some(key) => keys::selected_hint(key, state.token_months(), state.now),
+                Some(key) => keys::selected_hint(key, state.token_months(), state.now, state.zone),
                 None => text::HINT_KEYS.into(),
             }
         }

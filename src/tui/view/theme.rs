@@ -71,6 +71,11 @@ pub fn tab_selected() -> Style {
         .add_modifier(Modifier::BOLD)
 }
 
+/// The title bar's "read-only": bold as well as coloured, so it stands out under NO_COLOR.
+pub fn read_only_mark() -> Style {
+    Style::new().fg(PENDING).add_modifier(Modifier::BOLD)
+}
+
 pub fn app_name() -> Style {
     Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
 }
