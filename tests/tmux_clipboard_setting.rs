@@ -216,3 +216,40 @@ fn the_timed_clear_deletes_our_tmux_buffers_by_default_and_only_ours() {
     );
     quit(&tmux);
 }
+
+#[test]
+fn keys_create_copy_refuses_up_front_when_tmux_drops_osc52() {
+    let Some(tmux) = Tmux::start() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out.txt");
+    let command = format!(
+        "env -u DISPLAY -u WAYLAND_DISPLAY XDG_DATA_HOME={data} XDG_CONFIG_HOME={config} sh -c 'sleep 1; {bin} keys create --label \"Copied key\" --copy --clipboard osc52 > {out} 2>&1; echo \"EXIT=$?\"; {bin} keys list --filter \"Copied key\" --output json >> {out} 2>&1; echo CLI-DONE'; sleep 600",
+        data = home.path().join("data").display(),
+        config = home.path().join("config").display(),
+        bin = env!("CARGO_BIN_EXE_apikeys"),
+        out = out.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        "160",
+        "-y",
+        "20",
+        &command,
+    ]);
+    // Set before the command runs (it waits a second first).
+    tmux.run(&["set", "-s", "set-clipboard", "off"]);
+    let screen = tmux.wait_for("the command to finish", |s| s.contains("CLI-DONE"));
+    assert!(screen.contains("EXIT=2"), "{screen}");
+    let printed = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        printed.contains("tmux has set-clipboard off")
+            && printed.contains("tmux set -s set-clipboard on"),
+        "{printed}"
+    );
+    // Nothing was created: the listing that follows is empty.
+    assert!(printed.trim_end().ends_with("[]"), "{printed}");
+}
