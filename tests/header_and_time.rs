@@ -14,6 +14,16 @@ use common::TestServer;
 use common::tui::{AppOptions, Clock, start_on};
 use pty_app::Pty;
 
+/// Whether the zone database has São Paulo; CI must install tzdata (missing there fails).
+fn have_zone_data() -> bool {
+    let here = std::path::Path::new("/usr/share/zoneinfo/America/Sao_Paulo").exists();
+    if !here {
+        assert!(std::env::var_os("CI").is_none(), "CI must install tzdata");
+        eprintln!("skipping: no /usr/share/zoneinfo/America/Sao_Paulo (tzdata)");
+    }
+    here
+}
+
 fn title_line(screen: &str) -> &str {
     screen.lines().next().unwrap_or("")
 }
@@ -30,6 +40,9 @@ fn refreshed_clock(screen: &str) -> NaiveTime {
 
 #[test]
 fn the_binary_under_tz_gives_the_refresh_time_in_local_time() {
+    if !have_zone_data() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (data, config) = (dir.path().join("data"), dir.path().join("config"));
     let env = [("TZ", "America/Sao_Paulo")];
@@ -43,7 +56,7 @@ fn the_binary_under_tz_gives_the_refresh_time_in_local_time() {
     let shown = refreshed_clock(&screen);
     let apart = (expected - shown).num_seconds().rem_euclid(86_400);
     assert!(
-        apart < 60 || apart > 86_400 - 60,
+        !(60..=86_400 - 60).contains(&apart),
         "refreshed {shown}, São Paulo time is {expected}: {:?}",
         title_line(&screen)
     );
@@ -54,6 +67,9 @@ fn the_binary_under_tz_gives_the_refresh_time_in_local_time() {
 
 #[test]
 fn the_binary_under_tz_shows_details_and_the_audit_trail_in_local_time_with_the_zone() {
+    if !have_zone_data() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (data, config) = (dir.path().join("data"), dir.path().join("config"));
     let env = [("TZ", "America/Sao_Paulo")];

@@ -50,9 +50,9 @@ pub fn render(state: &State, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
-        return;
+    } else {
+        render_screen(state, frame, area);
     }
-    render_screen(state, frame, area);
     if state.no_color {
         theme::strip_colours(frame.buffer_mut());
     }
