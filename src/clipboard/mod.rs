@@ -6,6 +6,8 @@
 //! OSC 52 when that fails. Messages claim only what is known: OSC 52 cannot be confirmed.
 //! A copy may be cleared after a while: the desktop clipboard only if it still holds our token
 //! (compared by hash: the token itself is not kept), OSC 52 only when `osc52_clear` is on.
+//! Inside tmux, tmux is asked first whether `set-clipboard` lets OSC 52 through, and the paste
+//! buffers holding our copy are deleted at the timed clear whatever `osc52_clear` says.
 //! OSC 52 goes to the controlling terminal (`/dev/tty`) alone, never to stdout or stderr: those
 //! may be a pipe or a log, where the sequence would hold the token in base64.
 
@@ -15,6 +17,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
+
+mod tmux;
+use tmux::SetClipboard;
 
 /// Where copies go: `--clipboard` and the config file's `clipboard` take the same words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
@@ -239,6 +244,8 @@ pub struct Clipboard {
     native: Option<Box<dyn Native>>,
     terminal: Terminal,
     last: Option<(Via, [u8; 32])>,
+    /// tmux answered that OSC 52 gets through (`on` or `external`): not asked again.
+    tmux_forwards: bool,
 }
 
 fn fingerprint(text: &str) -> [u8; 32] {
@@ -263,6 +270,7 @@ impl Clipboard {
             native: None,
             terminal,
             last: None,
+            tmux_forwards: false,
         }
     }
 
@@ -285,7 +293,7 @@ impl Clipboard {
             return Err("copying is off (clipboard = \"off\")".into());
         }
         if self.prefers_osc52() {
-            return self.terminal_ready().map(|()| Via::Osc52);
+            return self.osc52_ready().map(|()| Via::Osc52);
         }
         let native_failure = match self.native() {
             Ok(_) => return Ok(Via::Native),
@@ -294,13 +302,40 @@ impl Clipboard {
         if self.settings.mode == Mode::Native {
             return Err(native_failure);
         }
-        self.terminal_ready()
+        self.osc52_ready()
             .map(|()| Via::Osc52)
             .map_err(|no_terminal| format!("{native_failure} and {no_terminal}"))
     }
 
-    fn terminal_ready(&self) -> Result<(), String> {
-        self.terminal.as_ref().map(|_| ()).map_err(Clone::clone)
+    /// A terminal to write OSC 52 to, and no tmux in between that drops it.
+    fn osc52_ready(&mut self) -> Result<(), String> {
+        self.terminal.as_ref().map(|_| ()).map_err(Clone::clone)?;
+        match self.tmux_drops_osc52() {
+            true => Err(TMUX_OFF.into()),
+            false => Ok(()),
+        }
+    }
+
+    /// Inside tmux (unless the copy goes through tmux's passthrough): whether tmux answers
+    /// `set-clipboard off`. Asked until it says `on` or `external`, so a user who turns it on
+    /// and copies again is believed; a tmux that cannot be asked is taken as today.
+    fn tmux_drops_osc52(&mut self) -> bool {
+        if !self.environment.tmux || self.wrap() == Wrap::Tmux || self.tmux_forwards {
+            return false;
+        }
+        match tmux::set_clipboard() {
+            Some(SetClipboard::Off) => true,
+            Some(SetClipboard::On | SetClipboard::External) => {
+                self.tmux_forwards = true;
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the timed clear has tmux paste buffers to delete (tmux keeps every copy).
+    fn clears_tmux(&self) -> bool {
+        self.environment.tmux && self.settings.clear_after.is_some()
     }
 
     fn wrap(&self) -> Wrap {
@@ -373,19 +408,36 @@ impl Clipboard {
                 Err(err) => fallback_reason = Some(err),
             }
         }
+        self.copy_osc52(text, fallback_reason)
+    }
+
+    /// The OSC 52 copy: refused when tmux would drop it, else sent, with when (and what of
+    /// it) the timed clear removes.
+    fn copy_osc52(&mut self, text: &str, fallback_reason: Option<String>) -> Report {
+        if self.tmux_drops_osc52() {
+            return Report {
+                message: TMUX_OFF_COPY.into(),
+                clear_in: None,
+                via: None,
+            };
+        }
         match self.send_osc52(text) {
             Ok(()) => {
                 self.last = Some((Via::Osc52, fingerprint(text)));
                 let clear_in = self
                     .settings
                     .clear_after
-                    .filter(|_| self.settings.osc52_clear);
-                let when = match (clear_in, self.settings.clear_after) {
-                    (Some(after), _) => format!(" It will be cleared in {}.", seconds(after)),
-                    (None, Some(_)) => {
+                    .filter(|_| self.settings.osc52_clear || self.clears_tmux());
+                let when = match (clear_in, self.settings.osc52_clear) {
+                    (Some(after), true) => format!(" It will be cleared in {}.", seconds(after)),
+                    (Some(after), false) => format!(
+                        " Any tmux paste buffer holding it is deleted in {}; your terminal's clipboard is not cleared (osc52_clear is off).",
+                        seconds(after)
+                    ),
+                    (None, _) if self.settings.clear_after.is_some() => {
                         " It is not cleared automatically (osc52_clear is off).".into()
                     }
-                    (None, None) => String::new(),
+                    (None, _) => String::new(),
                 };
                 let why = fallback_reason
                     .map(|err| format!(" (the system clipboard failed: {err})"))
@@ -446,7 +498,7 @@ impl Clipboard {
                 // tmux ignores an empty OSC 52 and keeps every copy in its paste buffers:
                 // remove the ones holding our token (tmux can be asked, unlike a terminal).
                 let tmux = if self.environment.tmux {
-                    forget_tmux_buffers(&fingerprint_of_copy)
+                    tmux::forget_buffers(&fingerprint_of_copy)
                 } else {
                     0
                 };
@@ -459,36 +511,20 @@ impl Clipboard {
                     (Err(err), _) => format!("Could not clear the clipboard: {err}."),
                 })
             }
+            // The terminal is left alone (osc52_clear is off), tmux's copies are not: deleting
+            // our own buffers cannot touch anything else.
+            Via::Osc52 if self.clears_tmux() => match tmux::forget_buffers(&fingerprint_of_copy) {
+                0 => None,
+                _ => Some("Removed the token from tmux's paste buffers.".into()),
+            },
             Via::Osc52 => None,
         }
     }
 }
 
-/// Deletes the tmux paste buffers that hold the copy with this fingerprint; returns how many.
-fn forget_tmux_buffers(copied: &[u8; 32]) -> usize {
-    let tmux = |args: &[&str]| {
-        std::process::Command::new("tmux")
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|out| out.status.success())
-            .map(|out| out.stdout)
-    };
-    let Some(names) = tmux(&["list-buffers", "-F", "#{buffer_name}"]) else {
-        return 0;
-    };
-    let mut forgotten = 0;
-    for name in String::from_utf8_lossy(&names).lines() {
-        let holds_copy = tmux(&["show-buffer", "-b", name])
-            .is_some_and(|content| Sha256::digest(&content).as_slice() == copied);
-        if holds_copy && tmux(&["delete-buffer", "-b", name]).is_some() {
-            forgotten += 1;
-        }
-    }
-    forgotten
-}
+/// Why OSC 52 is not sent inside a tmux that drops it, and what to set.
+const TMUX_OFF: &str = "tmux has set-clipboard off, so OSC 52 would not reach your terminal: run `tmux set -s set-clipboard on` (or put `set -s set-clipboard on` in ~/.tmux.conf)";
+const TMUX_OFF_COPY: &str = "Not copied: tmux has set-clipboard off, so OSC 52 would not reach your terminal. Run `tmux set -s set-clipboard on` and press c again, or reveal the token (v) and select it.";
 
 #[cfg(test)]
 mod tests;

@@ -44,6 +44,8 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
         options.refresh_every,
     );
     state.mouse = options.mouse;
+    state.zone = view::time::Zone::Local;
+    state.no_color = view::theme::no_color_requested(std::env::var_os("NO_COLOR").as_deref());
     // OSC 52 goes to the controlling terminal (/dev/tty), between frames: never to stdout,
     // which may not be the terminal.
     let mut clipboard = crate::clipboard::Clipboard::system(options.clipboard);

@@ -433,11 +433,17 @@ pub struct State {
     pub size: (u16, u16),
     pub refresh_every: Duration,
     pub last_refresh: DateTime<Utc>,
+    /// When the Generated keys list last loaded: the title bar's "refreshed 14:05:09".
+    pub last_listed: Option<DateTime<Utc>>,
     /// When the latest copy of a token is to be cleared from the clipboard.
     pub clipboard_clear_at: Option<DateTime<Utc>>,
     /// A key just created or added: selected when the list that holds it arrives.
     pub new_row: Option<NewRow>,
     pub mouse: bool,
+    /// `NO_COLOR`: the frame is drawn without colours, their meaning kept as attributes.
+    pub no_color: bool,
+    /// The zone dates are shown in: the machine's for the app, a fixed one in tests.
+    pub zone: super::view::time::Zone,
     pub quit: bool,
 }
 
@@ -470,9 +476,12 @@ impl State {
             size: (80, 24),
             refresh_every,
             last_refresh: now,
+            last_listed: None,
             clipboard_clear_at: None,
             new_row: None,
             mouse: false,
+            no_color: false,
+            zone: super::view::time::Zone::Utc,
             quit: false,
         }
     }

@@ -176,6 +176,8 @@ pub struct AppOptions {
     pub mouse: bool,
     /// Where the header says the token came from.
     pub token_source: Option<apikeys::tui::state::TokenSource>,
+    /// The zone dates are shown in; `None`: the state's default (UTC).
+    pub zone: Option<apikeys::tui::view::time::Zone>,
 }
 
 impl Default for AppOptions {
@@ -188,6 +190,7 @@ impl Default for AppOptions {
             clear_in: None,
             mouse: false,
             token_source: None,
+            zone: None,
         }
     }
 }
@@ -235,6 +238,9 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
             Duration::from_secs(3600),
         );
         state.mouse = options.mouse;
+        if let Some(zone) = options.zone {
+            state.zone = zone;
+        }
         let mut watcher = Watcher(frames_tx);
         let parts = event_loop::Parts {
             terminal: &mut terminal,

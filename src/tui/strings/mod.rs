@@ -191,18 +191,3 @@ pub fn remove_external(app_key: &str, account: &str) -> Confirmation {
         accept: "Remove",
     }
 }
-
-pub fn change_duration(months: u32) -> Confirmation {
-    let meaning = if months == 3 {
-        "3 months (recommended)".to_string()
-    } else {
-        format!("{months} months")
-    };
-    Confirmation {
-        title: "Change token duration",
-        body: format!(
-            "Set the token duration of every key to {meaning}? Keys whose current token is older will show as outdated."
-        ),
-        accept: "Apply",
-    }
-}

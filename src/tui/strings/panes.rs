@@ -134,3 +134,11 @@ pub fn external_listed(count: usize) -> String {
     let keys = super::count_of(count, "key of another account", "keys of other accounts");
     format!("{keys} · by owner, then key")
 }
+
+// ---- the title bar's marks: read-only mode and the last successful refresh ---------------------
+
+pub const READ_ONLY_MARK: &str = "read-only";
+
+pub fn refreshed_at(clock: &str) -> String {
+    format!("refreshed {clock}")
+}

@@ -45,3 +45,80 @@ pub const EXTENSIONS_MISSING_REST: &str = ": deleting keys, undoing renewals, th
 pub const EXTENSIONS_CHECKING: &str = "checking…";
 pub const EXTENSIONS_UNANSWERED: &str = "not known yet";
 pub const EXTENSIONS_UNANSWERED_REST: &str = ": the server has not answered.";
+
+// ---- the confirmation of a new duration ---------------------------------------------------------
+
+/// How many loaded keys change state under a new duration, as the confirm dialog says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DurationEffect {
+    /// Outdated now and not under the new duration (a longer one).
+    pub stop_outdated: usize,
+    /// Fresh now and outdated under the new duration (a shorter one).
+    pub become_outdated: usize,
+    /// Outdated under both.
+    pub stay_outdated: usize,
+}
+
+fn keys(count: usize) -> String {
+    match count {
+        1 => "1 key".to_string(),
+        n => format!("{n} keys"),
+    }
+}
+
+/// "1 key stops …" / "2 keys stop …": the verb agrees with the count.
+fn verb(count: usize, singular: &'static str, plural: &'static str) -> &'static str {
+    if count == 1 { singular } else { plural }
+}
+
+/// What the change does to the loaded keys, in one sentence (`None`: the list is not loaded).
+pub fn duration_effect(from: u32, to: u32, effect: Option<DurationEffect>) -> String {
+    let Some(effect) = effect else {
+        return "The Generated keys list is not loaded, so the keys that change state cannot be counted here.".into();
+    };
+    let (low, high) = (from.min(to), from.max(to));
+    let changed = effect.stop_outdated + effect.become_outdated;
+    let mut sentence = if changed == 0 {
+        "No key changes state".to_string()
+    } else if effect.stop_outdated > 0 {
+        let n = effect.stop_outdated;
+        format!(
+            "{} {} being outdated (tokens {low}–{high} months old)",
+            keys(n),
+            verb(n, "stops", "stop")
+        )
+    } else {
+        let n = effect.become_outdated;
+        format!(
+            "{} {} outdated (tokens {low}–{high} months old)",
+            keys(n),
+            verb(n, "becomes", "become")
+        )
+    };
+    if effect.stay_outdated > 0 {
+        let n = effect.stay_outdated;
+        sentence.push_str(&format!(
+            "; {} {} outdated",
+            keys(n),
+            verb(n, "stays", "stay")
+        ));
+    }
+    sentence.push('.');
+    sentence
+}
+
+pub fn change_duration(from: u32, to: u32, effect: Option<DurationEffect>) -> super::Confirmation {
+    let meaning = if to == 3 {
+        THREE_MONTHS.to_string()
+    } else {
+        format!("{to} months")
+    };
+    super::Confirmation {
+        title: "Change token duration",
+        body: format!(
+            "Set the token duration of every key to {meaning}? {}",
+            duration_effect(from, to, effect)
+        ),
+        accept: "Apply",
+    }
+}

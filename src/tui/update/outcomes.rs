@@ -133,6 +133,7 @@ fn on_keys(state: &mut State, id: RequestId, result: Result<Vec<AppKey>, Failure
             state.connection = Connection::Online;
             state.keys.replace_rows(rows, months, now, page);
             state.keys.load = Load::Loaded;
+            state.last_listed = Some(state.now);
             state.keys.pending_toggles.clear();
             state.keys.roles_requested.clear();
             select_new_key(state);

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 
 use super::keys::{age_style, days_since, role_names};
 use super::theme;
+use super::time::{self, Zone};
 use super::widgets::{self, DialogFrame, Hint, clean};
 use crate::listing::TokenAge;
 use crate::tui::action::Failure;
@@ -19,8 +20,8 @@ use crate::vtex::model::{AppKey, AuditEntry};
 /// Width of the field names column ("New token  ").
 const LABEL_WIDTH: usize = 15;
 
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+fn when(at: DateTime<Utc>, zone: Zone) -> String {
+    time::date_time(at, zone)
 }
 
 fn field(name: &str, value: &str, style: Style, max: usize) -> Vec<Line<'static>> {
@@ -52,7 +53,7 @@ pub fn render(
     };
     body.push(Line::raw(""));
     body.push(Line::styled(text::AUDIT, theme::heading()));
-    body.extend(audit_lines(audit, max));
+    body.extend(audit_lines(audit, state.zone, max));
     let mut footer = vec![Line::raw("")];
     footer.extend(widgets::hint_lines(hints, max));
     widgets::draw_dialog(frame, region, &spec, body, footer);
@@ -73,7 +74,7 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
     lines.extend(field("Id", &clean(&key.id), plain, max));
     let created = key
         .created_in
-        .map_or(text::UNKNOWN.to_string(), |t| when(t.0));
+        .map_or(text::UNKNOWN.to_string(), |t| when(t.0, state.zone));
     lines.extend(field("Created", &created, plain, max));
     let pending = state.keys.pending_toggles.contains_key(&key.id);
     let (status, style) = match (key.is_active, pending) {
@@ -95,7 +96,7 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
             let days = days_since(created.0, now);
             lines.extend(field(
                 "Token created",
-                &text::token_created(&when(created.0), days),
+                &text::token_created(&when(created.0, state.zone), days),
                 plain,
                 max,
             ));
@@ -110,7 +111,7 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
     match (key.creation_date_new_token, key.creation_date_token) {
         (Some(new), _) => lines.extend(field(
             "New token",
-            &text::new_token_pending(&when(new.0)),
+            &text::new_token_pending(&when(new.0, state.zone)),
             theme::pending(),
             max,
         )),
@@ -123,7 +124,7 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
                 .0
                 .checked_add_months(Months::new(months))
                 .unwrap_or(created.0);
-            let due = due.format("%Y-%m-%d").to_string();
+            let due = time::date(due, state.zone);
             let sentence = match age {
                 TokenAge::Fresh => text::age_fresh(months, &due),
                 TokenAge::Outdated => text::age_outdated(months, &due),
@@ -139,7 +140,11 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn audit_lines(audit: Option<&Result<Vec<AuditEntry>, Failure>>, max: usize) -> Vec<Line<'static>> {
+fn audit_lines(
+    audit: Option<&Result<Vec<AuditEntry>, Failure>>,
+    zone: Zone,
+    max: usize,
+) -> Vec<Line<'static>> {
     match audit {
         None => vec![Line::styled(text::AUDIT_LOADING, theme::dim())],
         Some(Err(failure)) if failure.unavailable() => {
@@ -152,9 +157,7 @@ fn audit_lines(audit: Option<&Result<Vec<AuditEntry>, Failure>>, max: usize) -> 
         Some(Ok(entries)) => entries
             .iter()
             .flat_map(|entry| {
-                let at = entry.at.map_or("—".to_string(), |t| {
-                    t.0.format("%Y-%m-%d %H:%M").to_string()
-                });
+                let at = entry.at.map_or("—".to_string(), |t| when(t.0, zone));
                 let lead = Span::styled(format!("{at}  "), theme::dim());
                 let mut line = text::audit_entry(&clean(&entry.action), &clean(&entry.actor));
                 if !entry.detail.trim().is_empty() {

@@ -59,7 +59,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .zip(roles_text)
         .map(|((at, key), roles)| {
-            let cells = row_cells(pane, key, key_width, roles);
+            let cells = row_cells(pane, key, key_width, roles, state.zone);
             TableRow {
                 cells,
                 selected: *at == pane.selection.selected,
@@ -112,6 +112,7 @@ fn row_cells(
     key: &ExternalKey,
     key_width: usize,
     roles: Option<String>,
+    zone: crate::tui::view::time::Zone,
 ) -> Vec<Vec<Span<'static>>> {
     let mut cells = vec![Vec::new(); 5];
     cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
@@ -121,7 +122,7 @@ fn row_cells(
         Some(names) => vec![Span::raw(names)],
         None => vec![Span::styled("—", theme::dim())],
     };
-    cells[ADDED] = vec![date_span(key.added_on.map(|t| t.0))];
+    cells[ADDED] = vec![date_span(key.added_on.map(|t| t.0), zone)];
     cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
     cells
 }

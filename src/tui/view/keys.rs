@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
+use super::time::{self, Zone};
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::listing::{SortBy, StatusFilter, TokenAge};
 use crate::permissions::Resource;
@@ -68,7 +69,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .zip(roles_text)
         .map(|(((at, key), age), roles)| {
             let token = token_cell(age, key.renewal_pending(), token_width);
-            let mut cells = row_cells(pane, key, key_width, token, roles);
+            let mut cells = row_cells(pane, key, key_width, token, roles, state.zone);
             if own(key) {
                 cells[NAME] = own_name_cell(key, name_width);
             }
@@ -174,6 +175,7 @@ fn row_cells(
     key_width: usize,
     token: Vec<Span<'static>>,
     roles: Option<String>,
+    zone: Zone,
 ) -> Vec<Vec<Span<'static>>> {
     let mut cells = vec![Vec::new(); 6];
     cells[KEY] = vec![Span::raw(fit_middle(&clean(&key.app_key), key_width))];
@@ -188,7 +190,7 @@ fn row_cells(
         None => vec![Span::styled(text::ROLES_LOADING, theme::dim())],
     };
     cells[TOKEN] = token;
-    cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0))];
+    cells[CREATED] = vec![date_span(key.created_in.map(|t| t.0), zone)];
     cells[STATUS] = status_cell(key.is_active, pane.pending_toggles.contains_key(&key.id));
     cells
 }
@@ -225,9 +227,9 @@ pub fn role_names(roles: &[Role]) -> String {
         .join(", ")
 }
 
-pub fn date_span(at: Option<DateTime<Utc>>) -> Span<'static> {
+pub fn date_span(at: Option<DateTime<Utc>>, zone: Zone) -> Span<'static> {
     match at {
-        Some(at) => Span::raw(at.format("%Y-%m-%d").to_string()),
+        Some(at) => Span::raw(time::date(at, zone)),
         None => Span::styled("—", theme::dim()),
     }
 }
@@ -378,7 +380,8 @@ pub fn selected_hint(state: &State, key: &AppKey) -> String {
         }
         text::hint_with(text::HINT_RENEWAL_PENDING, &actions)
     } else {
-        let (situation, outdated) = token_situation(key, state.token_months(), state.now);
+        let (situation, outdated) =
+            token_situation(key, state.token_months(), state.now, state.zone);
         if outdated && may(Op::Renew) {
             format!("{situation} {}", text::HINT_RENEWS_IT)
         } else {
@@ -393,7 +396,12 @@ pub fn selected_hint(state: &State, key: &AppKey) -> String {
 }
 
 /// How old the key's token is, and whether it is outdated.
-fn token_situation(key: &AppKey, months: u32, now: DateTime<Utc>) -> (String, bool) {
+fn token_situation(
+    key: &AppKey,
+    months: u32,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> (String, bool) {
     let Some(created) = key.creation_date_token else {
         return (text::HINT_NO_TOKEN_DATE.into(), false);
     };
@@ -406,7 +414,7 @@ fn token_situation(key: &AppKey, months: u32, now: DateTime<Utc>) -> (String, bo
         Some(TokenAge::LongOutdated) => (text::hint_long_outdated(days, months), true),
         Some(TokenAge::Outdated) => (text::hint_outdated(days, months), true),
         _ => (
-            text::hint_fresh(days, &due.format("%Y-%m-%d").to_string()),
+            text::hint_fresh(days, &time::date(due, zone)),
             false,
         ),
     }

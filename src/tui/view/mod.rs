@@ -15,6 +15,7 @@ pub mod hit;
 mod keys;
 mod settings;
 pub mod theme;
+pub mod time;
 mod widgets;
 
 pub use dialogs::picker_page;
@@ -67,8 +68,17 @@ pub fn render_clickable(state: &State, frame: &mut Frame) -> Hits {
     let area = frame.area();
     if !fits(area.width, area.height) {
         too_small(frame, area);
-        return hits;
+    } else {
+        hits = render_screen(state, frame, area);
     }
+    if state.no_color {
+        theme::strip_colours(frame.buffer_mut());
+    }
+    hits
+}
+
+fn render_screen(state: &State, frame: &mut Frame, area: Rect) -> Hits {
+    let mut hits = Hits::default();
     let [title, tabs, pane, status, bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -186,22 +196,31 @@ fn who(state: &State, trading_name: bool, room: usize) -> Vec<Span<'static>> {
     left
 }
 
+/// "read-only · refreshed 14:05:09 · ", before the connection; the time only `with_time`.
+fn marks(state: &State, with_time: bool) -> Vec<Span<'static>> {
+    let mut marks = Vec::new();
+    if state.access.read_only {
+        marks.push(Span::styled(text::READ_ONLY_MARK, theme::read_only_mark()));
+        marks.push(Span::styled(" · ", theme::dim()));
+    }
+    if let Some(at) = state.last_listed.filter(|_| with_time) {
+        let clock = time::clock(at, state.zone);
+        marks.push(Span::styled(text::refreshed_at(&clock), theme::dim()));
+        marks.push(Span::styled(" · ", theme::dim()));
+    }
+    marks
+}
+
 fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
     let total = usize::from(area.width);
-    let mut right: Vec<Span<'static>> = Vec::new();
-    if state.busy() {
-        right.push(Span::styled(spinner(state), theme::pending()));
-        right.push(Span::raw(" "));
+    let mut right = marks(state, true);
+    let connection = connection_spans(state);
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    if width(&right) + width(&connection) > total / 2 {
+        // Narrow: the time of the refresh goes first, the read-only mark stays.
+        right = marks(state, false);
     }
-    match &state.connection {
-        Connection::Connecting => right.push(Span::styled(text::CONNECTING, theme::pending())),
-        Connection::Online => right.push(Span::styled(text::ONLINE, theme::good())),
-        Connection::Unauthorized => right.push(Span::styled(text::UNAUTHORIZED, theme::error())),
-        Connection::Offline(reason) => {
-            right.push(Span::styled(text::offline(&clean(reason)), theme::error()))
-        }
-    }
-    right.push(Span::raw(" "));
+    right.extend(connection);
     // The connection may take at most half the bar; who you are takes the rest.
     let right = widgets::fit_spans(right, total / 2);
     let right_width: usize = right.iter().map(Span::width).sum();
@@ -219,6 +238,25 @@ fn title_bar(state: &State, frame: &mut Frame, area: Rect) {
     spans.push(Span::raw(" "));
     spans.extend(right);
     put_line(frame, area, 0, &Line::from(spans));
+}
+
+/// The spinner while busy, then the connection's state.
+fn connection_spans(state: &State) -> Vec<Span<'static>> {
+    let mut right: Vec<Span<'static>> = Vec::new();
+    if state.busy() {
+        right.push(Span::styled(spinner(state), theme::pending()));
+        right.push(Span::raw(" "));
+    }
+    match &state.connection {
+        Connection::Connecting => right.push(Span::styled(text::CONNECTING, theme::pending())),
+        Connection::Online => right.push(Span::styled(text::ONLINE, theme::good())),
+        Connection::Unauthorized => right.push(Span::styled(text::UNAUTHORIZED, theme::error())),
+        Connection::Offline(reason) => {
+            right.push(Span::styled(text::offline(&clean(reason)), theme::error()))
+        }
+    }
+    right.push(Span::raw(" "));
+    right
 }
 
 /// "(61)", or "(12/61)" while a filter hides some; nothing until the list is known.

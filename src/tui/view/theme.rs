@@ -71,6 +71,11 @@ pub fn tab_selected() -> Style {
         .add_modifier(Modifier::BOLD)
 }
 
+/// The title bar's "read-only": bold as well as coloured, so it stands out under NO_COLOR.
+pub fn read_only_mark() -> Style {
+    Style::new().fg(PENDING).add_modifier(Modifier::BOLD)
+}
+
 pub fn app_name() -> Style {
     Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
 }
@@ -121,5 +126,29 @@ pub fn button(destructive: bool, enabled: bool) -> Style {
         (false, _) => dim(),
         (true, true) => Style::new().fg(RED).add_modifier(Modifier::BOLD),
         (true, false) => Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
+    }
+}
+
+/// Whether the user asked for no colour: `NO_COLOR` set and not empty (https://no-color.org).
+/// Read once at start and kept in the state, so drawing never reads the environment.
+pub fn no_color_requested(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|value| !value.is_empty())
+}
+
+/// Turns a drawn frame colourless for `NO_COLOR`, keeping what the colours meant as text
+/// attributes: a background (the selected tab, the selected row, a text field) becomes reverse
+/// video, and the dim grey of hints and unavailable actions becomes the dim attribute. Bold,
+/// underline and the markers ("!", "✓", "✗", "…") stay as they are.
+pub fn strip_colours(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in buffer.content.iter_mut() {
+        if cell.bg != Color::Reset {
+            cell.modifier.insert(Modifier::REVERSED);
+        }
+        if cell.fg == DIM {
+            cell.modifier.insert(Modifier::DIM);
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+        cell.underline_color = Color::Reset;
     }
 }
