@@ -241,6 +241,40 @@ pub struct Clipboard {
     last: Option<(Via, [u8; 32])>,
 }
 
+/// Why a copy did not happen.
+enum Refused {
+    /// `clipboard = "native"`, and the desktop clipboard failed.
+    Native(String),
+    /// OSC 52 could not be sent either.
+    Osc52(String),
+}
+
+impl Refused {
+    fn report(self) -> Report {
+        Report::failed(match self {
+            Refused::Native(err) => format!("Could not copy to the system clipboard: {err}."),
+            Refused::Osc52(err) => format!("Could not copy: {err}."),
+        })
+    }
+}
+
+impl Report {
+    fn failed(message: impl Into<String>) -> Report {
+        Report {
+            message: message.into(),
+            clear_in: None,
+            via: None,
+        }
+    }
+}
+
+/// " (the system clipboard failed: …)" after an OSC 52 copy that stood in for it.
+fn fallback(reason: Option<String>) -> String {
+    reason
+        .map(|err| format!(" (the system clipboard failed: {err})"))
+        .unwrap_or_default()
+}
+
 fn fingerprint(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
 }
@@ -334,75 +368,92 @@ impl Clipboard {
             .map_err(|err| format!("could not write to the terminal: {err}"))
     }
 
-    pub fn copy(&mut self, token: &SecretString) -> Report {
-        let text = token.expose_secret();
-        if self.settings.mode == Mode::Off {
-            return Report {
-                message:
-                    "Copying is off (clipboard = \"off\"); select the revealed token (v) instead."
-                        .into(),
-                clear_in: None,
-                via: None,
-            };
-        }
+    /// Puts `text` where the settings say: the desktop clipboard, else (or when it fails in
+    /// `auto`) OSC 52. Says which way it went and why the desktop clipboard was passed over,
+    /// if it failed. `Mode::Off` is the caller's to handle.
+    fn put(&mut self, text: &str) -> Result<(Via, Option<String>), Refused> {
         let mut fallback_reason = None;
         if !self.prefers_osc52() {
             match self.native().and_then(|native| native.set(text)) {
-                Ok(()) => {
-                    self.last = Some((Via::Native, fingerprint(text)));
-                    let clear_in = self.settings.clear_after;
-                    let when = match clear_in {
-                        Some(after) => {
-                            format!("; it will be cleared in {} if still there", seconds(after))
-                        }
-                        None => String::new(),
-                    };
-                    return Report {
-                        message: format!("Copied to the system clipboard{when}."),
-                        clear_in,
-                        via: Some(Via::Native),
-                    };
-                }
+                Ok(()) => return Ok((Via::Native, None)),
                 Err(err) if self.settings.mode == Mode::Native => {
-                    return Report {
-                        message: format!("Could not copy to the system clipboard: {err}."),
-                        clear_in: None,
-                        via: None,
-                    };
+                    return Err(Refused::Native(err));
                 }
                 Err(err) => fallback_reason = Some(err),
             }
         }
-        match self.send_osc52(text) {
-            Ok(()) => {
-                self.last = Some((Via::Osc52, fingerprint(text)));
-                let clear_in = self
-                    .settings
-                    .clear_after
-                    .filter(|_| self.settings.osc52_clear);
-                let when = match (clear_in, self.settings.clear_after) {
-                    (Some(after), _) => format!(" It will be cleared in {}.", seconds(after)),
-                    (None, Some(_)) => {
-                        " It is not cleared automatically (osc52_clear is off).".into()
-                    }
-                    (None, None) => String::new(),
-                };
-                let why = fallback_reason
-                    .map(|err| format!(" (the system clipboard failed: {err})"))
-                    .unwrap_or_default();
-                Report {
-                    message: format!(
-                        "Sent to your terminal (OSC 52){why}; the terminal cannot confirm it, so check before relying on it.{when}"
-                    ),
-                    clear_in,
-                    via: Some(Via::Osc52),
-                }
-            }
-            Err(err) => Report {
-                message: format!("Could not copy: {err}."),
+        self.send_osc52(text)
+            .map(|()| (Via::Osc52, fallback_reason))
+            .map_err(Refused::Osc52)
+    }
+
+    pub fn copy(&mut self, token: &SecretString) -> Report {
+        let text = token.expose_secret();
+        if self.settings.mode == Mode::Off {
+            return Report::failed(
+                "Copying is off (clipboard = \"off\"); select the revealed token (v) instead.",
+            );
+        }
+        let (via, fallback_reason) = match self.put(text) {
+            Ok(done) => done,
+            Err(refused) => return refused.report(),
+        };
+        self.last = Some((via, fingerprint(text)));
+        if via == Via::Native {
+            let clear_in = self.settings.clear_after;
+            let when = match clear_in {
+                Some(after) => format!("; it will be cleared in {} if still there", seconds(after)),
+                None => String::new(),
+            };
+            return Report {
+                message: format!("Copied to the system clipboard{when}."),
+                clear_in,
+                via: Some(Via::Native),
+            };
+        }
+        let clear_in = self
+            .settings
+            .clear_after
+            .filter(|_| self.settings.osc52_clear);
+        let when = match (clear_in, self.settings.clear_after) {
+            (Some(after), _) => format!(" It will be cleared in {}.", seconds(after)),
+            (None, Some(_)) => " It is not cleared automatically (osc52_clear is off).".into(),
+            (None, None) => String::new(),
+        };
+        Report {
+            message: format!(
+                "Sent to your terminal (OSC 52){}; the terminal cannot confirm it, so check before relying on it.{when}",
+                fallback(fallback_reason)
+            ),
+            clear_in,
+            via: Some(Via::Osc52),
+        }
+    }
+
+    /// Copies an appKey the same way as a token. An appKey is not a secret: nothing is
+    /// cleared later, and the latest token's timed clear stays due (tmux's paste buffers
+    /// may still hold that token; a desktop clipboard now holding the appKey is left alone).
+    pub fn copy_app_key(&mut self, app_key: &str) -> Report {
+        if self.settings.mode == Mode::Off {
+            return Report::failed(
+                "Copying is off (clipboard = \"off\"); select the appKey on the screen instead.",
+            );
+        }
+        match self.put(app_key) {
+            Ok((Via::Native, _)) => Report {
+                message: format!("Copied {app_key} to the system clipboard."),
                 clear_in: None,
-                via: None,
+                via: Some(Via::Native),
             },
+            Ok((Via::Osc52, fallback_reason)) => Report {
+                message: format!(
+                    "Sent {app_key} to your terminal (OSC 52){}; the terminal cannot confirm it, so check before relying on it.",
+                    fallback(fallback_reason)
+                ),
+                clear_in: None,
+                via: Some(Via::Osc52),
+            },
+            Err(refused) => refused.report(),
         }
     }
 

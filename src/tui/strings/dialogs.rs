@@ -9,6 +9,11 @@ pub fn more_lines(hidden: usize) -> String {
     format!("… {hidden} more lines (enlarge the terminal)")
 }
 
+/// Where a scrolled overlay is, in its bottom border: "lines 12–30 of 41".
+pub fn lines_shown(first: usize, last: usize, total: usize) -> String {
+    format!("lines {first}–{last} of {total}")
+}
+
 // ---- delete key -------------------------------------------------------------------------------
 
 pub const DELETE_TITLE: &str = "Delete key";
@@ -112,7 +117,11 @@ pub const TOKEN_NOT_SHOWN_AGAIN: &str = "This token will not be shown again.";
 
 // ---- help overlay -----------------------------------------------------------------------------
 
-pub const HELP_TITLE: &str = "Help: keys";
+/// "Help: Generated keys": the help of the pane under it.
+pub fn help_title(pane: &str) -> String {
+    format!("Help: {pane}")
+}
+
 pub const HELP_EVERYWHERE: &str = "Everywhere";
 pub const HELP_DIALOGS: &str = "In dialogs: Enter confirms, Esc cancels, Space ticks a box. Dimmed keys are not available here; the reason follows them.";
 pub const KEEP_FILTER: &str = "keep filter";

@@ -105,8 +105,14 @@ pub const EXTERNAL_UNAVAILABLE: &str =
     "External keys need the apikeys server extension; VTEX's public API has no endpoint for them.";
 pub const EXTERNAL_LOADING: &str = "Loading external keys…";
 pub const EXTERNAL_NONE: &str = "No other account's key has access to this account. a adds one.";
-pub const EXTERNAL_NO_MATCH: &str = "No key matches.\nEsc clears the filter.";
+pub const EXTERNAL_NO_MATCH: &str =
+    "No key matches.\nEsc clears the filter; f changes the status filter.";
 
-pub fn external_listed(count: usize) -> String {
-    format!("{count} keys of other accounts · by owner, then key")
+/// What the external list is sorted by, in [`external_sorted`].
+pub const SORT_OWNER: &str = "owner";
+pub const SORT_ADDED: &str = "added date";
+
+/// "8 keys of other accounts · sorted by owner ▲".
+pub fn external_sorted(count: usize, by: &str, arrow: &str) -> String {
+    format!("{count} keys of other accounts · sorted by {by} {arrow}")
 }

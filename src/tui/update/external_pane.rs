@@ -1,7 +1,19 @@
-//! The External keys pane's commands.
+//! The External keys pane's commands: as in Generated keys, a status filter, a sort and its
+//! reverse (one `listing::Query`, as `external list` runs it) and details with the key's
+//! audit trail; and adding, toggling, editing the roles of and removing external keys.
 
 use super::*;
 use crate::vtex::model::ExternalKey;
+
+/// The columns `s` cycles through: owner account (`Name`), key, date added, status.
+const SORTS: [SortBy; 4] = [SortBy::Name, SortBy::Key, SortBy::Created, SortBy::Status];
+
+/// The statuses an external key can have: it has no token here to be outdated or pending.
+const STATUSES: [StatusFilter; 3] = [
+    StatusFilter::All,
+    StatusFilter::Active,
+    StatusFilter::Inactive,
+];
 
 pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<Effect> {
     if state.access.extensions == Some(false) {
@@ -11,6 +23,26 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
     let selected = state.external.selected_key().cloned();
     match command {
         Command::Filter => state.external.filter.editing = true,
+        Command::StatusFilter => {
+            let next = following(&STATUSES, state.external.status_filter);
+            state.external.status_filter = next;
+            state.external.refresh_view(state.page_rows);
+            say(state, strings::showing(next.word()));
+        }
+        Command::Sort => {
+            state.external.sort = following(&SORTS, state.external.sort);
+            state.external.refresh_view(state.page_rows);
+        }
+        Command::ReverseSort => {
+            state.external.reverse = !state.external.reverse;
+            state.external.refresh_view(state.page_rows);
+        }
+        Command::Details => {
+            let Some(selected) = selected else {
+                return Vec::new();
+            };
+            return open_key_details(state, KeyList::External, selected.id, selected.app_key);
+        }
         Command::Toggle => return toggle_external(state, selected),
         Command::AddExternal if allowed(state, Op::AddExternal, "add an external key") => {
             let picker = picker(state, BTreeSet::new());
@@ -51,6 +83,13 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
         _ => {}
     }
     Vec::new()
+}
+
+/// The item after `current` in `cycle`, wrapping around (the first if `current` is not in it).
+fn following<T: Copy + PartialEq>(cycle: &[T], current: T) -> T {
+    let at = cycle.iter().position(|item| *item == current);
+    let next = at.map_or(0, |at| (at + 1) % cycle.len());
+    cycle[next]
 }
 
 fn toggle_external(state: &mut State, selected: Option<ExternalKey>) -> Vec<Effect> {

@@ -11,6 +11,7 @@ mod dialogs;
 mod external;
 mod help;
 mod keys;
+mod scroll;
 mod settings;
 pub mod theme;
 mod widgets;
@@ -21,7 +22,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use self::widgets::{clean, fit, put_line};
-use super::state::{Connection, Load, MessageKind, State, Tab};
+use super::state::{Connection, Dialog, Load, MessageKind, State, Tab};
 use super::strings::panes as text;
 use crate::listing::StatusFilter;
 
@@ -69,14 +70,37 @@ pub fn render(state: &State, frame: &mut Frame) {
     status_line(state, frame, status);
     help::key_bar(state, frame, bar);
     if let Some(dialog) = &state.dialog {
-        // Dialogs cover the tab bar, the pane and the status line; the title and the key bar stay.
-        let region = Rect {
-            y: tabs.y,
-            height: bar.y.saturating_sub(tabs.y),
-            ..area
-        };
-        dialogs::render(state, dialog, frame, region);
+        dialogs::render(state, dialog, frame, dialog_region(area));
     }
+}
+
+/// Dialogs cover the tab bar, the pane and the status line; the title and the key bar stay.
+fn dialog_region(area: Rect) -> Rect {
+    let top = area.y.saturating_add(1).min(area.bottom());
+    let bottom = area
+        .bottom()
+        .saturating_sub(help::bar_rows(area.width))
+        .max(top);
+    Rect {
+        y: top,
+        height: bottom - top,
+        ..area
+    }
+}
+
+/// The open overlay's content height and the rows of it a terminal of `state.size` shows,
+/// measured as it is drawn; `None` when no scrolling overlay is open.
+pub fn overlay_window(state: &State) -> Option<crate::tui::overlay::Window> {
+    let (width, height) = state.size;
+    let region = dialog_region(Rect::new(0, 0, width, height));
+    let dialog = state.dialog.as_ref()?;
+    let hints = dialogs::hints(dialog);
+    let overlay = match dialog {
+        Dialog::Help(_) => help::overlay(state, &hints, region),
+        Dialog::Details(details) => details::overlay(state, details, &hints, region),
+        _ => return None,
+    };
+    Some(overlay.window(region))
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -192,7 +216,7 @@ fn tab_bar(state: &State, frame: &mut Frame, area: Rect) {
                 &external.load,
                 external.visible.len(),
                 external.rows.len(),
-                !external.filter.needle().is_empty(),
+                !external.filter.needle().is_empty() || external.status_filter != StatusFilter::All,
             ),
         })
         .collect();
