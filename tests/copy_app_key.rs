@@ -117,3 +117,104 @@ async fn in_the_token_dialog_y_copies_the_app_key_and_c_the_token() {
         .await;
     app.quit().await;
 }
+
+// ---- the clipboard service itself (a fake desktop clipboard, a recording terminal) ----------
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use apikeys::clipboard::{Clipboard, Environment, Mode, Native, Settings, Via};
+use secrecy::SecretString;
+
+#[derive(Clone, Default)]
+struct Desktop(Arc<Mutex<String>>);
+
+impl Native for Desktop {
+    fn set(&mut self, text: &str) -> Result<(), String> {
+        *self.0.lock().unwrap() = text.to_string();
+        Ok(())
+    }
+    fn get(&mut self) -> Result<String, String> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+    fn clear(&mut self) -> Result<(), String> {
+        self.0.lock().unwrap().clear();
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default)]
+struct Tty(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Tty {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn settings(mode: Mode) -> Settings {
+    Settings {
+        mode,
+        clear_after: Some(Duration::from_secs(45)),
+        osc52_clear: false,
+        wrap: None,
+    }
+}
+
+#[test]
+fn an_app_key_copy_is_never_cleared_and_leaves_the_token_s_clear_to_find_it_gone() {
+    let desktop = Desktop::default();
+    let opened = desktop.clone();
+    let environment = Environment {
+        display: true,
+        ..Environment::default()
+    };
+    let mut clipboard = Clipboard::new(
+        settings(Mode::Native),
+        environment,
+        Err("no terminal here".into()),
+        Box::new(move || Ok(Box::new(opened.clone()) as Box<dyn Native>)),
+    );
+    let token = clipboard.copy(&SecretString::from("FAKETOKENFAKETOKEN".to_string()));
+    assert_eq!(token.clear_in, Some(Duration::from_secs(45)));
+    let copied = clipboard.copy_app_key("vtexappkey-acme-ABCDEF");
+    assert_eq!((copied.via, copied.clear_in), (Some(Via::Native), None));
+    assert!(
+        copied.message.contains("vtexappkey-acme-ABCDEF"),
+        "{copied:?}"
+    );
+    assert_eq!(*desktop.0.lock().unwrap(), "vtexappkey-acme-ABCDEF");
+    // The token's timed clear comes, finds the appKey in its place, and leaves it there.
+    assert_eq!(clipboard.clear(), None);
+    assert_eq!(*desktop.0.lock().unwrap(), "vtexappkey-acme-ABCDEF");
+}
+
+#[test]
+fn over_osc52_an_app_key_is_sent_to_the_terminal_and_said_unconfirmed() {
+    let tty = Tty::default();
+    let mut clipboard = Clipboard::new(
+        settings(Mode::Osc52),
+        Environment::default(),
+        Ok(Box::new(tty.clone())),
+        Box::new(|| Err("no desktop clipboard".into())),
+    );
+    let copied = clipboard.copy_app_key("vtexappkey-acme-ABCDEF");
+    assert_eq!((copied.via, copied.clear_in), (Some(Via::Osc52), None));
+    assert!(copied.message.contains("unconfirmed"), "{copied:?}");
+    let written = String::from_utf8(tty.0.lock().unwrap().clone()).unwrap();
+    // base64("vtexappkey-acme-ABCDEF")
+    assert_eq!(written, "\x1b]52;c;dnRleGFwcGtleS1hY21lLUFCQ0RFRg==\x07");
+    let off = Clipboard::new(
+        settings(Mode::Off),
+        Environment::default(),
+        Ok(Box::new(tty.clone())),
+        Box::new(|| Err("no desktop clipboard".into())),
+    )
+    .copy_app_key("vtexappkey-acme-ABCDEF");
+    assert_eq!(off.via, None);
+}

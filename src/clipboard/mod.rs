@@ -446,8 +446,9 @@ impl Clipboard {
                 via: Some(Via::Native),
             },
             Ok((Via::Osc52, fallback_reason)) => Report {
+                // Said on the status line: short, and still claiming no more than is known.
                 message: format!(
-                    "Sent {app_key} to your terminal (OSC 52){}; the terminal cannot confirm it, so check before relying on it.",
+                    "Sent {app_key} to your terminal (OSC 52; unconfirmed){}.",
                     fallback(fallback_reason)
                 ),
                 clear_in: None,
