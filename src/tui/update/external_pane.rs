@@ -23,20 +23,7 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
     let selected = state.external.selected_key().cloned();
     match command {
         Command::Filter => state.external.filter.editing = true,
-        Command::StatusFilter => {
-            let next = following(&STATUSES, state.external.status_filter);
-            state.external.status_filter = next;
-            state.external.refresh_view(state.page_rows);
-            say(state, strings::showing(next.word()));
-        }
-        Command::Sort => {
-            state.external.sort = following(&SORTS, state.external.sort);
-            state.external.refresh_view(state.page_rows);
-        }
-        Command::ReverseSort => {
-            state.external.reverse = !state.external.reverse;
-            state.external.refresh_view(state.page_rows);
-        }
+        Command::StatusFilter | Command::Sort | Command::ReverseSort => reorder(state, command),
         Command::Details => {
             let Some(selected) = selected else {
                 return Vec::new();
@@ -83,6 +70,21 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
         _ => {}
     }
     Vec::new()
+}
+
+/// `f`, `s` and `S`: the next status filter, the next sort column, the other direction.
+fn reorder(state: &mut State, command: Command) {
+    let pane = &mut state.external;
+    match command {
+        Command::StatusFilter => pane.status_filter = following(&STATUSES, pane.status_filter),
+        Command::Sort => pane.sort = following(&SORTS, pane.sort),
+        _ => pane.reverse = !pane.reverse,
+    }
+    pane.refresh_view(state.page_rows);
+    if command == Command::StatusFilter {
+        let shown = state.external.status_filter.word();
+        say(state, strings::showing(shown));
+    }
 }
 
 /// The item after `current` in `cycle`, wrapping around (the first if `current` is not in it).
