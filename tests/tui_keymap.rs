@@ -214,9 +214,10 @@ fn contexts() -> Vec<(&'static str, Build)> {
             with_dialog(Dialog::Details(DetailsDialog {
                 key_id: "id-0".into(),
                 audit: None,
+                ..DetailsDialog::default()
             }))
         }),
-        ("help", || with_dialog(Dialog::Help(HelpDialog))),
+        ("help", || with_dialog(Dialog::Help(HelpDialog::default()))),
     ]
 }
 

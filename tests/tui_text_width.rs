@@ -122,6 +122,7 @@ fn wrapped_labels_break_between_whole_clusters() {
     state.dialog = Some(Dialog::Details(DetailsDialog {
         key_id: "k01".into(),
         audit: Some(Ok(Vec::new())),
+        ..DetailsDialog::default()
     }));
     for width in [50u16, 55, 61, 67] {
         let buffer = draw(&mut state, width, 30);

@@ -571,7 +571,7 @@ fn too_small() {
 
 #[test]
 fn help_overlay() {
-    let mut state = with_dialog(Dialog::Help(HelpDialog));
+    let mut state = with_dialog(Dialog::Help(HelpDialog::default()));
     state.access.permissions = Some(all_but(&[Resource::RenewApiToken]));
     insta::assert_snapshot!("help_overlay", draw(&mut state, 100, 34));
 }
@@ -709,6 +709,7 @@ fn details_dialog() {
     let mut state = with_dialog(Dialog::Details(DetailsDialog {
         key_id: "k04".into(),
         audit: Some(Ok(audit())),
+        ..DetailsDialog::default()
     }));
     insta::assert_snapshot!("details", draw(&mut state, 100, 30));
     let mut state = with_dialog(Dialog::Details(DetailsDialog {
@@ -717,6 +718,7 @@ fn details_dialog() {
             apikeys::tui::action::FailureKind::Unavailable,
             "not found",
         ))),
+        ..DetailsDialog::default()
     }));
     insta::assert_snapshot!("details_without_audit", draw(&mut state, 80, 24));
 }
@@ -727,7 +729,7 @@ fn details_dialog() {
 fn every_dialog() -> Vec<Option<Dialog>> {
     vec![
         None,
-        Some(Dialog::Help(HelpDialog)),
+        Some(Dialog::Help(HelpDialog::default())),
         Some(Dialog::Confirm(Confirm {
             title: "Remove external key".into(),
             body: "Remove vtexappkey-partnerco-QWERTY? It loses access to this account.".into(),
@@ -773,10 +775,12 @@ fn every_dialog() -> Vec<Option<Dialog>> {
         Some(Dialog::Details(DetailsDialog {
             key_id: "k04".into(),
             audit: Some(Ok(audit())),
+            ..DetailsDialog::default()
         })),
         Some(Dialog::Details(DetailsDialog {
             key_id: "gone".into(),
             audit: None,
+            ..DetailsDialog::default()
         })),
     ]
 }

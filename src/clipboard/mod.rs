@@ -248,6 +248,43 @@ pub struct Clipboard {
     tmux_forwards: bool,
 }
 
+/// Why a copy did not happen.
+enum Refused {
+    /// `clipboard = "native"`, and the desktop clipboard failed.
+    Native(String),
+    /// OSC 52 could not be sent either.
+    Osc52(String),
+    /// tmux has `set-clipboard off`: OSC 52 would not get through.
+    TmuxOff,
+}
+
+impl Refused {
+    fn report(self) -> Report {
+        Report::failed(match self {
+            Refused::Native(err) => format!("Could not copy to the system clipboard: {err}."),
+            Refused::Osc52(err) => format!("Could not copy: {err}."),
+            Refused::TmuxOff => TMUX_OFF_COPY.into(),
+        })
+    }
+}
+
+impl Report {
+    fn failed(message: impl Into<String>) -> Report {
+        Report {
+            message: message.into(),
+            clear_in: None,
+            via: None,
+        }
+    }
+}
+
+/// " (the system clipboard failed: …)" after an OSC 52 copy that stood in for it.
+fn fallback(reason: Option<String>) -> String {
+    reason
+        .map(|err| format!(" (the system clipboard failed: {err})"))
+        .unwrap_or_default()
+}
+
 fn fingerprint(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
 }
@@ -369,92 +406,108 @@ impl Clipboard {
             .map_err(|err| format!("could not write to the terminal: {err}"))
     }
 
-    pub fn copy(&mut self, token: &SecretString) -> Report {
-        let text = token.expose_secret();
-        if self.settings.mode == Mode::Off {
-            return Report {
-                message:
-                    "Copying is off (clipboard = \"off\"); select the revealed token (v) instead."
-                        .into(),
-                clear_in: None,
-                via: None,
-            };
-        }
+    /// Puts `text` where the settings say: the desktop clipboard, else (or when it fails in
+    /// `auto`) OSC 52 — unless tmux would drop it. Says which way it went and why the desktop
+    /// clipboard was passed over, if it failed. `Mode::Off` is the caller's to handle.
+    fn put(&mut self, text: &str) -> Result<(Via, Option<String>), Refused> {
         let mut fallback_reason = None;
         if !self.prefers_osc52() {
             match self.native().and_then(|native| native.set(text)) {
-                Ok(()) => {
-                    self.last = Some((Via::Native, fingerprint(text)));
-                    let clear_in = self.settings.clear_after;
-                    let when = match clear_in {
-                        Some(after) => {
-                            format!("; it will be cleared in {} if still there", seconds(after))
-                        }
-                        None => String::new(),
-                    };
-                    return Report {
-                        message: format!("Copied to the system clipboard{when}."),
-                        clear_in,
-                        via: Some(Via::Native),
-                    };
-                }
+                Ok(()) => return Ok((Via::Native, None)),
                 Err(err) if self.settings.mode == Mode::Native => {
-                    return Report {
-                        message: format!("Could not copy to the system clipboard: {err}."),
-                        clear_in: None,
-                        via: None,
-                    };
+                    return Err(Refused::Native(err));
                 }
                 Err(err) => fallback_reason = Some(err),
             }
         }
-        self.copy_osc52(text, fallback_reason)
+        if self.tmux_drops_osc52() {
+            return Err(Refused::TmuxOff);
+        }
+        self.send_osc52(text)
+            .map(|()| (Via::Osc52, fallback_reason))
+            .map_err(Refused::Osc52)
     }
 
-    /// The OSC 52 copy: refused when tmux would drop it, else sent, with when (and what of
-    /// it) the timed clear removes.
-    fn copy_osc52(&mut self, text: &str, fallback_reason: Option<String>) -> Report {
-        if self.tmux_drops_osc52() {
+    pub fn copy(&mut self, token: &SecretString) -> Report {
+        let text = token.expose_secret();
+        if self.settings.mode == Mode::Off {
+            return Report::failed(
+                "Copying is off (clipboard = \"off\"); select the revealed token (v) instead.",
+            );
+        }
+        let (via, fallback_reason) = match self.put(text) {
+            Ok(done) => done,
+            Err(refused) => return refused.report(),
+        };
+        self.last = Some((via, fingerprint(text)));
+        if via == Via::Native {
+            let clear_in = self.settings.clear_after;
+            let when = match clear_in {
+                Some(after) => format!("; it will be cleared in {} if still there", seconds(after)),
+                None => String::new(),
+            };
             return Report {
-                message: TMUX_OFF_COPY.into(),
-                clear_in: None,
-                via: None,
+                message: format!("Copied to the system clipboard{when}."),
+                clear_in,
+                via: Some(Via::Native),
             };
         }
-        match self.send_osc52(text) {
-            Ok(()) => {
-                self.last = Some((Via::Osc52, fingerprint(text)));
-                let clear_in = self
-                    .settings
-                    .clear_after
-                    .filter(|_| self.settings.osc52_clear || self.clears_tmux());
-                let when = match (clear_in, self.settings.osc52_clear) {
-                    (Some(after), true) => format!(" It will be cleared in {}.", seconds(after)),
-                    (Some(after), false) => format!(
-                        " Any tmux paste buffer holding it is deleted in {}; your terminal's clipboard is not cleared (osc52_clear is off).",
-                        seconds(after)
-                    ),
-                    (None, _) if self.settings.clear_after.is_some() => {
-                        " It is not cleared automatically (osc52_clear is off).".into()
-                    }
-                    (None, _) => String::new(),
-                };
-                let why = fallback_reason
-                    .map(|err| format!(" (the system clipboard failed: {err})"))
-                    .unwrap_or_default();
-                Report {
-                    message: format!(
-                        "Sent to your terminal (OSC 52){why}; the terminal cannot confirm it, so check before relying on it.{when}"
-                    ),
-                    clear_in,
-                    via: Some(Via::Osc52),
-                }
+        self.sent_osc52(fallback_reason)
+    }
+
+    /// The report of an OSC 52 copy: with when (and what of it) the timed clear removes.
+    fn sent_osc52(&self, fallback_reason: Option<String>) -> Report {
+        let clear_in = self
+            .settings
+            .clear_after
+            .filter(|_| self.settings.osc52_clear || self.clears_tmux());
+        let when = match (clear_in, self.settings.osc52_clear) {
+            (Some(after), true) => format!(" It will be cleared in {}.", seconds(after)),
+            (Some(after), false) => format!(
+                " Any tmux paste buffer holding it is deleted in {}; your terminal's clipboard is not cleared (osc52_clear is off).",
+                seconds(after)
+            ),
+            (None, _) if self.settings.clear_after.is_some() => {
+                " It is not cleared automatically (osc52_clear is off).".into()
             }
-            Err(err) => Report {
-                message: format!("Could not copy: {err}."),
+            (None, _) => String::new(),
+        };
+        Report {
+            message: format!(
+                "Sent to your terminal (OSC 52){}; the terminal cannot confirm it, so check before relying on it.{when}",
+                fallback(fallback_reason)
+            ),
+            clear_in,
+            via: Some(Via::Osc52),
+        }
+    }
+
+    /// Copies an appKey the same way as a token. An appKey is not a secret: nothing is
+    /// cleared later, and the latest token's timed clear stays due (tmux's paste buffers
+    /// may still hold that token; a desktop clipboard now holding the appKey is left alone).
+    pub fn copy_app_key(&mut self, app_key: &str) -> Report {
+        if self.settings.mode == Mode::Off {
+            return Report::failed(
+                "Copying is off (clipboard = \"off\"); select the appKey on the screen instead.",
+            );
+        }
+        match self.put(app_key) {
+            Ok((Via::Native, _)) => Report {
+                message: format!("Copied {app_key} to the system clipboard."),
                 clear_in: None,
-                via: None,
+                via: Some(Via::Native),
             },
+            Ok((Via::Osc52, fallback_reason)) => Report {
+                // Said on the status line: short, and still claiming no more than is known.
+                message: format!(
+                    "Sent {app_key} to your terminal (OSC 52; unconfirmed){}.",
+                    fallback(fallback_reason)
+                ),
+                clear_in: None,
+                via: Some(Via::Osc52),
+            },
+            Err(Refused::TmuxOff) => Report::failed(format!("Not copied: {TMUX_OFF}.")),
+            Err(refused) => refused.report(),
         }
     }
 

@@ -35,6 +35,8 @@ pub enum Action {
     },
     /// What a copy to the clipboard did (the loop carried out `Effect::Copy`).
     Copied(crate::clipboard::Report),
+    /// What a copy of an appKey did (`Effect::CopyAppKey`): said, with no timed clear.
+    CopiedAppKey(crate::clipboard::Report),
     /// Something the loop wants said on the status line.
     Notice(String),
 }
@@ -149,6 +151,8 @@ pub enum Effect {
     },
     /// Send this token to the clipboard.
     Copy(SecretString),
+    /// Send this appKey to the clipboard (not a secret: nothing to clear later).
+    CopyAppKey(String),
     /// Clear what the latest copy put on the clipboard (its deadline, kept in the state, has
     /// passed on the injected clock).
     ClearClipboard,

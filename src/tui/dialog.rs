@@ -8,6 +8,7 @@ use tui_input::Input;
 
 use super::action::{Change, Failure};
 use super::keymap::{self, Binding};
+use super::overlay::Scroll;
 use crate::vtex::model::{AuditEntry, RoleDetails};
 
 /// A list of roles with check marks, for new keys and role editing.
@@ -227,16 +228,29 @@ impl std::fmt::Debug for TokenDialog {
     }
 }
 
-/// Every field of a key, its roles, token dates and audit entries.
-#[derive(Debug)]
-pub struct DetailsDialog {
-    pub key_id: String,
-    pub audit: Option<Result<Vec<AuditEntry>, Failure>>,
+/// Which list a details dialog's key is in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeyList {
+    #[default]
+    Generated,
+    External,
 }
 
-/// The help overlay: every binding of the screen under it.
+/// Every field of a key, its roles, token dates and audit entries; scrolls when taller than
+/// the screen.
+#[derive(Debug, Default)]
+pub struct DetailsDialog {
+    pub key_id: String,
+    pub list: KeyList,
+    pub audit: Option<Result<Vec<AuditEntry>, Failure>>,
+    pub scroll: Scroll,
+}
+
+/// The help overlay: every binding of the screen under it; scrolls when taller than the screen.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct HelpDialog;
+pub struct HelpDialog {
+    pub scroll: Scroll,
+}
 
 #[derive(Debug)]
 pub enum Dialog {

@@ -22,6 +22,8 @@ use crate::vtex::VtexClient;
 pub trait Clipboard: Send {
     /// Copies, and says what happened in words for the token dialog.
     fn copy(&mut self, token: &SecretString) -> crate::clipboard::Report;
+    /// Copies an appKey (not a secret), and says what happened.
+    fn copy_app_key(&mut self, app_key: &str) -> crate::clipboard::Report;
     /// The timed clear; says what it did, if anything.
     fn clear(&mut self) -> Option<String>;
 }
@@ -29,6 +31,10 @@ pub trait Clipboard: Send {
 impl Clipboard for crate::clipboard::Clipboard {
     fn copy(&mut self, token: &SecretString) -> crate::clipboard::Report {
         crate::clipboard::Clipboard::copy(self, token)
+    }
+
+    fn copy_app_key(&mut self, app_key: &str) -> crate::clipboard::Report {
+        crate::clipboard::Clipboard::copy_app_key(self, app_key)
     }
 
     fn clear(&mut self) -> Option<String> {
@@ -154,6 +160,10 @@ impl EffectRunner<'_> {
                 // What the clipboard did goes back through `update`, like any other event.
                 Effect::Copy(token) => {
                     let _ = self.results.send(Action::Copied(clipboard.copy(&token)));
+                }
+                Effect::CopyAppKey(app_key) => {
+                    let report = clipboard.copy_app_key(&app_key);
+                    let _ = self.results.send(Action::CopiedAppKey(report));
                 }
                 Effect::ClearClipboard => {
                     if let Some(said) = clipboard.clear() {

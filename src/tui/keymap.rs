@@ -57,6 +57,10 @@ pub enum Command {
     /// Token dialog.
     Reveal,
     Copy,
+    /// Copy the appKey (lists and the token dialog): not a secret, no timed clear.
+    CopyAppKey,
+    /// Overlays that only show (help, details): move their content.
+    Scroll(Step),
     /// Filter editing: keep what is typed, or clear it.
     KeepFilter,
     ClearFilter,
@@ -251,6 +255,7 @@ pub const KEYS: &[Binding] = &[
         true,
         &[(ENTER, C::Details)],
     ),
+    COPY_APP_KEY,
     bind(
         "Space",
         ("activate/deactivate", "toggle"),
@@ -311,6 +316,16 @@ pub const KEYS_RENEW_ONLY: &[Binding] = &[bind(
     &[(ch('r'), C::RenewByKey)],
 )];
 
+/// `y` in both key lists.
+const COPY_APP_KEY: Binding = bind(
+    "y",
+    ("copy the appKey", "copy key"),
+    None,
+    false,
+    &[(ch('y'), C::CopyAppKey)],
+);
+
+/// As in Generated keys: filter, status filter, sort, details, copy the appKey.
 pub const EXTERNAL: &[Binding] = &[
     bind(
         "/",
@@ -319,6 +334,28 @@ pub const EXTERNAL: &[Binding] = &[
         true,
         &[(ch('/'), C::Filter)],
     ),
+    bind(
+        "f",
+        ("status filter (all, active, inactive)", "status"),
+        None,
+        true,
+        &[(ch('f'), C::StatusFilter)],
+    ),
+    bind(
+        "s S",
+        ("sort (owner, key, added date, status) / reverse", "sort"),
+        None,
+        true,
+        &[(ch('s'), C::Sort), (ch('S'), C::ReverseSort)],
+    ),
+    bind(
+        "Enter",
+        ("details", "details"),
+        None,
+        true,
+        &[(ENTER, C::Details)],
+    ),
+    COPY_APP_KEY,
     bind(
         "Space",
         ("activate/deactivate", "toggle"),
@@ -527,7 +564,8 @@ pub const RENEW_BY_KEY: &[Binding] = &[
 
 pub const TOKEN: &[Binding] = &[
     hint("v", "reveal/hide", &[(ch('v'), C::Reveal)]),
-    hint("c", "copy", &[(ch('c'), C::Copy)]),
+    hint("c", "copy token", &[(ch('c'), C::Copy)]),
+    hint("y", "copy appKey", &[(ch('y'), C::CopyAppKey)]),
     hint(
         "Enter/Esc q",
         "close (the token is wiped)",
@@ -553,22 +591,46 @@ pub const TOKEN_CLOSING: &[Binding] = &[
     ),
 ];
 
-pub const DETAILS: &[Binding] = &[hint(
-    "Esc Enter q",
-    "close",
-    &[(ESC, C::Cancel), (ENTER, C::Cancel), (ch('q'), C::Cancel)],
-)];
-
-pub const HELP: &[Binding] = &[hint(
-    "Esc ? q Enter",
-    "close",
+/// Overlays taller than the screen (help, details) scroll with the keys that move in lists.
+const SCROLL: Binding = hint(
+    "j k ↑ ↓ PgUp PgDn g G Home End",
+    "scroll",
     &[
-        (ESC, C::Cancel),
-        (ch('?'), C::Cancel),
-        (ch('q'), C::Cancel),
-        (ENTER, C::Cancel),
+        (ch('j'), C::Scroll(Step::Down)),
+        (ch('k'), C::Scroll(Step::Up)),
+        (DOWN, C::Scroll(Step::Down)),
+        (UP, C::Scroll(Step::Up)),
+        (code(KeyCode::PageUp), C::Scroll(Step::PageUp)),
+        (code(KeyCode::PageDown), C::Scroll(Step::PageDown)),
+        (ch('g'), C::Scroll(Step::Top)),
+        (ch('G'), C::Scroll(Step::Bottom)),
+        (code(KeyCode::Home), C::Scroll(Step::Top)),
+        (code(KeyCode::End), C::Scroll(Step::Bottom)),
     ],
-)];
+);
+
+pub const DETAILS: &[Binding] = &[
+    SCROLL,
+    hint(
+        "Esc Enter q",
+        "close",
+        &[(ESC, C::Cancel), (ENTER, C::Cancel), (ch('q'), C::Cancel)],
+    ),
+];
+
+pub const HELP: &[Binding] = &[
+    SCROLL,
+    hint(
+        "Esc ? q Enter",
+        "close",
+        &[
+            (ESC, C::Cancel),
+            (ch('?'), C::Cancel),
+            (ch('q'), C::Cancel),
+            (ENTER, C::Cancel),
+        ],
+    ),
+];
 
 pub fn for_tab(tab: Tab) -> &'static [Binding] {
     match tab {

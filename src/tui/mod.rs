@@ -7,6 +7,7 @@ pub mod dialog;
 pub mod event_loop;
 pub mod failure;
 pub mod keymap;
+pub mod overlay;
 pub mod redraw;
 pub mod renew_by_key;
 pub mod requests;

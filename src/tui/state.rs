@@ -321,6 +321,11 @@ pub struct ExternalPane {
     pub load: Load,
     pub request: Option<RequestId>,
     pub filter: Filter,
+    /// All, active or inactive (an external key has no token here to be outdated or pending).
+    pub status_filter: StatusFilter,
+    /// `Name` is the owner account; also `Key`, `Created` (the date added) and `Status`.
+    pub sort: SortBy,
+    pub reverse: bool,
     pub visible: Vec<usize>,
     pub selection: Selection,
     pub pending_toggles: HashMap<String, bool>,
@@ -333,6 +338,9 @@ impl Default for ExternalPane {
             load: Load::NotLoaded,
             request: None,
             filter: Filter::default(),
+            status_filter: StatusFilter::All,
+            sort: SortBy::Name,
+            reverse: false,
             visible: Vec::new(),
             selection: Selection::default(),
             pending_toggles: HashMap::new(),
@@ -355,18 +363,25 @@ impl ExternalPane {
         self.select_after_refresh(selected_id, page);
     }
 
-    /// Filters on key, owner account and role names; ordered by owner, then key.
+    /// The pane's filter bar, status filter and sort as the listing query `external list` runs.
+    pub fn query(&self) -> listing::Query {
+        listing::Query {
+            filter: self.filter.input.value().to_string(),
+            status: self.status_filter,
+            sort: self.sort,
+            reverse: self.reverse,
+        }
+    }
+
+    /// Recomputes `visible` after rows, filter or sort changed, keeping the selected key
+    /// selected when it is still shown.
     pub fn refresh_view(&mut self, page: usize) {
         let selected_id = self.selected_key().map(|k| k.id.clone());
         self.select_after_refresh(selected_id, page);
     }
 
     fn select_after_refresh(&mut self, selected_id: Option<String>, page: usize) {
-        self.visible = listing::Query {
-            filter: self.filter.input.value().to_string(),
-            ..listing::Query::default()
-        }
-        .external(&self.rows);
+        self.visible = self.query().external(&self.rows);
         let at =
             selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
         self.selection.reselect(at, self.visible.len(), page);
@@ -397,7 +412,8 @@ impl Default for SettingsPane {
 pub use super::dialog::Focus;
 pub use super::dialog::{
     AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
-    HelpDialog, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, TokenDialog,
+    HelpDialog, KeyList, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker,
+    TokenDialog,
 };
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 

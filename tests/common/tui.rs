@@ -103,6 +103,15 @@ impl Clipboard for FakeClipboard {
         }
     }
 
+    fn copy_app_key(&mut self, app_key: &str) -> apikeys::clipboard::Report {
+        self.0.lock().unwrap().push(app_key.to_string());
+        apikeys::clipboard::Report {
+            message: "appKey copied (test clipboard)".into(),
+            clear_in: None,
+            via: None,
+        }
+    }
+
     fn clear(&mut self) -> Option<String> {
         self.1.map(|_| "cleared (test clipboard)".to_string())
     }

@@ -22,6 +22,17 @@ pub fn title_of(app_key: &str) -> String {
     format!("{TITLE} · {app_key}")
 }
 
+pub const EXTERNAL_TITLE: &str = "External key details";
+pub const EXTERNAL_NOT_IN_LIST: &str =
+    "This external key is no longer in the list (removed, or the list was refreshed without it).";
+/// An external key's token belongs to its own account: nothing to show of it here.
+pub const EXTERNAL_TOKEN: &str = "kept by its own account; never shown here";
+
+/// "External key details · vtexappkey-partner-QWERTY".
+pub fn external_title_of(app_key: &str) -> String {
+    format!("{EXTERNAL_TITLE} · {app_key}")
+}
+
 pub fn token_created(when: &str, days: i64) -> String {
     format!("{when} ({days} days ago)")
 }

@@ -10,6 +10,11 @@ pub fn more_lines(hidden: usize) -> String {
     format!("… {lines} (enlarge the terminal)")
 }
 
+/// Where a scrolled overlay is, in its bottom border: "lines 12–30 of 41".
+pub fn lines_shown(first: usize, last: usize, total: usize) -> String {
+    format!("lines {first}–{last} of {total}")
+}
+
 // ---- delete key -------------------------------------------------------------------------------
 
 pub const DELETE_TITLE: &str = "Delete key";
@@ -140,7 +145,11 @@ pub const TOKEN_CLOSE_ANYWAY: &str =
 
 // ---- help overlay -----------------------------------------------------------------------------
 
-pub const HELP_TITLE: &str = "Help: keys";
+/// "Help: Generated keys": the help of the pane under it.
+pub fn help_title(pane: &str) -> String {
+    format!("Help: {pane}")
+}
+
 pub const HELP_EVERYWHERE: &str = "Everywhere";
 pub const HELP_DIALOGS: &str = "In dialogs: Enter confirms, Esc cancels, Space ticks a box. In a role list, / filters the roles by name; on a form's roles step, Esc goes back to the first step. Dimmed keys are not available here; the reason follows them.";
 pub const KEEP_FILTER: &str = "keep filter";

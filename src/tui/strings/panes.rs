@@ -128,11 +128,17 @@ pub const EXTERNAL_LOADING: &str = "Loading external keys…";
 pub const EXTERNAL_NONE: &str = "No other account's key has access to this account.";
 pub const EXTERNAL_NONE_ADD: &str =
     "No other account's key has access to this account. a adds one.";
-pub const EXTERNAL_NO_MATCH: &str = "No key matches.\nEsc clears the filter.";
+pub const EXTERNAL_NO_MATCH: &str =
+    "No key matches.\nEsc clears the filter; f changes the status filter.";
 
-pub fn external_listed(count: usize) -> String {
+/// What the external list is sorted by, in [`external_sorted`].
+pub const SORT_OWNER: &str = "owner";
+pub const SORT_ADDED: &str = "added date";
+
+/// "8 keys of other accounts · sorted by owner ▲".
+pub fn external_sorted(count: usize, by: &str, arrow: &str) -> String {
     let keys = super::count_of(count, "key of another account", "keys of other accounts");
-    format!("{keys} · by owner, then key")
+    format!("{keys} · sorted by {by} {arrow}")
 }
 
 // ---- the title bar's marks: read-only mode and the last successful refresh ---------------------

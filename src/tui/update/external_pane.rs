@@ -1,7 +1,19 @@
-//! The External keys pane's commands.
+//! The External keys pane's commands: as in Generated keys, a status filter, a sort and its
+//! reverse (one `listing::Query`, as `external list` runs it) and details with the key's
+//! audit trail; and adding, toggling, editing the roles of and removing external keys.
 
 use super::*;
 use crate::vtex::model::ExternalKey;
+
+/// The columns `s` cycles through: owner account (`Name`), key, date added, status.
+const SORTS: [SortBy; 4] = [SortBy::Name, SortBy::Key, SortBy::Created, SortBy::Status];
+
+/// The statuses an external key can have: it has no token here to be outdated or pending.
+const STATUSES: [StatusFilter; 3] = [
+    StatusFilter::All,
+    StatusFilter::Active,
+    StatusFilter::Inactive,
+];
 
 pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<Effect> {
     if state.access.extensions == Some(false) {
@@ -11,6 +23,13 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
     let selected = state.external.selected_key().cloned();
     match command {
         Command::Filter => state.external.filter.editing = true,
+        Command::StatusFilter | Command::Sort | Command::ReverseSort => reorder(state, command),
+        Command::Details => {
+            let Some(selected) = selected else {
+                return Vec::new();
+            };
+            return open_key_details(state, KeyList::External, selected.id, selected.app_key);
+        }
         Command::Toggle => return toggle_external(state, selected),
         Command::AddExternal if allowed(state, Op::AddExternal, "add an external key") => {
             let picker = picker(state, BTreeSet::new());
@@ -52,6 +71,28 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
         _ => {}
     }
     Vec::new()
+}
+
+/// `f`, `s` and `S`: the next status filter, the next sort column, the other direction.
+fn reorder(state: &mut State, command: Command) {
+    let pane = &mut state.external;
+    match command {
+        Command::StatusFilter => pane.status_filter = following(&STATUSES, pane.status_filter),
+        Command::Sort => pane.sort = following(&SORTS, pane.sort),
+        _ => pane.reverse = !pane.reverse,
+    }
+    pane.refresh_view(state.page_rows);
+    if command == Command::StatusFilter {
+        let shown = state.external.status_filter.word();
+        say(state, strings::showing(shown));
+    }
+}
+
+/// The item after `current` in `cycle`, wrapping around (the first if `current` is not in it).
+fn following<T: Copy + PartialEq>(cycle: &[T], current: T) -> T {
+    let at = cycle.iter().position(|item| *item == current);
+    let next = at.map_or(0, |at| (at + 1) % cycle.len());
+    cycle[next]
 }
 
 fn toggle_external(state: &mut State, selected: Option<ExternalKey>) -> Vec<Effect> {

@@ -39,6 +39,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             | Command::Move(_),
             _,
         ) => run_global(state, command),
+        (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (_, Tab::Keys) => run_keys_command(state, command),
         (_, Tab::External) => run_external_command(state, command),
         (Command::ApplyDuration, Tab::Settings) => apply_duration(state),
@@ -71,7 +72,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
 fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Quit => return quit(state),
-        Command::Help => state.dialog = Some(Dialog::Help(HelpDialog)),
+        Command::Help => state.dialog = Some(Dialog::Help(HelpDialog::default())),
         Command::NextPane => state.tab = Tab::ALL[(state.tab.index() + 1) % 3],
         Command::PreviousPane => state.tab = Tab::ALL[(state.tab.index() + 2) % 3],
         Command::Pane(tab) => state.tab = tab,
@@ -124,8 +125,12 @@ pub(super) fn on_escape(state: &mut State) {
             state.keys.status_filter = StatusFilter::All;
             state.keys.refresh_view(months, now, page);
         }
-        Tab::External if !state.external.filter.input.value().is_empty() => {
+        Tab::External
+            if !state.external.filter.input.value().is_empty()
+                || state.external.status_filter != StatusFilter::All =>
+        {
             state.external.filter.input.reset();
+            state.external.status_filter = StatusFilter::All;
             state.external.refresh_view(page);
         }
         _ => state.status = None,

@@ -74,28 +74,11 @@ fn cycle_sort(state: &mut State) {
 }
 
 fn open_details(state: &mut State) -> Vec<Effect> {
-    let Some(selected) = state.keys.selected_key().cloned() else {
+    let Some(selected) = state.keys.selected_key() else {
         return Vec::new();
     };
-    state.dialog = Some(Dialog::Details(DetailsDialog {
-        key_id: selected.id.clone(),
-        audit: None,
-    }));
-    match state.access.check(Op::ViewAudit) {
-        Ok(()) => vec![request(
-            state,
-            Call::Audit {
-                key_id: selected.id,
-                app_key: selected.app_key,
-            },
-        )],
-        Err(reason) => {
-            if let Some(Dialog::Details(DetailsDialog { audit, .. })) = &mut state.dialog {
-                *audit = Some(Err(Failure::new(FailureKind::Unavailable, reason)));
-            }
-            Vec::new()
-        }
-    }
+    let (id, app_key) = (selected.id.clone(), selected.app_key.clone());
+    open_key_details(state, KeyList::Generated, id, app_key)
 }
 
 fn open_new_key(state: &mut State) -> Vec<Effect> {

@@ -9,6 +9,8 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 mod changes;
+mod copy_app_key;
+mod details;
 mod dialogs;
 mod external_pane;
 mod global;
@@ -22,6 +24,8 @@ mod status;
 mod timers;
 
 use changes::*;
+use copy_app_key::*;
+use details::*;
 use dialogs::*;
 use external_pane::*;
 use global::*;
@@ -73,11 +77,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 .external
                 .selection
                 .scroll_into_view(state.external.visible.len(), page);
+            clamp_overlay(state);
             lazy_roles(state)
         }
         Action::Tick(now) => on_tick(state, now),
         Action::Copied(report) => {
             on_copied(state, report);
+            Vec::new()
+        }
+        Action::CopiedAppKey(report) => {
+            on_copied_app_key(state, report);
             Vec::new()
         }
         Action::Notice(text) => {

@@ -47,6 +47,7 @@ pub(super) fn on_outcome(
             if let Some(Dialog::Details(DetailsDialog {
                 key_id: open,
                 audit,
+                ..
             })) = &mut state.dialog
                 && *open == key_id
             {

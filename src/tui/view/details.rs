@@ -1,5 +1,6 @@
-//! The details of one generated key: every field, all its roles, its token dates and age
-//! class, and its audit trail (servers with the apikeys extension only).
+//! The details of one key, generated or external: every field, all its roles, for a generated
+//! key its token dates and age class, and its audit trail (servers with the apikeys extension
+//! only). Taller than the screen, it scrolls.
 
 use chrono::{DateTime, Months, Utc};
 use ratatui::Frame;
@@ -8,17 +9,21 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::keys::{age_style, days_since, role_names};
+use super::scroll::{self, Overlay};
 use super::theme;
 use super::time::{self, Zone};
 use super::widgets::{self, DialogFrame, Hint, clean};
 use crate::listing::TokenAge;
 use crate::tui::action::Failure;
-use crate::tui::state::State;
+use crate::tui::state::{DetailsDialog, KeyList, State};
 use crate::tui::strings::details as text;
-use crate::vtex::model::{AppKey, AuditEntry};
+use crate::vtex::model::{AppKey, AuditEntry, ExternalKey};
 
 /// Width of the field names column ("New token  ").
 const LABEL_WIDTH: usize = 15;
+
+/// The dialog's outer width, clamped to the screen.
+const WIDTH: u16 = 100;
 
 fn when(at: DateTime<Utc>, zone: Zone) -> String {
     time::date_time(at, zone)
@@ -29,34 +34,90 @@ fn field(name: &str, value: &str, style: Style, max: usize) -> Vec<Line<'static>
     widgets::hanging(lead, value, style, max)
 }
 
+/// The details dialog, scrolled as it says.
 pub fn render(
     state: &State,
-    key_id: &str,
-    audit: Option<&Result<Vec<AuditEntry>, Failure>>,
+    dialog: &DetailsDialog,
     hints: &[Hint],
     frame: &mut Frame,
     region: Rect,
 ) {
-    let key = state.keys.rows.iter().find(|k| k.id == key_id);
-    let spec = DialogFrame {
-        title: match key {
-            Some(key) => text::title_of(&clean(&key.app_key)),
-            None => text::TITLE.into(),
+    scroll::draw(
+        frame,
+        region,
+        overlay(state, dialog, hints, region),
+        dialog.scroll,
+    );
+}
+
+/// The details as an overlay for `region`: the key's fields, then its audit trail.
+pub fn overlay(state: &State, dialog: &DetailsDialog, hints: &[Hint], region: Rect) -> Overlay {
+    let max = widgets::dialog_inner_width(region, WIDTH);
+    let gone = |sentence| widgets::wrapped(sentence, theme::dim(), max);
+    let (title, mut body) = match dialog.list {
+        KeyList::Generated => match state.keys.rows.iter().find(|k| k.id == dialog.key_id) {
+            Some(key) => (
+                text::title_of(&clean(&key.app_key)),
+                fields(state, key, max),
+            ),
+            None => (text::TITLE.into(), gone(text::NOT_IN_LIST)),
         },
-        destructive: false,
-        width: 100,
-    };
-    let max = widgets::dialog_inner_width(region, spec.width);
-    let mut body = match key {
-        Some(key) => fields(state, key, max),
-        None => widgets::wrapped(text::NOT_IN_LIST, theme::dim(), max),
+        KeyList::External => match state.external.rows.iter().find(|k| k.id == dialog.key_id) {
+            Some(key) => (
+                text::external_title_of(&clean(&key.app_key)),
+                external_fields(state, key, max),
+            ),
+            None => (
+                text::EXTERNAL_TITLE.into(),
+                gone(text::EXTERNAL_NOT_IN_LIST),
+            ),
+        },
     };
     body.push(Line::raw(""));
     body.push(Line::styled(text::AUDIT, theme::heading()));
-    body.extend(audit_lines(audit, state.zone, max));
+    body.extend(audit_lines(dialog.audit.as_ref(), state.zone, max));
     let mut footer = vec![Line::raw("")];
     footer.extend(widgets::hint_lines(hints, max));
-    widgets::draw_dialog(frame, region, &spec, body, footer);
+    let spec = DialogFrame {
+        title,
+        destructive: false,
+        width: WIDTH,
+    };
+    Overlay { spec, body, footer }
+}
+
+/// An external key: who owns it, when it was added, its status and the roles it has here.
+fn external_fields(state: &State, key: &ExternalKey, max: usize) -> Vec<Line<'static>> {
+    let plain = theme::plain();
+    let mut lines = Vec::new();
+    lines.extend(field("Key", &clean(&key.app_key), theme::bold(), max));
+    lines.extend(field("Owner account", &clean(&key.account), plain, max));
+    lines.extend(field("Id", &clean(&key.id), plain, max));
+    let added = key
+        .added_on
+        .map_or(text::UNKNOWN.to_string(), |t| when(t.0, state.zone));
+    lines.extend(field("Added on", &added, plain, max));
+    let pending = state.external.pending_toggles.contains_key(&key.id);
+    let (status, style) = status_of(key.is_active, pending);
+    lines.extend(field("Status", status, style, max));
+    let roles = match key.roles.as_deref() {
+        Some([]) => text::NO_ROLES.to_string(),
+        Some(roles) => role_names(roles),
+        None => text::ROLES_LOADING.to_string(),
+    };
+    lines.extend(field("Roles", &roles, plain, max));
+    lines.extend(field("Token", text::EXTERNAL_TOKEN, theme::dim(), max));
+    lines
+}
+
+/// "Active", or "Active… (waiting for the server)" while a toggle is on its way.
+fn status_of(active: bool, pending: bool) -> (&'static str, Style) {
+    match (active, pending) {
+        (true, false) => ("Active", theme::active()),
+        (false, false) => ("Inactive", theme::inactive()),
+        (true, true) => (text::ACTIVE_WAITING, theme::pending()),
+        (false, true) => (text::INACTIVE_WAITING, theme::pending()),
+    }
 }
 
 fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
@@ -77,12 +138,7 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
         .map_or(text::UNKNOWN.to_string(), |t| when(t.0, state.zone));
     lines.extend(field("Created", &created, plain, max));
     let pending = state.keys.pending_toggles.contains_key(&key.id);
-    let (status, style) = match (key.is_active, pending) {
-        (true, false) => ("Active", theme::active()),
-        (false, false) => ("Inactive", theme::inactive()),
-        (true, true) => (text::ACTIVE_WAITING, theme::pending()),
-        (false, true) => (text::INACTIVE_WAITING, theme::pending()),
-    };
+    let (status, style) = status_of(key.is_active, pending);
     lines.extend(field("Status", status, style, max));
     let roles = match key.roles.as_deref() {
         Some([]) => text::NO_ROLES.to_string(),

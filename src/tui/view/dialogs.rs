@@ -16,8 +16,8 @@ use super::widgets::{self, DialogFrame, Hint, clean, input_field};
 use super::{details, help, theme};
 use crate::tui::keymap::{self, Command};
 use crate::tui::state::{
-    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog, Focus,
-    NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
+    AddExternalDialog, Confirm, DeleteKeyDialog, Dialog, EditRolesDialog, Focus, NewKeyDialog,
+    NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
 };
 use crate::tui::strings::dialogs as text;
 
@@ -92,10 +92,8 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
             region,
         ),
         Dialog::Token(token) => self::token(token, hints, frame, region),
-        Dialog::Details(DetailsDialog { key_id, audit }) => {
-            details::render(state, key_id, audit.as_ref(), hints, frame, region)
-        }
-        Dialog::Help(_) => help::render(state, hints, frame, region),
+        Dialog::Details(dialog) => details::render(state, dialog, hints, frame, region),
+        Dialog::Help(dialog) => help::render(state, dialog, hints, frame, region),
     }
 }
 

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use super::keys::{date_span, empty_list, filter_spans, message, role_names, status_cell};
 use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
+use crate::listing::{SortBy, StatusFilter};
 use crate::tui::state::{ExternalPane, Load, Op, State};
 use crate::tui::strings::panes as text;
 use crate::vtex::model::ExternalKey;
@@ -52,7 +53,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
-    let columns = columns(&shown, &roles_text);
+    let columns = columns(pane, &shown, &roles_text);
     let widths = widgets::allocate(&columns, body.width);
     let key_width = usize::from(widths[KEY].unwrap_or(0));
     let table_rows: Vec<TableRow> = shown
@@ -69,8 +70,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     widgets::draw_table(frame, body, &columns, &table_rows);
 }
 
-/// The table's columns, sized for the rows on screen.
-fn columns(shown: &[(usize, &ExternalKey)], roles_text: &[Option<String>]) -> [Column; 5] {
+/// The table's columns, sized for the rows on screen; the sorted one carries the arrow.
+fn columns(
+    pane: &ExternalPane,
+    shown: &[(usize, &ExternalKey)],
+    roles_text: &[Option<String>],
+) -> [Column; 5] {
     let key_want = widgets::widest(
         shown
             .iter()
@@ -92,17 +97,28 @@ fn columns(shown: &[(usize, &ExternalKey)], roles_text: &[Option<String>]) -> [C
         8,
         60,
     );
+    let arrow = |by: SortBy| match (sorted_by(pane.sort) == by, pane.reverse) {
+        (false, _) => "",
+        (true, true) => " ▼",
+        (true, false) => " ▲",
+    };
     [
-        Column::new("Key", 16, key_want).grow(1),
-        Column::new("Owner ▲", 10, owner_max.min(14))
-            .fill_to(owner_max)
-            .grow(2),
+        Column::new(format!("Key{}", arrow(SortBy::Key)), 16, key_want).grow(1),
+        Column::new(
+            format!("Owner{}", arrow(SortBy::Name)),
+            10,
+            owner_max.min(14),
+        )
+        .fill_to(owner_max)
+        .grow(2),
         Column::new("Roles", 12, roles_max.min(14))
             .fill_to(roles_max)
             .grow(3)
             .hide_below(70),
-        Column::new("Added on", 10, 10).grow(4).hide_below(90),
-        Column::new("Status", 9, 9),
+        Column::new(format!("Added on{}", arrow(SortBy::Created)), 10, 10)
+            .grow(4)
+            .hide_below(90),
+        Column::new(format!("Status{}", arrow(SortBy::Status)), 9, 9),
     ]
 }
 
@@ -127,30 +143,60 @@ fn row_cells(
     cells
 }
 
+/// The sort as the external list applies it: by owner unless by key, date added or status.
+fn sorted_by(sort: SortBy) -> SortBy {
+    match sort {
+        SortBy::TokenAge => SortBy::Name,
+        other => other,
+    }
+}
+
+fn sort_name(sort: SortBy) -> &'static str {
+    match sorted_by(sort) {
+        SortBy::Key => text::SORT_KEY,
+        SortBy::Created => text::SORT_ADDED,
+        SortBy::Status => text::SORT_STATUS,
+        SortBy::Name | SortBy::TokenAge => text::SORT_OWNER,
+    }
+}
+
+/// Above the table: the filters while one is active, else what is listed and how it is
+/// sorted — as on the Generated keys pane.
 fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     let pane = &state.external;
     let total = usize::from(area.width.saturating_sub(1));
+    let text_filter = pane.filter.editing || !pane.filter.input.value().is_empty();
+    let status_filter = pane.status_filter != StatusFilter::All;
     let mut spans = vec![Span::raw(" ")];
-    if pane.filter.editing || !pane.filter.input.value().is_empty() {
-        let tail = if pane.rows.is_empty() {
-            String::new()
-        } else {
-            text::shown_of(pane.visible.len(), pane.rows.len())
-        };
-        let room = total.saturating_sub(widgets::width(&tail)).max(12);
-        spans.extend(widgets::pad_spans(
-            filter_spans(&pane.filter, room),
-            room.min(total),
-        ));
-        spans.push(Span::styled(tail, theme::dim()));
+    if text_filter || status_filter {
+        let mut tail = Vec::new();
+        if status_filter {
+            tail.push(Span::styled(text::FILTER_STATUS, theme::dim()));
+            tail.push(Span::styled(pane.status_filter.word(), theme::pending()));
+        }
+        if !pane.rows.is_empty() {
+            tail.push(Span::styled(
+                text::shown_of(pane.visible.len(), pane.rows.len()),
+                theme::dim(),
+            ));
+        }
+        if text_filter {
+            let room = total.saturating_sub(widgets::spans_width(&tail)).max(12);
+            spans.extend(widgets::pad_spans(
+                filter_spans(&pane.filter, room),
+                room.min(total),
+            ));
+        }
+        spans.extend(tail);
     } else if let (Load::Failed(failure), false) = (&pane.load, pane.rows.is_empty()) {
         spans.push(Span::styled(
             text::could_not_refresh(&clean(&failure.message)),
             theme::error(),
         ));
     } else if !pane.rows.is_empty() {
+        let arrow = if pane.reverse { "▼" } else { "▲" };
         spans.push(Span::styled(
-            text::external_listed(pane.rows.len()),
+            text::external_sorted(pane.rows.len(), sort_name(pane.sort), arrow),
             theme::dim(),
         ));
     }

@@ -6,10 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::dialogs;
+use super::scroll::{self, Overlay};
 use super::theme;
 use super::widgets::{self, DialogFrame, Hint, pad, put_line};
 use crate::tui::keymap::{self, Binding};
-use crate::tui::state::{State, Tab};
+use crate::tui::state::{HelpDialog, State, Tab};
 use crate::tui::strings::dialogs as text;
 
 fn refusal(state: &State, binding: &Binding) -> Option<String> {
@@ -177,10 +178,16 @@ pub fn key_bar(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Every binding, global and of the current tab, with the reason a disabled one is refused.
-pub fn render(state: &State, hints: &[Hint], frame: &mut Frame, region: Rect) {
+/// Every binding, global and of the current tab, with the reason a disabled one is refused;
+/// scrolled as the dialog says.
+pub fn render(state: &State, dialog: &HelpDialog, hints: &[Hint], frame: &mut Frame, region: Rect) {
+    scroll::draw(frame, region, overlay(state, hints, region), dialog.scroll);
+}
+
+/// The help as an overlay for `region`: titled by its pane, the global keys, then the pane's.
+pub fn overlay(state: &State, hints: &[Hint], region: Rect) -> Overlay {
     let spec = DialogFrame {
-        title: text::HELP_TITLE.into(),
+        title: text::help_title(state.tab.title()),
         destructive: false,
         width: 90,
     };
@@ -210,7 +217,7 @@ pub fn render(state: &State, hints: &[Hint], frame: &mut Frame, region: Rect) {
     body.extend(widgets::wrapped(text::HELP_DIALOGS, theme::dim(), max));
     let mut footer = vec![Line::raw("")];
     footer.extend(widgets::hint_lines(hints, max));
-    widgets::draw_dialog(frame, region, &spec, body, footer);
+    Overlay { spec, body, footer }
 }
 
 fn binding_lines(

@@ -13,6 +13,7 @@ mod external;
 mod help;
 pub mod hit;
 mod keys;
+mod scroll;
 mod settings;
 pub mod theme;
 pub mod time;
@@ -27,7 +28,7 @@ use ratatui::widgets::Paragraph;
 
 use self::hit::{Hits, Target};
 use self::widgets::{clean, fit, put_line};
-use super::state::{Connection, Load, MessageKind, State, Tab};
+use super::state::{Connection, Dialog, Load, MessageKind, State, Tab};
 use super::strings::panes as text;
 use crate::listing::StatusFilter;
 
@@ -100,14 +101,8 @@ fn render_screen(state: &State, frame: &mut Frame, area: Rect) -> Hits {
     status_line(state, frame, status);
     help::key_bar(state, frame, bar);
     if let Some(dialog) = &state.dialog {
-        // Dialogs cover the tab bar, the pane and the status line; the title and the key bar stay.
-        let region = Rect {
-            y: tabs.y,
-            height: bar.y.saturating_sub(tabs.y),
-            ..area
-        };
         hits.clear();
-        dialogs::render(state, dialog, frame, region, &mut hits);
+        dialogs::render(state, dialog, frame, dialog_region(area), &mut hits);
     }
     hits
 }
@@ -146,6 +141,35 @@ fn unauthorized(state: &State, frame: &mut Frame, area: Rect) {
         state.header.token_source.as_ref(),
     );
     keys::message(frame, area, &block, theme::error());
+}
+
+/// Dialogs cover the tab bar, the pane and the status line; the title and the key bar stay.
+fn dialog_region(area: Rect) -> Rect {
+    let top = area.y.saturating_add(1).min(area.bottom());
+    let bottom = area
+        .bottom()
+        .saturating_sub(help::bar_rows(area.width))
+        .max(top);
+    Rect {
+        y: top,
+        height: bottom - top,
+        ..area
+    }
+}
+
+/// The open overlay's content height and the rows of it a terminal of `state.size` shows,
+/// measured as it is drawn; `None` when no scrolling overlay is open.
+pub fn overlay_window(state: &State) -> Option<crate::tui::overlay::Window> {
+    let (width, height) = state.size;
+    let region = dialog_region(Rect::new(0, 0, width, height));
+    let dialog = state.dialog.as_ref()?;
+    let hints = dialogs::hints(dialog);
+    let overlay = match dialog {
+        Dialog::Help(_) => help::overlay(state, &hints, region),
+        Dialog::Details(details) => details::overlay(state, details, &hints, region),
+        _ => return None,
+    };
+    Some(overlay.window(region))
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -290,7 +314,7 @@ fn tab_bar(state: &State, frame: &mut Frame, area: Rect, hits: &mut Hits) {
                 &external.load,
                 external.visible.len(),
                 external.rows.len(),
-                !external.filter.needle().is_empty(),
+                !external.filter.needle().is_empty() || external.status_filter != StatusFilter::All,
             ),
         })
         .collect();

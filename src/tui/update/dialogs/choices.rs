@@ -1,6 +1,5 @@
 //! The dialogs that choose or confirm: confirmations, delete (with its acknowledgement), renew
-//! (old token now or later), renew by appKey, the token dialog (reveal, copy, close), and the
-//! read-only details and help.
+//! (old token now or later), renew by appKey, and the token dialog (reveal, copy, close).
 
 use super::*;
 
@@ -104,6 +103,8 @@ impl TokenDialog {
             }
             // What the clipboard did comes back as `Action::Copied`.
             Command::Copy => Next::Copy(self.token.clone()),
+            // The appKey, not the token; it comes back as `Action::CopiedAppKey`.
+            Command::CopyAppKey => Next::CopyAppKey(self.app_key.clone()),
             // A token never seen nor copied is lost on close: ask once.
             _ if !self.taken() => {
                 self.closing = true;
@@ -112,19 +113,5 @@ impl TokenDialog {
             // Closing drops the dialog, and with it the token (SecretString zeroizes on drop).
             _ => Next::CloseSaying(strings::TOKEN_WIPED),
         }
-    }
-}
-
-impl HelpDialog {
-    /// Help only shows: any of its keys closes it.
-    pub(super) fn on_command(&mut self, _command: Command) -> Next {
-        Next::Close
-    }
-}
-
-impl DetailsDialog {
-    /// Details only show: any of its keys closes it.
-    pub(super) fn on_command(&mut self, _command: Command) -> Next {
-        Next::Close
     }
 }

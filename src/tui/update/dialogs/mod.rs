@@ -8,8 +8,10 @@ use crate::vtex::model::ExternalKey;
 
 mod choices;
 mod form;
+mod overlay;
 mod roles;
 
+pub(super) use overlay::clamp_overlay;
 use roles::*;
 
 use super::*;
@@ -30,6 +32,8 @@ pub(super) enum Next {
     /// Close and make this call; the dialog is kept as its form, reopened if the call fails.
     SendForm(Call),
     Copy(SecretString),
+    /// Copy this appKey (not a secret: no timed clear).
+    CopyAppKey(String),
     /// Open this dialog in place of the current one.
     Replace(Dialog),
 }
@@ -89,6 +93,11 @@ fn type_into(state: &mut State, key: KeyEvent) {
 }
 
 fn run(state: &mut State, command: Command) -> Vec<Effect> {
+    // Measured before the dialog is borrowed: what a scroll may move.
+    let window = match command {
+        Command::Scroll(_) => crate::tui::view::overlay_window(state),
+        _ => None,
+    };
     let Some(dialog) = &mut state.dialog else {
         return Vec::new();
     };
@@ -99,8 +108,8 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         picker_page: crate::tui::view::picker_page(state.size.1),
     };
     let next = match dialog {
-        Dialog::Help(dialog) => dialog.on_command(command),
-        Dialog::Details(dialog) => dialog.on_command(command),
+        Dialog::Help(dialog) => dialog.on_command(command, window),
+        Dialog::Details(dialog) => dialog.on_command(command, window),
         Dialog::RenewByKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::Token(dialog) => dialog.on_command(command),
         Dialog::Confirm(dialog) => dialog.on_command(command),
@@ -149,6 +158,7 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
             vec![request_for_form(state, call, form)]
         }
         Next::Copy(token) => vec![Effect::Copy(token)],
+        Next::CopyAppKey(app_key) => vec![Effect::CopyAppKey(app_key)],
         Next::Replace(dialog) => {
             state.dialog = Some(dialog);
             Vec::new()
