@@ -63,7 +63,8 @@ pub async fn settings(client: &VtexClient, command: SettingsCommand) -> CommandR
 }
 
 pub async fn audit(client: &VtexClient, limit: u32, format: Format) -> CommandResult {
-    let entries = client.audit(limit.clamp(1, 1000), None, None).await?;
+    // --limit is 1 to 1000 (checked when parsing): what the server pages by.
+    let entries = client.audit(limit, None, None).await?;
     match format {
         Format::Json => print(&output::json(&entries)),
         format => {
