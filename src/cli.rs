@@ -165,9 +165,9 @@ impl Args for GroupClientArgs {
         // The same arguments, made global within the group: clap passes them down to each
         // subcommand, and their values back up to the group.
         let template = ClientArgs::augment_args(clap::Command::new("client"));
-        template
-            .get_arguments()
-            .fold(command, |command, arg| command.arg(arg.clone().global(true)))
+        template.get_arguments().fold(command, |command, arg| {
+            command.arg(arg.clone().global(true))
+        })
     }
 
     fn augment_args_for_update(command: clap::Command) -> clap::Command {
@@ -254,7 +254,10 @@ impl Cli {
                 _ => unreachable!("every other command talks to a server"),
             });
         };
-        let request = own.clone().or(client).request(copies.flatten().or(clipboard.clipboard));
+        let request = own
+            .clone()
+            .or(client)
+            .request(copies.flatten().or(clipboard.clipboard));
         Ok(Mode::Client { request, command })
     }
 }
@@ -333,7 +336,8 @@ impl Command {
     fn copy_flag(&self) -> Option<Option<apikeys::clipboard::Mode>> {
         match self {
             Command::Keys(Group {
-                command: KeysCommand::Create { clipboard, .. } | KeysCommand::Renew { clipboard, .. },
+                command:
+                    KeysCommand::Create { clipboard, .. } | KeysCommand::Renew { clipboard, .. },
                 ..
             }) => Some(clipboard.clipboard),
             _ => None,

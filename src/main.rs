@@ -20,7 +20,9 @@ fn main() -> ExitCode {
     // Clap's own errors (an unknown flag, a bad value) exit 2 from here, its help 0.
     let outcome = match Cli::parse().mode() {
         Err(message) => Err(Failure::Usage(message)),
-        Ok(Mode::Serve(args)) => serve_args(args).map_err(|err| Failure::Failed(format!("{err:#}"))),
+        Ok(Mode::Serve(args)) => {
+            serve_args(args).map_err(|err| Failure::Failed(format!("{err:#}")))
+        }
         Ok(Mode::Completions(shell)) => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "apikeys", &mut std::io::stdout());
@@ -72,7 +74,11 @@ fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
 }
 
 /// The terminal app on the configured profile, or on the embedded demo when there is none.
-fn terminal_app(request: &Request, account: Option<String>, args: cli::TuiArgs) -> Result<(), Failure> {
+fn terminal_app(
+    request: &Request,
+    account: Option<String>,
+    args: cli::TuiArgs,
+) -> Result<(), Failure> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::Usage(

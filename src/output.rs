@@ -268,18 +268,35 @@ mod tests {
     fn tables_are_cut_to_a_width_widest_column_first_and_kept_whole_without_one() {
         let mut table = Table::new(vec!["KEY", "LABEL", "STATUS"]);
         let label = format!("{}END", "y".repeat(100));
-        table.push(vec!["vtexappkey-a-ABCDEF".into(), label.clone(), "Active".into()]);
-        table.push(vec!["k".into(), "日本語のラベル".into(), "x\u{1b}[2J".into()]);
+        table.push(vec![
+            "vtexappkey-a-ABCDEF".into(),
+            label.clone(),
+            "Active".into(),
+        ]);
+        table.push(vec![
+            "k".into(),
+            "日本語のラベル".into(),
+            "x\u{1b}[2J".into(),
+        ]);
         let whole = table.render_to(Format::Table, None);
         assert!(whole.contains(&label), "{whole}");
-        assert!(whole.contains("x\u{FFFD}[2J"), "control characters are defused: {whole}");
+        assert!(
+            whole.contains("x\u{FFFD}[2J"),
+            "control characters are defused: {whole}"
+        );
         let cut = table.render_to(Format::Table, Some(50));
         for line in cut.lines() {
             assert!(line.width() <= 50, "{} columns: {line}", line.width());
         }
-        assert!(cut.contains("vtexappkey-a-ABCDEF"), "narrow columns stay whole: {cut}");
+        assert!(
+            cut.contains("vtexappkey-a-ABCDEF"),
+            "narrow columns stay whole: {cut}"
+        );
         assert!(cut.contains('…') && !cut.contains("END"), "{cut}");
-        assert!(cut.contains("日本語"), "wide characters are cut whole: {cut}");
+        assert!(
+            cut.contains("日本語"),
+            "wide characters are cut whole: {cut}"
+        );
     }
 
     #[test]

@@ -45,9 +45,7 @@ fn case(args: &[&str], code: i32, says: &'static str) -> Case {
 async fn usage_errors_exit_2_and_refusals_exit_1_changing_nothing() {
     let server = TestServer::start().await;
     let admin = server.admin.clone();
-    server
-        .key_with_roles("Target", &["API Keys Viewer"])
-        .await;
+    server.key_with_roles("Target", &["API Keys Viewer"]).await;
     server.key_with_roles("Twin", &[]).await;
     server.key_with_roles("Twin", &[]).await;
     let viewer = server.key_with_roles("Viewer", &["API Keys Viewer"]).await;
@@ -63,17 +61,42 @@ async fn usage_errors_exit_2_and_refusals_exit_1_changing_nothing() {
 
     let mut cases = vec![
         // Usage errors: what was typed is wrong.
-        case(&["keys", "create", "--label", ""], 2, "label must not be empty"),
-        case(&["keys", "create", "--label", "   "], 2, "label must not be empty"),
+        case(
+            &["keys", "create", "--label", ""],
+            2,
+            "label must not be empty",
+        ),
+        case(
+            &["keys", "create", "--label", "   "],
+            2,
+            "label must not be empty",
+        ),
         case(&["keys", "create", "--label", &long], 2, "the limit is 200"),
         case(
-            &["keys", "create", "--label", "Typo", "--role", "Catalog editr"],
+            &[
+                "keys",
+                "create",
+                "--label",
+                "Typo",
+                "--role",
+                "Catalog editr",
+            ],
             2,
             "has no role \"Catalog editr\"",
         ),
-        case(&["keys", "roles", "Target", "--add", "Nope"], 2, "has no role \"Nope\""),
         case(
-            &["external", "add", "vtexappkey-other-QWERTY", "--role", "Nope"],
+            &["keys", "roles", "Target", "--add", "Nope"],
+            2,
+            "has no role \"Nope\"",
+        ),
+        case(
+            &[
+                "external",
+                "add",
+                "vtexappkey-other-QWERTY",
+                "--role",
+                "Nope",
+            ],
             2,
             "has no role \"Nope\"",
         ),
@@ -83,7 +106,11 @@ async fn usage_errors_exit_2_and_refusals_exit_1_changing_nothing() {
             2,
             "cannot be undone; add --yes",
         ),
-        case(&["keys", "delete", "Target"], 2, "cannot be undone; add --yes"),
+        case(
+            &["keys", "delete", "Target"],
+            2,
+            "cannot be undone; add --yes",
+        ),
         case(
             &["--timeout", "0", "keys", "list"],
             2,
@@ -94,7 +121,11 @@ async fn usage_errors_exit_2_and_refusals_exit_1_changing_nothing() {
             2,
             "--timeout must be more than 0 seconds",
         ),
-        case(&["audit", "--limit", "0"], 2, "--limit must be between 1 and 1000"),
+        case(
+            &["audit", "--limit", "0"],
+            2,
+            "--limit must be between 1 and 1000",
+        ),
         case(
             &["audit", "--limit", "1001"],
             2,
@@ -107,9 +138,17 @@ async fn usage_errors_exit_2_and_refusals_exit_1_changing_nothing() {
         ),
         case(&["keys", "activate", " "], 2, "name a key"),
         case(&["keys", "deactivate", "Twin"], 2, "name one by its appKey"),
-        case(&["keys", "list", "--status", "pending-renewl"], 2, "invalid value"),
+        case(
+            &["keys", "list", "--status", "pending-renewl"],
+            2,
+            "invalid value",
+        ),
         // Refusals: the server, or the account as it is, says no.
-        case(&["external", "add", "vtexappkey-acme-ABCDEF"], 1, "belongs to this account"),
+        case(
+            &["external", "add", "vtexappkey-acme-ABCDEF"],
+            1,
+            "belongs to this account",
+        ),
         case(&["keys", "deactivate", &admin.app_key], 1, "409"),
         case(&["keys", "activate", "Nobody"], 1, "no key has"),
         case(
@@ -129,7 +168,10 @@ async fn usage_errors_exit_2_and_refusals_exit_1_changing_nothing() {
         let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
         let creds = case.creds.as_ref().unwrap_or(&admin);
         let run = cli::run(&server, creds, &args).await;
-        let shown = format!("`apikeys {}`", args.join(" ").chars().take(80).collect::<String>());
+        let shown = format!(
+            "`apikeys {}`",
+            args.join(" ").chars().take(80).collect::<String>()
+        );
         if run.status != case.code {
             wrong.push(format!(
                 "{shown} exited {} (expected {}): {}",
@@ -137,7 +179,11 @@ async fn usage_errors_exit_2_and_refusals_exit_1_changing_nothing() {
                 case.code,
                 run.stderr.trim()
             ));
-        } else if !run.stderr.to_lowercase().contains(&case.says.to_lowercase()) {
+        } else if !run
+            .stderr
+            .to_lowercase()
+            .contains(&case.says.to_lowercase())
+        {
             wrong.push(format!(
                 "{shown} does not say {:?}: {}",
                 case.says,

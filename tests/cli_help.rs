@@ -131,8 +131,14 @@ fn each_flag_is_listed_only_where_it_applies() {
     for flag in CLIENT_FLAGS.iter().chain(&["--clipboard"]) {
         check(&["completions"], flag, false);
     }
-    for flag in ["--profile", "--environment", "--base-url", "--demo", "--timeout", "--clipboard"]
-    {
+    for flag in [
+        "--profile",
+        "--environment",
+        "--base-url",
+        "--demo",
+        "--timeout",
+        "--clipboard",
+    ] {
         check(&["serve"], flag, false);
     }
     // The server's own --account: the account it creates in an empty database.
@@ -206,7 +212,15 @@ fn client_flags_work_before_and_after_the_subcommand() {
         &["--demo", "keys", "list", "--output", "json"][..],
         &["keys", "list", "--demo", "--output", "json"][..],
         &["keys", "--demo", "list", "--output", "json"][..],
-        &["--timeout", "20", "keys", "list", "--demo", "--output", "json"][..],
+        &[
+            "--timeout",
+            "20",
+            "keys",
+            "list",
+            "--demo",
+            "--output",
+            "json",
+        ][..],
     ] {
         let (output, _home) = apikeys(args);
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -24,7 +24,10 @@ async fn piped_tables_keep_every_cell_whole() {
     let label = long_label();
     server.key_with_roles(&label, &["API Keys Viewer"]).await;
     let home = tempfile::tempdir().unwrap();
-    for args in [&["keys", "list"][..], &["keys", "list", "--output", "table"][..]] {
+    for args in [
+        &["keys", "list"][..],
+        &["keys", "list", "--output", "table"][..],
+    ] {
         let mut command = common::cli::command(&server, &server.admin, home.path(), args);
         // Even a narrow COLUMNS does not cut a piped table.
         command.env("COLUMNS", "40");

@@ -8,11 +8,11 @@ mod tests;
 use chrono::Utc;
 use serde_json::json;
 
-use apikeys::{clipboard, keyformat};
 use apikeys::listing::{self, Query, TokenAge};
 use apikeys::output::{self, Format, Table};
 use apikeys::vtex::model::{AppKey, CreatedKey, Role};
 use apikeys::vtex::{ClientError, VtexClient};
+use apikeys::{clipboard, keyformat};
 
 use super::{CommandResult, Failure, find_key, print, resolve_roles};
 use crate::cli::KeysCommand;
@@ -33,8 +33,8 @@ pub async fn run(
             ..
         } => {
             // The Admin's rule, checked here as the app does: a bad label is a usage error.
-            let label =
-                keyformat::clean_label(&label).map_err(|reason| Failure::Usage(format!("{reason} No key was created.")))?;
+            let label = keyformat::clean_label(&label)
+                .map_err(|reason| Failure::Usage(format!("{reason} No key was created.")))?;
             let delivery = Delivery::prepare(
                 copy,
                 clipboard,
