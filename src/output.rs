@@ -123,21 +123,20 @@ pub fn stdout_width() -> Option<usize> {
 }
 
 /// Narrows the widest columns first, all to one common width, until the table with its gaps
-/// fits `total` columns; no column goes below [`MIN_COLUMN`] (or its own width), so a very
-/// narrow terminal wraps rather than losing whole columns.
+/// fits `total` columns. The first column names the row (a key, an id, a time) and stays
+/// whole; no other goes below [`MIN_COLUMN`] (or its own width), so a very narrow terminal
+/// wraps rather than losing whole columns.
 fn fit(widths: &mut [usize], total: usize) {
-    let gaps = GAP * widths.len().saturating_sub(1);
-    let room = total.saturating_sub(gaps);
-    let needed = |cap: usize| widths.iter().map(|&w| w.min(cap)).sum::<usize>();
-    let widest = widths.iter().copied().max().unwrap_or(0);
-    if needed(widest) <= room {
+    let Some((first, rest)) = widths.split_first_mut() else {
         return;
-    }
-    let mut cap = widest;
-    while cap > MIN_COLUMN && needed(cap) > room {
+    };
+    let room = total.saturating_sub(*first + GAP * rest.len());
+    let needed = |rest: &[usize], cap: usize| rest.iter().map(|&w| w.min(cap)).sum::<usize>();
+    let mut cap = rest.iter().copied().max().unwrap_or(0);
+    while cap > MIN_COLUMN && needed(rest, cap) > room {
         cap -= 1;
     }
-    for width in widths.iter_mut() {
+    for width in rest.iter_mut() {
         *width = (*width).min(cap);
     }
 }
