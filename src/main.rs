@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod flags;
 mod hardening;
 mod serve;
 
@@ -12,7 +13,8 @@ use clap::{CommandFactory, Parser};
 
 use apikeys::server::ServerConfig;
 use apikeys::session::{self, Failure, Request, Session};
-use cli::{Cli, Mode};
+use cli::Cli;
+use flags::Mode;
 
 fn main() -> ExitCode {
     // Before anything can hold a token (the command line, the config, the environment).
@@ -77,7 +79,7 @@ fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
 fn terminal_app(
     request: &Request,
     account: Option<String>,
-    args: cli::TuiArgs,
+    args: flags::TuiArgs,
 ) -> Result<(), Failure> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {

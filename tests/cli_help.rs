@@ -1,11 +1,14 @@
 //! What `--help` tells a new user: every subcommand and every argument says what it does, and
 //! each flag is listed only on the commands it applies to. The definitions walked are the
-//! binary's own (src/cli.rs, included below); the placement is checked on the built binary's
+//! binary's own (src/cli.rs and src/flags.rs, included below); the placement is checked on the built binary's
 //! `--help` too, as a user reads it.
 
 #[allow(dead_code)]
 #[path = "../src/cli.rs"]
 mod cli;
+#[allow(dead_code)]
+#[path = "../src/flags.rs"]
+mod flags;
 
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
