@@ -1,4 +1,5 @@
-//! Command-line definitions (clap). The modes live elsewhere: `commands` for the scripting
+//! Command-line definitions (clap): the commands and their own flags; the flags shared by
+//! several commands are in `flags`. The modes live elsewhere: `commands` for the scripting
 //! CLI, `server` for `serve`.
 
 use std::net::SocketAddr;
@@ -6,83 +7,28 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use apikeys::config::Overrides;
 use apikeys::listing::{Query, SortBy, StatusFilter};
 use apikeys::output::Format;
-use apikeys::session::Request;
+
+use crate::flags::{ClientArgs, ClipboardArgs, Group, TuiArgs};
 
 #[derive(Parser)]
 #[command(
     name = "apikeys",
     version,
-    about = "Administer the API keys of a VTEX account"
+    about = "Administer the API keys of a VTEX account: without a subcommand, the terminal app",
+    after_help = "Exit status: 0 success, 1 the server or the network said no, 2 the command \
+                  line is wrong (found before any change is sent)."
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub client: ClientArgs,
+    #[command(flatten)]
+    pub clipboard: ClipboardArgs,
     #[command(flatten)]
     pub tui: TuiArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// The terminal app (no subcommand).
-#[derive(Args, Clone)]
-pub struct TuiArgs {
-    /// Refuse every change: browse only.
-    #[arg(long)]
-    pub read_only: bool,
-    /// Enable the mouse (off by default, so the terminal's own text selection works over ssh).
-    #[arg(long)]
-    pub mouse: bool,
-    /// Refresh the lists every SECS seconds (0 turns it off).
-    #[arg(long, value_name = "SECS")]
-    pub refresh: Option<u64>,
-}
-
-/// Which server to talk to. Tokens never come from the command line: use VTEX_APP_TOKEN, a
-/// profile's token_command, or the config file.
-#[derive(Args, Clone, Default)]
-pub struct GlobalArgs {
-    /// Profile from the config file ($XDG_CONFIG_HOME/apikeys/config.toml).
-    #[arg(long, global = true)]
-    pub profile: Option<String>,
-    /// VTEX account name (for `serve`: the account created in an empty database, default demo).
-    #[arg(long, global = true)]
-    pub account: Option<String>,
-    /// VTEX environment [default: vtexcommercestable].
-    #[arg(long, global = true)]
-    pub environment: Option<String>,
-    /// Talk to this URL instead of https://{account}.{environment}.com.br.
-    #[arg(long, global = true)]
-    pub base_url: Option<String>,
-    /// Use the embedded demo server, whatever is configured.
-    #[arg(long, global = true)]
-    pub demo: bool,
-    /// Where copied tokens go [default: the config file's `clipboard`, else auto].
-    #[arg(long, global = true, value_enum)]
-    pub clipboard: Option<apikeys::clipboard::Mode>,
-    /// Give up after this many seconds: the deadline of the whole command, retries included
-    /// (in the terminal app, of each action).
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
-    pub timeout: f64,
-}
-
-impl GlobalArgs {
-    /// What these flags ask of a session (the target, the deadline, the clipboard).
-    pub fn request(&self) -> Request {
-        Request {
-            overrides: Overrides {
-                profile: self.profile.clone(),
-                account: self.account.clone(),
-                environment: self.environment.clone(),
-                base_url: self.base_url.clone(),
-                demo: self.demo,
-            },
-            timeout_secs: self.timeout,
-            clipboard: self.clipboard,
-        }
-    }
 }
 
 #[derive(Subcommand)]
@@ -90,20 +36,17 @@ pub enum Command {
     /// Run the reference API server (VTEX's API-key contract over SQLite).
     Serve(ServeArgs),
     /// Generated keys: this account's own API keys.
-    #[command(subcommand)]
-    Keys(KeysCommand),
+    Keys(Group<KeysCommand>),
     /// External keys: other accounts' keys granted access to this one.
-    #[command(subcommand)]
-    External(ExternalCommand),
+    External(Group<ExternalCommand>),
     /// The account's roles.
-    #[command(subcommand)]
-    Roles(RolesCommand),
+    Roles(Group<RolesCommand>),
     /// Account settings (token duration).
-    #[command(subcommand)]
-    Settings(SettingsCommand),
+    Settings(Group<SettingsCommand>),
     /// The audit trail, newest first.
     Audit {
-        #[arg(long, default_value_t = 50)]
+        /// How many entries to show, newest first (1 to 1000).
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = audit_limit)]
         limit: u32,
         /// Only the entries about this key: its id, appKey or exact label (an appKey also finds
         /// the trail of a key deleted since).
@@ -111,19 +54,73 @@ pub enum Command {
         key: Option<String>,
         #[command(flatten)]
         output: OutputArg,
+        #[command(flatten)]
+        client: ClientArgs,
     },
     /// The account, key and permissions in use.
     Whoami {
         #[command(flatten)]
         output: OutputArg,
+        #[command(flatten)]
+        client: ClientArgs,
     },
     /// Print a shell completion script.
-    Completions { shell: clap_complete::Shell },
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+fn audit_limit(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=1000).contains(&n) => Ok(n),
+        _ => Err("--limit must be between 1 and 1000 (entries, newest first)".into()),
+    }
+}
+
+impl Command {
+    /// The subcommand's name, for messages.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Command::Serve(_) => "serve",
+            Command::Keys(_) => "keys",
+            Command::External(_) => "external",
+            Command::Roles(_) => "roles",
+            Command::Settings(_) => "settings",
+            Command::Audit { .. } => "audit",
+            Command::Whoami { .. } => "whoami",
+            Command::Completions { .. } => "completions",
+        }
+    }
+
+    /// The server flags given after the subcommand; `None` for those that talk to no server.
+    pub(crate) fn client_args(&self) -> Option<&ClientArgs> {
+        match self {
+            Command::Keys(group) => Some(&group.client.0),
+            Command::External(group) => Some(&group.client.0),
+            Command::Roles(group) => Some(&group.client.0),
+            Command::Settings(group) => Some(&group.client.0),
+            Command::Audit { client, .. } | Command::Whoami { client, .. } => Some(client),
+            Command::Serve(_) | Command::Completions { .. } => None,
+        }
+    }
+
+    /// For the commands that can copy a token, the `--clipboard` given after them.
+    pub(crate) fn copy_flag(&self) -> Option<Option<apikeys::clipboard::Mode>> {
+        match self {
+            Command::Keys(Group {
+                command:
+                    KeysCommand::Create { clipboard, .. } | KeysCommand::Renew { clipboard, .. },
+                ..
+            }) => Some(clipboard.clipboard),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Args, Clone, Copy)]
 pub struct OutputArg {
-    /// Output format.
+    /// Output format: table for people, json (the API's own field names) or csv.
     #[arg(long, value_enum, default_value = "table")]
     pub output: Format,
 }
@@ -136,6 +133,9 @@ pub struct ServeArgs {
     /// SQLite database file [default: $XDG_DATA_HOME/apikeys/server.sqlite3].
     #[arg(long)]
     pub db: Option<PathBuf>,
+    /// The VTEX account created in an empty database [default: demo].
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
     /// Fill an empty database with a believable demo account.
     #[arg(long)]
     pub seed_demo: bool,
@@ -147,13 +147,15 @@ pub struct QueryArgs {
     /// Keep keys whose key, label, owner account or roles contain this text (any case).
     #[arg(long)]
     pub filter: Option<String>,
-    /// Keep keys in this status.
+    /// Keep keys in this status: all, active, inactive, outdated (the token is older than
+    /// the account's token duration) or pending (a renewal waits for its old token's
+    /// deletion).
     #[arg(long, value_enum, default_value = "all")]
     pub status: StatusFilter,
-    /// Sort by this column.
+    /// Sort by this column: name (the label), key (the appKey), created, token-age or status.
     #[arg(long, value_enum, default_value = "name")]
     pub sort: SortBy,
-    /// Reverse the order.
+    /// Reverse the order of --sort.
     #[arg(long)]
     pub reverse: bool,
 }
@@ -255,23 +257,34 @@ pub enum KeysCommand {
     },
     /// Create a key; its token is printed once (or copied, with --copy).
     Create {
+        /// The key's label: 1 to 200 characters, shown in the Admin and in listings.
         #[arg(long)]
         label: String,
         /// Copy the token to the clipboard instead of printing it.
         #[arg(long)]
         copy: bool,
-        /// Role name or id; repeat for several.
+        /// A role for the key, by name (any case) or id; repeat for several
+        /// (`apikeys roles list` shows them).
         #[arg(long = "role", value_name = "NAME_OR_ID")]
         roles: Vec<String>,
         #[command(flatten)]
         output: OutputArg,
+        #[command(flatten)]
+        clipboard: ClipboardArgs,
     },
-    /// Activate a key (KEY: id, appKey or exact label).
-    Activate { key: String },
+    /// Activate a key.
+    Activate {
+        /// The key: its id, appKey or exact label.
+        key: String,
+    },
     /// Deactivate a key: integrations using it stop working.
-    Deactivate { key: String },
+    Deactivate {
+        /// The key: its id, appKey or exact label.
+        key: String,
+    },
     /// Delete a key for good.
     Delete {
+        /// The key: its id, appKey or exact label.
         key: String,
         /// Confirm: this cannot be undone.
         #[arg(long)]
@@ -279,9 +292,12 @@ pub enum KeysCommand {
     },
     /// Show a key's roles, adding or removing some first.
     Roles {
+        /// The key: its id, appKey or exact label.
         key: String,
+        /// Give the key this role, by name (any case) or id; repeat for several.
         #[arg(long = "add", value_name = "ROLE")]
         add: Vec<String>,
+        /// Take this role from the key, by name (any case) or id; repeat for several.
         #[arg(long = "remove", value_name = "ROLE")]
         remove: Vec<String>,
         #[command(flatten)]
@@ -289,19 +305,30 @@ pub enum KeysCommand {
     },
     /// Issue a new token; printed once. The old one is deleted now, or later (both work meanwhile).
     Renew {
+        /// The key: its appKey (needs only Renew API Token), id or exact label.
         key: String,
         /// Copy the new token to the clipboard instead of printing it.
         #[arg(long)]
         copy: bool,
+        /// When the old token is deleted: now, or later (both work until `keys
+        /// finish-renewal`).
         #[arg(long, value_enum, default_value = "later")]
         delete_old: DeleteOld,
         #[command(flatten)]
         output: OutputArg,
+        #[command(flatten)]
+        clipboard: ClipboardArgs,
     },
     /// Delete the old token of a pending renewal.
-    FinishRenewal { key: String },
+    FinishRenewal {
+        /// The key: its appKey, id or exact label.
+        key: String,
+    },
     /// Drop the new token of a pending renewal; the old one stays.
-    UndoRenewal { key: String },
+    UndoRenewal {
+        /// The key: its appKey, id or exact label.
+        key: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -315,20 +342,30 @@ pub enum ExternalCommand {
     },
     /// Grant another account's key access to this account.
     Add {
+        /// The other account's appKey (vtexappkey-{account}-{6 uppercase letters}).
         app_key: String,
+        /// A role to grant, by name (any case) or id; repeat for several.
         #[arg(long = "role", value_name = "NAME_OR_ID")]
         roles: Vec<String>,
         #[command(flatten)]
         output: OutputArg,
     },
-    /// Remove an external key (KEY: id or appKey).
+    /// Remove an external key: its account loses access to this one.
     Remove {
+        /// The external key: its id or appKey.
         key: String,
+        /// Confirm: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
     },
+    /// Activate an external key.
     Activate {
+        /// The external key: its id or appKey.
         key: String,
     },
+    /// Deactivate an external key: its account loses access until it is activated again.
     Deactivate {
+        /// The external key: its id or appKey.
         key: String,
     },
 }
@@ -351,7 +388,8 @@ pub enum SettingsCommand {
     },
     /// Change the token duration (months).
     Set {
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["3", "6"]))]
+        /// Months after which a token shows as outdated: 3 or 6.
+        #[arg(long, value_name = "MONTHS", value_parser = clap::builder::PossibleValuesParser::new(["3", "6"]))]
         token_duration: String,
     },
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod flags;
 mod hardening;
 mod serve;
 
@@ -11,41 +12,53 @@ use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
 use apikeys::server::ServerConfig;
-use apikeys::session::{self, Session};
-use cli::{Cli, Command};
+use apikeys::session::{self, Failure, Request, Session};
+use cli::Cli;
+use flags::Mode;
 
 fn main() -> ExitCode {
     // Before anything can hold a token (the command line, the config, the environment).
     hardening::forbid_memory_inspection();
-    let Cli {
-        global,
-        tui,
-        command,
-    } = Cli::parse();
-    let result = match command {
-        Some(Command::Serve(args)) => serve_args(args, global.account),
-        Some(Command::Completions { shell }) => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "apikeys",
-                &mut std::io::stdout(),
-            );
+    // Clap's own errors (an unknown flag, a bad value) exit 2 from here, its help 0.
+    let outcome = match Cli::parse().mode() {
+        Err(message) => Err(Failure::Usage(message)),
+        Ok(Mode::Serve(args)) => {
+            serve_args(args).map_err(|err| Failure::Failed(format!("{err:#}")))
+        }
+        Ok(Mode::Completions(shell)) => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "apikeys", &mut std::io::stdout());
             Ok(())
         }
-        Some(command) => return commands::run(global, command),
-        None => return terminal_app(global, tui),
+        Ok(Mode::Client { request, command }) => commands::run(&request, command),
+        Ok(Mode::App {
+            request,
+            account,
+            tui,
+        }) => terminal_app(&request, account, tui),
     };
-    match result {
+    exit_code(outcome)
+}
+
+/// The one place an outcome becomes an exit code, its message going to stderr: 0 success;
+/// 1 the server or the network said no (an API error, a refused change, a key that is not
+/// there); 2 the command line is wrong, found before any change is sent (a bad value, an
+/// unknown role name, an empty label, a missing --yes, a config file it cannot use).
+fn exit_code(outcome: Result<(), Failure>) -> ExitCode {
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("apikeys: {err:#}");
-            ExitCode::FAILURE
+        Err(Failure::Usage(message)) => {
+            eprintln!("apikeys: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("apikeys: {message}");
+            ExitCode::from(1)
         }
     }
 }
 
-fn serve_args(args: cli::ServeArgs, account: Option<String>) -> anyhow::Result<()> {
+fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
     let db = match args.db {
         Some(db) => db,
         None => apikeys::paths::default_server_db()
@@ -54,27 +67,33 @@ fn serve_args(args: cli::ServeArgs, account: Option<String>) -> anyhow::Result<(
     serve::serve(ServerConfig {
         bind: args.bind,
         db_path: db,
-        account: account.unwrap_or_else(|| apikeys::embedded::DEMO_ACCOUNT.into()),
+        account: args
+            .account
+            .unwrap_or_else(|| apikeys::embedded::DEMO_ACCOUNT.into()),
         seed_demo: args.seed_demo,
         limits: apikeys::server::Limits::default(),
     })
 }
 
 /// The terminal app on the configured profile, or on the embedded demo when there is none.
-fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
+fn terminal_app(
+    request: &Request,
+    account: Option<String>,
+    args: flags::TuiArgs,
+) -> Result<(), Failure> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
-            "apikeys: the terminal app needs a terminal; for scripts use the subcommands (apikeys --help)."
-        );
-        return ExitCode::from(2);
+        return Err(Failure::Usage(
+            "the terminal app needs a terminal; for scripts use the subcommands (apikeys --help)."
+                .into(),
+        ));
     }
-    session::finish(session::block_on(async {
-        let session = Session::open(&global.request()).await?;
+    session::block_on(async {
+        let session = Session::open(request).await?;
         let refresh = args.refresh.or(session.refresh_secs).unwrap_or(30);
         let options = apikeys::tui::Options {
             header: apikeys::tui::state::Header {
-                account: global.account.clone().unwrap_or_default(),
+                account: account.unwrap_or_default(),
                 profile: session.profile.clone(),
                 caller_key: session.client.app_key().to_string(),
                 trading_name: None,
@@ -88,6 +107,6 @@ fn terminal_app(global: cli::GlobalArgs, args: cli::TuiArgs) -> ExitCode {
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
         session.close().await;
-        outcome.map_err(|err| session::Failure::Failed(format!("{err:#}")))
-    }))
+        outcome.map_err(|err| Failure::Failed(format!("{err:#}")))
+    })
 }

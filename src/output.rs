@@ -2,6 +2,8 @@
 //! and CSV for scripts.
 
 use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -16,8 +18,11 @@ pub struct Table {
     rows: Vec<Vec<String>>,
 }
 
-/// Longest cell a table shows; CSV and JSON carry everything.
-const MAX_CELL_CHARS: usize = 60;
+/// Space between two columns of a table.
+const GAP: usize = 2;
+
+/// The narrowest a column is cut to when a table does not fit the terminal.
+const MIN_COLUMN: usize = 4;
 
 impl Table {
     pub fn new(headers: Vec<&'static str>) -> Table {
@@ -31,44 +36,50 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// The table for stdout: cut to the terminal's width when stdout is a terminal, every
+    /// cell whole when it is piped (a file, `grep`, `less -S`).
     pub fn render(&self, format: Format) -> String {
+        self.render_to(format, stdout_width())
+    }
+
+    /// The table as CSV, or aligned and, with `width`, cut to fit that many columns.
+    pub fn render_to(&self, format: Format, width: Option<usize>) -> String {
         match format {
             Format::Csv => self.csv(),
-            _ => self.aligned(),
+            _ => self.aligned(width),
         }
     }
 
-    fn aligned(&self) -> String {
-        let cells: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|cell| for_terminal(cell, MAX_CELL_CHARS))
-                    .collect()
-            })
+    fn aligned(&self, width: Option<usize>) -> String {
+        let headers: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
+        let rows: Vec<Vec<String>> = std::iter::once(headers)
+            .chain(
+                self.rows
+                    .iter()
+                    .map(|row| row.iter().map(|cell| defused(cell)).collect()),
+            )
             .collect();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| columns(h)).collect();
-        for row in &cells {
+        let mut widths = vec![0; self.headers.len()];
+        for row in &rows {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(columns(cell));
             }
         }
-        let line = |row: Vec<&str>| {
-            let mut out = String::new();
-            for (index, (cell, width)) in row.iter().zip(&widths).enumerate() {
-                if index + 1 == row.len() {
-                    out.push_str(cell);
-                } else {
-                    out.push_str(cell);
-                    out.extend(std::iter::repeat_n(' ', width - columns(cell) + 2));
+        if let Some(width) = width {
+            fit(&mut widths, width);
+        }
+        let mut out = String::new();
+        for row in &rows {
+            let mut line = String::new();
+            for (index, (cell, &width)) in row.iter().zip(&widths).enumerate() {
+                let cell = cut_to_width(cell, width);
+                line.push_str(&cell);
+                if index + 1 < row.len() {
+                    line.extend(std::iter::repeat_n(' ', width - columns(&cell) + GAP));
                 }
             }
-            out.trim_end().to_string() + "\n"
-        };
-        let mut out = line(self.headers.clone());
-        for row in &cells {
-            out += &line(row.iter().map(String::as_str).collect());
+            out += line.trim_end();
+            out.push('\n');
         }
         out
     }
@@ -95,10 +106,76 @@ impl Table {
     }
 }
 
+/// The width tables are cut to: the terminal's when stdout is one, else none (piped output
+/// keeps every cell whole, so a script or a pager sees all of it).
+pub fn stdout_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let columns = crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|&columns| columns > 0)
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .unwrap_or(80);
+    Some(columns)
+}
+
+/// Narrows the widest columns first, all to one common width, until the table with its gaps
+/// fits `total` columns. The first column names the row (a key, an id, a time) and stays
+/// whole; no other goes below [`MIN_COLUMN`] (or its own width), so a very narrow terminal
+/// wraps rather than losing whole columns.
+fn fit(widths: &mut [usize], total: usize) {
+    let Some((first, rest)) = widths.split_first_mut() else {
+        return;
+    };
+    let room = total.saturating_sub(*first + GAP * rest.len());
+    let needed = |rest: &[usize], cap: usize| rest.iter().map(|&w| w.min(cap)).sum::<usize>();
+    let mut cap = rest.iter().copied().max().unwrap_or(0);
+    while cap > MIN_COLUMN && needed(rest, cap) > room {
+        cap -= 1;
+    }
+    for width in rest.iter_mut() {
+        *width = (*width).min(cap);
+    }
+}
+
+/// `text` cut to `width` display columns, with '…' where it was cut; whole graphemes only.
+fn cut_to_width(text: &str, width: usize) -> String {
+    if columns(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for grapheme in text.graphemes(true) {
+        let w = grapheme.width();
+        if used + w + 1 > width {
+            break;
+        }
+        out.push_str(grapheme);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Control characters (escape sequences could rewrite the screen) replaced by '�'.
+fn defused(text: &str) -> String {
+    text.graphemes(true)
+        .map(|g| {
+            if g.chars().any(char::is_control) {
+                "\u{FFFD}"
+            } else {
+                g
+            }
+        })
+        .collect()
+}
+
 /// Text from a server made safe for a terminal: control characters (escape sequences could
 /// rewrite the screen) become '�', and long text is cut with '…'.
 pub fn for_terminal(text: &str, max_graphemes: usize) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
     let mut graphemes = text.graphemes(true);
     let mut out = String::new();
     for grapheme in graphemes.by_ref().take(max_graphemes) {
@@ -150,11 +227,11 @@ mod tests {
         table.push(vec!["a".into(), "x, \"y\"".into()]);
         table.push(vec!["long-key".into(), "z".into()]);
         assert_eq!(
-            table.render(Format::Table),
+            table.render_to(Format::Table, None),
             "KEY       LABEL\na         x, \"y\"\nlong-key  z\n"
         );
         assert_eq!(
-            table.render(Format::Csv),
+            table.render_to(Format::Csv, None),
             "KEY,LABEL\na,\"x, \"\"y\"\"\"\nlong-key,z\n"
         );
     }
@@ -187,11 +264,46 @@ mod tests {
             let mut table = Table::new(vec!["A", "B"]);
             table.push(vec![field.to_string(), "z".into()]);
             assert_eq!(
-                table.render(Format::Csv),
+                table.render_to(Format::Csv, None),
                 format!("A,B\n{},z\n", quoted(field)),
                 "{field:?}"
             );
         }
+    }
+
+    #[test]
+    fn tables_are_cut_to_a_width_widest_column_first_and_kept_whole_without_one() {
+        let mut table = Table::new(vec!["KEY", "LABEL", "STATUS"]);
+        let label = format!("{}END", "y".repeat(100));
+        table.push(vec![
+            "vtexappkey-a-ABCDEF".into(),
+            label.clone(),
+            "Active".into(),
+        ]);
+        table.push(vec![
+            "k".into(),
+            "日本語のラベル".into(),
+            "x\u{1b}[2J".into(),
+        ]);
+        let whole = table.render_to(Format::Table, None);
+        assert!(whole.contains(&label), "{whole}");
+        assert!(
+            whole.contains("x\u{FFFD}[2J"),
+            "control characters are defused: {whole}"
+        );
+        let cut = table.render_to(Format::Table, Some(50));
+        for line in cut.lines() {
+            assert!(line.width() <= 50, "{} columns: {line}", line.width());
+        }
+        assert!(
+            cut.contains("vtexappkey-a-ABCDEF"),
+            "narrow columns stay whole: {cut}"
+        );
+        assert!(cut.contains('…') && !cut.contains("END"), "{cut}");
+        assert!(
+            cut.contains("日本語"),
+            "wide characters are cut whole: {cut}"
+        );
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! terminal app both start here; neither builds a client or a server of its own.
 
 use std::future::Future;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::clipboard;
@@ -13,7 +12,7 @@ use crate::embedded;
 use crate::server::RunningServer;
 use crate::vtex::{ClientError, ClientOptions, Credentials, VtexClient};
 
-/// Why a run failed, and so which exit code it gets.
+/// Why a run failed, and so which exit code it gets (main.rs maps it, in one place).
 #[derive(Debug)]
 pub enum Failure {
     /// The command line or configuration is wrong, found before any request: exit 2.
@@ -31,21 +30,6 @@ impl From<ClientError> for Failure {
 impl From<config::ConfigError> for Failure {
     fn from(err: config::ConfigError) -> Failure {
         Failure::Usage(err.to_string())
-    }
-}
-
-/// Prints a failure to stderr and maps the outcome to the exit code.
-pub fn finish(outcome: Result<(), Failure>) -> ExitCode {
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(message)) => {
-            eprintln!("apikeys: {message}");
-            ExitCode::from(2)
-        }
-        Err(Failure::Failed(message)) => {
-            eprintln!("apikeys: {message}");
-            ExitCode::from(1)
-        }
     }
 }
 

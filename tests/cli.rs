@@ -786,7 +786,7 @@ async fn keys_create_refuses_unknown_roles_and_long_labels_without_creating_anyt
         &["keys", "create", "--label", &long, "--output", "json"],
     )
     .await
-    .expect(1);
+    .expect(2);
     assert!(
         run.stderr.contains("10000 characters") && run.stderr.contains("200"),
         "the message says the label is too long: {}",
@@ -1197,7 +1197,7 @@ async fn external_keys_add_deactivate_activate_and_remove() {
 
     let run = apikeys(
         &server,
-        &["external", "remove", "vtexappkey-partner-ABCDEF"],
+        &["external", "remove", "vtexappkey-partner-ABCDEF", "--yes"],
     )
     .await
     .success();
@@ -1210,7 +1210,7 @@ async fn external_keys_add_deactivate_activate_and_remove() {
         ids(&external_keys(&server).await),
         BTreeSet::from([other_id.clone()])
     );
-    apikeys(&server, &["external", "remove", &other_id])
+    apikeys(&server, &["external", "remove", &other_id, "--yes"])
         .await
         .success();
     assert!(external_keys(&server).await.is_empty());
@@ -1239,7 +1239,7 @@ async fn external_keys_add_deactivate_activate_and_remove() {
     .expect(2);
     apikeys(
         &server,
-        &["external", "remove", "vtexappkey-partner-ABCDEF"],
+        &["external", "remove", "vtexappkey-partner-ABCDEF", "--yes"],
     )
     .await
     .expect(1);
@@ -1430,19 +1430,27 @@ async fn audit_shows_the_newest_first_and_whoami_the_caller() {
 
 #[tokio::test]
 async fn completions_print_a_script_for_each_shell() {
-    let server = TestServer::start().await;
+    // `completions` talks to no server: it takes no --base-url, so it runs on its own.
+    let completions = |shell: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_apikeys"))
+            .args(["completions", shell])
+            .env_clear()
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
     for shell in ["bash", "zsh", "fish"] {
-        let run = apikeys(&server, &["completions", shell]).await.success();
-        assert!(run.stdout.len() > 200, "{shell}: {}", run.stdout);
-        assert!(run.stdout.contains("apikeys"), "{shell}");
+        let run = completions(shell);
+        let stdout = String::from_utf8(run.stdout).unwrap();
+        assert_eq!(run.status.code(), Some(0), "{shell}");
+        assert!(stdout.len() > 200, "{shell}: {stdout}");
+        assert!(stdout.contains("apikeys"), "{shell}");
         assert!(
-            run.stdout.contains("renew"),
+            stdout.contains("renew"),
             "{shell}: subcommands are completed"
         );
     }
-    apikeys(&server, &["completions", "powershell-9000"])
-        .await
-        .expect(2);
+    assert_eq!(completions("powershell-9000").status.code(), Some(2));
 }
 
 // ---------------------------------------------------------------------------------------------

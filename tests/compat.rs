@@ -1254,7 +1254,7 @@ async fn cli_extension_commands_fail_with_exit_1() {
         &["settings", "set", "--token-duration", "6"],
         &["external", "list"],
         &["external", "add", "vtexappkey-other-ABCDEF"],
-        &["external", "remove", "x"],
+        &["external", "remove", "x", "--yes"],
         &["audit"],
         &["audit", "--output", "json"],
         &["audit", "--key", KEY1],

@@ -76,7 +76,8 @@ async fn the_cli_states_the_rule_for_the_callers_own_key() {
     let server = TestServer::start().await;
     let admin = server.admin.clone();
     let run = cli::run(&server, &admin, &["keys", "renew", &admin.app_key]).await;
-    assert_eq!(run.status, 1, "{}", run.stderr);
+    // Found before any request: a usage error, like every check the CLI makes itself.
+    assert_eq!(run.status, 2, "{}", run.stderr);
     assert!(run.stderr.contains(RULE), "{}", run.stderr);
     assert!(
         !run.stderr.contains("400"),

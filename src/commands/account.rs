@@ -119,9 +119,8 @@ pub async fn audit(
         Some(key) => Some(audit_target(client, key).await?),
         None => None,
     };
-    let entries = client
-        .audit(limit.clamp(1, 1000), None, target.as_deref())
-        .await?;
+    // --limit is 1 to 1000 (checked when parsing): what the server pages by.
+    let entries = client.audit(limit, None, target.as_deref()).await?;
     print(&audit_text(&entries, format));
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! `apikeys external …`
 
+use apikeys::keyformat;
 use apikeys::listing::Query;
 use apikeys::output::{self, Format, Table};
 use apikeys::vtex::VtexClient;
 use apikeys::vtex::model::ExternalKey;
 
-use super::{CommandResult, Failure, csv_date, print, resolve_roles};
+use super::keys::not_confirmed;
+use super::{CommandResult, Failure, csv_date, named_key, print, resolve_roles};
 use crate::cli::ExternalCommand;
 
 pub async fn run(client: &VtexClient, command: ExternalCommand) -> CommandResult {
@@ -16,13 +18,24 @@ pub async fn run(client: &VtexClient, command: ExternalCommand) -> CommandResult
             roles,
             output,
         } => {
+            let app_key = app_key.trim();
+            if keyformat::app_key_account(app_key).is_none() {
+                return Err(Failure::Usage(format!(
+                    "{} is not an appKey; an external key is named \
+                     vtexappkey-{{account}}-{{6 uppercase letters}}.",
+                    output::for_terminal(app_key, 80)
+                )));
+            }
             let role_ids = resolve_roles(client, &roles).await?;
-            let key = client.add_external(app_key.trim(), &role_ids).await?;
+            let key = client.add_external(app_key, &role_ids).await?;
             eprintln!("Added {} from account {}.", key.app_key, key.account);
             print_keys(&[key], output.output);
             Ok(())
         }
-        ExternalCommand::Remove { key } => {
+        ExternalCommand::Remove { key, yes } => {
+            if !yes {
+                return Err(not_confirmed("removing", &key));
+            }
             let key = find(client, &key).await?;
             client.remove_external(&key.id).await?;
             eprintln!("Removed {} (account {}).", key.app_key, key.account);
@@ -43,7 +56,7 @@ async fn set_active(client: &VtexClient, wanted: &str, active: bool) -> CommandR
 
 /// An external key by id or appKey.
 async fn find(client: &VtexClient, wanted: &str) -> Result<ExternalKey, Failure> {
-    let wanted = wanted.trim();
+    let wanted = named_key(wanted, "its id or appKey", "apikeys external list")?;
     client
         .list_external()
         .await?

@@ -9,11 +9,11 @@ mod tests;
 use chrono::Utc;
 use serde_json::json;
 
-use apikeys::clipboard;
 use apikeys::listing::{self, Query, TokenAge};
 use apikeys::output::{self, Format, Table};
 use apikeys::vtex::model::{AppKey, CreatedKey, Role};
 use apikeys::vtex::{ClientError, VtexClient};
+use apikeys::{clipboard, keyformat};
 
 use super::{CommandResult, Failure, csv_date, find_key, print, resolve_roles};
 use crate::cli::KeysCommand;
@@ -34,7 +34,11 @@ pub async fn run(
             copy,
             roles,
             output,
+            ..
         } => {
+            // The Admin's rule, checked here as the app does: a bad label is a usage error.
+            let label = keyformat::clean_label(&label)
+                .map_err(|reason| Failure::Usage(format!("{reason} No key was created.")))?;
             let delivery = Delivery::prepare(
                 copy,
                 clipboard,
@@ -57,6 +61,7 @@ pub async fn run(
             copy,
             delete_old,
             output,
+            ..
         } => {
             let delivery = Delivery::prepare(
                 copy,
@@ -282,14 +287,20 @@ async fn set_active(client: &VtexClient, wanted: &str, active: bool) -> CommandR
 
 async fn delete(client: &VtexClient, wanted: &str, yes: bool) -> CommandResult {
     if !yes {
-        return Err(Failure::Usage(
-            "deleting a key cannot be undone; add --yes to confirm.".into(),
-        ));
+        return Err(not_confirmed("deleting", wanted));
     }
     let key = find_key(client, wanted).await?;
     client.delete_key(&key.id).await?;
     eprintln!("Deleted {}.", describe(&key));
     Ok(())
+}
+
+/// A change that cannot be undone, asked for without --yes: refused before any request.
+pub fn not_confirmed(doing: &str, wanted: &str) -> Failure {
+    Failure::Usage(format!(
+        "{doing} {} cannot be undone; add --yes to confirm.",
+        output::for_terminal(wanted.trim(), 80)
+    ))
 }
 
 async fn roles(

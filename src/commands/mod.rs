@@ -6,23 +6,21 @@ mod account;
 mod external;
 mod keys;
 
-use std::process::ExitCode;
-
-use apikeys::session::{self, Session};
+use apikeys::session::{self, Request, Session};
 use apikeys::vtex::model::{AppKey, RoleDetails};
 use apikeys::vtex::{ClientError, VtexClient};
 
-use crate::cli::{Command, GlobalArgs};
+use crate::cli::Command;
 
 pub use apikeys::session::Failure;
 
 pub type CommandResult = Result<(), Failure>;
 
-/// Runs an API command on the session's runtime and maps the outcome to an exit code.
-pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
+/// Runs an API command on the session's runtime; main.rs maps the outcome to an exit code.
+pub fn run(request: &Request, command: Command) -> CommandResult {
     init_logging();
-    session::finish(session::block_on(async {
-        let session = Session::open(&global.request()).await?;
+    session::block_on(async {
+        let session = Session::open(request).await?;
         // --timeout bounds the whole command, however many calls and retries it makes.
         let outcome = session
             .client
@@ -30,7 +28,7 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
             .await;
         session.close().await;
         outcome
-    }))
+    })
 }
 
 /// With RUST_LOG set, request logs (method, path, status, latency; never a header or a body)
@@ -48,14 +46,14 @@ fn init_logging() {
 async fn dispatch(session: &Session, command: Command) -> CommandResult {
     let client = &session.client;
     match command {
-        Command::Keys(command) => keys::run(client, &session.clipboard, command).await,
-        Command::External(command) => external::run(client, command).await,
-        Command::Roles(command) => account::roles(client, command).await,
-        Command::Settings(command) => account::settings(client, command).await,
-        Command::Audit { limit, key, output } => {
-            account::audit(client, limit, key.as_deref(), output.output).await
-        }
-        Command::Whoami { output } => account::whoami(client, output.output).await,
+        Command::Keys(group) => keys::run(client, &session.clipboard, group.command).await,
+        Command::External(group) => external::run(client, group.command).await,
+        Command::Roles(group) => account::roles(client, group.command).await,
+        Command::Settings(group) => account::settings(client, group.command).await,
+        Command::Audit {
+            limit, key, output, ..
+        } => account::audit(client, limit, key.as_deref(), output.output).await,
+        Command::Whoami { output, .. } => account::whoami(client, output.output).await,
         Command::Serve(_) | Command::Completions { .. } => {
             unreachable!("handled before connecting")
         }
@@ -64,7 +62,7 @@ async fn dispatch(session: &Session, command: Command) -> CommandResult {
 
 /// Finds a generated key by id, appKey or exact label.
 pub async fn find_key(client: &VtexClient, wanted: &str) -> Result<AppKey, Failure> {
-    let wanted = wanted.trim();
+    let wanted = named_key(wanted, "its id, appKey or label", "apikeys keys list")?;
     let keys = match client.list_keys().await {
         Ok(keys) => keys,
         // A key without View API Keys (a rotation bot's) can still renew given an appKey.
@@ -95,6 +93,17 @@ pub async fn find_key(client: &VtexClient, wanted: &str) -> Result<AppKey, Failu
                 .join(", ")
         ))),
     }
+}
+
+/// `wanted` trimmed; an empty name is a usage error, found before any request.
+pub fn named_key<'a>(wanted: &'a str, by: &str, listing: &str) -> Result<&'a str, Failure> {
+    let wanted = wanted.trim();
+    if wanted.is_empty() {
+        return Err(Failure::Usage(format!(
+            "name a key by {by}; `{listing}` shows them."
+        )));
+    }
+    Ok(wanted)
 }
 
 /// Turns role names (any case) or numeric ids into ids, checking each exists.

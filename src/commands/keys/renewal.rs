@@ -7,6 +7,7 @@ use serde_json::json;
 use apikeys::keyformat;
 use apikeys::output::Format;
 use apikeys::vtex::VtexClient;
+use apikeys::vtex::error::SELF_RENEWAL_RULE;
 
 use super::delivery::Delivery;
 use crate::cli::DeleteOld;
@@ -39,6 +40,10 @@ pub async fn renew(
     format: Format,
 ) -> CommandResult {
     let app_key = app_key_of(client, wanted).await?;
+    // VTEX's rule, known without asking: what was typed names the key signed in with.
+    if app_key == client.app_key() {
+        return Err(Failure::Usage(SELF_RENEWAL_RULE.into()));
+    }
     let renewal = client.renew(&app_key).await?;
     let Some(token) = &renewal.new_token else {
         return Err(Failure::Failed(format!(
