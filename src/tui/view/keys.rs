@@ -396,12 +396,7 @@ pub fn selected_hint(state: &State, key: &AppKey) -> String {
 }
 
 /// How old the key's token is, and whether it is outdated.
-fn token_situation(
-    key: &AppKey,
-    months: u32,
-    now: DateTime<Utc>,
-    zone: Zone,
-) -> (String, bool) {
+fn token_situation(key: &AppKey, months: u32, now: DateTime<Utc>, zone: Zone) -> (String, bool) {
     let Some(created) = key.creation_date_token else {
         return (text::HINT_NO_TOKEN_DATE.into(), false);
     };
@@ -413,9 +408,6 @@ fn token_situation(
     match key.token_age(months, now) {
         Some(TokenAge::LongOutdated) => (text::hint_long_outdated(days, months), true),
         Some(TokenAge::Outdated) => (text::hint_outdated(days, months), true),
-        _ => (
-            text::hint_fresh(days, &time::date(due, zone)),
-            false,
-        ),
+        _ => (text::hint_fresh(days, &time::date(due, zone)), false),
     }
 }
