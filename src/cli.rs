@@ -248,6 +248,7 @@ pub enum KeysCommand {
     },
     /// Everything about one key (KEY: id, appKey or exact label), with its audit trail.
     Show {
+        /// The key: its id, appKey or exact label.
         key: String,
         /// How many audit entries to show, newest first.
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
