@@ -230,13 +230,7 @@ pub const GLOBAL: &[Binding] = &[
 ];
 
 pub const KEYS: &[Binding] = &[
-    bind(
-        "/",
-        ("filter", "filter"),
-        None,
-        true,
-        &[(ch('/'), C::Filter)],
-    ),
+    FILTER,
     bind(
         "f",
         ("status filter", "status"),
@@ -251,13 +245,7 @@ pub const KEYS: &[Binding] = &[
         true,
         &[(ch('s'), C::Sort), (ch('S'), C::ReverseSort)],
     ),
-    bind(
-        "Enter",
-        ("details", "details"),
-        None,
-        true,
-        &[(ENTER, C::Details)],
-    ),
+    DETAILS_OF_KEY,
     COPY_APP_KEY,
     bind(
         "Space",
@@ -319,6 +307,24 @@ pub const KEYS_RENEW_ONLY: &[Binding] = &[bind(
     &[(ch('r'), C::RenewByKey)],
 )];
 
+/// `/` in both key lists.
+const FILTER: Binding = bind(
+    "/",
+    ("filter", "filter"),
+    None,
+    true,
+    &[(ch('/'), C::Filter)],
+);
+
+/// Enter in both key lists.
+const DETAILS_OF_KEY: Binding = bind(
+    "Enter",
+    ("details", "details"),
+    None,
+    true,
+    &[(ENTER, C::Details)],
+);
+
 /// `y` in both key lists.
 const COPY_APP_KEY: Binding = bind(
     "y",
@@ -330,13 +336,7 @@ const COPY_APP_KEY: Binding = bind(
 
 /// As in Generated keys: filter, status filter, sort, details, copy the appKey.
 pub const EXTERNAL: &[Binding] = &[
-    bind(
-        "/",
-        ("filter", "filter"),
-        None,
-        true,
-        &[(ch('/'), C::Filter)],
-    ),
+    FILTER,
     bind(
         "f",
         ("status filter (all, active, inactive)", "status"),
@@ -351,13 +351,7 @@ pub const EXTERNAL: &[Binding] = &[
         true,
         &[(ch('s'), C::Sort), (ch('S'), C::ReverseSort)],
     ),
-    bind(
-        "Enter",
-        ("details", "details"),
-        None,
-        true,
-        &[(ENTER, C::Details)],
-    ),
+    DETAILS_OF_KEY,
     COPY_APP_KEY,
     bind(
         "Space",

@@ -17,7 +17,7 @@ use crate::listing::TokenAge;
 use crate::tui::action::Failure;
 use crate::tui::state::{DetailsDialog, KeyList, State};
 use crate::tui::strings::details as text;
-use crate::vtex::model::{AppKey, AuditEntry, ExternalKey};
+use crate::vtex::model::{AppKey, AuditEntry, ExternalKey, Role};
 
 /// Width of the field names column ("New token  ").
 const LABEL_WIDTH: usize = 15;
@@ -100,14 +100,18 @@ fn external_fields(state: &State, key: &ExternalKey, max: usize) -> Vec<Line<'st
     let pending = state.external.pending_toggles.contains_key(&key.id);
     let (status, style) = status_of(key.is_active, pending);
     lines.extend(field("Status", status, style, max));
-    let roles = match key.roles.as_deref() {
+    lines.extend(field("Roles", &roles_of(key.roles.as_deref()), plain, max));
+    lines.extend(field("Token", text::EXTERNAL_TOKEN, theme::dim(), max));
+    lines
+}
+
+/// The roles a key holds, "none", or that they are still loading.
+fn roles_of(roles: Option<&[Role]>) -> String {
+    match roles {
         Some([]) => text::NO_ROLES.to_string(),
         Some(roles) => role_names(roles),
         None => text::ROLES_LOADING.to_string(),
-    };
-    lines.extend(field("Roles", &roles, plain, max));
-    lines.extend(field("Token", text::EXTERNAL_TOKEN, theme::dim(), max));
-    lines
+    }
 }
 
 /// "Active", or "Active… (waiting for the server)" while a toggle is on its way.
@@ -140,12 +144,7 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
     let pending = state.keys.pending_toggles.contains_key(&key.id);
     let (status, style) = status_of(key.is_active, pending);
     lines.extend(field("Status", status, style, max));
-    let roles = match key.roles.as_deref() {
-        Some([]) => text::NO_ROLES.to_string(),
-        Some(roles) => role_names(roles),
-        None => text::ROLES_LOADING.to_string(),
-    };
-    lines.extend(field("Roles", &roles, plain, max));
+    lines.extend(field("Roles", &roles_of(key.roles.as_deref()), plain, max));
 
     match key.creation_date_token {
         Some(created) => {

@@ -5,7 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
-use super::keys::{date_span, empty_list, filter_spans, message, role_names, status_cell};
+use super::keys::{
+    date_span, empty_list, filter_spans, filter_tail, message, role_names, status_cell,
+};
 use super::theme;
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
 use crate::listing::{SortBy, StatusFilter};
@@ -169,17 +171,7 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     let status_filter = pane.status_filter != StatusFilter::All;
     let mut spans = vec![Span::raw(" ")];
     if text_filter || status_filter {
-        let mut tail = Vec::new();
-        if status_filter {
-            tail.push(Span::styled(text::FILTER_STATUS, theme::dim()));
-            tail.push(Span::styled(pane.status_filter.word(), theme::pending()));
-        }
-        if !pane.rows.is_empty() {
-            tail.push(Span::styled(
-                text::shown_of(pane.visible.len(), pane.rows.len()),
-                theme::dim(),
-            ));
-        }
+        let tail = filter_tail(pane.status_filter, pane.visible.len(), pane.rows.len());
         if text_filter {
             let room = total.saturating_sub(widgets::spans_width(&tail)).max(12);
             spans.extend(widgets::pad_spans(

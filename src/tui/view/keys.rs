@@ -319,6 +319,19 @@ pub fn filter_spans(filter: &Filter, max: usize) -> Vec<Span<'static>> {
 }
 
 /// Above the table: the filter while one is active, else what is listed and how it is sorted.
+/// The end of a filtered list's info line: the status filter, if any, and how many rows show.
+pub fn filter_tail(status: StatusFilter, visible: usize, total: usize) -> Vec<Span<'static>> {
+    let mut tail = Vec::new();
+    if status != StatusFilter::All {
+        tail.push(Span::styled(text::FILTER_STATUS, theme::dim()));
+        tail.push(Span::styled(status.word(), theme::pending()));
+    }
+    if total > 0 {
+        tail.push(Span::styled(text::shown_of(visible, total), theme::dim()));
+    }
+    tail
+}
+
 fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     let pane = &state.keys;
     let total = usize::from(area.width.saturating_sub(1));
@@ -326,17 +339,7 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     let status_filter = pane.status_filter != StatusFilter::All;
     let mut spans = vec![Span::raw(" ")];
     if text_filter || status_filter {
-        let mut tail = Vec::new();
-        if status_filter {
-            tail.push(Span::styled(text::FILTER_STATUS, theme::dim()));
-            tail.push(Span::styled(pane.status_filter.word(), theme::pending()));
-        }
-        if !pane.rows.is_empty() {
-            tail.push(Span::styled(
-                text::shown_of(pane.visible.len(), pane.rows.len()),
-                theme::dim(),
-            ));
-        }
+        let tail = filter_tail(pane.status_filter, pane.visible.len(), pane.rows.len());
         let tail_width = widgets::spans_width(&tail);
         if text_filter {
             let room = total.saturating_sub(tail_width).max(12);
