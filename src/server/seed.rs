@@ -107,7 +107,6 @@ pub fn seed_demo(
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let seed = parse();
-    let mut rng = SplitMix64(FIXED_SEED);
     accounts::set_names(
         conn,
         account_id,
@@ -115,51 +114,84 @@ pub fn seed_demo(
         &seed.account.trading_name,
     )?;
     for role in &seed.roles {
-        let resources: Vec<Vec<&str>> = role
-            .products
-            .iter()
-            .map(|grant| grant.resources.iter().map(String::as_str).collect())
-            .collect();
-        let grants: Vec<ProductGrant> = role
-            .products
-            .iter()
-            .zip(&resources)
-            .map(|(grant, resources)| ProductGrant {
-                product: &grant.product,
-                resources,
-            })
-            .collect();
-        roles::create(conn, account_id, &role.name, false, &grants)?;
+        seed_role(conn, account_id, role)?;
     }
-    let role_refs = |names: &[String]| -> StoreResult<Vec<roles::RoleRef>> {
+    let mut seeder = Seeder {
+        conn,
+        account_id,
+        account,
+        now,
+        rng: SplitMix64(FIXED_SEED),
+    };
+    for key in &seed.keys {
+        seeder.key(key)?;
+    }
+    for ext in &seed.external_keys {
+        seeder.external_key(ext)?;
+    }
+    Ok(())
+}
+
+fn seed_role(conn: &Connection, account_id: i64, role: &SeedRole) -> StoreResult<()> {
+    let resources: Vec<Vec<&str>> = role
+        .products
+        .iter()
+        .map(|grant| grant.resources.iter().map(String::as_str).collect())
+        .collect();
+    let grants: Vec<ProductGrant> = role
+        .products
+        .iter()
+        .zip(&resources)
+        .map(|(grant, resources)| ProductGrant {
+            product: &grant.product,
+            resources,
+        })
+        .collect();
+    roles::create(conn, account_id, &role.name, false, &grants)?;
+    Ok(())
+}
+
+/// Inserts the seed's keys, with dates relative to `now` and suffixes from a fixed seed.
+struct Seeder<'a> {
+    conn: &'a Connection,
+    account_id: i64,
+    account: &'a str,
+    now: DateTime<Utc>,
+    rng: SplitMix64,
+}
+
+impl Seeder<'_> {
+    /// A time of day per item, so the rows do not all share the seeding second.
+    fn days_ago(&mut self, days: i64) -> String {
+        let seconds = self.rng.below(36_000) as i64;
+        format_vtex(self.now - Duration::days(days) - Duration::seconds(seconds))
+    }
+
+    fn role_refs(&self, names: &[String]) -> StoreResult<Vec<roles::RoleRef>> {
         names
             .iter()
-            .map(|name| roles::by_name(conn, account_id, name))
+            .map(|name| roles::by_name(self.conn, self.account_id, name))
             .collect()
-    };
-    // A time of day per item, so the rows do not all share the seeding second.
-    let days_ago = |days: i64, rng: &mut SplitMix64| {
-        format_vtex(now - Duration::days(days) - Duration::seconds(rng.below(36_000) as i64))
-    };
+    }
 
-    for key in &seed.keys {
+    fn key(&mut self, key: &SeedKey) -> StoreResult<()> {
         if key.token_age_days > key.created_days_ago {
             return Err(StoreError::Invalid(format!(
                 "seed key {:?}: token older than key",
                 key.label
             )));
         }
-        let suffix = unused_suffix(conn, account, &mut rng)?;
-        let created_in = days_ago(key.created_days_ago, &mut rng);
+        let suffix = unused_suffix(self.conn, self.account, &mut self.rng)?;
+        let created_in = self.days_ago(key.created_days_ago);
         let token_created = if key.token_age_days == key.created_days_ago {
             created_in.clone()
         } else {
-            days_ago(key.token_age_days, &mut rng)
+            self.days_ago(key.token_age_days)
         };
         let (record, _token) = keys::insert(
-            conn,
-            account_id,
-            account,
+            self.conn,
+            self.account_id,
+            self.account,
             &keys::NewKey {
                 label: &key.label,
                 created_in: &created_in,
@@ -169,26 +201,23 @@ pub fn seed_demo(
             },
         )?;
         if let Some(pending) = key.pending_renewal_days_ago {
-            tokens::insert(
-                conn,
-                &record.id,
-                tokens::Slot::New,
-                &days_ago(pending, &mut rng),
-            )?;
+            let at = self.days_ago(pending);
+            tokens::insert(self.conn, &record.id, tokens::Slot::New, &at)?;
         }
         let holder = Holder::Generated {
             id: record.id,
             app_key: record.app_key,
         };
-        roles::assign(conn, &holder, role_refs(&key.roles)?)?;
+        roles::assign(self.conn, &holder, self.role_refs(&key.roles)?)?;
+        Ok(())
     }
 
-    for ext in &seed.external_keys {
-        let added = days_ago(ext.added_days_ago, &mut rng);
+    fn external_key(&mut self, ext: &SeedExternalKey) -> StoreResult<()> {
+        let added = self.days_ago(ext.added_days_ago);
         let key = external::insert(
-            conn,
-            account_id,
-            account,
+            self.conn,
+            self.account_id,
+            self.account,
             &ext.app_key,
             &added,
             ext.is_active,
@@ -203,9 +232,9 @@ pub fn seed_demo(
             id: key.id,
             app_key: key.app_key,
         };
-        roles::assign(conn, &holder, role_refs(&ext.roles)?)?;
+        roles::assign(self.conn, &holder, self.role_refs(&ext.roles)?)?;
+        Ok(())
     }
-    Ok(())
 }
 
 fn unused_suffix(conn: &Connection, account: &str, rng: &mut SplitMix64) -> StoreResult<String> {
