@@ -46,7 +46,7 @@ pub enum Command {
     /// The audit trail, newest first.
     Audit {
         /// How many entries to show, newest first (1 to 1000).
-        #[arg(long, value_name = "N", default_value_t = 50, value_parser = audit_limit)]
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = entry_limit)]
         limit: u32,
         /// Only the entries about this key: its id, appKey or exact label (an appKey also finds
         /// the trail of a key deleted since).
@@ -71,7 +71,8 @@ pub enum Command {
     },
 }
 
-fn audit_limit(text: &str) -> Result<u32, String> {
+/// `--limit` of `audit` and `keys show`: one parser, so both say the same about a bad count.
+fn entry_limit(text: &str) -> Result<u32, String> {
     match text.trim().parse::<u32>() {
         Ok(n) if (1..=1000).contains(&n) => Ok(n),
         _ => Err("--limit must be between 1 and 1000 (entries, newest first)".into()),
@@ -178,10 +179,11 @@ pub struct ExternalQueryArgs {
     /// Keep keys whose appKey, owner account or role names contain this text (any case).
     #[arg(long)]
     pub filter: Option<String>,
-    /// Keep keys in this status.
+    /// Keep keys in this status: all, active or inactive.
     #[arg(long, value_enum, default_value = "all")]
     pub status: ExternalStatus,
-    /// Sort by this column (then by owner account and appKey).
+    /// Sort by this column: owner (the owner account; `name` too), key (the appKey), added
+    /// (when the key was added; `created` too) or status; then by owner account and appKey.
     #[arg(long, value_enum, default_value = "owner")]
     pub sort: ExternalSort,
     /// Reverse the order.
@@ -197,14 +199,15 @@ pub enum ExternalStatus {
     Inactive,
 }
 
-/// The columns external keys sort by.
+/// The columns external keys sort by. (Plain comments on the variants: a doc comment would
+/// make clap print `--help` in its long, multi-line form.)
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExternalSort {
-    /// The owner account (`name` is accepted too).
+    // The owner account.
     #[value(alias = "name")]
     Owner,
     Key,
-    /// When the key was added (`created` is accepted too).
+    // When the key was added.
     #[value(alias = "created")]
     Added,
     Status,
@@ -250,8 +253,8 @@ pub enum KeysCommand {
     Show {
         /// The key: its id, appKey or exact label.
         key: String,
-        /// How many audit entries to show, newest first.
-        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        /// How many audit entries to show, newest first (1 to 1000).
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = entry_limit)]
         limit: u32,
         #[command(flatten)]
         output: OutputArg,

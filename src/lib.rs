@@ -13,5 +13,6 @@ pub mod paths;
 pub mod permissions;
 pub mod server;
 pub mod session;
+pub mod timefmt;
 pub mod tui;
 pub mod vtex;

@@ -7,14 +7,17 @@ use apikeys::output::{self, Format, Table};
 use apikeys::permissions::Resource;
 use apikeys::vtex::VtexClient;
 use apikeys::vtex::client::feature;
-use apikeys::vtex::model::AuditEntry;
+use apikeys::vtex::model::{AuditEntry, RoleDetails};
 
-use super::{CommandResult, Failure, csv_date, find_key, print};
+use super::{CommandResult, Failure, csv_date, find_key, print, table_moment};
 use crate::cli::{RolesCommand, SettingsCommand};
 
 pub async fn roles(client: &VtexClient, command: RolesCommand) -> CommandResult {
     let RolesCommand::List { output } = command;
-    let roles = client.list_roles().await?;
+    let mut roles = client.list_roles().await?;
+    // By name in any case, as the app's role picker lists them (the server's order is by
+    // byte, "CRM…" before "Call…").
+    roles.sort_by_cached_key(|role| (role.name.to_lowercase(), role.id));
     if roles.iter().any(|role| role.api_key_resources.is_none()) {
         eprintln!(
             "This server does not say which API-key permissions a role grants (VTEX's role \
@@ -38,20 +41,29 @@ pub async fn roles(client: &VtexClient, command: RolesCommand) -> CommandResult 
                     match (csv, role.is_admin) {
                         (true, admin) => admin.to_string(),
                         (false, true) => "yes".into(),
-                        (false, false) => String::new(),
+                        (false, false) => "no".into(),
                     },
                     api_key_permissions(role.api_key_resources.as_deref(), csv),
-                    role.products
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    products(role, csv),
                 ]);
             }
             print(&table.render(format));
         }
     }
     Ok(())
+}
+
+/// The products a role grants resources in. An admin role holds everything without a grant
+/// per product (its list is empty), which a table says as "all"; CSV keeps the API's list.
+fn products(role: &RoleDetails, csv: bool) -> String {
+    if role.is_admin && role.products.is_empty() && !csv {
+        return "all (admin role)".into();
+    }
+    role.products
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Which of the four API-key permissions a role grants: short words in a table ("View, Edit,
@@ -122,6 +134,16 @@ pub async fn audit(
     // --limit is 1 to 1000 (checked when parsing): what the server pages by.
     let entries = client.audit(limit, None, target.as_deref()).await?;
     print(&audit_text(&entries, format));
+    if entries.is_empty() && format == Format::Table {
+        eprintln!(
+            "{}",
+            if target.is_some() {
+                "The audit trail holds nothing about this key."
+            } else {
+                "The audit trail is empty."
+            }
+        );
+    }
     Ok(())
 }
 
@@ -135,7 +157,7 @@ async fn audit_target(client: &VtexClient, wanted: &str) -> Result<String, Failu
     Ok(find_key(client, wanted).await?.app_key)
 }
 
-/// Audit entries as a table (local time is not guessed: the server's UTC, to the second), or
+/// Audit entries as a table (the user's local time to the second, with its offset), or
 /// as JSON and CSV with the API's field names and RFC 3339 dates.
 pub fn audit_text(entries: &[AuditEntry], format: Format) -> String {
     let (headers, csv) = match format {
@@ -152,10 +174,7 @@ pub fn audit_text(entries: &[AuditEntry], format: Format) -> String {
             if csv {
                 csv_date(entry.at)
             } else {
-                entry
-                    .at
-                    .map(|t| t.0.format("%Y-%m-%d %H:%M:%S").to_string())
-                    .unwrap_or_default()
+                table_moment(entry.at).unwrap_or_default()
             },
             entry.actor.clone(),
             entry.action.clone(),

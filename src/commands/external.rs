@@ -7,7 +7,7 @@ use apikeys::vtex::VtexClient;
 use apikeys::vtex::model::ExternalKey;
 
 use super::keys::not_confirmed;
-use super::{CommandResult, Failure, csv_date, named_key, print, resolve_roles};
+use super::{CommandResult, Failure, csv_date, named_key, print, resolve_roles, table_day};
 use crate::cli::ExternalCommand;
 
 pub async fn run(client: &VtexClient, command: ExternalCommand) -> CommandResult {
@@ -119,12 +119,13 @@ fn print_keys(keys: &[ExternalKey], format: Format) {
                 key.app_key.clone(),
                 key.account.clone(),
                 roles,
-                key.added_on
-                    .map(|t| t.0.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
+                table_day(key.added_on).unwrap_or_default(),
                 if key.is_active { "Active" } else { "Inactive" }.into(),
             ]
         });
     }
     print(&table.render(format));
+    if keys.is_empty() && !csv {
+        eprintln!("No external key matches the filter.");
+    }
 }

@@ -15,7 +15,7 @@ use apikeys::vtex::model::{AppKey, CreatedKey, Role};
 use apikeys::vtex::{ClientError, VtexClient};
 use apikeys::{clipboard, keyformat};
 
-use super::{CommandResult, Failure, csv_date, find_key, print, resolve_roles};
+use super::{CommandResult, Failure, csv_date, find_key, print, resolve_roles, table_day};
 use crate::cli::KeysCommand;
 use delivery::Delivery;
 
@@ -125,8 +125,7 @@ fn token_text(key: &AppKey, months: u32) -> String {
 }
 
 fn date(at: Option<apikeys::vtex::time::Timestamp>) -> String {
-    at.map(|t| t.0.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "?".into())
+    table_day(at).unwrap_or_else(|| "?".into())
 }
 
 async fn list(client: &VtexClient, query: &Query, format: Format) -> CommandResult {
@@ -175,6 +174,9 @@ async fn list(client: &VtexClient, query: &Query, format: Format) -> CommandResu
                 ]);
             }
             print(&table.render(Format::Table));
+            if shown.is_empty() {
+                eprintln!("No key matches the filter.");
+            }
         }
         Format::Csv => {
             let mut table = Table::new(vec![

@@ -7,7 +7,9 @@ mod external;
 mod keys;
 
 use apikeys::session::{self, Request, Session};
+use apikeys::timefmt::{self, Zone};
 use apikeys::vtex::model::{AppKey, RoleDetails};
+use apikeys::vtex::time::Timestamp;
 use apikeys::vtex::{ClientError, VtexClient};
 
 use crate::cli::Command;
@@ -137,10 +139,19 @@ fn resolve_role(roles: &[RoleDetails], wanted: &str) -> Result<i64, Failure> {
 }
 
 /// A date for CSV: RFC 3339 in UTC with `Z` (as in JSON); empty when there is none.
-pub fn csv_date(at: Option<apikeys::vtex::time::Timestamp>) -> String {
-    at.as_ref()
-        .map(apikeys::vtex::time::Timestamp::rfc3339)
-        .unwrap_or_default()
+pub fn csv_date(at: Option<Timestamp>) -> String {
+    at.as_ref().map(Timestamp::rfc3339).unwrap_or_default()
+}
+
+/// A day for a table, in the user's zone (`TZ`), as the app's lists show it.
+pub fn table_day(at: Option<Timestamp>) -> Option<String> {
+    at.map(|t| timefmt::date(t.0, Zone::Local))
+}
+
+/// A moment for a table: the user's local time to the second, with its offset
+/// ("2026-03-01 14:05:09 -03:00", or "… UTC"), as the app's details show it.
+pub fn table_moment(at: Option<Timestamp>) -> Option<String> {
+    at.map(|t| timefmt::date_time_seconds(t.0, Zone::Local))
 }
 
 /// Prints what a command produced to stdout.

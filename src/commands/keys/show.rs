@@ -12,7 +12,7 @@ use apikeys::vtex::{ClientError, VtexClient};
 
 use super::{roles_text, token_duration};
 use crate::commands::account::audit_text;
-use crate::commands::{CommandResult, csv_date, find_key, print};
+use crate::commands::{CommandResult, csv_date, find_key, print, table_moment};
 
 pub async fn show(client: &VtexClient, wanted: &str, limit: u32, format: Format) -> CommandResult {
     let mut key = find_key(client, wanted).await?;
@@ -59,8 +59,7 @@ fn fields(key: &AppKey, months: u32, format: Format) -> Table {
         if csv {
             csv_date(at)
         } else {
-            at.map(|t| t.0.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-                .unwrap_or_else(|| "-".into())
+            table_moment(at).unwrap_or_else(|| "-".into())
         }
     };
     let outdated = match key.token_age(months, Utc::now()) {

@@ -278,10 +278,11 @@ fn resolve(conn: &Connection, account_id: i64, role_ids: &[i64]) -> StoreResult<
     Ok(found)
 }
 
+/// "API Keys Viewer (role 3)": the name first, so the id does not read as a count.
 fn describe(roles: &[RoleRef]) -> String {
     roles
         .iter()
-        .map(|r| format!("{} ({})", r.id, r.name))
+        .map(|r| format!("{} (role {})", r.name, r.id))
         .collect::<Vec<_>>()
         .join(", ")
 }
