@@ -59,10 +59,7 @@ async fn the_own_key_is_marked_and_what_the_server_refuses_is_refused_before_any
         help_text.contains("deactivating your own key"),
         "{help_text}"
     );
-    assert!(
-        help_text.contains("deleting your own key"),
-        "{help_text}"
-    );
+    assert!(help_text.contains("deleting your own key"), "{help_text}");
     app.send("<Esc>");
     app.quit().await;
 

@@ -165,12 +165,18 @@ async fn declining_the_owner_role_unticks_it_and_says_so() {
         .await;
     assert!(closed.says("No role changed."), "{:?}", closed.status);
     let listed = server.listed_key(&subject.creds.app_key).await;
-    assert_eq!(listed["roles"].as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(
+        listed["roles"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
 
     // Esc declines as n does.
     app.send("e");
-    app.wait_for("the role editor", |f| f.dialog.as_deref() == Some("EditRoles"))
-        .await;
+    app.wait_for("the role editor", |f| {
+        f.dialog.as_deref() == Some("EditRoles")
+    })
+    .await;
     app.send("/owner<Enter><Space><Enter>");
     app.wait_for("the question", |f| f.screen.contains(question))
         .await;

@@ -163,8 +163,16 @@ fn declined(picker: &RolePicker, max: usize) -> Vec<Line<'static>> {
     if picker.declined_admin.is_empty() {
         return Vec::new();
     }
-    let names: Vec<String> = picker.declined_admin.iter().map(|name| clean(name)).collect();
-    widgets::wrapped(&text::admin_not_granted(&names.join(", ")), theme::dim(), max)
+    let names: Vec<String> = picker
+        .declined_admin
+        .iter()
+        .map(|name| clean(name))
+        .collect();
+    widgets::wrapped(
+        &text::admin_not_granted(&names.join(", ")),
+        theme::dim(),
+        max,
+    )
 }
 
 /// Accepting with an administrator role newly ticked asks first, naming the role.
