@@ -40,8 +40,8 @@ async fn the_own_key_is_marked_and_what_the_server_refuses_is_refused_before_any
     assert!(own.screen.contains("(you)"), "{}", own.screen);
 
     let refusals = [
-        ("<Space>", "deactivating it would lock you out"),
-        ("d", "deleting it would lock you out"),
+        ("<Space>", "deactivating your own key locks you out"),
+        ("d", "deleting your own key locks you out"),
         ("r", "renew this key while signed in with another key"),
     ];
     for (key, reason) in refusals {
@@ -56,13 +56,10 @@ async fn the_own_key_is_marked_and_what_the_server_refuses_is_refused_before_any
     let help = app.wait_for("the help", |f| f.dialog.is_some()).await;
     let help_text = flat(&help.screen);
     assert!(
-        help_text.contains("deactivating it would lock you out"),
+        help_text.contains("deactivating your own key"),
         "{help_text}"
     );
-    assert!(
-        help_text.contains("deleting it would lock you out"),
-        "{help_text}"
-    );
+    assert!(help_text.contains("deleting your own key"), "{help_text}");
     app.send("<Esc>");
     app.quit().await;
 

@@ -221,12 +221,12 @@ async fn granting_the_owner_role_asks_once_and_only_when_new() {
         ["API Keys Viewer"]
     );
     app.send("n");
-    app.wait_for("back to the list, still ticked", |f| {
+    app.wait_for("back to the list, unticked", |f| {
         !f.screen.contains(question)
-            && picker_rows(&f.screen).contains(&(true, "Owner (Admin Super)".to_string()))
+            && picker_rows(&f.screen).contains(&(false, "Owner (Admin Super)".to_string()))
     })
     .await;
-    app.send("<Enter>");
+    app.send("<Space><Enter>");
     app.wait_for("asked again", |f| f.screen.contains(question))
         .await;
     app.send("y");

@@ -208,6 +208,7 @@ fn contexts() -> Vec<(&'static str, Build)> {
                 old_token: None,
                 seen: false,
                 closing: false,
+                after_close: None,
             }))
         }),
         ("details", || {

@@ -684,6 +684,7 @@ fn token_dialog(revealed: bool) -> Dialog {
         old_token: Some("The old token was kept: it works until you delete it (F).".into()),
         seen: revealed,
         closing: false,
+        after_close: None,
     })
 }
 

@@ -28,6 +28,9 @@ pub struct RolePicker {
     pub admin: BTreeSet<i64>,
     /// Accepted with an administrator role newly ticked: the picker asks before sending.
     pub asking_admin: bool,
+    /// The administrator roles the user just declined to grant (n/Esc to the question): they
+    /// were unticked, and the summary says so until the next tick.
+    pub declined_admin: Vec<String>,
 }
 
 impl RolePicker {
@@ -67,6 +70,22 @@ impl RolePicker {
                 self.admin.contains(id) && self.chosen.contains(id) && !held.contains(id)
             })
             .map(|(_, name)| name.as_str())
+    }
+
+    /// Unticks the administrator roles ticked now and not in `held`, remembering their names.
+    pub fn untick_granted_admin(&mut self, held: &BTreeSet<i64>) {
+        let granted: Vec<(i64, String)> = self
+            .roles
+            .iter()
+            .filter(|(id, _)| {
+                self.admin.contains(id) && self.chosen.contains(id) && !held.contains(id)
+            })
+            .cloned()
+            .collect();
+        for (id, _) in &granted {
+            self.chosen.remove(id);
+        }
+        self.declined_admin = granted.into_iter().map(|(_, name)| name).collect();
     }
 
     /// The picker's keys now: the administrator question, the filter, or the list's own.
@@ -192,6 +211,9 @@ pub struct TokenDialog {
     /// A close was asked for while the token was neither seen nor copied: the dialog asks
     /// once whether to close anyway.
     pub closing: bool,
+    /// Said once the dialog closes, after the wipe: the created key is hidden by the filter
+    /// (the notice given while the token was shown is replaced by the close's message).
+    pub after_close: Option<String>,
 }
 
 impl TokenDialog {
@@ -210,6 +232,7 @@ impl TokenDialog {
             old_token,
             seen: false,
             closing: false,
+            after_close: None,
         }
     }
 

@@ -95,26 +95,47 @@ impl State {
     /// As [`Access::check`], plus the rules that depend on the session and the selected row:
     /// nothing while the server refuses the credentials; the caller's own key cannot renew
     /// itself (VTEX's rule), nor be deactivated or deleted (the server refuses what would lock
-    /// the caller out).
+    /// the caller out); a key whose renewal is pending is not renewed again (VTEX refuses it).
     pub fn check_selected(&self, op: Op) -> Result<(), String> {
         if self.connection == Connection::Unauthorized {
             // Every change would be refused too; the pane says which credential to fix.
             return Err(super::strings::access::CREDENTIALS_REFUSED.into());
         }
         self.access.check(op)?;
-        let own_row = self
-            .keys
-            .selected_key()
-            .is_some_and(|key| self.is_own_key(&key.app_key));
-        if self.tab != Tab::Keys || !own_row {
+        let selected = match self.tab {
+            Tab::Keys => self.keys.selected_key(),
+            _ => None,
+        };
+        let Some(selected) = selected else {
             return Ok(());
+        };
+        if self.is_own_key(&selected.app_key) {
+            match op {
+                Op::Renew => return Err(OWN_KEY_RENEWAL.into()),
+                Op::ToggleKey => return Err(super::strings::access::OWN_KEY_DEACTIVATION.into()),
+                Op::DeleteKey => return Err(super::strings::access::OWN_KEY_DELETION.into()),
+                _ => {}
+            }
         }
-        match op {
-            Op::Renew => Err(OWN_KEY_RENEWAL.into()),
-            Op::ToggleKey => Err(super::strings::access::OWN_KEY_DEACTIVATION.into()),
-            Op::DeleteKey => Err(super::strings::access::OWN_KEY_DELETION.into()),
-            _ => Ok(()),
+        if op == Op::Renew && selected.renewal_pending() {
+            return Err(self.renewal_pending_reason());
         }
+        Ok(())
+    }
+
+    /// Why `r` is refused while a renewal is pending, naming the keys that act on it instead
+    /// (only those the caller may use).
+    fn renewal_pending_reason(&self) -> String {
+        use super::strings::access;
+        let may = |op| self.check_selected(op).is_ok();
+        let mut instead = Vec::new();
+        if may(Op::FinishRenewal) {
+            instead.push(access::PENDING_FINISH);
+        }
+        if may(Op::UndoRenewal) {
+            instead.push(access::PENDING_UNDO);
+        }
+        access::renewal_pending(&instead)
     }
 
     /// Whether `app_key` is the key the app is signed in with.

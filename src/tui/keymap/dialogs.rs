@@ -8,7 +8,7 @@ use super::{Binding, C, DOWN, ENTER, ESC, SPACE, Step, UP, ch, code, hint};
 const CANCEL: Binding = hint("Esc", "cancel", &[(ESC, C::Cancel)]);
 
 const PICKER_MOVE: Binding = hint(
-    "↑ ↓ j k PgUp PgDn",
+    "↑ ↓ j k PgUp PgDn g G Home End",
     "move",
     &[
         (UP, C::PickerMove(Step::Up)),
@@ -17,6 +17,10 @@ const PICKER_MOVE: Binding = hint(
         (ch('k'), C::PickerMove(Step::Up)),
         (code(KeyCode::PageUp), C::PickerMove(Step::PageUp)),
         (code(KeyCode::PageDown), C::PickerMove(Step::PageDown)),
+        (ch('g'), C::PickerMove(Step::Top)),
+        (ch('G'), C::PickerMove(Step::Bottom)),
+        (code(KeyCode::Home), C::PickerMove(Step::Top)),
+        (code(KeyCode::End), C::PickerMove(Step::Bottom)),
     ],
 );
 

@@ -11,9 +11,20 @@ pub const NEEDS_EXTENSION: &str =
 pub const OWN_KEY_RENEWAL: &str = "renew this key while signed in with another key";
 /// The server refuses what would lock the caller out (409), so the app says so before asking.
 pub const CREDENTIALS_REFUSED: &str = "the server refused the app key or token (see the pane)";
-pub const OWN_KEY_DEACTIVATION: &str = "it is the key you are signed in with; deactivating it would lock you out (do it from another key)";
-pub const OWN_KEY_DELETION: &str =
-    "it is the key you are signed in with; deleting it would lock you out (do it from another key)";
+/// Shown after "Cannot change the key's status: " / "Cannot delete the key: ": the whole line
+/// fits in 90 columns.
+pub const OWN_KEY_DEACTIVATION: &str = "deactivating your own key locks you out; use another key";
+pub const OWN_KEY_DELETION: &str = "deleting your own key locks you out; use another key";
+
+/// `r` on a key whose renewal is pending: what to do instead (`instead` may be empty).
+pub fn renewal_pending(instead: &[&str]) -> String {
+    match instead {
+        [] => "a renewal is already pending".to_string(),
+        _ => format!("a renewal is already pending ({})", instead.join(", ")),
+    }
+}
+pub const PENDING_FINISH: &str = "F deletes the old token";
+pub const PENDING_UNDO: &str = "u undoes it";
 
 /// The block the panes show once the server refused the credentials (401): which key, where its
 /// token came from, and how to fix that source. Never any part of the token.

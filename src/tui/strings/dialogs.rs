@@ -63,6 +63,11 @@ pub fn no_role_matches(filter: &str) -> String {
     format!("No role matches \"{filter}\"; Esc clears the filter.")
 }
 
+/// The picker's summary after "n" to the administrator question.
+pub fn admin_not_granted(roles: &str) -> String {
+    format!("Not granted: {roles} (unticked).")
+}
+
 /// Asked once before an administrator role is granted.
 pub fn grant_admin_question(role: &str) -> String {
     format!(

@@ -22,13 +22,16 @@ pub const REFRESHING: &str = "Refreshing…";
 pub const CRASHED: &str =
     "A request failed inside apikeys (a bug); refresh (R) to see the current state.";
 pub const TOKEN_WIPED: &str = "Token dialog closed; the token was wiped from memory.";
+/// The token closed with a notice kept for after it (the created key is hidden by the filter).
+pub fn token_wiped_then(notice: &str) -> String {
+    format!("Token wiped from memory. {notice}")
+}
 pub const TOKEN_WAITING: &str = "A new token is waiting: close this dialog to see it.";
 pub const NO_ROLE_CHANGED: &str = "No role changed.";
 pub const TICK_TO_DELETE: &str = "Tick \"I understand this cannot be undone\" (Space) to delete.";
 pub const ROLES_STILL_LOADING: &str = "This key's roles are still loading; try again in a moment.";
 pub const EXTERNAL_UNAVAILABLE: &str =
     "External keys need the apikeys server extension; VTEX's public API has none.";
-pub const RENEWAL_ALREADY_PENDING: &str = "A renewal is already pending.";
 pub const NO_OLD_TOKEN: &str =
     "No renewal is pending for this key: there is no old token to delete.";
 pub const NO_RENEWAL_PENDING: &str = "No renewal is pending for this key.";

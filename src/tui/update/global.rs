@@ -73,9 +73,9 @@ fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Quit => return quit(state),
         Command::Help => state.dialog = Some(Dialog::Help(HelpDialog::default())),
-        Command::NextPane => state.tab = Tab::ALL[(state.tab.index() + 1) % 3],
-        Command::PreviousPane => state.tab = Tab::ALL[(state.tab.index() + 2) % 3],
-        Command::Pane(tab) => state.tab = tab,
+        Command::NextPane => switch_pane(state, Tab::ALL[(state.tab.index() + 1) % 3]),
+        Command::PreviousPane => switch_pane(state, Tab::ALL[(state.tab.index() + 2) % 3]),
+        Command::Pane(tab) => switch_pane(state, tab),
         Command::Refresh => {
             say(state, strings::REFRESHING);
             return refresh(state);

@@ -113,24 +113,12 @@ fn open_renew(state: &mut State) {
         say(state, strings::cannot("renew the token", &reason));
         return;
     }
-    if selected.renewal_pending() {
-        let may = |op| state.check_selected(op).is_ok();
-        let mut actions = Vec::new();
-        if may(Op::FinishRenewal) {
-            actions.push(strings::panes::HINT_FINISH_RENEWAL);
-        }
-        if may(Op::UndoRenewal) {
-            actions.push(strings::panes::HINT_UNDO_RENEWAL);
-        }
-        let said = strings::panes::hint_with(strings::RENEWAL_ALREADY_PENDING, &actions);
-        say(state, said);
-    } else {
-        state.dialog = Some(Dialog::Renew(RenewDialog {
-            app_key: selected.app_key,
-            label: selected.label,
-            delete_now: false,
-        }));
-    }
+    // A pending renewal is refused by `check_selected`, with what to do instead.
+    state.dialog = Some(Dialog::Renew(RenewDialog {
+        app_key: selected.app_key,
+        label: selected.label,
+        delete_now: false,
+    }));
 }
 
 fn open_finish_renewal(state: &mut State) {

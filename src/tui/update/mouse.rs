@@ -34,7 +34,7 @@ pub(super) fn on_click(state: &mut State, target: Target) -> Vec<Effect> {
             effects
         }
         (Target::Tab(tab), false) => {
-            state.tab = tab;
+            switch_pane(state, tab);
             lazy_roles(state)
         }
         (Target::Row(position), false) => click_row(state, position),

@@ -45,12 +45,31 @@ fn place(state: &mut State, at: Option<usize>, listed: bool, len: usize, app_key
     match (at, tab) {
         (Some(at), Tab::Keys) => state.keys.selection.to(at, len, page),
         (Some(at), _) => state.external.selection.to(at, len, page),
-        // An error (roles not granted, say) is not replaced by this.
-        (None, _) if listed && !showing_error(state) => say(
-            state,
-            strings::dialogs::hidden_by_filter(app_key, tab == Tab::External),
-        ),
+        (None, _) if listed => {
+            let notice = strings::dialogs::hidden_by_filter(app_key, tab == Tab::External);
+            keep_for_token(state, app_key, &notice);
+            // An error (roles not granted, say) is not replaced by this.
+            if !showing_error(state) {
+                say(state, notice);
+            }
+        }
         (None, _) => {}
+    }
+}
+
+/// The created key's token dialog, open or waiting, says `notice` once it closes: closing
+/// replaces the status line, and the user must still learn the filter hides the key.
+fn keep_for_token(state: &mut State, app_key: &str, notice: &str) {
+    let open = match &mut state.dialog {
+        Some(Dialog::Token(token)) => Some(token),
+        _ => None,
+    };
+    let token = open
+        .into_iter()
+        .chain(state.waiting_tokens.iter_mut())
+        .find(|token| token.app_key == app_key);
+    if let Some(token) = token {
+        token.after_close = Some(notice.to_string());
     }
 }
 

@@ -12,6 +12,19 @@ pub(in crate::tui) fn say(state: &mut State, text: impl Into<String>) {
     });
 }
 
+/// Shows `tab`. Information said on the pane left (a filter it shows, a refusal) would
+/// contradict the new one, so it goes; an error stays until it is over or dismissed.
+pub(super) fn switch_pane(state: &mut State, tab: Tab) {
+    let informing = state
+        .status
+        .as_ref()
+        .is_some_and(|message| message.kind == MessageKind::Info);
+    if tab != state.tab && informing {
+        state.status = None;
+    }
+    state.tab = tab;
+}
+
 pub(super) fn complain(state: &mut State, text: impl Into<String>) {
     report(state, text.into(), None);
 }

@@ -134,8 +134,13 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
             Vec::new()
         }
         Next::CloseSaying(text) => {
-            state.dialog = None;
-            say(state, text);
+            match state.dialog.take() {
+                Some(Dialog::Token(TokenDialog {
+                    after_close: Some(notice),
+                    ..
+                })) => say(state, strings::token_wiped_then(&notice)),
+                _ => say(state, text),
+            }
             Vec::new()
         }
         Next::Send(change) => {

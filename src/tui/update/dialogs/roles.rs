@@ -14,6 +14,7 @@ fn move_picker(picker: &mut RolePicker, delta: isize, page: usize) {
 }
 
 fn toggle_picker(picker: &mut RolePicker) {
+    picker.declined_admin.clear();
     if let Some(&(id, _)) = picker.current()
         && !picker.chosen.remove(&id)
     {
@@ -55,7 +56,8 @@ pub(super) fn picker_command(picker: &mut RolePicker, command: Command, page: us
 
 /// Granting an administrator role (one that holds everything) asks once, before anything is
 /// sent: Accept with one newly ticked (not in `held`) asks; `y` (Accept) goes on, `n`/Esc
-/// returns to the list with the ticks kept. `Some`: the command was the question's.
+/// returns to the list with the newly ticked administrator roles unticked (kept ticked, the
+/// next Enter would only ask again). `Some`: the command was the question's.
 pub(super) fn ask_before_admin(
     picker: &mut RolePicker,
     command: Command,
@@ -63,7 +65,11 @@ pub(super) fn ask_before_admin(
 ) -> Option<Next> {
     if picker.asking_admin {
         picker.asking_admin = false;
-        return (command != Command::Accept).then_some(Next::Stay);
+        if command == Command::Accept {
+            return None;
+        }
+        picker.untick_granted_admin(held);
+        return Some(Next::Stay);
     }
     if command == Command::Accept && picker.granted_admin(held).is_some() {
         picker.asking_admin = true;

@@ -131,7 +131,7 @@ pub(super) fn roles_step(
     let mut footer = footer(hints, max);
     let mut intro = intro;
     intro.push(Line::raw(""));
-    let mut summary = [vec![Line::raw("")], summary].concat();
+    let mut summary = [vec![Line::raw("")], summary, declined(picker, max)].concat();
     let filter = filter_line(picker, max);
     let inner = widgets::dialog_inner_height(region).saturating_sub(usize::from(filter.is_some()));
     let wanted = picker.shown().len().clamp(1, MIN_PICKER_LINES);
@@ -156,6 +156,23 @@ pub(super) fn roles_step(
     body.extend(picker_lines(state, picker, rows, max));
     body.extend(summary);
     widgets::draw_dialog(frame, region, spec, body, footer);
+}
+
+/// After "n" to the administrator question: which roles were unticked, not granted.
+fn declined(picker: &RolePicker, max: usize) -> Vec<Line<'static>> {
+    if picker.declined_admin.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<String> = picker
+        .declined_admin
+        .iter()
+        .map(|name| clean(name))
+        .collect();
+    widgets::wrapped(
+        &text::admin_not_granted(&names.join(", ")),
+        theme::dim(),
+        max,
+    )
 }
 
 /// Accepting with an administrator role newly ticked asks first, naming the role.
