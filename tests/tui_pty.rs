@@ -21,7 +21,9 @@ fn the_binary_opens_filters_toggles_and_restores_the_terminal() {
     assert!(screen.contains("(61)"), "{screen}");
 
     pty.send("/");
-    pty.send("Adyen payment");
+    // Quoted: a phrase. Unquoted, the two words would also find the payment sandbox whose
+    // label names Adyen further on.
+    pty.send("\"Adyen payment\"");
     pty.send("\r");
     let filtered = pty.wait_for("the filtered row", |s| s.contains("(1/61)"));
     assert!(filtered.contains("Adyen"), "{filtered}");
@@ -57,7 +59,7 @@ fn the_binary_opens_filters_toggles_and_restores_the_terminal() {
             "keys",
             "list",
             "--filter",
-            "Adyen payment",
+            "\"Adyen payment\"",
             "--output",
             "json",
         ])

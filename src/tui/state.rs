@@ -259,6 +259,8 @@ pub struct KeysPane {
     pub pending_toggles: HashMap<String, bool>,
     /// Keys whose roles were asked per key (servers without the listing extension).
     pub roles_requested: BTreeSet<String>,
+    /// The rows' folded text, sort orders and recent filter answers, kept between keystrokes.
+    pub view: listing::ListView,
 }
 
 impl Default for KeysPane {
@@ -275,6 +277,7 @@ impl Default for KeysPane {
             selection: Selection::default(),
             pending_toggles: HashMap::new(),
             roles_requested: BTreeSet::new(),
+            view: listing::ListView::default(),
         }
     }
 }
@@ -301,8 +304,20 @@ impl KeysPane {
     ) {
         let selected_id = self.selected_key().map(|k| k.id.clone());
         self.rows = rows;
-        self.visible.clear();
-        self.select_after_refresh(selected_id, months, now, page);
+        self.view = listing::ListView::of_keys(&self.rows);
+        self.visible = self.view.keys(&self.rows, &self.query(), months, now);
+        let at =
+            selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
+        self.selection.reselect(at, self.visible.len(), page);
+    }
+
+    /// Rows changed in place: a status toggled (`statuses_only`), or roles arrived.
+    pub fn rows_edited(&mut self, statuses_only: bool) {
+        if statuses_only {
+            self.view.statuses_changed();
+        } else {
+            self.view = listing::ListView::of_keys(&self.rows);
+        }
     }
 
     /// The pane's filter bar, status filter and sort as the listing query the CLI runs too.
@@ -318,20 +333,10 @@ impl KeysPane {
     /// Recomputes `visible` after rows, filter or sort changed, keeping the selected key
     /// selected when it is still shown.
     pub fn refresh_view(&mut self, months: u32, now: DateTime<Utc>, page: usize) {
-        let selected_id = self.selected_key().map(|k| k.id.clone());
-        self.select_after_refresh(selected_id, months, now, page);
-    }
-
-    fn select_after_refresh(
-        &mut self,
-        selected_id: Option<String>,
-        months: u32,
-        now: DateTime<Utc>,
-        page: usize,
-    ) {
-        self.visible = self.query().keys(&self.rows, months, now);
-        let at =
-            selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
+        // The rows are the same ones: the selected row is found by index, not by id.
+        let selected = self.visible.get(self.selection.selected).copied();
+        self.visible = self.view.keys(&self.rows, &self.query(), months, now);
+        let at = selected.and_then(|row| self.visible.iter().position(|&i| i == row));
         self.selection.reselect(at, self.visible.len(), page);
     }
 }
@@ -350,6 +355,8 @@ pub struct ExternalPane {
     pub visible: Vec<usize>,
     pub selection: Selection,
     pub pending_toggles: HashMap<String, bool>,
+    /// As [`KeysPane::view`].
+    pub view: listing::ListView,
 }
 
 impl Default for ExternalPane {
@@ -365,6 +372,7 @@ impl Default for ExternalPane {
             visible: Vec::new(),
             selection: Selection::default(),
             pending_toggles: HashMap::new(),
+            view: listing::ListView::of_external(&[]),
         }
     }
 }
@@ -380,8 +388,16 @@ impl ExternalPane {
     pub fn replace_rows(&mut self, rows: Vec<ExternalKey>, page: usize) {
         let selected_id = self.selected_key().map(|k| k.id.clone());
         self.rows = rows;
-        self.visible.clear();
-        self.select_after_refresh(selected_id, page);
+        self.view = listing::ListView::of_external(&self.rows);
+        self.visible = self.view.external(&self.rows, &self.query());
+        let at =
+            selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
+        self.selection.reselect(at, self.visible.len(), page);
+    }
+
+    /// A status toggled in place.
+    pub fn statuses_edited(&mut self) {
+        self.view.statuses_changed();
     }
 
     /// The pane's filter bar, status filter and sort as the listing query `external list` runs.
@@ -397,14 +413,9 @@ impl ExternalPane {
     /// Recomputes `visible` after rows, filter or sort changed, keeping the selected key
     /// selected when it is still shown.
     pub fn refresh_view(&mut self, page: usize) {
-        let selected_id = self.selected_key().map(|k| k.id.clone());
-        self.select_after_refresh(selected_id, page);
-    }
-
-    fn select_after_refresh(&mut self, selected_id: Option<String>, page: usize) {
-        self.visible = self.query().external(&self.rows);
-        let at =
-            selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
+        let selected = self.visible.get(self.selection.selected).copied();
+        self.visible = self.view.external(&self.rows, &self.query());
+        let at = selected.and_then(|row| self.visible.iter().position(|&i| i == row));
         self.selection.reselect(at, self.visible.len(), page);
     }
 }

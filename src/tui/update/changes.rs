@@ -50,6 +50,7 @@ pub(super) fn send_change(state: &mut State, change: Change) -> Vec<Effect> {
                     .or_insert(key.is_active);
                 key.is_active = *active;
             }
+            state.keys.rows_edited(true);
             state.keys.refresh_view(months, now, page);
         }
         Change::SetExternalActive { id, active } => {
@@ -61,6 +62,7 @@ pub(super) fn send_change(state: &mut State, change: Change) -> Vec<Effect> {
                     .or_insert(key.is_active);
                 key.is_active = *active;
             }
+            state.external.statuses_edited();
             state.external.refresh_view(page);
         }
         _ => {}
@@ -79,6 +81,7 @@ pub(super) fn roll_back(state: &mut State, change: &Change) {
             {
                 key.is_active = previous;
             }
+            state.keys.rows_edited(true);
             state.keys.refresh_view(months, now, page);
         }
         Change::SetExternalActive { id, .. } => {
@@ -87,6 +90,7 @@ pub(super) fn roll_back(state: &mut State, change: &Change) {
             {
                 key.is_active = previous;
             }
+            state.external.statuses_edited();
             state.external.refresh_view(page);
         }
         _ => {}

@@ -39,6 +39,7 @@ pub(super) fn on_outcome(
                     key.roles = Some(roles);
                 }
             }
+            state.keys.rows_edited(false);
             refresh_keys_view(state);
         }
         Outcome::KeyRoles(Err(failure)) => fail_reading(state, &failure, Reading::KeyRoles),

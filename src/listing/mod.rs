@@ -5,6 +5,11 @@ use chrono::{DateTime, Months, Utc};
 
 use crate::vtex::model::{AppKey, ExternalKey};
 
+mod order;
+mod view;
+
+pub use view::ListView;
+
 /// VTEX's default token duration (the Admin's "3 months (recommended)"): what ages are judged by
 /// until the account's own setting is known, or when the server cannot say.
 pub const DEFAULT_TOKEN_DURATION_MONTHS: u32 = 3;
@@ -109,20 +114,6 @@ impl StatusFilter {
     }
 }
 
-/// Case-insensitive match on key, label and role names. An empty needle matches everything.
-fn text_matches(key: &AppKey, needle_lowercase: &str) -> bool {
-    if needle_lowercase.is_empty() {
-        return true;
-    }
-    let hit = |text: &str| text.to_lowercase().contains(needle_lowercase);
-    hit(&key.app_key)
-        || hit(&key.label)
-        || key
-            .roles
-            .as_ref()
-            .is_some_and(|roles| roles.iter().any(|role| hit(&role.name)))
-}
-
 /// The column a listing is sorted by (`--sort`, and `s` in the app).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SortBy {
@@ -134,35 +125,13 @@ pub enum SortBy {
     Status,
 }
 
-/// Sorts indices into `keys`; ties fall back to the label, then the appKey, so the order is stable.
-fn sort_indices(keys: &[AppKey], indices: &mut [usize], by: SortBy, reverse: bool) {
-    // Lowercased once per key, not once per comparison: this runs on every filter keystroke.
-    let mut names: Vec<String> = vec![String::new(); keys.len()];
-    for &i in indices.iter() {
-        names[i] = keys[i].label.to_lowercase();
-    }
-    indices.sort_by(|&a, &b| {
-        let (key_a, key_b) = (&keys[a], &keys[b]);
-        let primary = match by {
-            SortBy::Name => names[a].cmp(&names[b]),
-            SortBy::Key => key_a.app_key.cmp(&key_b.app_key),
-            SortBy::Created => key_a.created_in.cmp(&key_b.created_in),
-            // Youngest token first: a later creation date is a smaller age.
-            SortBy::TokenAge => key_b.creation_date_token.cmp(&key_a.creation_date_token),
-            SortBy::Status => key_b.is_active.cmp(&key_a.is_active),
-        };
-        let order = primary
-            .then_with(|| names[a].cmp(&names[b]))
-            .then_with(|| key_a.app_key.cmp(&key_b.app_key));
-        if reverse { order.reverse() } else { order }
-    });
-}
-
 /// One listing query: a text filter, a status, a sort column and its direction. The CLI builds
 /// it from its flags, the app's panes from their filter bar and keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
-    /// Text to look for (any case) in the key, label, owner account or role names.
+    /// What to look for in the key, label, owner account or role names: words that must all
+    /// occur, `!word` to leave out, `"a phrase"`, or `-f pattern` for fuzzy matching
+    /// ([`crate::search::query`]); case and accents do not matter.
     pub filter: String,
     pub status: StatusFilter,
     pub sort: SortBy,
@@ -170,69 +139,37 @@ pub struct Query {
 }
 
 impl Query {
-    fn needle(&self) -> String {
-        self.filter.trim().to_lowercase()
-    }
-
     /// Whether the query needs token dates, which only servers with the extension report.
     pub fn needs_token_dates(&self) -> bool {
         self.status.needs_token_dates() || self.sort == SortBy::TokenAge
     }
 
+    /// The filter as understood, when it is more than one plain word ("2 words, excluding
+    /// legacy"): for the status line.
+    pub fn understood(&self) -> Option<String> {
+        crate::search::describe(&crate::search::parse(&self.filter))
+    }
+
     /// Indices of the generated keys the query keeps, in its order.
     pub fn keys(&self, keys: &[AppKey], months: u32, now: DateTime<Utc>) -> Vec<usize> {
-        let needle = self.needle();
-        let mut shown: Vec<usize> = (0..keys.len())
-            .filter(|&i| {
-                self.status.matches(&keys[i], months, now) && text_matches(&keys[i], &needle)
-            })
-            .collect();
-        sort_indices(keys, &mut shown, self.sort, self.reverse);
-        shown
+        ListView::of_keys(keys).keys(keys, self, months, now)
     }
 
     /// Indices of the external keys the query keeps, in its order. External keys have no token
     /// of this account, so `outdated` and `pending` keep none; they sort by owner account, then
     /// key, unless the query sorts by key, date added (`created`) or status.
     pub fn external(&self, keys: &[ExternalKey]) -> Vec<usize> {
-        let needle = self.needle();
-        let mut shown: Vec<usize> = (0..keys.len())
-            .filter(|&i| external_status_matches(self.status, &keys[i]))
-            .filter(|&i| external_text_matches(&keys[i], &needle))
-            .collect();
-        shown.sort_by(|&a, &b| {
-            let (a, b) = (&keys[a], &keys[b]);
-            let primary = match self.sort {
-                SortBy::Key => a.app_key.cmp(&b.app_key),
-                SortBy::Created => a.added_on.cmp(&b.added_on),
-                SortBy::Status => b.is_active.cmp(&a.is_active),
-                SortBy::Name | SortBy::TokenAge => std::cmp::Ordering::Equal,
-            };
-            let order = primary
-                .then_with(|| a.account.cmp(&b.account))
-                .then_with(|| a.app_key.cmp(&b.app_key));
-            if self.reverse { order.reverse() } else { order }
-        });
-        shown
+        ListView::of_external(keys).external(keys, self)
     }
 }
 
-fn external_status_matches(status: StatusFilter, key: &ExternalKey) -> bool {
+pub(crate) fn external_status_matches(status: StatusFilter, key: &ExternalKey) -> bool {
     match status {
         StatusFilter::All => true,
         StatusFilter::Active => key.is_active,
         StatusFilter::Inactive => !key.is_active,
         StatusFilter::Outdated | StatusFilter::PendingRenewal => false,
     }
-}
-
-/// Case-insensitive match on key, owner account and role names.
-fn external_text_matches(key: &ExternalKey, needle_lowercase: &str) -> bool {
-    let hit = |text: &str| text.to_lowercase().contains(needle_lowercase);
-    needle_lowercase.is_empty()
-        || hit(&key.app_key)
-        || hit(&key.account)
-        || key.roles.iter().flatten().any(|role| hit(&role.name))
 }
 
 #[cfg(test)]

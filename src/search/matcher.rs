@@ -1,0 +1,150 @@
+//! A parsed query made ready to test rows: substring finders built once per query
+//! (`memchr::memmem`), or a `nucleo-matcher` pattern for the fuzzy mode.
+
+use memchr::memmem;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Utf32Str};
+
+use super::haystack::{Haystack, has_own_bit, mask_of};
+use super::query::{Mode, Parsed};
+
+struct Compiled {
+    finder: memmem::Finder<'static>,
+    /// The needle's bytes, as [`mask_of`] summarises them.
+    mask: u64,
+    /// A one-byte needle with its own bit: the mask alone answers.
+    mask_is_exact: bool,
+}
+
+impl Compiled {
+    fn new(text: &str) -> Compiled {
+        let bytes = text.as_bytes();
+        Compiled {
+            finder: memmem::Finder::new(bytes).into_owned(),
+            mask: mask_of(bytes),
+            mask_is_exact: bytes.len() == 1 && has_own_bit(bytes[0]),
+        }
+    }
+
+    fn is_in(&self, hay: &Haystack, i: usize) -> bool {
+        if hay.mask(i) & self.mask != self.mask {
+            return false;
+        }
+        self.mask_is_exact || self.finder.find(hay.row(i).as_bytes()).is_some()
+    }
+}
+
+enum Kind {
+    Plain {
+        include: Vec<Compiled>,
+        exclude: Vec<Compiled>,
+    },
+    Fuzzy {
+        pattern: Pattern,
+        matcher: Box<nucleo_matcher::Matcher>,
+        chars: Vec<char>,
+    },
+}
+
+/// Tests rows against one query.
+pub struct Matcher {
+    kind: Kind,
+}
+
+impl Matcher {
+    pub fn new(parsed: &Parsed) -> Matcher {
+        let kind = match parsed.mode {
+            Mode::Plain => {
+                let compiled = |exclude: bool| {
+                    parsed
+                        .needles
+                        .iter()
+                        .filter(|n| n.exclude == exclude)
+                        .map(|n| Compiled::new(&n.text))
+                        .collect()
+                };
+                Kind::Plain {
+                    include: compiled(false),
+                    exclude: compiled(true),
+                }
+            }
+            Mode::Fuzzy => Kind::Fuzzy {
+                // The text is folded already, as the pattern is.
+                pattern: Pattern::parse(
+                    &parsed.pattern,
+                    CaseMatching::Ignore,
+                    Normalization::Never,
+                ),
+                matcher: Box::new(nucleo_matcher::Matcher::new(Config::DEFAULT)),
+                chars: Vec::new(),
+            },
+        };
+        Matcher { kind }
+    }
+
+    pub fn is_fuzzy(&self) -> bool {
+        matches!(self.kind, Kind::Fuzzy { .. })
+    }
+
+    /// Whether row `i` matches; in fuzzy mode, with its score (higher is better). Plain
+    /// matches score 0.
+    pub fn score(&mut self, hay: &Haystack, i: usize) -> Option<u32> {
+        match &mut self.kind {
+            Kind::Plain { include, exclude } => {
+                let hit = include.iter().all(|n| n.is_in(hay, i))
+                    && !exclude.iter().any(|n| n.is_in(hay, i));
+                hit.then_some(0)
+            }
+            Kind::Fuzzy {
+                pattern,
+                matcher,
+                chars,
+            } => pattern.score(Utf32Str::new(hay.row(i), chars), matcher),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::parse;
+
+    fn hay(rows: &[&str]) -> Haystack {
+        Haystack::build(rows.iter().map(|r| [*r]))
+    }
+
+    fn matching(query: &str, rows: &[&str]) -> Vec<usize> {
+        let hay = hay(rows);
+        let mut matcher = Matcher::new(&parse(query));
+        (0..hay.len())
+            .filter(|&i| matcher.score(&hay, i).is_some())
+            .collect()
+    }
+
+    #[test]
+    fn every_word_must_occur_and_excluded_ones_must_not() {
+        let rows = [
+            "Integração ERP – filial São Paulo",
+            "ERP legacy São Paulo",
+            "Marketplace Curitiba",
+        ];
+        assert_eq!(matching("integracao", &rows), [0]);
+        assert_eq!(matching("erp paulo", &rows), [0, 1]);
+        assert_eq!(matching("erp paulo !legacy", &rows), [0]);
+        assert_eq!(matching("\"sao paulo\"", &rows), [0, 1]);
+        assert_eq!(matching("\"paulo sao\"", &rows), Vec::<usize>::new());
+        assert_eq!(matching("", &rows), [0, 1, 2]);
+        assert_eq!(matching("t", &rows), [0, 2]);
+    }
+
+    #[test]
+    fn fuzzy_scores_rank_tighter_matches_higher() {
+        let hay = hay(&["ERP orders", "e-commerce report", "Marketplace"]);
+        let mut matcher = Matcher::new(&parse("-f erp"));
+        assert!(matcher.is_fuzzy());
+        let tight = matcher.score(&hay, 0).expect("ERP matches erp");
+        let loose = matcher.score(&hay, 1).expect("e…r…p matches erp");
+        assert!(tight > loose, "{tight} <= {loose}");
+        assert_eq!(matcher.score(&hay, 2), None);
+    }
+}
