@@ -145,8 +145,10 @@ pub struct ServeArgs {
 /// Which keys a listing shows and in what order: the flags of a [`Query`].
 #[derive(Args, Clone)]
 pub struct QueryArgs {
-    /// Keep keys whose key, label, owner account or roles contain this text (any case).
-    #[arg(long)]
+    /// Keep keys whose key, label or roles hold every word of this text, ignoring case and
+    /// accents (`integracao` finds "Integração"); `!word` leaves keys out, `"a phrase"` matches
+    /// as written, and `-f PATTERN` matches fuzzily, best first.
+    #[arg(long, allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// Keep keys in this status: all, active, inactive, outdated (the token is older than
     /// the account's token duration) or pending (a renewal waits for its old token's
@@ -176,8 +178,10 @@ impl From<QueryArgs> for Query {
 /// and no token dates here, so the filter, statuses and sort columns are their own.
 #[derive(Args, Clone)]
 pub struct ExternalQueryArgs {
-    /// Keep keys whose appKey, owner account or role names contain this text (any case).
-    #[arg(long)]
+    /// Keep keys whose appKey, owner account or roles hold every word of this text, ignoring
+    /// case and accents; `!word` leaves keys out, `"a phrase"` matches as written, and
+    /// `-f PATTERN` matches fuzzily, best first.
+    #[arg(long, allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// Keep keys in this status: all, active or inactive.
     #[arg(long, value_enum, default_value = "all")]

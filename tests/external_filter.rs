@@ -101,7 +101,7 @@ async fn statuses_and_sorts_are_those_external_keys_have() {
 
     let help = run(&server, &server.admin, &["external", "list", "--help"]).await;
     assert!(
-        help.stdout.contains("appKey, owner account or role names"),
+        help.stdout.contains("appKey, owner account or roles"),
         "{}",
         help.stdout
     );

@@ -52,10 +52,8 @@ async fn the_help_scrolls_to_renew_undo_and_delete_at_80x24() {
 
     app.send("G");
     let bottom = app
-        .wait_for("the last bindings", |f| {
-            f.screen.contains("renew token")
-                && f.screen.contains("undo renewal")
-                && f.screen.contains("delete key")
+        .wait_for("the filter's keys, last", |f| {
+            f.screen.contains("In the filter (/)") && f.screen.contains("fuzzy on/off")
         })
         .await;
     let (_, last, end) = position(&bottom).expect("the position at the bottom");
@@ -65,6 +63,27 @@ async fn the_help_scrolls_to_renew_undo_and_delete_at_80x24() {
         "{}",
         bottom.screen
     );
+
+    // Line by line back up to the pane's last bindings, above the filter's.
+    let reaches_them = |f: &common::tui::Frame| {
+        f.screen.contains("renew token")
+            && f.screen.contains("undo renewal")
+            && f.screen.contains("delete key")
+    };
+    let mut at = bottom.clone();
+    for _ in 0..total {
+        if reaches_them(&at) {
+            break;
+        }
+        let first = position(&at).expect("a position").0;
+        app.send("k");
+        at = app
+            .wait_for("one line up", |f| {
+                position(f).is_some_and(|p| p.0 + 1 == first)
+            })
+            .await;
+    }
+    assert!(reaches_them(&at), "{}", at.screen);
 
     app.send("g");
     app.wait_for("back at the top", |f| position(f).is_some_and(|p| p.0 == 1))

@@ -26,6 +26,10 @@ pub struct Frame {
     pub status: Option<String>,
     pub busy: bool,
     pub visible_rows: usize,
+    /// The labels of the first rows the Generated keys pane lists, in its order (50 at most).
+    pub visible_labels: Vec<String>,
+    /// The appKeys of the first rows the External keys pane lists, in its order (50 at most).
+    pub visible_external: Vec<String>,
     pub quit: bool,
     /// The screen with its styles, for tests that check how something is drawn.
     pub buffer: Buffer,
@@ -79,6 +83,12 @@ impl Observer for Watcher {
             status: state.status.as_ref().map(|s| s.text.clone()),
             busy: state.busy(),
             visible_rows: state.keys.visible.len(),
+            visible_labels: (state.keys.visible.iter().take(50))
+                .map(|&i| state.keys.rows[i].label.clone())
+                .collect(),
+            visible_external: (state.external.visible.iter().take(50))
+                .map(|&i| state.external.rows[i].app_key.clone())
+                .collect(),
             quit: state.quit,
             buffer: buffer.clone(),
         });

@@ -69,6 +69,8 @@ pub enum Command {
     ClearFilter,
     /// Leave the filter and move in the table.
     LeaveFilter(Step),
+    /// Filter editing: switch between plain words and fuzzy matching (the `-f ` prefix).
+    ToggleFuzzy,
 }
 
 /// A move in a list.
@@ -404,6 +406,7 @@ pub const SETTINGS: &[Binding] = &[
 pub const FILTER_EDITING: &[Binding] = &[
     hint("Enter", "keep the filter", &[(ENTER, C::KeepFilter)]),
     hint("Esc", "clear it", &[(ESC, C::ClearFilter)]),
+    hint("Ctrl-f", "fuzzy on/off", &[(ctrl('f'), C::ToggleFuzzy)]),
     hint(
         "↑ ↓",
         "back to the table",

@@ -9,9 +9,16 @@ pub const ONLINE: &str = "● Online";
 pub const UNAUTHORIZED: &str = "● Unauthorized";
 pub const HINT_UNAUTHORIZED: &str = "Fix the credential named above, then R retries.";
 pub const HINT_SETTINGS: &str = "The token duration applies to every generated key of the account.";
-pub const HINT_KEYS_FILTER: &str = "Type to filter by key, label or role name.";
+pub const HINT_KEYS_FILTER: &str =
+    "Type words to find in the key, label or roles; !word leaves out, \"a phrase\", Ctrl-f fuzzy.";
 pub const HINT_KEYS: &str = "Enter shows a key's details, roles, token dates and audit trail.";
-pub const HINT_EXTERNAL_FILTER: &str = "Type to filter by key, owner account or role name.";
+pub const HINT_EXTERNAL_FILTER: &str =
+    "Type words to find in the key, owner account or roles; !word leaves out, Ctrl-f fuzzy.";
+
+/// The status line while a filter that is more than one word is typed: how it was understood.
+pub fn filter_understood(description: &str) -> String {
+    format!("Filter: {description}.")
+}
 pub const HINT_EXTERNAL: &str =
     "Other accounts' keys with access here; their tokens are never shown.";
 

@@ -178,6 +178,10 @@ pub(super) fn on_filter_key(state: &mut State, key: KeyEvent, command: Option<Co
             filter.editing = false;
         }
         Some(Command::KeepFilter) => filter.editing = false,
+        Some(Command::ToggleFuzzy) => {
+            let toggled = toggle_fuzzy(filter.input.value());
+            filter.input = Input::new(toggled);
+        }
         Some(Command::LeaveFilter(step)) => {
             filter.editing = false;
             move_selection(state, delta(step, page));
@@ -190,6 +194,14 @@ pub(super) fn on_filter_key(state: &mut State, key: KeyEvent, command: Option<Co
     match state.tab {
         Tab::Keys => state.keys.refresh_view(months, now, page),
         _ => state.external.refresh_view(page),
+    }
+}
+
+/// The filter text with the fuzzy flag (`-f `) added in front, or taken away.
+fn toggle_fuzzy(text: &str) -> String {
+    match crate::search::query::fuzzy_pattern(text) {
+        Some(pattern) => pattern.to_string(),
+        None => format!("{} {}", crate::search::query::FUZZY_FLAG, text.trim_start()),
     }
 }
 

@@ -150,10 +150,7 @@ pub fn key_bar(state: &State, frame: &mut Frame, area: Rect) {
     let lines = match &state.dialog {
         Some(dialog) => flow(&dialogs::hints(dialog), &[], width, rows, true),
         None if filter_editing => flow(
-            &[
-                Hint::new("Enter", text::KEEP_FILTER),
-                Hint::new("Esc", text::CLEAR_FILTER),
-            ],
+            &bar_hints(state, keymap::FILTER_EDITING),
             &[],
             width,
             rows,
@@ -192,10 +189,14 @@ pub fn overlay(state: &State, hints: &[Hint], region: Rect) -> Overlay {
         width: 90,
     };
     let max = widgets::dialog_inner_width(region, spec.width);
-    let sections = [
+    let mut sections = vec![
         (text::HELP_EVERYWHERE, keymap::GLOBAL),
         (state.tab.title(), keymap::for_pane(state)),
     ];
+    let filters = state.tab != Tab::Settings;
+    if filters {
+        sections.push((text::HELP_FILTER_TITLE, keymap::FILTER_EDITING));
+    }
     let keys_width = sections
         .iter()
         .flat_map(|(_, bindings)| bindings.iter())
@@ -212,6 +213,9 @@ pub fn overlay(state: &State, hints: &[Hint], region: Rect) -> Overlay {
         for binding in bindings.iter() {
             body.extend(binding_lines(state, binding, keys_width, max));
         }
+    }
+    if filters {
+        body.extend(widgets::wrapped(text::HELP_FILTER, theme::dim(), max));
     }
     body.push(Line::raw(""));
     body.extend(widgets::wrapped(text::HELP_DIALOGS, theme::dim(), max));

@@ -382,6 +382,16 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
     put_line(frame, area, 0, &line);
 }
 
+/// While a filter is typed: the query as understood when it is more than one word, else how
+/// to write one.
+fn filter_hint(filter: &crate::tui::state::Filter, how: &str) -> String {
+    let parsed = crate::search::parse(filter.input.value());
+    match crate::search::describe(&parsed) {
+        Some(description) => text::filter_understood(&description),
+        None => how.to_string(),
+    }
+}
+
 /// What the status line says when there is no message: something useful about here.
 fn hint(state: &State) -> String {
     if state.connection == Connection::Unauthorized {
@@ -391,7 +401,7 @@ fn hint(state: &State) -> String {
         Tab::Settings => text::HINT_SETTINGS.into(),
         Tab::Keys => {
             if state.keys.filter.editing {
-                return text::HINT_KEYS_FILTER.into();
+                return filter_hint(&state.keys.filter, text::HINT_KEYS_FILTER);
             }
             match state.keys.selected_key() {
                 Some(key) => keys::selected_hint(state, key),
@@ -400,7 +410,7 @@ fn hint(state: &State) -> String {
         }
         Tab::External => {
             if state.external.filter.editing {
-                text::HINT_EXTERNAL_FILTER.into()
+                filter_hint(&state.external.filter, text::HINT_EXTERNAL_FILTER)
             } else {
                 text::HINT_EXTERNAL.into()
             }
