@@ -135,6 +135,17 @@ fn loaded(count: usize) -> State {
     );
     let rows = keys(count);
     let started = Instant::now();
+    let mut view = apikeys::listing::ListView::of_keys(&rows);
+    let built = started.elapsed();
+    let query = apikeys::listing::Query::default();
+    view.keys(&rows, &query, 3, fixtures::fixed_now());
+    println!(
+        "  {:<34} {:>9.3?} (then the first query {:.3?})",
+        "fold every key into the haystack",
+        built,
+        started.elapsed() - built
+    );
+    let started = Instant::now();
     update::update(
         &mut state,
         Action::Api {
