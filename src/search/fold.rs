@@ -18,21 +18,54 @@ pub fn fold(text: &str) -> String {
 /// Appends `text`, folded, to `out`: the form the haystack is built from without a String per
 /// field.
 pub fn fold_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
-        // Most labels, every appKey and every role name: no decomposition can apply.
-        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        return;
-    }
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ASCII (most labels, every appKey and role name) are copied and lowercased
+        // in one go; no decomposition can apply to them.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
             fold_char(c, out);
+            rest = chars.as_str();
         }
     }
 }
 
 fn fold_char(c: char, out: &mut String) {
+    if let Some(folded) = latin_folded(c) {
+        out.push_str(folded);
+        return;
+    }
+    fold_decomposed(c, out);
+}
+
+/// The first 384 code points past ASCII (Latin-1 and Latin Extended-A: every letter of
+/// Portuguese and Spanish) folded once, so a label's accents cost a table lookup.
+fn latin_folded(c: char) -> Option<&'static str> {
+    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let at = (c as usize).checked_sub(0x80)?;
+    let table = TABLE.get_or_init(|| {
+        (0x80u32..0x200)
+            .map(|code| {
+                let mut folded = String::new();
+                if let Some(c) = char::from_u32(code) {
+                    fold_decomposed(c, &mut folded);
+                }
+                folded
+            })
+            .collect()
+    });
+    table.get(at).map(String::as_str)
+}
+
+fn fold_decomposed(c: char, out: &mut String) {
     for d in std::iter::once(c).nfkd() {
         if is_combining_mark(d) {
             continue;
@@ -88,6 +121,19 @@ mod tests {
         assert_eq!(fold("ﬁlial"), "filial");
         assert_eq!(fold("ＥＲＰ"), "erp");
         assert_eq!(fold("a\u{00A0}b"), "a b");
+    }
+
+    #[test]
+    fn the_latin_table_folds_as_decomposition_does() {
+        for code in 0x80u32..0x200 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let mut direct = String::new();
+            super::fold_decomposed(c, &mut direct);
+            assert_eq!(fold(&c.to_string()), direct, "U+{code:04X}");
+        }
+        assert_eq!(fold("AÇÃO ação"), "acao acao");
     }
 
     #[test]

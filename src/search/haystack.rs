@@ -34,7 +34,8 @@ impl Haystack {
         Fields: IntoIterator<Item = &'a str>,
     {
         let mut hay = Haystack {
-            text: String::new(),
+            // A label, an appKey and a role or two: a guess that saves most regrowing.
+            text: String::with_capacity(rows.len() * 96),
             starts: Vec::with_capacity(rows.len() + 1),
             masks: Vec::with_capacity(rows.len()),
         };
