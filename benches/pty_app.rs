@@ -29,8 +29,10 @@ use secrecy::ExposeSecret;
 use server::BenchServer;
 use terminal::{KeyTiming, PtyApp};
 
-/// The queries typed into the filter, character by character, then erased with backspace.
-const QUERIES: &[&str] = &["integracao", "erp paulo"];
+/// The queries typed into the filter, character by character, then erased with backspace:
+/// two that only an accent-folding, word-wise filter matches all the way, and one that a plain
+/// substring filter matches too (so every version filters a non-empty list to the end).
+const QUERIES: &[&str] = &["integracao", "erp paulo", "marketplace"];
 /// Sort presses and cursor moves per round.
 const PRESSES_PER_ROUND: usize = 40;
 /// No byte for this long: the app's redraw is over.
