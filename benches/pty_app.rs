@@ -126,6 +126,9 @@ fn main() {
         "server: {} keys seeded and listening in {:.2?}",
         expected, server.started_in
     );
+    let listings: Vec<(Duration, usize)> = (0..settings.starts)
+        .map(|_| server.time_listing())
+        .collect();
     let url = server.base_url.clone();
     let args = [
         "--account",
@@ -157,6 +160,14 @@ fn main() {
         starts.len(),
         stats::ms(stats::median(&starts)),
         stats::ms(stats::max(&starts)),
+    );
+    let listing: Vec<Duration> = listings.iter().map(|(took, _)| *took).collect();
+    println!(
+        "  the server's listing alone (GET /api/vlm/appkeys?expand=roles,token, {:.1} MB): \
+         median {}, max {}",
+        listings[0].1 as f64 / 1e6,
+        stats::ms(stats::median(&listing)),
+        stats::ms(stats::max(&listing)),
     );
     typing.print("filter keystroke, typing", keys);
     backspace.print("filter keystroke, backspace", keys);

@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// The account the bench's server holds.
 pub const ACCOUNT: &str = "bench";
@@ -103,4 +103,37 @@ fn stdout_lines(child: &mut Child) -> mpsc::Receiver<String> {
         }
     });
     rx
+}
+
+impl BenchServer {
+    /// Times one `GET /api/vlm/appkeys?expand=roles,token` (the app's listing) over a fresh
+    /// loopback connection, from connecting to the last byte; returns it and the body's size.
+    pub fn time_listing(&self) -> (Duration, usize) {
+        use std::io::{Read, Write};
+        let address = self
+            .base_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        let request = format!(
+            "GET /api/vlm/appkeys?expand=roles,token HTTP/1.1\r\nHost: {address}\r\n\
+             Accept: application/json\r\nX-VTEX-API-AppKey: {}\r\nX-VTEX-API-AppToken: {}\r\n\
+             Connection: close\r\n\r\n",
+            self.app_key,
+            self.app_token.expose_secret()
+        );
+        let started = Instant::now();
+        let mut stream = std::net::TcpStream::connect(address).expect("connect to the server");
+        stream
+            .write_all(request.as_bytes())
+            .expect("send the listing request");
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).expect("read the listing");
+        let took = started.elapsed();
+        let head = String::from_utf8_lossy(&answer[..answer.len().min(12)]).to_string();
+        assert!(
+            head.starts_with("HTTP/1.1 200"),
+            "the listing answered {head:?}"
+        );
+        (took, answer.len())
+    }
 }
