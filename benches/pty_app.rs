@@ -153,32 +153,62 @@ fn main() {
     let filtered = memory(app.pid());
     app.quit();
     drop(server);
+    Report {
+        keys,
+        starts,
+        listings,
+        typing,
+        backspace,
+        sort,
+        cursor,
+        loaded,
+        filtered,
+    }
+    .print();
+}
 
-    println!();
-    println!(
-        "exec → first frame with data ({keys} keys, {} starts): median {}, max {}",
-        starts.len(),
-        stats::ms(stats::median(&starts)),
-        stats::ms(stats::max(&starts)),
-    );
-    let listing: Vec<Duration> = listings.iter().map(|(took, _)| *took).collect();
-    println!(
-        "  the server's listing alone (GET /api/vlm/appkeys?expand=roles,token, {:.1} MB): \
-         median {}, max {}",
-        listings[0].1 as f64 / 1e6,
-        stats::ms(stats::median(&listing)),
-        stats::ms(stats::max(&listing)),
-    );
-    typing.print("filter keystroke, typing", keys);
-    backspace.print("filter keystroke, backspace", keys);
-    let both = typing.clone().join(&backspace);
-    both.print("filter keystroke, both", keys);
-    sort.print("sort change (s)", keys);
-    cursor.print("cursor move (j/k)", keys);
-    println!(
-        "memory ({keys} keys): VmRSS after load {}, after filtering {}, VmHWM (peak) {}",
-        loaded.rss, filtered.rss, filtered.hwm
-    );
+/// Every figure of one run.
+struct Report {
+    keys: usize,
+    starts: Vec<Duration>,
+    listings: Vec<(Duration, usize)>,
+    typing: Timings,
+    backspace: Timings,
+    sort: Timings,
+    cursor: Timings,
+    loaded: Memory,
+    filtered: Memory,
+}
+
+impl Report {
+    fn print(&self) {
+        let keys = self.keys;
+        println!();
+        println!(
+            "exec → first frame with data ({keys} keys, {} starts): median {}, max {}",
+            self.starts.len(),
+            stats::ms(stats::median(&self.starts)),
+            stats::ms(stats::max(&self.starts)),
+        );
+        let listing: Vec<Duration> = self.listings.iter().map(|(took, _)| *took).collect();
+        println!(
+            "  the server's listing alone (GET /api/vlm/appkeys?expand=roles,token, {:.1} MB): \
+             median {}, max {}",
+            self.listings.first().map_or(0, |(_, size)| *size) as f64 / 1e6,
+            stats::ms(stats::median(&listing)),
+            stats::ms(stats::max(&listing)),
+        );
+        self.typing.print("filter keystroke, typing", keys);
+        self.backspace.print("filter keystroke, backspace", keys);
+        let both = self.typing.clone().join(&self.backspace);
+        both.print("filter keystroke, both", keys);
+        self.sort.print("sort change (s)", keys);
+        self.cursor.print("cursor move (j/k)", keys);
+        println!(
+            "memory ({keys} keys): VmRSS after load {}, after filtering {}, VmHWM (peak) {}",
+            self.loaded.rss, self.filtered.rss, self.filtered.hwm
+        );
+    }
 }
 
 /// Starts the app `starts` times and times exec → the first screen showing `expected` keys or
