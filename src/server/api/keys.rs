@@ -9,6 +9,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use super::AppState;
+use super::listing_cache::{Question, Stamp};
 use crate::server::auth::{Authorized, Edit, View};
 use crate::server::error::{ApiError, VlmCode};
 use crate::server::extract::{ObjectBody, PathParams, QueryParams};
@@ -49,16 +50,42 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     let expand = parse_expand(query.expand.as_deref())?;
     let account_id = caller.actor.account_id;
-    let keys = state
+    let cache = state.listings.clone();
+    let listing = state
         .store
-        .call(move |conn| keys::list(conn, account_id, expand))
+        .call(move |conn| {
+            let question = Question {
+                stamp: Stamp::of(conn)?,
+                account_id,
+                expand,
+            };
+            Ok(match cache.get(&question) {
+                Some(body) => Listing::Unchanged(body),
+                None => Listing::Read(question, keys::list(conn, account_id, expand)?),
+            })
+        })
         .await?;
+    let (question, keys) = match listing {
+        Listing::Unchanged(body) => return Ok(json_response(body)),
+        Listing::Read(question, keys) => (question, keys),
+    };
     let (body, rows) = tokio::task::spawn_blocking(move || listing_body(keys))
         .await
         .map_err(|err| listing_failed(&err))??;
     // Freeing 100 000 rows' strings takes milliseconds the caller need not wait for.
     drop(tokio::task::spawn_blocking(move || drop(rows)));
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    state.listings.put(question, body.clone());
+    Ok(json_response(body))
+}
+
+/// A listing from the cache, or read from the database to build a body from.
+enum Listing {
+    Unchanged(Bytes),
+    Read(Question, Vec<KeyRecord>),
+}
+
+fn json_response(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The listing's JSON in one buffer sized up front (100 000 keys make ~35 MB; growing from

@@ -31,7 +31,7 @@ pub struct TokenDates {
 }
 
 /// What to add to each row of a listing.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Expand {
     pub roles: bool,
     pub token: bool,
