@@ -3,13 +3,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde::Deserialize;
 
 use super::AppState;
+use super::listing_cache::{Question, Stamp};
 use crate::server::auth::{Authorized, Edit, View};
 use crate::server::error::{ApiError, VlmCode};
 use crate::server::extract::{ObjectBody, PathParams, QueryParams};
-use crate::server::store::keys::{self, Expand};
+use crate::server::store::keys::{self, Expand, KeyRecord};
 use crate::server::wire;
 
 #[derive(Deserialize)]
@@ -43,15 +47,65 @@ pub async fn list(
     State(state): State<AppState>,
     Authorized(caller, _): Authorized<View>,
     QueryParams(query): QueryParams<ListQuery>,
-) -> Result<Json<Vec<wire::AppKey>>, ApiError> {
+) -> Result<Response, ApiError> {
     let expand = parse_expand(query.expand.as_deref())?;
     let account_id = caller.actor.account_id;
-    let keys = state
+    let cache = state.listings.clone();
+    let listing = state
         .store
-        .call(move |conn| keys::list(conn, account_id, expand))
+        .call(move |conn| {
+            let question = Question {
+                stamp: Stamp::of(conn)?,
+                account_id,
+                expand,
+            };
+            Ok(match cache.get(&question) {
+                Some(body) => Listing::Unchanged(body),
+                None => Listing::Read(question, keys::list(conn, account_id, expand)?),
+            })
+        })
         .await?;
-    Ok(Json(keys.into_iter().map(wire::AppKey::from).collect()))
+    let (question, keys) = match listing {
+        Listing::Unchanged(body) => return Ok(json_response(body)),
+        Listing::Read(question, keys) => (question, keys),
+    };
+    let (body, rows) = tokio::task::spawn_blocking(move || listing_body(keys))
+        .await
+        .map_err(|err| listing_failed(&err))??;
+    // Freeing 100 000 rows' strings takes milliseconds the caller need not wait for.
+    drop(tokio::task::spawn_blocking(move || drop(rows)));
+    state.listings.put(question, body.clone());
+    Ok(json_response(body))
 }
+
+/// A listing from the cache, or read from the database to build a body from.
+enum Listing {
+    Unchanged(Bytes),
+    Read(Question, Vec<KeyRecord>),
+}
+
+fn json_response(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The listing's JSON in one buffer sized up front (100 000 keys make ~35 MB; growing from
+/// axum's 128 bytes would copy it over and over), and the rows, for the caller to free.
+fn listing_body(keys: Vec<KeyRecord>) -> Result<(Bytes, Vec<wire::AppKey>), ApiError> {
+    let rows: Vec<wire::AppKey> = keys.into_iter().map(wire::AppKey::from).collect();
+    let mut body = Vec::with_capacity(rows.len() * LISTED_KEY_BYTES + 2);
+    serde_json::to_writer(&mut body, &rows).map_err(|err| listing_failed(&err))?;
+    Ok((Bytes::from(body), rows))
+}
+
+fn listing_failed(err: &dyn std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("The key listing could not be built ({err}); try again."),
+    )
+}
+
+/// About what one listed key takes with roles and token dates.
+const LISTED_KEY_BYTES: usize = 360;
 
 #[derive(Deserialize)]
 pub struct CreateRequest {

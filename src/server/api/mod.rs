@@ -4,6 +4,7 @@
 mod account;
 mod external;
 mod keys;
+mod listing_cache;
 mod roles;
 mod tokens;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub store: Store,
     /// Failed authentications per source address, shared by every route of this server.
     pub limiter: Arc<AuthLimiter>,
+    /// The last key listing, answered again while nothing changed.
+    pub listings: Arc<listing_cache::ListingCache>,
 }
 
 /// The routes and, beside them, the (method, path) of each, in the order they were added.
@@ -140,6 +143,7 @@ pub fn router(store: Store) -> Router {
         .with_state(AppState {
             store,
             limiter: Arc::new(AuthLimiter::default()),
+            listings: Arc::default(),
         })
 }
 

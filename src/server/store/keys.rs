@@ -1,5 +1,7 @@
 //! Generated keys: this account's own API keys.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use secrecy::SecretString;
 
@@ -29,41 +31,65 @@ pub struct TokenDates {
 }
 
 /// What to add to each row of a listing.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Expand {
     pub roles: bool,
     pub token: bool,
 }
 
+/// The account's keys, oldest first (by `created_in`, then id), with what `expand` asks for.
+///
+/// Built for 100 000 keys: each table is read once in storage order and joined here by key
+/// id. Joining in SQL looked each key's tokens and roles up through an index, a random page
+/// read per row, and took seconds where the scans take tens of milliseconds.
 pub fn list(conn: &Connection, account_id: i64, expand: Expand) -> StoreResult<Vec<KeyRecord>> {
+    let mut keys = scan_keys(conn, account_id)?;
+    keys.sort_unstable_by(|a, b| (&a.created_in, &a.id).cmp(&(&b.created_in, &b.id)));
+    if !expand.roles && !expand.token {
+        return Ok(keys);
+    }
+    let positions: HashMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(at, key)| (key.id.as_str(), at))
+        .collect();
+    let dates = expand
+        .token
+        .then(|| tokens::dates_by_position(conn, &positions))
+        .transpose()?;
+    let held = expand
+        .roles
+        .then(|| roles::by_position(conn, account_id, &positions))
+        .transpose()?;
+    drop(positions);
+    if let Some(dates) = dates {
+        for (key, dates) in keys.iter_mut().zip(dates) {
+            key.token_dates = Some(dates);
+        }
+    }
+    if let Some(held) = held {
+        for (key, roles) in keys.iter_mut().zip(held) {
+            key.roles = Some(roles);
+        }
+    }
+    Ok(keys)
+}
+
+/// Every key of the account, unordered. The `+` keeps SQLite from going through the
+/// (account, created_in) index, which would fetch each row from a random page.
+fn scan_keys(conn: &Connection, account_id: i64) -> StoreResult<Vec<KeyRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT k.id, k.app_key, k.label, k.created_in, k.is_active, cur.created_at, new.created_at
-         FROM app_keys k
-         LEFT JOIN app_tokens cur ON cur.key_id = k.id AND cur.slot = 'current'
-         LEFT JOIN app_tokens new ON new.key_id = k.id AND new.slot = 'new'
-         WHERE k.account_id = ?1 ORDER BY k.created_in, k.id",
+        "SELECT id, app_key, label, created_in, is_active FROM app_keys WHERE +account_id = ?1",
     )?;
-    let mut roles_by_key = if expand.roles {
-        roles::by_key(conn, account_id, false)?
-    } else {
-        Default::default()
-    };
     let rows = stmt.query_map([account_id], |row| {
-        let id: String = row.get(0)?;
-        let current: Option<String> = row.get(5)?;
         Ok(KeyRecord {
-            roles: expand
-                .roles
-                .then(|| roles_by_key.remove(&id).unwrap_or_default()),
-            token_dates: expand.token.then(|| TokenDates {
-                current: current.unwrap_or_default(),
-                pending_new: row.get(6).ok().flatten(),
-            }),
-            id,
+            id: row.get(0)?,
             app_key: row.get(1)?,
             label: row.get(2)?,
             created_in: row.get(3)?,
             is_active: row.get(4)?,
+            roles: None,
+            token_dates: None,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -177,6 +177,13 @@ impl Store {
     }
 }
 
+/// A TEXT column borrowed from the row: long scans look ids up without allocating.
+pub(crate) fn borrowed_text<'r>(row: &'r rusqlite::Row, index: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(index)?.as_str().map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
+
 /// Labels as the Admin accepts them (see [`crate::keyformat::clean_label`]).
 pub fn clean_label(label: &str) -> StoreResult<String> {
     crate::keyformat::clean_label(label).map_err(StoreError::Invalid)

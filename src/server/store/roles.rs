@@ -254,6 +254,40 @@ pub fn by_key(
     Ok(map)
 }
 
+/// The roles of the generated keys in `positions` (key id → index), sorted by name, as a
+/// vector in that index order; one pass over the assignments (see [`super::keys::list`]).
+pub fn by_position(
+    conn: &Connection,
+    account_id: i64,
+    positions: &HashMap<&str, usize>,
+) -> StoreResult<Vec<Vec<RoleRef>>> {
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM roles WHERE account_id = ?1")?;
+    let mut rows = stmt.query([account_id])?;
+    while let Some(row) = rows.next()? {
+        names.insert(row.get(0)?, row.get(1)?);
+    }
+    let mut held = vec![Vec::new(); positions.len()];
+    let mut stmt = conn.prepare_cached("SELECT key_id, role_id FROM app_key_roles")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let Some(&at) = positions.get(super::borrowed_text(row, 0)?) else {
+            continue; // another account's key
+        };
+        let id: i64 = row.get(1)?;
+        if let Some(name) = names.get(&id) {
+            held[at].push(RoleRef {
+                id,
+                name: name.clone(),
+            });
+        }
+    }
+    for roles in &mut held {
+        roles.sort_unstable_by(|a: &RoleRef, b: &RoleRef| a.name.cmp(&b.name));
+    }
+    Ok(held)
+}
+
 /// Checks every id belongs to the account, naming the ones that do not; returns their names.
 fn resolve(conn: &Connection, account_id: i64, role_ids: &[i64]) -> StoreResult<Vec<RoleRef>> {
     let mut stmt =

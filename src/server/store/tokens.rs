@@ -3,9 +3,12 @@
 //! new token is gone. A key may not delete the very token it is calling with. Only SHA-256
 //! hashes are stored.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use secrecy::SecretString;
 
+use super::keys::TokenDates;
 use super::{Actor, StoreError, StoreResult, accounts, audit};
 use crate::server::secrets::{new_token, token_hash};
 use crate::server::time::now_vtex;
@@ -43,6 +46,35 @@ pub fn insert(
         created_at
     ])?;
     Ok(token)
+}
+
+/// The token dates of the keys in `positions` (key id → index), as a vector in that index
+/// order; read in one pass over the tokens table (see [`super::keys::list`]).
+pub fn dates_by_position(
+    conn: &Connection,
+    positions: &HashMap<&str, usize>,
+) -> StoreResult<Vec<TokenDates>> {
+    let mut dates = vec![
+        TokenDates {
+            current: String::new(),
+            pending_new: None,
+        };
+        positions.len()
+    ];
+    let mut stmt = conn.prepare_cached("SELECT key_id, slot, created_at FROM app_tokens")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let Some(&at) = positions.get(super::borrowed_text(row, 0)?) else {
+            continue; // another account's key
+        };
+        let created: String = row.get(2)?;
+        if super::borrowed_text(row, 1)? == Slot::New.as_str() {
+            dates[at].pending_new = Some(created);
+        } else {
+            dates[at].current = created;
+        }
+    }
+    Ok(dates)
 }
 
 /// The key a token belongs to, as found by the token's hash.
