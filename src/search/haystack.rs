@@ -12,7 +12,8 @@ pub const FIELD_SEPARATOR: char = '\n';
 pub struct Haystack {
     text: String,
     /// Where each row starts in `text`; one more entry than rows, for the last row's end.
-    starts: Vec<usize>,
+    /// (u32: 4 GB of folded text is far beyond any account.)
+    starts: Vec<u32>,
     masks: Vec<u64>,
 }
 
@@ -49,7 +50,7 @@ impl Haystack {
                 fold_into(field, &mut hay.text);
             }
             hay.masks.push(mask_of(&hay.text.as_bytes()[start..]));
-            hay.starts.push(hay.text.len());
+            hay.starts.push(offset(hay.text.len()));
         }
         hay.text.shrink_to_fit();
         hay
@@ -65,7 +66,7 @@ impl Haystack {
 
     /// Row `i`'s folded fields, separated by [`FIELD_SEPARATOR`].
     pub fn row(&self, i: usize) -> &str {
-        &self.text[self.starts[i]..self.starts[i + 1]]
+        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
     /// Field `n` of row `i`, folded (empty when the row has fewer fields).
@@ -77,6 +78,10 @@ impl Haystack {
     pub fn mask(&self, i: usize) -> u64 {
         self.masks[i]
     }
+}
+
+fn offset(len: usize) -> u32 {
+    u32::try_from(len).expect("the folded text of a listing fits in 4 GB")
 }
 
 /// One bit per letter and digit, and the other bytes spread over the remaining 28 bits: if a
