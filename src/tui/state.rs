@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use super::action::{Failure, RequestId};
+use super::view::budget::{ExternalBudget, KeysBudget, Memo};
 pub use crate::config::TokenSource;
 use crate::listing::{self, SortBy, StatusFilter};
 use crate::permissions::{Resource, ResourceSet};
@@ -259,6 +260,8 @@ pub struct KeysPane {
     pub pending_toggles: HashMap<String, bool>,
     /// Keys whose roles were asked per key (servers without the listing extension).
     pub roles_requested: BTreeSet<String>,
+    /// The columns' widths over every row; forgotten when the rows change.
+    pub budget: Memo<KeysBudget>,
 }
 
 impl Default for KeysPane {
@@ -275,6 +278,7 @@ impl Default for KeysPane {
             selection: Selection::default(),
             pending_toggles: HashMap::new(),
             roles_requested: BTreeSet::new(),
+            budget: Memo::default(),
         }
     }
 }
@@ -350,6 +354,8 @@ pub struct ExternalPane {
     pub visible: Vec<usize>,
     pub selection: Selection,
     pub pending_toggles: HashMap<String, bool>,
+    /// The columns' widths over every row; forgotten when the rows change.
+    pub budget: Memo<ExternalBudget>,
 }
 
 impl Default for ExternalPane {
@@ -365,6 +371,7 @@ impl Default for ExternalPane {
             visible: Vec::new(),
             selection: Selection::default(),
             pending_toggles: HashMap::new(),
+            budget: Memo::default(),
         }
     }
 }
