@@ -137,7 +137,11 @@ mod tests {
         let escaped = dated(r#"{"at":"2019-12-11T21:06:33\u005A"}"#).unwrap();
         assert_eq!(plain, escaped);
         assert!(plain.is_some());
-        assert!(dated(r#"{"at":"soon"}"#).unwrap_err().contains("not a timestamp"));
+        assert!(
+            dated(r#"{"at":"soon"}"#)
+                .unwrap_err()
+                .contains("not a timestamp")
+        );
         assert!(dated(r#"{"at":42}"#).is_err());
     }
 }

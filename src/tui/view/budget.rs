@@ -133,13 +133,20 @@ impl Widest {
     }
 }
 
-/// Columns the text takes once cleaned for the terminal; printable ASCII without measuring.
+/// Columns the text takes once cleaned for the terminal. Printable ASCII and Latin letters
+/// (U+00A0–U+024F: "ç", "ã", "ñ" precomposed) are one column each and need no measuring;
+/// anything else (combining marks, emoji, CJK, control characters) is measured by cluster.
 fn text_width(text: &str) -> usize {
     if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        text.len()
-    } else {
-        widgets::width(&clean(text))
+        return text.len();
     }
+    if text
+        .chars()
+        .all(|c| matches!(u32::from(c), 0x20..=0x7e | 0xa0..=0x24f))
+    {
+        return text.chars().count();
+    }
+    widgets::width(&clean(text))
 }
 
 /// Columns of the roles as the table writes them: names joined by ", ".
@@ -149,6 +156,27 @@ fn roles_width(roles: Option<&[Role]>) -> usize {
         Some(roles) => {
             let names: usize = roles.iter().map(|role| text_width(&role.name)).sum();
             names + 2 * roles.len().saturating_sub(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_width_matches_the_measured_width() {
+        for text in [
+            "ERP orders",
+            "Integração ERP – filial São Paulo",
+            "Conciliación ñandú",
+            "Integração decomposed: Integrac\u{327}a\u{303}o",
+            "flags 🇧🇷 and 👩‍💻",
+            "CJK 統合",
+            "control \u{1b}[31m",
+            "",
+        ] {
+            assert_eq!(text_width(text), widgets::width(&clean(text)), "{text:?}");
         }
     }
 }
