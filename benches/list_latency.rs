@@ -30,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
         db_path: dir.path().join("bench.sqlite3"),
         account: "bench".into(),
         seed_demo: false,
+        seed_keys: 0,
         limits: server::Limits::default(),
     };
     let (running, prepared) = server::start(&config).await?;

@@ -140,6 +140,15 @@ pub struct ServeArgs {
     /// Fill an empty database with a believable demo account.
     #[arg(long)]
     pub seed_demo: bool,
+    /// Fill an empty database with N generated keys, to try the app on a big account.
+    ///
+    /// Labels in Portuguese, Spanish and English, 0 to 3 roles each (the demo's roles are
+    /// created too), about 10 % inactive, token ages up to 400 days, about 2 % pending
+    /// renewals, and N/1000 external keys (at least 3). The same N gives the same keys; their
+    /// tokens are random and never shown. With --seed-demo: the demo account plus the N keys.
+    /// At most 1000000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub seed_keys: Option<u32>,
 }
 
 /// Which keys a listing shows and in what order: the flags of a [`Query`].

@@ -35,6 +35,7 @@ pub async fn start_at(db_path: PathBuf, options: ClientOptions) -> anyhow::Resul
         db_path: db_path.clone(),
         account: DEMO_ACCOUNT.into(),
         seed_demo: true,
+        seed_keys: 0,
         limits: server::Limits::default(),
     };
     // Credentials are settled before serving, so a failure leaves no server behind. The lock is

@@ -71,6 +71,7 @@ fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
             .account
             .unwrap_or_else(|| apikeys::embedded::DEMO_ACCOUNT.into()),
         seed_demo: args.seed_demo,
+        seed_keys: args.seed_keys.map_or(0, |n| n as usize),
         limits: apikeys::server::Limits::default(),
     })
 }

@@ -40,6 +40,7 @@ async fn start(limits: Limits) -> Served {
         db_path: dir.path().join("conn.sqlite3"),
         account: "acme".into(),
         seed_demo: false,
+        seed_keys: 0,
         limits,
     };
     let (server, prepared) = server::start(&config).await.unwrap();

@@ -13,6 +13,7 @@ fn server_config(db: &std::path::Path) -> ServerConfig {
         db_path: db.to_path_buf(),
         account: embedded::DEMO_ACCOUNT.into(),
         seed_demo: false,
+        seed_keys: 0,
         limits: apikeys::server::Limits::default(),
     }
 }

@@ -28,6 +28,7 @@ fn config(db: &Path) -> ServerConfig {
         db_path: db.to_path_buf(),
         account: "acme".into(),
         seed_demo: false,
+        seed_keys: 0,
         limits: apikeys::server::Limits::default(),
     }
 }

@@ -58,6 +58,7 @@ async fn a_stale_credentials_file_over_an_empty_database_is_replaced() {
         db_path: db.clone(),
         account: "acme".into(),
         seed_demo: false,
+        seed_keys: 0,
         limits: apikeys::server::Limits::default(),
     };
     let (running, prepared) = server::start(&config).await.expect("the start must work");

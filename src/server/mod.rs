@@ -15,6 +15,7 @@ pub mod listener;
 mod logging;
 pub mod secrets;
 pub mod seed;
+pub mod seed_generated;
 pub mod store;
 pub mod time;
 mod wire;
@@ -39,6 +40,8 @@ pub struct ServerConfig {
     pub account: String,
     /// Fill an empty database with the demo account.
     pub seed_demo: bool,
+    /// Fill an empty database with this many generated keys (0: none); see [`seed_generated`].
+    pub seed_keys: usize,
     /// Timeouts and the connection cap.
     pub limits: Limits,
 }
@@ -74,10 +77,40 @@ fn prepare_locked(config: &ServerConfig, mode: LockMode) -> anyhow::Result<(Stor
         )),
     })?;
     let prepared = store.blocking(|conn| bootstrap_if_empty(conn, config))?;
-    if matches!(prepared, Prepared::Existing) && config.seed_demo {
-        tracing::warn!("the database already holds data; --seed-demo only fills an empty database");
+    if matches!(prepared, Prepared::Existing) {
+        warn_seed_skipped(config);
     }
     Ok((store, prepared))
+}
+
+/// Says that a seed flag was ignored: seeding only ever fills an empty database.
+fn warn_seed_skipped(config: &ServerConfig) {
+    let flags = match (config.seed_demo, config.seed_keys > 0) {
+        (true, true) => "--seed-demo and --seed-keys only fill",
+        (true, false) => "--seed-demo only fills",
+        (false, true) => "--seed-keys only fills",
+        (false, false) => return,
+    };
+    tracing::warn!("the database already holds data; {flags} an empty database");
+}
+
+/// The seed data an empty database gets: the demo account, and/or generated keys (which come
+/// with the demo's roles, so they hold real ones).
+fn seed_empty(tx: &rusqlite::Connection, config: &ServerConfig) -> store::StoreResult<()> {
+    if !config.seed_demo && config.seed_keys == 0 {
+        return Ok(());
+    }
+    let account_id = accounts::find(tx, &config.account)?.expect("account just created");
+    let now = chrono::Utc::now();
+    if config.seed_demo {
+        seed::seed_demo(tx, account_id, &config.account, now)?;
+    } else {
+        seed::seed_demo_roles(tx, account_id)?;
+    }
+    if config.seed_keys > 0 {
+        seed_generated::seed_generated(tx, account_id, &config.account, config.seed_keys, now)?;
+    }
+    Ok(())
 }
 
 /// Creates the account in one write transaction, the emptiness check included (two demo
@@ -95,10 +128,7 @@ fn bootstrap_if_empty(
         return Ok(Prepared::Existing);
     }
     let credentials = bootstrap::create_account_in(&tx, &config.account)?;
-    if config.seed_demo {
-        let account_id = accounts::find(&tx, &config.account)?.expect("account just created");
-        seed::seed_demo(&tx, account_id, &config.account, chrono::Utc::now())?;
-    }
+    seed_empty(&tx, config)?;
     let written = credentials
         .write(&config.db_path)
         .map_err(|err| StoreError::Invalid(format!("{err:#}")))?;

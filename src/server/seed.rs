@@ -67,10 +67,10 @@ struct SeedExternalKey {
 }
 
 /// SplitMix64: tiny, well-distributed, and reproducible from a fixed seed.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -78,11 +78,11 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, bound: u64) -> u64 {
+    pub(crate) fn below(&mut self, bound: u64) -> u64 {
         self.next() % bound
     }
 
-    fn letters(&mut self, len: usize) -> String {
+    pub(crate) fn letters(&mut self, len: usize) -> String {
         (0..len)
             .map(|_| char::from(b'A' + self.below(26) as u8))
             .collect()
@@ -128,6 +128,15 @@ pub fn seed_demo(
     }
     for ext in &seed.external_keys {
         seeder.external_key(ext)?;
+    }
+    Ok(())
+}
+
+/// Only the demo's roles, so generated keys (`--seed-keys` without `--seed-demo`) hold real,
+/// varied roles.
+pub fn seed_demo_roles(conn: &Connection, account_id: i64) -> StoreResult<()> {
+    for role in &parse().roles {
+        seed_role(conn, account_id, role)?;
     }
     Ok(())
 }

@@ -69,6 +69,7 @@ fn config(db: PathBuf, seed_demo: bool) -> ServerConfig {
         db_path: db,
         account: ACCOUNT.into(),
         seed_demo,
+        seed_keys: 0,
         limits: server::Limits::default(),
     }
 }

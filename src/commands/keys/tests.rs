@@ -20,6 +20,7 @@ async fn server() -> (RunningServer, VtexClient, tempfile::TempDir) {
         db_path: dir.path().join("apikeys.sqlite3"),
         account: "acme".into(),
         seed_demo: false,
+        seed_keys: 0,
         limits: apikeys::server::Limits::default(),
     };
     let (running, prepared) = server::start(&config).await.unwrap();

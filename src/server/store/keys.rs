@@ -113,10 +113,11 @@ pub fn insert(
         None => unused_app_key(conn, account)?,
     };
     let id = uuid::Uuid::new_v4().to_string();
-    conn.execute(
+    // Cached: `--seed-keys` inserts 100 000 keys in one go.
+    conn.prepare_cached(
         "INSERT INTO app_keys (id, account_id, app_key, label, created_in, is_active) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, account_id, app_key, label, new.created_in, new.is_active],
-    )?;
+    )?
+    .execute(params![id, account_id, app_key, label, new.created_in, new.is_active])?;
     let token = tokens::insert(conn, &id, tokens::Slot::Current, new.token_created)?;
     let record = KeyRecord {
         id,

@@ -33,10 +33,15 @@ pub fn insert(
     created_at: &str,
 ) -> StoreResult<SecretString> {
     let token = new_token();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO app_tokens (key_id, slot, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![key_id, slot.as_str(), token_hash(&token), created_at],
-    )?;
+    )?
+    .execute(params![
+        key_id,
+        slot.as_str(),
+        token_hash(&token),
+        created_at
+    ])?;
     Ok(token)
 }
 
