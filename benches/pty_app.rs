@@ -64,23 +64,35 @@ impl Settings {
     }
 }
 
-/// Latency samples of one kind of key, and how many were thrown away.
-#[derive(Default)]
+/// Latency samples of one kind of key (to the first byte of the redraw, and to its last
+/// byte), and how many were thrown away.
+#[derive(Default, Clone)]
 struct Timings {
-    samples: Vec<Duration>,
+    first: Vec<Duration>,
+    last: Vec<Duration>,
     discarded: usize,
 }
 
 impl Timings {
     fn record(&mut self, timing: KeyTiming) {
         match timing {
-            KeyTiming::Redraw(latency) => self.samples.push(latency),
+            KeyTiming::Redraw { first, last } => {
+                self.first.push(first);
+                self.last.push(last);
+            }
             KeyTiming::Early | KeyTiming::Silent => self.discarded += 1,
         }
     }
 
+    fn join(mut self, other: &Timings) -> Timings {
+        self.first.extend(&other.first);
+        self.last.extend(&other.last);
+        self.discarded += other.discarded;
+        self
+    }
+
     fn print(&self, name: &str, keys: usize) {
-        stats::print_median_p99(name, keys, &self.samples, self.discarded);
+        stats::print_median_p99(name, keys, &self.first, &self.last, self.discarded);
     }
 }
 
@@ -146,10 +158,7 @@ fn main() {
     );
     typing.print("filter keystroke, typing", keys);
     backspace.print("filter keystroke, backspace", keys);
-    let both = Timings {
-        samples: [typing.samples.clone(), backspace.samples.clone()].concat(),
-        discarded: typing.discarded + backspace.discarded,
-    };
+    let both = typing.clone().join(&backspace);
     both.print("filter keystroke, both", keys);
     sort.print("sort change (s)", keys);
     cursor.print("cursor move (j/k)", keys);

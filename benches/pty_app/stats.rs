@@ -27,14 +27,24 @@ pub fn ms(value: Option<Duration>) -> String {
     }
 }
 
-/// "NAME (N keys, S samples): median X ms, p99 Y ms", plus the samples thrown away.
-pub fn print_median_p99(name: &str, keys: usize, samples: &[Duration], discarded: usize) {
+/// "NAME (N keys, S samples): median X ms, p99 Y ms, max Z ms" to the first byte, the same
+/// to the last byte of the redraw, plus the samples thrown away.
+pub fn print_median_p99(
+    name: &str,
+    keys: usize,
+    first: &[Duration],
+    last: &[Duration],
+    discarded: usize,
+) {
     println!(
-        "{name:<28} ({keys} keys, {} samples): median {}, p99 {}, max {}{}",
-        samples.len(),
-        ms(median(samples)),
-        ms(percentile(samples, 99.0)),
-        ms(max(samples)),
+        "{name:<28} ({keys} keys, {} samples): median {}, p99 {}, max {} \
+         | whole redraw: median {}, p99 {}{}",
+        first.len(),
+        ms(median(first)),
+        ms(percentile(first, 99.0)),
+        ms(max(first)),
+        ms(median(last)),
+        ms(percentile(last, 99.0)),
         discarded_note(discarded),
     );
 }

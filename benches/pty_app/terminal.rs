@@ -28,8 +28,8 @@ pub struct PtyApp {
 
 /// What one timed key produced.
 pub enum KeyTiming {
-    /// From the write to the first byte read back.
-    Redraw(Duration),
+    /// From the write to the first byte read back, and to the last byte before quiet.
+    Redraw { first: Duration, last: Duration },
     /// Output arrived before the key was written (a timer's redraw): not this key's.
     Early,
     /// Nothing came back within the limit.
@@ -138,7 +138,8 @@ impl PtyApp {
         self.writer.flush().expect("flush the pty");
     }
 
-    /// Waits for quiet, writes `bytes`, and times the first byte read back.
+    /// Waits for quiet, writes `bytes`, and times the first byte read back, then the last
+    /// one before the terminal is quiet again (the whole redraw).
     pub fn time_key(&mut self, bytes: &[u8], quiet: Duration) -> KeyTiming {
         assert!(
             self.drain_until_quiet(quiet, Duration::from_secs(10)),
@@ -147,16 +148,21 @@ impl PtyApp {
         );
         let written = Instant::now();
         self.write(bytes);
-        match self.chunks.recv_timeout(Duration::from_secs(5)) {
-            Ok(chunk) => {
-                self.parser.process(&chunk.bytes);
-                if chunk.at < written {
-                    KeyTiming::Early
-                } else {
-                    KeyTiming::Redraw(chunk.at - written)
-                }
-            }
-            Err(_) => KeyTiming::Silent,
+        let Ok(first) = self.chunks.recv_timeout(Duration::from_secs(5)) else {
+            return KeyTiming::Silent;
+        };
+        self.parser.process(&first.bytes);
+        if first.at < written {
+            return KeyTiming::Early;
+        }
+        let mut last = first.at;
+        while let Ok(chunk) = self.chunks.recv_timeout(quiet) {
+            self.parser.process(&chunk.bytes);
+            last = chunk.at;
+        }
+        KeyTiming::Redraw {
+            first: first.at - written,
+            last: last - written,
         }
     }
 
