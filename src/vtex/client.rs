@@ -13,7 +13,6 @@ use tokio::sync::OnceCell;
 use url::Url;
 
 use super::error::{ClientError, SELF_RENEWAL_RULE, redact, safe_excerpt};
-use super::halves;
 use super::model::*;
 use super::retry::RetryPolicy;
 use super::transport::{self, Call, Transport};
@@ -199,8 +198,7 @@ impl VtexClient {
         if self.capabilities().await?.extensions {
             call = call.query("expand", "roles,token");
         }
-        let (_, body) = self.send(&call).await?;
-        let mut keys: Vec<AppKey> = halves::decode_array(body, parse)?;
+        let mut keys: Vec<AppKey> = self.json(call).await?;
         // Not copied into the role cache: `roles_of` is asked only for keys listed without
         // roles, and a second copy of 100 000 keys' roles cost ~20 MB.
         keys.shrink_to_fit();

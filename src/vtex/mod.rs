@@ -2,7 +2,6 @@
 
 pub mod client;
 pub mod error;
-mod halves;
 pub mod model;
 pub mod origin;
 pub mod retry;
