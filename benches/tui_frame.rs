@@ -1,5 +1,6 @@
 //! The terminal app with 10 000 keys: how long one filter keystroke takes (update: filter,
-//! sort, selection) and one 120×35 frame (render). Run: `cargo bench --bench tui_frame`.
+//! sort, selection), the first 200×60 frame after the list arrives, and one 120×35 frame
+//! (render). Run: `cargo bench --bench tui_frame`.
 
 #[path = "../tests/fixtures/tui_state.rs"]
 mod fixtures;
@@ -76,6 +77,15 @@ fn main() {
         },
     );
     println!("load {count} keys into the view: {:.2?}", loaded.elapsed());
+
+    // The first frame after a list arrives also measures the columns over every row.
+    let mut wide = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let started = Instant::now();
+    wide.draw(|frame| view::render(&state, frame)).unwrap();
+    println!(
+        "first 200x60 frame after the list ({count} keys): {:.2?}",
+        started.elapsed()
+    );
 
     let key = |c: char| Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     let backspace = || Action::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));

@@ -710,7 +710,7 @@ async fn client_lists_vtex_keys_and_fetches_only_the_roles_asked() {
         .await
         .unwrap();
     assert_eq!(roles.len(), 2);
-    let names: Vec<&str> = roles[KEY1_ID].iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = roles[KEY1_ID].iter().map(|r| &*r.name).collect();
     assert_eq!(names, ["Call center operator", "Owner (Admin Super)"]);
     assert!(roles[KEY2_ID].is_empty());
     assert_eq!(
@@ -803,7 +803,7 @@ async fn client_creates_changes_and_renews_against_vtex() {
         .await
         .unwrap()
         .into_iter()
-        .map(|r| r.name)
+        .map(|r| r.name.to_string())
         .collect();
     assert_eq!(names, ["Owner (Admin Super)"]);
     let err = client.add_roles(KEY2_ID, &[424242]).await.unwrap_err();

@@ -73,7 +73,7 @@ fn roles(ids: &[i64]) -> Option<Vec<Role>> {
         ids.iter()
             .map(|&id| Role {
                 id,
-                name: ROLE_NAMES[id as usize - 1].to_string(),
+                name: ROLE_NAMES[id as usize - 1].into(),
             })
             .collect(),
     )

@@ -100,7 +100,7 @@ fn print_keys(keys: &[ExternalKey], format: Format) {
             .map(|roles| {
                 roles
                     .iter()
-                    .map(|r| r.name.as_str())
+                    .map(|r| &*r.name)
                     .collect::<Vec<_>>()
                     .join("; ")
             })

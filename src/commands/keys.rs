@@ -100,7 +100,7 @@ fn roles_text(roles: Option<&[Role]>) -> String {
     match roles {
         Some(roles) => roles
             .iter()
-            .map(|r| r.name.as_str())
+            .map(|r| &*r.name)
             .collect::<Vec<_>>()
             .join("; "),
         None => "?".into(),
@@ -332,7 +332,7 @@ pub fn print_roles(roles: &[Role], format: Format) {
         format => {
             let mut table = Table::new(vec!["ID", "NAME"]);
             for role in roles {
-                table.push(vec![role.id.to_string(), role.name.clone()]);
+                table.push(vec![role.id.to_string(), role.name.to_string()]);
             }
             print(&table.render(format));
         }

@@ -35,7 +35,7 @@ impl Default for ListView {
 /// The text `/` looks in, per generated key: the label first (the name order reads it), the
 /// appKey, the role names.
 fn key_fields(key: &AppKey) -> impl Iterator<Item = &str> {
-    let roles = key.roles.iter().flatten().map(|role| role.name.as_str());
+    let roles = key.roles.iter().flatten().map(|role| &*role.name);
     [key.label.as_str(), key.app_key.as_str()]
         .into_iter()
         .chain(roles)
@@ -43,7 +43,7 @@ fn key_fields(key: &AppKey) -> impl Iterator<Item = &str> {
 
 /// Per external key: the owner account, the appKey, the role names.
 fn external_fields(key: &ExternalKey) -> impl Iterator<Item = &str> {
-    let roles = key.roles.iter().flatten().map(|role| role.name.as_str());
+    let roles = key.roles.iter().flatten().map(|role| &*role.name);
     [key.account.as_str(), key.app_key.as_str()]
         .into_iter()
         .chain(roles)

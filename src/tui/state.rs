@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use tui_input::Input;
 
 use super::action::{Failure, RequestId};
+use super::view::budget::{ExternalBudget, KeysBudget, Memo};
 pub use crate::config::TokenSource;
 use crate::listing::{self, SortBy, StatusFilter};
 use crate::permissions::{Resource, ResourceSet};
@@ -261,6 +262,8 @@ pub struct KeysPane {
     pub roles_requested: BTreeSet<String>,
     /// The rows' folded text, sort orders and recent filter answers, kept between keystrokes.
     pub view: listing::ListView,
+    /// The columns' widths over every row; forgotten when the rows change.
+    pub budget: Memo<KeysBudget>,
 }
 
 impl Default for KeysPane {
@@ -278,6 +281,7 @@ impl Default for KeysPane {
             pending_toggles: HashMap::new(),
             roles_requested: BTreeSet::new(),
             view: listing::ListView::default(),
+            budget: Memo::default(),
         }
     }
 }
@@ -357,6 +361,8 @@ pub struct ExternalPane {
     pub pending_toggles: HashMap<String, bool>,
     /// As [`KeysPane::view`].
     pub view: listing::ListView,
+    /// The columns' widths over every row; forgotten when the rows change.
+    pub budget: Memo<ExternalBudget>,
 }
 
 impl Default for ExternalPane {
@@ -373,6 +379,7 @@ impl Default for ExternalPane {
             selection: Selection::default(),
             pending_toggles: HashMap::new(),
             view: listing::ListView::of_external(&[]),
+            budget: Memo::default(),
         }
     }
 }

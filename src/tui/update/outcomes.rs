@@ -102,6 +102,8 @@ fn refresh_keys_view(state: &mut State) {
     let months = state.token_months();
     let (now, page) = (state.now, state.page_rows);
     state.keys.refresh_view(months, now, page);
+    // Roles or the token duration changed what the columns hold.
+    state.keys.budget.forget();
 }
 
 fn on_capabilities(state: &mut State, capabilities: Capabilities) -> Vec<Effect> {
@@ -116,6 +118,7 @@ fn on_capabilities(state: &mut State, capabilities: Capabilities) -> Vec<Effect>
         }
         if !session.app_key.is_empty() {
             state.header.caller_key = session.app_key;
+            state.keys.budget.forget(); // the "(you)" tag moves with it
         }
     }
     if capabilities.extensions {
@@ -134,6 +137,7 @@ fn on_keys(state: &mut State, id: RequestId, result: Result<Vec<AppKey>, Failure
             let (now, page) = (state.now, state.page_rows);
             state.connection = Connection::Online;
             state.keys.replace_rows(rows, months, now, page);
+            state.keys.budget.forget();
             state.keys.load = Load::Loaded;
             state.last_listed = Some(state.now);
             state.keys.pending_toggles.clear();
@@ -165,6 +169,7 @@ fn on_external(
     match result {
         Ok(rows) => {
             state.external.replace_rows(rows, state.page_rows);
+            state.external.budget.forget();
             state.external.load = Load::Loaded;
             state.external.pending_toggles.clear();
             select_new_external(state);

@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
+use super::budget::ExternalBudget;
 use super::keys::{
     date_span, empty_list, filter_spans, filter_tail, message, role_names, status_cell,
 };
@@ -55,7 +56,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
-    let columns = columns(pane, &shown, &roles_text);
+    let budget = pane.budget.get_or_init(|| ExternalBudget::of(&pane.rows));
+    let columns = columns(pane, budget);
     let widths = widgets::allocate(&columns, body.width);
     let key_width = usize::from(widths[KEY].unwrap_or(0));
     let table_rows: Vec<TableRow> = shown
@@ -72,33 +74,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     widgets::draw_table(frame, body, &columns, &table_rows);
 }
 
-/// The table's columns, sized for the rows on screen; the sorted one carries the arrow.
-fn columns(
-    pane: &ExternalPane,
-    shown: &[(usize, &ExternalKey)],
-    roles_text: &[Option<String>],
-) -> [Column; 5] {
-    let key_want = widgets::widest(
-        shown
-            .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.app_key))),
-        5,
-        40,
-    );
-    let owner_max = widgets::widest(
-        shown
-            .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.account))),
-        10,
-        32,
-    );
-    let roles_max = widgets::widest(
-        roles_text
-            .iter()
-            .map(|r| r.as_deref().map_or(1, widgets::width)),
-        8,
-        60,
-    );
+/// The table's columns, sized for every row of the list (so they stay put while it
+/// scrolls); the sorted one carries the arrow.
+fn columns(pane: &ExternalPane, budget: &ExternalBudget) -> [Column; 5] {
+    let (key_want, owner_max, roles_max) = (budget.key, budget.owner, budget.roles);
     let arrow = |by: SortBy| match (sorted_by(pane.sort) == by, pane.reverse) {
         (false, _) => "",
         (true, true) => " ▼",

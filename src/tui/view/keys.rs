@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::budget::KeysBudget;
 use super::theme;
 use super::time::{self, Zone};
 use super::widgets::{self, Column, TableRow, clean, fit_middle, put_line};
@@ -58,7 +59,12 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .map(|(_, key)| key.roles.as_deref().map(role_names))
         .collect();
     let own = |key: &AppKey| state.is_own_key(&key.app_key);
-    let columns = columns(pane, &shown, &ages, &roles_text, &own);
+    let budget = pane.budget.get_or_init(|| {
+        KeysBudget::of(&pane.rows, &state.header.caller_key, |key| {
+            widgets::spans_width(&age_spans(key, months, state.now))
+        })
+    });
+    let columns = columns(pane, budget);
     let widths = widgets::allocate(&columns, body.width);
     let key_width = usize::from(widths[KEY].unwrap_or(0));
     let name_width = usize::from(widths[NAME].unwrap_or(0));
@@ -104,43 +110,21 @@ fn placeholder(state: &State, frame: &mut Frame, body: Rect) -> bool {
     true
 }
 
-/// The table's columns, sized for the rows on screen. Status, key and the token's age come
-/// first, then some of the name and roles; then the token's "old token pending deletion"
-/// marker; then the rest of the name and roles.
-fn columns(
-    pane: &KeysPane,
-    shown: &[(usize, &AppKey)],
-    ages: &[Vec<Span<'static>>],
-    roles_text: &[Option<String>],
-    own: &dyn Fn(&AppKey) -> bool,
-) -> [Column; 6] {
-    let key_want = widgets::widest(
-        shown
-            .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.app_key))),
-        5,
-        40,
-    );
-    let you = widgets::width(text::YOU_TAG);
-    let name_max = widgets::widest(
-        shown
-            .iter()
-            .map(|(_, k)| widgets::width(&clean(&k.label)) + if own(k) { you } else { 0 }),
-        10,
-        40,
-    );
-    let roles_max = widgets::widest(
-        roles_text
-            .iter()
-            .map(|r| r.as_deref().map_or(8, widgets::width)),
-        8,
-        60,
-    );
-    let age_want = widgets::widest(ages.iter().map(|a| widgets::spans_width(a)), 7, 12);
-    // With a pending renewal on screen the token column wants room for the shortest marker,
-    // and grows to the longest when there is room.
-    let pending = shown.iter().any(|(_, key)| key.renewal_pending());
-    let marker = |m: &str| if pending { widgets::width(m) as u16 } else { 0 };
+/// The table's columns, sized for every row of the list (so they stay put while it scrolls).
+/// Status, key and the token's age come first, then some of the name and roles; then the
+/// token's "old token pending deletion" marker; then the rest of the name and roles.
+fn columns(pane: &KeysPane, budget: &KeysBudget) -> [Column; 6] {
+    let (key_want, name_max, roles_max) = (budget.key, budget.name, budget.roles);
+    let age_want = budget.age;
+    // With a pending renewal in the list the token column wants room for the shortest
+    // marker, and grows to the longest when there is room.
+    let marker = |m: &str| {
+        if budget.pending {
+            widgets::width(m) as u16
+        } else {
+            0
+        }
+    };
     let token_want = age_want + marker(PENDING_MARKERS[PENDING_MARKERS.len() - 1]);
     let token_max = age_want + marker(PENDING_MARKERS[0]);
     let arrow = |by: SortBy| match (pane.sort == by, pane.reverse) {

@@ -6,6 +6,7 @@
 //! middle of the screen, between the title bar and the key bar, which then shows the dialog's
 //! own keys.
 
+pub mod budget;
 mod buttons;
 mod details;
 mod dialogs;

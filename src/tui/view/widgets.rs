@@ -373,11 +373,6 @@ pub fn rows_on_screen<'a, T>(
         .collect()
 }
 
-/// The widest of `widths`, held between `floor` and `cap`: a column's wanted width.
-pub fn widest(widths: impl Iterator<Item = usize>, floor: usize, cap: usize) -> u16 {
-    widths.max().unwrap_or(0).clamp(floor, cap) as u16
-}
-
 // ---------------------------------------------------------------------------------------------
 // Dialogs
 
