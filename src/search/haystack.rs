@@ -50,6 +50,9 @@ impl Haystack {
                 fold_into(field, &mut hay.text);
             }
             hay.masks.push(mask_of(&hay.text.as_bytes()[start..]));
+            // Rows end with a separator too, so a scan of the whole text never finds a needle
+            // across two rows.
+            hay.text.push(FIELD_SEPARATOR);
             hay.starts.push(offset(hay.text.len()));
         }
         hay.text.shrink_to_fit();
@@ -64,9 +67,24 @@ impl Haystack {
         self.masks.is_empty()
     }
 
-    /// Row `i`'s folded fields, separated by [`FIELD_SEPARATOR`].
+    /// Row `i`'s folded fields, separated by [`FIELD_SEPARATOR`] (one ends the row).
     pub fn row(&self, i: usize) -> &str {
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// The rows `finder` finds its needle in, from one pass over the whole text: cheaper than
+    /// a search per row when most rows are candidates.
+    pub fn rows_containing(&self, finder: &memchr::memmem::Finder<'_>) -> RowSet {
+        let mut rows = RowSet::empty(self.len());
+        let mut row = 0;
+        for hit in finder.find_iter(self.text.as_bytes()) {
+            // Hits come in order: the row only moves forward.
+            while self.starts[row + 1] as usize <= hit {
+                row += 1;
+            }
+            rows.insert(row as u32);
+        }
+        rows
     }
 
     /// Field `n` of row `i`, folded (empty when the row has fewer fields).
@@ -77,6 +95,31 @@ impl Haystack {
     /// Row `i`'s byte summary ([`mask_of`]).
     pub fn mask(&self, i: usize) -> u64 {
         self.masks[i]
+    }
+}
+
+/// Membership of row indices, one bit each.
+pub struct RowSet(Vec<u64>);
+
+impl RowSet {
+    pub fn empty(len: usize) -> RowSet {
+        RowSet(vec![0u64; len.div_ceil(64)])
+    }
+
+    pub fn of(rows: &[u32], len: usize) -> RowSet {
+        let mut set = RowSet::empty(len);
+        rows.iter().for_each(|&i| set.insert(i));
+        set
+    }
+
+    pub fn insert(&mut self, i: u32) {
+        self.0[i as usize / 64] |= 1 << (i % 64);
+    }
+
+    pub fn has(&self, i: u32) -> bool {
+        self.0
+            .get(i as usize / 64)
+            .is_some_and(|word| word & (1 << (i % 64)) != 0)
     }
 }
 
@@ -117,10 +160,22 @@ mod tests {
             .into_iter(),
         );
         assert_eq!(hay.len(), 2);
-        assert_eq!(hay.row(0), "integracao erp\nvtexappkey-shop-abc");
+        assert_eq!(hay.row(0), "integracao erp\nvtexappkey-shop-abc\n");
         assert_eq!(hay.field(0, 1), "vtexappkey-shop-abc");
         assert_eq!(hay.field(1, 0), "sao paulo");
         assert_eq!(hay.field(1, 3), "");
+    }
+
+    #[test]
+    fn one_scan_finds_the_rows_holding_a_needle_and_never_across_two() {
+        let hay = Haystack::build([vec!["erp sao"], vec!["paulo erp"], vec!["x"]].into_iter());
+        let rows = |needle: &str| {
+            let set = hay.rows_containing(&memchr::memmem::Finder::new(needle));
+            (0..3).filter(|&i| set.has(i)).collect::<Vec<_>>()
+        };
+        assert_eq!(rows("erp"), [0, 1]);
+        assert_eq!(rows("saopaulo"), Vec::<u32>::new());
+        assert_eq!(rows("x"), [2]);
     }
 
     #[test]

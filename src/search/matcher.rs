@@ -5,7 +5,7 @@ use memchr::memmem;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Utf32Str};
 
-use super::haystack::{Haystack, has_own_bit, mask_of};
+use super::haystack::{Haystack, RowSet, has_own_bit, mask_of};
 use super::query::{Mode, Parsed};
 
 struct Compiled {
@@ -14,6 +14,8 @@ struct Compiled {
     mask: u64,
     /// A one-byte needle with its own bit: the mask alone answers.
     mask_is_exact: bool,
+    /// The rows holding the needle, when found by one scan of the whole text ([`Matcher::prepare`]).
+    rows: Option<RowSet>,
 }
 
 impl Compiled {
@@ -23,6 +25,7 @@ impl Compiled {
             finder: memmem::Finder::new(bytes).into_owned(),
             mask: mask_of(bytes),
             mask_is_exact: bytes.len() == 1 && has_own_bit(bytes[0]),
+            rows: None,
         }
     }
 
@@ -30,9 +33,18 @@ impl Compiled {
         if hay.mask(i) & self.mask != self.mask {
             return false;
         }
-        self.mask_is_exact || self.finder.find(hay.row(i).as_bytes()).is_some()
+        if self.mask_is_exact {
+            return true;
+        }
+        match &self.rows {
+            Some(rows) => rows.has(i as u32),
+            None => self.finder.find(hay.row(i).as_bytes()).is_some(),
+        }
     }
 }
+
+/// Below this many candidate rows, a search per row beats a scan of the whole text.
+const SCAN_FROM_CANDIDATES: usize = 4096;
 
 enum Kind {
     Plain {
@@ -80,6 +92,23 @@ impl Matcher {
             },
         };
         Matcher { kind }
+    }
+
+    /// Before testing `candidates` rows: when they are many, each needle is looked for in one
+    /// pass over the whole text (SIMD over contiguous memory) instead of one search per row,
+    /// which costs ~100 ns of setup each.
+    pub fn prepare(&mut self, hay: &Haystack, candidates: usize) {
+        let Kind::Plain { include, exclude } = &mut self.kind else {
+            return;
+        };
+        if candidates < SCAN_FROM_CANDIDATES || candidates < hay.len() / 8 {
+            return;
+        }
+        for needle in include.iter_mut().chain(exclude.iter_mut()) {
+            if !needle.mask_is_exact {
+                needle.rows = Some(hay.rows_containing(&needle.finder));
+            }
+        }
     }
 
     pub fn is_fuzzy(&self) -> bool {
@@ -135,6 +164,35 @@ mod tests {
         assert_eq!(matching("\"paulo sao\"", &rows), Vec::<usize>::new());
         assert_eq!(matching("", &rows), [0, 1, 2]);
         assert_eq!(matching("t", &rows), [0, 2]);
+    }
+
+    #[test]
+    fn one_scan_of_the_text_answers_as_a_search_per_row_does() {
+        let words = [
+            "erp",
+            "são paulo",
+            "legacy",
+            "bridge",
+            "curitiba",
+            "in",
+            "ç",
+        ];
+        let rows: Vec<String> = (0..6000)
+            .map(|n| format!("{} {}", words[n % 7], words[n / 7 % 7]))
+            .collect();
+        let hay = Haystack::build(rows.iter().map(|r| [r.as_str()]));
+        for query in ["erp paulo", "in !legacy", "\"o p\"", "ridge", "c"] {
+            let parsed = parse(query);
+            let (mut per_row, mut scanned) = (Matcher::new(&parsed), Matcher::new(&parsed));
+            scanned.prepare(&hay, hay.len());
+            for i in 0..hay.len() {
+                assert_eq!(
+                    per_row.score(&hay, i),
+                    scanned.score(&hay, i),
+                    "{query} row {i}"
+                );
+            }
+        }
     }
 
     #[test]

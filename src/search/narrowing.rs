@@ -3,7 +3,7 @@
 //! kept (backspace returns to them at once). Plain matches keep the list's order; fuzzy ones are
 //! ranked best first, ties in the list's order.
 
-use super::haystack::Haystack;
+use super::haystack::{Haystack, RowSet};
 use super::matcher::Matcher;
 use super::query::{self, Mode, Parsed};
 
@@ -102,6 +102,8 @@ impl Narrowing {
                 .filter(|&i| keep(i as usize))
                 .collect();
         }
+        let candidates = narrowest.map_or(order.len(), |a| a.rows.len());
+        matcher.prepare(&self.hay, candidates);
         match (parsed.mode, narrowest) {
             // The earlier answer is in the list's order, and every row of this one is in it.
             (Mode::Plain, Some(earlier)) if earlier.parsed.mode == Mode::Plain => {
@@ -181,25 +183,6 @@ fn split(parsed: &Parsed) -> (Vec<&str>, Vec<&str>) {
             .collect()
     };
     (texts(false), texts(true))
-}
-
-/// Membership of row indices, one bit each.
-struct RowSet(Vec<u64>);
-
-impl RowSet {
-    fn of(rows: &[u32], len: usize) -> RowSet {
-        let mut bits = vec![0u64; len.div_ceil(64)];
-        for &i in rows {
-            bits[i as usize / 64] |= 1 << (i % 64);
-        }
-        RowSet(bits)
-    }
-
-    fn has(&self, i: u32) -> bool {
-        self.0
-            .get(i as usize / 64)
-            .is_some_and(|word| word & (1 << (i % 64)) != 0)
-    }
 }
 
 #[cfg(test)]
