@@ -115,7 +115,8 @@ async fn the_loop_clears_the_clipboard_when_the_clock_says_so_not_before() {
     app.send("<Esc>");
     // The dialog closes first: a tick seen before the Esc would clear, and the Esc's own
     // message would then replace "cleared" before a frame showed it.
-    app.wait_for("the dialog closed", |f| f.dialog.is_none()).await;
+    app.wait_for("the dialog closed", |f| f.dialog.is_none())
+        .await;
     *now.lock().unwrap() += chrono::Duration::seconds(1);
     app.wait_for("the clear", |f| f.says("cleared (test clipboard)"))
         .await;
