@@ -23,8 +23,17 @@ fn clusters(text: &str) -> impl DoubleEndedIterator<Item = (usize, &str)> {
     text.grapheme_indices(true)
 }
 
+/// Printable ASCII: each byte is a cluster one column wide, so widths and cuts are byte
+/// counts. Most cells (appKeys, dates, role names, many labels) are; every frame measures them.
+fn printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// Columns the text takes on screen.
 pub fn width(text: &str) -> usize {
+    if printable_ascii(text) {
+        return text.len();
+    }
     clusters(text).map(|(_, g)| cluster_width(g)).sum()
 }
 
@@ -35,6 +44,9 @@ pub fn spans_width(spans: &[Span<'_>]) -> usize {
 
 /// The longest prefix of `text` that fits in `max` columns, ending on a cluster boundary.
 pub fn prefix(text: &str, max: usize) -> &str {
+    if printable_ascii(text) {
+        return &text[..text.len().min(max)];
+    }
     let mut used = 0;
     for (at, cluster) in clusters(text) {
         let w = cluster_width(cluster);
@@ -48,6 +60,9 @@ pub fn prefix(text: &str, max: usize) -> &str {
 
 /// The longest suffix of `text` that fits in `max` columns, starting on a cluster boundary.
 fn suffix(text: &str, max: usize) -> &str {
+    if printable_ascii(text) {
+        return &text[text.len().saturating_sub(max)..];
+    }
     let mut used = 0;
     let mut start = text.len();
     for (at, cluster) in clusters(text).rev() {
@@ -282,6 +297,36 @@ mod tests {
         assert_eq!(fit("Cafe\u{301}s!", 5), "Cafe\u{301}…");
         assert_eq!(fit_middle("東京の倉庫と大阪の倉庫", 9), "東京…倉庫");
         assert_eq!(chunks("a🇧🇷b", 2), vec!["a", "🇧🇷", "b"]);
+    }
+
+    #[test]
+    fn printable_ascii_measures_and_cuts_as_the_clusters_do() {
+        let slow_width = |t: &str| clusters(t).map(|(_, g)| cluster_width(g)).sum::<usize>();
+        for text in [
+            "",
+            "vtexappkey-shop-ABCDEF",
+            "ERP orders (prod) ~#!",
+            " a b ",
+        ] {
+            assert!(printable_ascii(text));
+            assert_eq!(width(text), slow_width(text), "{text:?}");
+            for max in 0..text.len() + 2 {
+                let slow: String = {
+                    let mut used = 0;
+                    clusters(text)
+                        .take_while(|(_, g)| {
+                            used += cluster_width(g);
+                            used <= max
+                        })
+                        .map(|(_, g)| g)
+                        .collect()
+                };
+                assert_eq!(prefix(text, max), slow, "{text:?} {max}");
+            }
+        }
+        // Control characters and anything past ASCII take the measured path.
+        assert!(!printable_ascii("a\tb") && !printable_ascii("ação") && !printable_ascii("\r\n"));
+        assert_eq!(width("a\r\nb"), 2);
     }
 
     #[test]
