@@ -162,3 +162,37 @@ async fn external_keys_are_filtered_alike_by_owner_account_and_role() {
     );
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_selected_row_the_filter_leaves_out_gives_way_to_the_first_match() {
+    let server = seeded().await;
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
+    app.wait_idle_with(LABELS[5]).await;
+    // The last row by name holds no "integracao".
+    app.send("G");
+    let last = app
+        .wait_for("the last row", |f| {
+            f.selected_label.is_some() && f.selected_label.as_ref() == f.visible_labels.last()
+        })
+        .await;
+    assert!(
+        !last
+            .selected_label
+            .unwrap()
+            .to_lowercase()
+            .contains("integra")
+    );
+    app.send("/");
+    app.paste("integracao");
+    let frame = app
+        .wait_for("the answer", |f| f.visible_labels.len() == 3)
+        .await;
+    assert_eq!(
+        frame.selected_label.as_deref(),
+        Some(LABELS[6]),
+        "{}",
+        frame.screen
+    );
+    app.send("<Enter>");
+    app.quit().await;
+}

@@ -206,3 +206,28 @@ async fn the_listing_keeps_its_order_and_its_own_account() {
         assert!(key["creationDateNewToken"].is_null());
     }
 }
+
+#[tokio::test]
+async fn a_cached_listing_answers_only_the_same_expand() {
+    let server = TestServer::start().await;
+    // The expanded listing first, twice, so its body is the one kept.
+    assert!(listing(&server).await[0].get("roles").is_some());
+    assert!(listing(&server).await[0].get("roles").is_some());
+    let plain = server
+        .admin_call(Method::GET, "/api/vlm/appkeys", None)
+        .await;
+    assert_eq!(plain.status, StatusCode::OK, "{}", plain.text);
+    let first = &plain.body.as_array().unwrap()[0];
+    assert!(
+        first.get("roles").is_none() && first.get("creationDateToken").is_none(),
+        "the plain listing must not be the expanded body: {first}"
+    );
+    // And the other order of the same expand is the same question.
+    let swapped = server
+        .admin_call(Method::GET, "/api/vlm/appkeys?expand=token,roles", None)
+        .await;
+    assert_eq!(
+        swapped.text,
+        server.admin_call(Method::GET, LISTING, None).await.text
+    );
+}

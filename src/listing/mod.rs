@@ -144,12 +144,6 @@ impl Query {
         self.status.needs_token_dates() || self.sort == SortBy::TokenAge
     }
 
-    /// The filter as understood, when it is more than one plain word ("2 words, excluding
-    /// legacy"): for the status line.
-    pub fn understood(&self) -> Option<String> {
-        crate::search::describe(&crate::search::parse(&self.filter))
-    }
-
     /// Indices of the generated keys the query keeps, in its order.
     pub fn keys(&self, keys: &[AppKey], months: u32, now: DateTime<Utc>) -> Vec<usize> {
         ListView::of_keys(keys).keys(keys, self, months, now)

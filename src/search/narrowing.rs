@@ -94,7 +94,6 @@ impl Narrowing {
             .iter()
             .filter(|a| narrows(&a.parsed, parsed))
             .min_by_key(|a| a.rows.len());
-        let mut matcher = Matcher::new(parsed);
         if parsed.is_empty() {
             return order
                 .iter()
@@ -102,6 +101,7 @@ impl Narrowing {
                 .filter(|&i| keep(i as usize))
                 .collect();
         }
+        let mut matcher = Matcher::new(parsed);
         let candidates = narrowest.map_or(order.len(), |a| a.rows.len());
         matcher.prepare(&self.hay, candidates);
         match (parsed.mode, narrowest) {

@@ -16,6 +16,12 @@ pub enum Mode {
 /// What starts a fuzzy query, as in k9s's `/-f pattern`.
 pub const FUZZY_FLAG: &str = "-f";
 
+/// The words (and phrases) of a plain query that count, and the characters of a fuzzy
+/// pattern: a pasted page of text must not make every keystroke test thousands of needles.
+/// The text itself stays in the filter line as typed.
+pub const MAX_NEEDLES: usize = 32;
+pub const MAX_PATTERN_CHARS: usize = 128;
+
 /// One thing to look for: a word or a phrase, folded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Needle {
@@ -58,7 +64,7 @@ pub fn parse(raw: &str) -> Parsed {
         return Parsed {
             mode: Mode::Fuzzy,
             needles: Vec::new(),
-            pattern: fold(pattern),
+            pattern: fold(&pattern.chars().take(MAX_PATTERN_CHARS).collect::<String>()),
         };
     }
     Parsed {
@@ -73,7 +79,7 @@ fn plain_needles(raw: &str) -> Vec<Needle> {
     let mut rest = raw;
     loop {
         rest = rest.trim_start();
-        if rest.is_empty() {
+        if rest.is_empty() || needles.len() == MAX_NEEDLES {
             return needles;
         }
         let exclude = rest.starts_with('!');
@@ -154,6 +160,9 @@ pub fn describe(parsed: &Parsed) -> Option<String> {
     if !excluded.is_empty() {
         parts.push(format!("excluding {}", excluded.join(", ")));
     }
+    if parsed.needles.len() == MAX_NEEDLES {
+        parts.push(format!("only the first {MAX_NEEDLES} terms count"));
+    }
     Some(parts.join(", "))
 }
 
@@ -202,6 +211,14 @@ mod tests {
         assert!(parse("-f  ").is_empty());
         // A word that merely starts with -f stays a word.
         assert_eq!(parse("-foo").needles, [needle("-foo", false, false)]);
+    }
+
+    #[test]
+    fn a_pasted_page_counts_its_first_words_only() {
+        let page = "palavra ".repeat(5_000);
+        assert_eq!(parse(&page).needles.len(), MAX_NEEDLES);
+        let fuzzy = parse(&format!("-f {}", "x".repeat(10_000)));
+        assert_eq!(fuzzy.pattern.chars().count(), MAX_PATTERN_CHARS);
     }
 
     #[test]

@@ -238,8 +238,15 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn needle(&self) -> String {
-        self.input.value().trim().to_lowercase()
+    /// Whether the text asks for anything: a lone `!` or `""` still being typed does not.
+    pub fn is_active(&self) -> bool {
+        !crate::search::parse(self.input.value()).is_empty()
+    }
+
+    /// Whether the rows are ranked by a fuzzy pattern (best first) rather than by the sort.
+    pub fn ranks(&self) -> bool {
+        let parsed = crate::search::parse(self.input.value());
+        parsed.mode == crate::search::Mode::Fuzzy && !parsed.is_empty()
     }
 }
 
@@ -309,19 +316,22 @@ impl KeysPane {
         let selected_id = self.selected_key().map(|k| k.id.clone());
         self.rows = rows;
         self.view = listing::ListView::of_keys(&self.rows);
+        self.budget.forget();
         self.visible = self.view.keys(&self.rows, &self.query(), months, now);
         let at =
             selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
         self.selection.reselect(at, self.visible.len(), page);
     }
 
-    /// Rows changed in place: a status toggled (`statuses_only`), or roles arrived.
-    pub fn rows_edited(&mut self, statuses_only: bool) {
-        if statuses_only {
-            self.view.statuses_changed();
-        } else {
-            self.view = listing::ListView::of_keys(&self.rows);
-        }
+    /// A status toggled in place: orders by status and kept answers are out of date.
+    pub fn statuses_edited(&mut self) {
+        self.view.statuses_changed();
+    }
+
+    /// Roles arrived in place: the searchable text and the Roles column's width changed.
+    pub fn roles_edited(&mut self) {
+        self.view = listing::ListView::of_keys(&self.rows);
+        self.budget.forget();
     }
 
     /// The pane's filter bar, status filter and sort as the listing query the CLI runs too.
@@ -340,8 +350,10 @@ impl KeysPane {
         // The rows are the same ones: the selected row is found by index, not by id.
         let selected = self.visible.get(self.selection.selected).copied();
         self.visible = self.view.keys(&self.rows, &self.query(), months, now);
+        // A row the new answer left out gives way to the first one (the best, in fuzzy mode).
         let at = selected.and_then(|row| self.visible.iter().position(|&i| i == row));
-        self.selection.reselect(at, self.visible.len(), page);
+        self.selection
+            .reselect(at.or(Some(0)), self.visible.len(), page);
     }
 }
 
@@ -396,6 +408,7 @@ impl ExternalPane {
         let selected_id = self.selected_key().map(|k| k.id.clone());
         self.rows = rows;
         self.view = listing::ListView::of_external(&self.rows);
+        self.budget.forget();
         self.visible = self.view.external(&self.rows, &self.query());
         let at =
             selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
@@ -423,7 +436,8 @@ impl ExternalPane {
         let selected = self.visible.get(self.selection.selected).copied();
         self.visible = self.view.external(&self.rows, &self.query());
         let at = selected.and_then(|row| self.visible.iter().position(|&i| i == row));
-        self.selection.reselect(at, self.visible.len(), page);
+        self.selection
+            .reselect(at.or(Some(0)), self.visible.len(), page);
     }
 }
 

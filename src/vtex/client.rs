@@ -202,7 +202,6 @@ impl VtexClient {
         // Not copied into the role cache: `roles_of` is asked only for keys listed without
         // roles, and a second copy of 100 000 keys' roles cost ~20 MB.
         keys.shrink_to_fit();
-        give_back_freed_memory();
         Ok(keys)
     }
 
@@ -536,16 +535,6 @@ fn segment(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
-}
-
-/// Returns to the system the pages the decode freed (the body, the vector's growth), which
-/// glibc otherwise keeps in the decoding thread's heap: ~1.5 MB of RSS at 100 000 keys.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's own heaps.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {

@@ -54,15 +54,20 @@ pub async fn list(
     let listing = state
         .store
         .call(move |conn| {
+            // One read transaction: the stamp and the scans of keys, tokens and roles see one
+            // snapshot, even while another connection to the file commits in between.
+            let tx = conn.transaction()?;
             let question = Question {
-                stamp: Stamp::of(conn)?,
+                stamp: Stamp::of(&tx)?,
                 account_id,
                 expand,
             };
-            Ok(match cache.get(&question) {
+            let listing = match cache.get(&question) {
                 Some(body) => Listing::Unchanged(body),
-                None => Listing::Read(question, keys::list(conn, account_id, expand)?),
-            })
+                None => Listing::Read(question, keys::list(&tx, account_id, expand)?),
+            };
+            tx.commit()?;
+            Ok(listing)
         })
         .await?;
     let (question, keys) = match listing {

@@ -5,7 +5,9 @@
 //! "Unchanged" is SQLite's own bookkeeping, read on the connection that runs the listing:
 //! `total_changes()` counts every row this server's connection inserted, updated or deleted,
 //! and `PRAGMA data_version` moves when another connection (another process, the sqlite3
-//! shell) commits. Any write moves one of them, so a stale body is never served.
+//! shell) commits. Any write moves one of them, so a stale body is never served. This holds
+//! because the store has one connection: with a pool, two connections could show equal stamps
+//! for different states, and the stamp would need the connection's identity.
 
 use std::sync::Mutex;
 

@@ -159,8 +159,6 @@ pub const HELP_EVERYWHERE: &str = "Everywhere";
 pub const HELP_FILTER_TITLE: &str = "In the filter (/)";
 pub const HELP_FILTER: &str = "Every word must occur, anywhere in the key, its label, roles or owner account; case and accents do not matter (integracao finds Integração). !word leaves out keys holding it; \"two words\" in quotes is one phrase. -f first (Ctrl-f) switches to fuzzy matching, best matches first, with fzf's 'exact ^start end$ !not.";
 pub const HELP_DIALOGS: &str = "In dialogs: Enter confirms, Esc cancels, Space ticks a box. In a role list, / filters the roles by name; on a form's roles step, Esc goes back to the first step. Dimmed keys are not available here; the reason follows them.";
-pub const KEEP_FILTER: &str = "keep filter";
-pub const CLEAR_FILTER: &str = "clear filter";
 
 /// A binding's description, then why it is refused here.
 pub fn unavailable(what: &str, reason: &str) -> String {

@@ -13,7 +13,7 @@ pub const HINT_KEYS_FILTER: &str =
     "Type words to find in the key, label or roles; !word leaves out, \"a phrase\", Ctrl-f fuzzy.";
 pub const HINT_KEYS: &str = "Enter shows a key's details, roles, token dates and audit trail.";
 pub const HINT_EXTERNAL_FILTER: &str =
-    "Type words to find in the key, owner account or roles; !word leaves out, Ctrl-f fuzzy.";
+    "Type words to find in the key, owner or roles; !word leaves out, \"a phrase\", Ctrl-f fuzzy.";
 
 /// The status line while a filter that is more than one word is typed: how it was understood.
 pub fn filter_understood(description: &str) -> String {

@@ -50,7 +50,7 @@ pub(super) fn send_change(state: &mut State, change: Change) -> Vec<Effect> {
                     .or_insert(key.is_active);
                 key.is_active = *active;
             }
-            state.keys.rows_edited(true);
+            state.keys.statuses_edited();
             state.keys.refresh_view(months, now, page);
         }
         Change::SetExternalActive { id, active } => {
@@ -81,7 +81,7 @@ pub(super) fn roll_back(state: &mut State, change: &Change) {
             {
                 key.is_active = previous;
             }
-            state.keys.rows_edited(true);
+            state.keys.statuses_edited();
             state.keys.refresh_view(months, now, page);
         }
         Change::SetExternalActive { id, .. } => {

@@ -39,7 +39,7 @@ pub(super) fn on_outcome(
                     key.roles = Some(roles);
                 }
             }
-            state.keys.rows_edited(false);
+            state.keys.roles_edited();
             refresh_keys_view(state);
         }
         Outcome::KeyRoles(Err(failure)) => fail_reading(state, &failure, Reading::KeyRoles),
@@ -137,7 +137,6 @@ fn on_keys(state: &mut State, id: RequestId, result: Result<Vec<AppKey>, Failure
             let (now, page) = (state.now, state.page_rows);
             state.connection = Connection::Online;
             state.keys.replace_rows(rows, months, now, page);
-            state.keys.budget.forget();
             state.keys.load = Load::Loaded;
             state.last_listed = Some(state.now);
             state.keys.pending_toggles.clear();
@@ -169,7 +168,6 @@ fn on_external(
     match result {
         Ok(rows) => {
             state.external.replace_rows(rows, state.page_rows);
-            state.external.budget.forget();
             state.external.load = Load::Loaded;
             state.external.pending_toggles.clear();
             select_new_external(state);

@@ -133,20 +133,14 @@ impl Widest {
     }
 }
 
-/// Columns the text takes once cleaned for the terminal. Printable ASCII and Latin letters
-/// (U+00A0–U+024F: "ç", "ã", "ñ" precomposed) are one column each and need no measuring;
-/// anything else (combining marks, emoji, CJK, control characters) is measured by cluster.
+/// Columns the text takes once cleaned for the terminal (`clean` turns a control character
+/// into one visible replacement, which `width` alone would count as none).
 fn text_width(text: &str) -> usize {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return text.len();
+    if text.contains(char::is_control) {
+        widgets::width(&clean(text))
+    } else {
+        widgets::width(text)
     }
-    if text
-        .chars()
-        .all(|c| matches!(u32::from(c), 0x20..=0x7e | 0xa0..=0x24f))
-    {
-        return text.chars().count();
-    }
-    widgets::width(&clean(text))
 }
 
 /// Columns of the roles as the table writes them: names joined by ", ".
@@ -174,6 +168,7 @@ mod tests {
             "flags 🇧🇷 and 👩‍💻",
             "CJK 統合",
             "control \u{1b}[31m",
+            "soft\u{ad}hyphen",
             "",
         ] {
             assert_eq!(text_width(text), widgets::width(&clean(text)), "{text:?}");

@@ -78,7 +78,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 /// scrolls); the sorted one carries the arrow.
 fn columns(pane: &ExternalPane, budget: &ExternalBudget) -> [Column; 5] {
     let (key_want, owner_max, roles_max) = (budget.key, budget.owner, budget.roles);
-    let arrow = |by: SortBy| match (sorted_by(pane.sort) == by, pane.reverse) {
+    let ranked = pane.filter.ranks();
+    let arrow = |by: SortBy| match (sorted_by(pane.sort) == by && !ranked, pane.reverse) {
         (false, _) => "",
         (true, true) => " ▼",
         (true, false) => " ▲",

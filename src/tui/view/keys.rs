@@ -127,7 +127,9 @@ fn columns(pane: &KeysPane, budget: &KeysBudget) -> [Column; 6] {
     };
     let token_want = age_want + marker(PENDING_MARKERS[PENDING_MARKERS.len() - 1]);
     let token_max = age_want + marker(PENDING_MARKERS[0]);
-    let arrow = |by: SortBy| match (pane.sort == by, pane.reverse) {
+    // Ranked by a fuzzy pattern, the rows follow no column: no arrow claims they do.
+    let ranked = pane.filter.ranks();
+    let arrow = |by: SortBy| match (pane.sort == by && !ranked, pane.reverse) {
         (false, _) => "",
         (true, true) => " ▼",
         (true, false) => " ▲",
@@ -302,7 +304,6 @@ pub fn filter_spans(filter: &Filter, max: usize) -> Vec<Span<'static>> {
     ]
 }
 
-/// Above the table: the filter while one is active, else what is listed and how it is sorted.
 /// The end of a filtered list's info line: the status filter, if any, and how many rows show.
 pub fn filter_tail(status: StatusFilter, visible: usize, total: usize) -> Vec<Span<'static>> {
     let mut tail = Vec::new();
@@ -316,6 +317,7 @@ pub fn filter_tail(status: StatusFilter, visible: usize, total: usize) -> Vec<Sp
     tail
 }
 
+/// Above the table: the filter while one is active, else what is listed and how it is sorted.
 fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     let pane = &state.keys;
     let total = usize::from(area.width.saturating_sub(1));

@@ -298,7 +298,7 @@ fn count(load: &Load, shown: usize, total: usize, filtered: bool) -> String {
 
 fn tab_bar(state: &State, frame: &mut Frame, area: Rect, hits: &mut Hits) {
     let keys = &state.keys;
-    let keys_filtered = !keys.filter.needle().is_empty() || keys.status_filter != StatusFilter::All;
+    let keys_filtered = keys.filter.is_active() || keys.status_filter != StatusFilter::All;
     let external = &state.external;
     let counts: Vec<String> = Tab::ALL
         .into_iter()
@@ -315,7 +315,7 @@ fn tab_bar(state: &State, frame: &mut Frame, area: Rect, hits: &mut Hits) {
                 &external.load,
                 external.visible.len(),
                 external.rows.len(),
-                !external.filter.needle().is_empty() || external.status_filter != StatusFilter::All,
+                external.filter.is_active() || external.status_filter != StatusFilter::All,
             ),
         })
         .collect();

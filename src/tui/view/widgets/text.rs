@@ -34,6 +34,12 @@ pub fn width(text: &str) -> usize {
     if printable_ascii(text) {
         return text.len();
     }
+    // Precomposed Latin letters ("ç", "ã", "ñ"; U+00A0–U+024F) are one cluster one column
+    // wide each, except the soft hyphen, which takes none.
+    let latin = |c: char| matches!(u32::from(c), 0x20..=0x7e | 0xa0..=0xac | 0xae..=0x24f);
+    if text.chars().all(latin) {
+        return text.chars().count();
+    }
     clusters(text).map(|(_, g)| cluster_width(g)).sum()
 }
 
@@ -327,6 +333,9 @@ mod tests {
         // Control characters and anything past ASCII take the measured path.
         assert!(!printable_ascii("a\tb") && !printable_ascii("ação") && !printable_ascii("\r\n"));
         assert_eq!(width("a\r\nb"), 2);
+        // Precomposed Latin counts by chars; the soft hyphen takes no column.
+        assert_eq!(width("ação ñ"), slow_width("ação ñ"));
+        assert_eq!(width("soft\u{ad}hyphen"), slow_width("soft\u{ad}hyphen"));
     }
 
     #[test]
