@@ -269,6 +269,48 @@ pub struct DetailsDialog {
     pub scroll: Scroll,
 }
 
+/// A bulk action, asked once: the action, how many keys, the first labels, the keys skipped
+/// and why. Deleting (or removing) asks for the acknowledgement the single delete does.
+#[derive(Debug, Clone)]
+pub struct BulkConfirm {
+    pub plan: crate::tui::bulk::Plan,
+    pub understood: bool,
+    pub focus: Focus,
+}
+
+impl BulkConfirm {
+    /// Whether the action cannot be undone: the acknowledgement guards the button.
+    pub fn needs_acknowledgement(&self) -> bool {
+        use crate::tui::bulk::BulkAction;
+        matches!(
+            self.plan.action,
+            Some(BulkAction::Delete | BulkAction::FinishRenewal | BulkAction::UndoRenewal)
+        )
+    }
+
+    pub fn bindings(&self) -> &'static [Binding] {
+        if self.needs_acknowledgement() {
+            keymap::DELETE_KEY
+        } else {
+            keymap::CONFIRM
+        }
+    }
+}
+
+/// What a bulk run did, when anything failed or was not sent: every failure with its reason.
+#[derive(Debug, Clone, Default)]
+pub struct BulkSummary {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: Scroll,
+}
+
+impl BulkSummary {
+    pub fn bindings(&self) -> &'static [Binding] {
+        keymap::BULK_SUMMARY
+    }
+}
+
 /// The help overlay: every binding of the screen under it; scrolls when taller than the screen.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HelpDialog {
@@ -287,6 +329,8 @@ pub enum Dialog {
     Token(TokenDialog),
     Details(DetailsDialog),
     Help(HelpDialog),
+    Bulk(BulkConfirm),
+    BulkSummary(BulkSummary),
 }
 
 /// A dialog's text field, while it has the keyboard: keys no binding takes are typed into it.
@@ -368,6 +412,8 @@ impl Dialog {
             Dialog::Token(dialog) => dialog.bindings(),
             Dialog::Details(dialog) => dialog.bindings(),
             Dialog::Help(dialog) => dialog.bindings(),
+            Dialog::Bulk(dialog) => dialog.bindings(),
+            Dialog::BulkSummary(dialog) => dialog.bindings(),
         }
     }
 }

@@ -3,10 +3,12 @@
 //! feeds their results back as actions, and `view` draws the state.
 
 pub mod action;
+pub mod bulk;
 pub mod dialog;
 pub mod event_loop;
 pub mod failure;
 pub mod keymap;
+pub mod marks;
 pub mod overlay;
 pub mod redraw;
 pub mod renew_by_key;

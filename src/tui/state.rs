@@ -271,6 +271,8 @@ pub struct KeysPane {
     pub view: listing::ListView,
     /// The columns' widths over every row; forgotten when the rows change.
     pub budget: Memo<KeysBudget>,
+    /// Rows marked for a bulk action.
+    pub marks: super::marks::Marks,
 }
 
 impl Default for KeysPane {
@@ -289,6 +291,7 @@ impl Default for KeysPane {
             roles_requested: BTreeSet::new(),
             view: listing::ListView::default(),
             budget: Memo::default(),
+            marks: super::marks::Marks::default(),
         }
     }
 }
@@ -314,7 +317,8 @@ impl KeysPane {
         page: usize,
     ) {
         let selected_id = self.selected_key().map(|k| k.id.clone());
-        self.rows = rows;
+        let old = std::mem::replace(&mut self.rows, rows);
+        self.marks.carry_over(&old, &self.rows, |k| &k.id);
         self.view = listing::ListView::of_keys(&self.rows);
         self.budget.forget();
         self.visible = self.view.keys(&self.rows, &self.query(), months, now);
@@ -375,6 +379,8 @@ pub struct ExternalPane {
     pub view: listing::ListView,
     /// The columns' widths over every row; forgotten when the rows change.
     pub budget: Memo<ExternalBudget>,
+    /// Rows marked for a bulk action.
+    pub marks: super::marks::Marks,
 }
 
 impl Default for ExternalPane {
@@ -392,6 +398,7 @@ impl Default for ExternalPane {
             pending_toggles: HashMap::new(),
             view: listing::ListView::of_external(&[]),
             budget: Memo::default(),
+            marks: super::marks::Marks::default(),
         }
     }
 }
@@ -406,7 +413,8 @@ impl ExternalPane {
     /// Takes a fresh listing, keeping the same key selected when it is still there.
     pub fn replace_rows(&mut self, rows: Vec<ExternalKey>, page: usize) {
         let selected_id = self.selected_key().map(|k| k.id.clone());
-        self.rows = rows;
+        let old = std::mem::replace(&mut self.rows, rows);
+        self.marks.carry_over(&old, &self.rows, |k| &k.id);
         self.view = listing::ListView::of_external(&self.rows);
         self.budget.forget();
         self.visible = self.view.external(&self.rows, &self.query());
@@ -464,9 +472,9 @@ impl Default for SettingsPane {
 
 pub use super::dialog::Focus;
 pub use super::dialog::{
-    AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
-    HelpDialog, KeyList, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker,
-    TokenDialog,
+    AddExternalDialog, BulkConfirm, BulkSummary, Confirm, DeleteKeyDialog, DetailsDialog, Dialog,
+    EditRolesDialog, HelpDialog, KeyList, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog,
+    RolePicker, TokenDialog,
 };
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 
@@ -490,6 +498,8 @@ pub struct State {
     /// The account's roles, for the role pickers.
     pub roles: Option<Vec<RoleDetails>>,
     pub dialog: Option<Dialog>,
+    /// The bulk action being sent, if any.
+    pub bulk: Option<super::bulk::Run>,
     /// Tokens that arrived while another dialog was open, shown in turn: none is ever dropped.
     pub waiting_tokens: std::collections::VecDeque<TokenDialog>,
     /// Forms whose request failed while another dialog was open, reopened in turn.
@@ -537,6 +547,7 @@ impl State {
             settings: SettingsPane::default(),
             roles: None,
             dialog: None,
+            bulk: None,
             waiting_tokens: std::collections::VecDeque::new(),
             waiting_forms: std::collections::VecDeque::new(),
             status: None,

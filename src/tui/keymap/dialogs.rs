@@ -223,3 +223,6 @@ pub const HELP: &[Binding] = &[
         ],
     ),
 ];
+
+/// The summary of a bulk run: it scrolls like the details.
+pub const BULK_SUMMARY: &[Binding] = DETAILS;

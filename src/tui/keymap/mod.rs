@@ -71,6 +71,12 @@ pub enum Command {
     LeaveFilter(Step),
     /// Filter editing: switch between plain words and fuzzy matching (the `-f ` prefix).
     ToggleFuzzy,
+    /// Marks (both key lists): the selected row, the range from the last mark, every row
+    /// shown, none.
+    Mark,
+    MarkRange,
+    MarkAll,
+    ClearMarks,
 }
 
 /// A move in a list.
@@ -217,7 +223,10 @@ pub const GLOBAL: &[Binding] = &[
     bind("?", ("help", "help"), None, true, &[(ch('?'), C::Help)]),
     bind(
         "Esc",
-        ("close dialog / clear filter / dismiss error", "close"),
+        (
+            "close dialog / stop a bulk run / clear filter / dismiss error",
+            "close",
+        ),
         None,
         false,
         &[(ESC, C::Escape)],
@@ -249,12 +258,19 @@ pub const KEYS: &[Binding] = &[
     ),
     DETAILS_OF_KEY,
     COPY_APP_KEY,
+    MARK,
+    MARK_RANGE,
+    MARK_ALL,
+    CLEAR_MARKS,
     bind(
-        "Space",
-        ("activate/deactivate", "toggle"),
+        "t",
+        (
+            "activate/deactivate (the marked keys, else this one)",
+            "toggle",
+        ),
         Some(Op::ToggleKey),
         true,
-        &[(SPACE, C::Toggle)],
+        &[(ch('t'), C::Toggle)],
     ),
     bind(
         "n",
@@ -336,6 +352,40 @@ const COPY_APP_KEY: Binding = bind(
     &[(ch('y'), C::CopyAppKey)],
 );
 
+/// Space in both key lists: marks for the bulk actions (k9s).
+const MARK: Binding = bind(
+    "Space",
+    ("mark / unmark the row", "mark"),
+    None,
+    true,
+    &[(SPACE, C::Mark)],
+);
+
+const MARK_RANGE: Binding = bind(
+    "Ctrl-Space",
+    ("mark from the last mark to here", "mark range"),
+    None,
+    false,
+    &[(ctrl(' '), C::MarkRange)],
+);
+
+const MARK_ALL: Binding = bind(
+    "Ctrl-a",
+    ("mark every row shown", "mark all"),
+    None,
+    false,
+    &[(ctrl('a'), C::MarkAll)],
+);
+
+/// Terminals send Ctrl-\ as the byte crossterm reads as Ctrl-4.
+const CLEAR_MARKS: Binding = bind(
+    "Ctrl-\\",
+    ("clear the marks", "unmark"),
+    None,
+    false,
+    &[(ctrl('\\'), C::ClearMarks), (ctrl('4'), C::ClearMarks)],
+);
+
 /// As in Generated keys: filter, status filter, sort, details, copy the appKey.
 pub const EXTERNAL: &[Binding] = &[
     FILTER,
@@ -355,12 +405,19 @@ pub const EXTERNAL: &[Binding] = &[
     ),
     DETAILS_OF_KEY,
     COPY_APP_KEY,
+    MARK,
+    MARK_RANGE,
+    MARK_ALL,
+    CLEAR_MARKS,
     bind(
-        "Space",
-        ("activate/deactivate", "toggle"),
+        "t",
+        (
+            "activate/deactivate (the marked keys, else this one)",
+            "toggle",
+        ),
         Some(Op::ToggleExternal),
         true,
-        &[(SPACE, C::Toggle)],
+        &[(ch('t'), C::Toggle)],
     ),
     bind(
         "a",

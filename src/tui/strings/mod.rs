@@ -4,6 +4,7 @@
 //! headers, single-word labels and marks ("▲", "[x]") stay with the drawing code in `view`.
 
 pub mod access;
+pub mod bulk;
 pub mod details;
 pub mod dialogs;
 pub mod panes;
@@ -36,6 +37,12 @@ pub const NO_OLD_TOKEN: &str =
     "No renewal is pending for this key: there is no old token to delete.";
 pub const NO_RENEWAL_PENDING: &str = "No renewal is pending for this key.";
 pub const SETTING_NOT_LOADED: &str = "The current setting is not loaded yet.";
+pub const NO_TOKEN_DATES: &str = "this server reports no token dates";
+
+/// After `:mark`: how many rows it marked.
+pub fn marked(count: usize) -> String {
+    format!("Marked {}.", count_of(count, "key", "keys"))
+}
 
 /// "Cannot create a key: read-only mode (--read-only)."
 pub fn cannot(what: &str, reason: &str) -> String {

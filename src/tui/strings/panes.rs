@@ -155,3 +155,15 @@ pub const READ_ONLY_MARK: &str = "read-only";
 pub fn refreshed_at(clock: &str) -> String {
     format!("refreshed {clock}")
 }
+
+/// Above a list with marks: "✓ 12 marked".
+pub fn marked(count: usize) -> String {
+    format!("✓ {count} marked")
+}
+
+/// After the count, when the filter hides some of the marked rows.
+pub fn marked_hidden(count: usize) -> String {
+    format!(" ({count} hidden by the filter)")
+}
+
+pub const MARKED_SEPARATOR: &str = " · ";

@@ -20,6 +20,11 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
         say(state, strings::EXTERNAL_UNAVAILABLE);
         return Vec::new();
     }
+    if !state.external.marks.is_empty()
+        && let Some(effects) = on_marked_external(state, command)
+    {
+        return effects;
+    }
     let selected = state.external.selected_key().cloned();
     match command {
         Command::Filter => state.external.filter.editing = true,
@@ -71,6 +76,20 @@ pub(super) fn run_external_command(state: &mut State, command: Command) -> Vec<E
         _ => {}
     }
     Vec::new()
+}
+
+/// With external keys marked, the commands that change keys act on the marks.
+fn on_marked_external(state: &mut State, command: Command) -> Option<Vec<Effect>> {
+    use crate::tui::bulk::BulkAction;
+    Some(match command {
+        Command::Toggle => toggle_marked(state, crate::tui::dialog::KeyList::External),
+        Command::RemoveExternal => ask(state, BulkAction::Delete),
+        Command::EditRoles => {
+            say(state, strings::bulk::EDIT_ROLES_OF_MARKED);
+            Vec::new()
+        }
+        _ => return None,
+    })
 }
 
 /// `f`, `s` and `S`: the next status filter, the next sort column, the other direction.

@@ -40,6 +40,13 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             _,
         ) => run_global(state, command),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
+        (
+            Command::Mark | Command::MarkRange | Command::MarkAll | Command::ClearMarks,
+            Tab::Keys | Tab::External,
+        ) => {
+            run_mark_command(state, command);
+            Vec::new()
+        }
         (_, Tab::Keys) => run_keys_command(state, command),
         (_, Tab::External) => run_external_command(state, command),
         (Command::ApplyDuration, Tab::Settings) => apply_duration(state),
@@ -80,7 +87,10 @@ fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
             say(state, strings::REFRESHING);
             return refresh(state);
         }
-        Command::Escape => on_escape(state),
+        Command::Escape => match cancel(state) {
+            Some(effects) => return effects,
+            None => on_escape(state),
+        },
         Command::Move(step) => {
             let delta = delta(step, state.page_rows);
             move_selection(state, delta);

@@ -19,6 +19,11 @@ pub(super) fn has_token_dates(state: &State) -> bool {
 }
 
 pub(super) fn run_keys_command(state: &mut State, command: Command) -> Vec<Effect> {
+    if !state.keys.marks.is_empty()
+        && let Some(effects) = on_marked_keys(state, command)
+    {
+        return effects;
+    }
     match command {
         Command::Filter => state.keys.filter.editing = true,
         Command::StatusFilter => cycle_status_filter(state),
@@ -39,6 +44,22 @@ pub(super) fn run_keys_command(state: &mut State, command: Command) -> Vec<Effec
         _ => {}
     }
     lazy_roles(state)
+}
+
+/// With keys marked, the commands that change keys act on the marks (a bulk action).
+fn on_marked_keys(state: &mut State, command: Command) -> Option<Vec<Effect>> {
+    use crate::tui::bulk::BulkAction;
+    Some(match command {
+        Command::Toggle => toggle_marked(state, crate::tui::dialog::KeyList::Generated),
+        Command::DeleteKey => ask(state, BulkAction::Delete),
+        Command::FinishRenewal => ask(state, BulkAction::FinishRenewal),
+        Command::UndoRenewal => ask(state, BulkAction::UndoRenewal),
+        Command::EditRoles => {
+            say(state, strings::bulk::EDIT_ROLES_OF_MARKED);
+            Vec::new()
+        }
+        _ => return None,
+    })
 }
 
 fn refresh_view(state: &mut State) {

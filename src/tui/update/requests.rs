@@ -101,6 +101,9 @@ pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> V
     } else {
         outcome
     };
+    if bulk::owns(state, id) {
+        return on_bulk_answer(state, id, outcome);
+    }
     let effects = on_outcome(state, id, outcome, sent.form);
     if crashed {
         complain(state, strings::CRASHED);

@@ -21,11 +21,13 @@ pub(super) fn on_tick(state: &mut State, now: chrono::DateTime<chrono::Utc>) -> 
     let due = ChronoDuration::from_std(state.refresh_every)
         .ok()
         .and_then(|every| state.last_refresh.checked_add_signed(every));
-    // Paused while a dialog is open, so nothing shifts under the user's cursor.
-    if state.dialog.is_none() && !state.refresh_every.is_zero() && due.is_some_and(|due| now >= due)
-    {
+    // Paused while a dialog is open, so nothing shifts under the user's cursor, and while a
+    // bulk run goes on: it refreshes once, at its end.
+    let idle = state.dialog.is_none() && state.bulk.is_none();
+    if idle && !state.refresh_every.is_zero() && due.is_some_and(|due| now >= due) {
         effects.extend(refresh(state));
     }
+    effects.extend(on_bulk_tick(state));
     effects
 }
 

@@ -94,6 +94,8 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
         Dialog::Token(token) => self::token(token, hints, frame, region),
         Dialog::Details(dialog) => details::render(state, dialog, hints, frame, region),
         Dialog::Help(dialog) => help::render(state, dialog, hints, frame, region),
+        Dialog::Bulk(dialog) => super::bulk::confirm(dialog, hints, frame, region, hits),
+        Dialog::BulkSummary(dialog) => super::bulk::summary(dialog, hints, frame, region),
     }
 }
 
@@ -114,19 +116,33 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
                     Focus::Action => text::DELETE.to_lowercase(),
                     Focus::Cancel => text::CANCEL.to_lowercase(),
                 },
+                (Dialog::Bulk(bulk), Some(Command::Press)) if bulk.focus == Focus::Cancel => {
+                    text::CANCEL.to_lowercase()
+                }
+                (Dialog::Bulk(bulk), Some(Command::Press | Command::Accept)) => bulk
+                    .plan
+                    .action
+                    .as_ref()
+                    .map(|action| {
+                        crate::tui::strings::bulk::confirm_accept(action, bulk.plan.list)
+                            .to_lowercase()
+                    })
+                    .unwrap_or_else(|| binding.what.to_string()),
                 _ => binding.what.to_string(),
             };
-            let enabled = !matches!(
-                (dialog, command),
-                (
-                    Dialog::DeleteKey(DeleteKeyDialog {
-                        understood: false,
-                        focus: Focus::Action,
-                        ..
-                    }),
-                    Some(Command::Press)
-                )
-            );
+            // The button an acknowledgement guards is dim until it is ticked.
+            let unacknowledged = match dialog {
+                Dialog::DeleteKey(delete) => !delete.understood,
+                Dialog::Bulk(bulk) => bulk.needs_acknowledgement() && !bulk.understood,
+                _ => false,
+            };
+            let focus_on_action = match dialog {
+                Dialog::DeleteKey(delete) => delete.focus == Focus::Action,
+                Dialog::Bulk(bulk) => bulk.focus == Focus::Action,
+                _ => false,
+            };
+            let enabled =
+                !(unacknowledged && focus_on_action && command == Some(Command::Press));
             Hint::new(binding.keys, &what).enabled(enabled)
         })
         .collect()

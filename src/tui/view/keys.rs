@@ -82,6 +82,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             TableRow {
                 cells,
                 selected: *at == pane.selection.selected,
+                marked: pane
+                    .visible
+                    .get(*at)
+                    .is_some_and(|&row| pane.marks.contains(row)),
             }
         })
         .collect();
@@ -324,11 +328,14 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     let text_filter = pane.filter.editing || !pane.filter.input.value().is_empty();
     let status_filter = pane.status_filter != StatusFilter::All;
     let mut spans = vec![Span::raw(" ")];
+    let marked = super::bulk::marked_spans(&pane.marks, &pane.visible);
+    let marked_width = widgets::spans_width(&marked);
+    spans.extend(marked);
     if text_filter || status_filter {
         let tail = filter_tail(pane.status_filter, pane.visible.len(), pane.rows.len());
         let tail_width = widgets::spans_width(&tail);
         if text_filter {
-            let room = total.saturating_sub(tail_width).max(12);
+            let room = total.saturating_sub(tail_width + marked_width).max(12);
             spans.extend(widgets::pad_spans(
                 filter_spans(&pane.filter, room),
                 room.min(total),

@@ -7,6 +7,7 @@
 //! own keys.
 
 pub mod budget;
+mod bulk;
 mod buttons;
 mod details;
 mod dialogs;
@@ -168,6 +169,7 @@ pub fn overlay_window(state: &State) -> Option<crate::tui::overlay::Window> {
     let overlay = match dialog {
         Dialog::Help(_) => help::overlay(state, &hints, region),
         Dialog::Details(details) => details::overlay(state, details, &hints, region),
+        Dialog::BulkSummary(summary) => bulk::summary_overlay(summary, &hints, region),
         _ => return None,
     };
     Some(overlay.window(region))
@@ -368,8 +370,14 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
         .status
         .as_ref()
         .filter(|m| m.expires.is_none_or(|at| at > state.now));
-    let line = match message {
-        Some(message) => {
+    // A bulk run's progress stays on the line while it runs; only an error goes over it.
+    let message = message.filter(|m| state.bulk.is_none() || m.kind == MessageKind::Error);
+    let line = match (message, &state.bulk) {
+        (None, Some(run)) => Line::styled(
+            format!(" {}", fit(&bulk::progress(state, run), max)),
+            theme::pending(),
+        ),
+        (Some(message), _) => {
             let (mark, style) = match message.kind {
                 MessageKind::Error => ("✗ ", theme::error()),
                 MessageKind::Info => ("", theme::plain()),
@@ -378,7 +386,7 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
             let text = fit(&text, max);
             Line::styled(format!(" {text}"), style)
         }
-        None => Line::styled(format!(" {}", fit(&hint(state), max)), theme::dim()),
+        (None, None) => Line::styled(format!(" {}", fit(&hint(state), max)), theme::dim()),
     };
     put_line(frame, area, 0, &line);
 }

@@ -64,6 +64,16 @@ pub fn selected_row() -> Style {
     Style::new().bg(SELECTED_BG).add_modifier(Modifier::BOLD)
 }
 
+/// A marked row: its "✓" in the gutter, and bold cyan text (bold stays under NO_COLOR).
+pub fn marked_row() -> Style {
+    Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
+}
+
+/// "12 marked" above a list.
+pub fn marked_note() -> Style {
+    Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
+}
+
 pub fn tab_selected() -> Style {
     Style::new()
         .fg(Color::Black)

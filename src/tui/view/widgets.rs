@@ -236,7 +236,8 @@ impl Column {
 }
 
 /// The selection marker column and its gap.
-const GUTTER: u16 = 2;
+/// "›" on the selected row, "✓" on a marked one, then a space.
+const GUTTER: u16 = 3;
 const SPACING: u16 = 1;
 
 /// Widths of the columns for a table `width` columns wide; `None` for a column left out.
@@ -291,6 +292,8 @@ pub struct TableRow {
     /// One list of styled pieces per column (all columns, shown or not).
     pub cells: Vec<Vec<Span<'static>>>,
     pub selected: bool,
+    /// Marked for a bulk action: "✓" in the gutter, drawn in the marked style.
+    pub marked: bool,
 }
 
 /// Draws the header and the rows (as many as fit) of a table into `area`.
@@ -317,7 +320,13 @@ pub fn draw_table(frame: &mut Frame, area: Rect, columns: &[Column], rows: &[Tab
         if y >= area.height {
             break;
         }
-        let mut spans = vec![Span::raw(if row.selected { "› " } else { "  " })];
+        let gutter = match (row.selected, row.marked) {
+            (true, true) => "›✓ ",
+            (true, false) => "›  ",
+            (false, true) => " ✓ ",
+            (false, false) => "   ",
+        };
+        let mut spans = vec![Span::raw(gutter)];
         let mut first = true;
         for (cell, width) in row.cells.iter().zip(&widths) {
             let Some(width) = width else { continue };
@@ -339,6 +348,9 @@ pub fn draw_table(frame: &mut Frame, area: Rect, columns: &[Column], rows: &[Tab
                 .buffer_mut()
                 .set_style(row_area, theme::selected_row());
             line = line.style(theme::selected_row());
+        }
+        if row.marked {
+            line = line.patch_style(theme::marked_row());
         }
         put_line(frame, area, y, &line);
     }
@@ -504,11 +516,11 @@ mod tests {
         ];
         assert_eq!(
             allocate(&columns, 50),
-            vec![Some(20), Some(13), Some(13), None]
+            vec![Some(20), Some(13), Some(12), None]
         );
         assert_eq!(
             allocate(&columns, 80),
-            vec![Some(20), Some(23), Some(22), Some(10)]
+            vec![Some(20), Some(22), Some(22), Some(10)]
         );
         // Name stops at its maximum; Roles takes the rest up to its own.
         assert_eq!(

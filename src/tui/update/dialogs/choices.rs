@@ -17,6 +17,33 @@ impl Confirm {
     }
 }
 
+impl BulkConfirm {
+    /// As the single confirmations: y or the focused button accepts; an action that cannot be
+    /// undone waits for its acknowledgement, as deleting one key does.
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        if let Some(focus) = self.focus.after(command) {
+            self.focus = focus;
+            return Next::Stay;
+        }
+        let command = match (command, self.focus) {
+            (Command::Press, Focus::Action) => Command::Accept,
+            (Command::Press, Focus::Cancel) => Command::Cancel,
+            (command, _) => command,
+        };
+        match command {
+            Command::Acknowledge => {
+                self.understood = !self.understood;
+                Next::Stay
+            }
+            Command::Accept if self.understood || !self.needs_acknowledgement() => {
+                Next::StartBulk(std::mem::take(&mut self.plan))
+            }
+            Command::Accept => Next::Say(strings::bulk::TICK_TO_CONFIRM),
+            _ => Next::Close,
+        }
+    }
+}
+
 impl DeleteKeyDialog {
     pub(super) fn on_command(&mut self, command: Command) -> Next {
         if let Some(focus) = self.focus.after(command) {

@@ -36,6 +36,8 @@ pub(super) enum Next {
     CopyAppKey(String),
     /// Open this dialog in place of the current one.
     Replace(Dialog),
+    /// Close and start this bulk run.
+    StartBulk(crate::tui::bulk::Plan),
 }
 
 /// What a dialog may read of the rest of the state while it handles a command.
@@ -69,7 +71,8 @@ pub(super) fn on_dialog_key(
 pub(super) fn press_button(state: &mut State, focus: Focus) -> Vec<Effect> {
     match &mut state.dialog {
         Some(Dialog::Confirm(Confirm { focus: at, .. }))
-        | Some(Dialog::DeleteKey(DeleteKeyDialog { focus: at, .. })) => *at = focus,
+        | Some(Dialog::DeleteKey(DeleteKeyDialog { focus: at, .. }))
+        | Some(Dialog::Bulk(BulkConfirm { focus: at, .. })) => *at = focus,
         _ => return Vec::new(),
     }
     run(state, Command::Press)
@@ -110,6 +113,8 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
     let next = match dialog {
         Dialog::Help(dialog) => dialog.on_command(command, window),
         Dialog::Details(dialog) => dialog.on_command(command, window),
+        Dialog::BulkSummary(dialog) => dialog.on_command(command, window),
+        Dialog::Bulk(dialog) => dialog.on_command(command),
         Dialog::RenewByKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::Token(dialog) => dialog.on_command(command),
         Dialog::Confirm(dialog) => dialog.on_command(command),
@@ -167,6 +172,10 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
         Next::Replace(dialog) => {
             state.dialog = Some(dialog);
             Vec::new()
+        }
+        Next::StartBulk(plan) => {
+            state.dialog = None;
+            start(state, plan)
         }
     }
 }

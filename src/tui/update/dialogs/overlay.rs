@@ -21,6 +21,12 @@ impl HelpDialog {
     }
 }
 
+impl BulkSummary {
+    pub(super) fn on_command(&mut self, command: Command, window: Option<Window>) -> Next {
+        scrolled(&mut self.scroll, command, window).unwrap_or(Next::Close)
+    }
+}
+
 impl DetailsDialog {
     pub(super) fn on_command(&mut self, command: Command, window: Option<Window>) -> Next {
         scrolled(&mut self.scroll, command, window).unwrap_or(Next::Close)
@@ -35,7 +41,8 @@ pub(in crate::tui::update) fn clamp_overlay(state: &mut State) {
     };
     match &mut state.dialog {
         Some(Dialog::Help(HelpDialog { scroll }))
-        | Some(Dialog::Details(DetailsDialog { scroll, .. })) => scroll.clamp(window),
+        | Some(Dialog::Details(DetailsDialog { scroll, .. }))
+        | Some(Dialog::BulkSummary(BulkSummary { scroll, .. })) => scroll.clamp(window),
         _ => {}
     }
 }

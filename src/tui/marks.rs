@@ -1,0 +1,188 @@
+//! Rows marked with Space (k9s), for the bulk actions. Kept per row of the pane's list, so
+//! drawing a row and counting the marks the filter hides are cheap at 100 000 keys; carried
+//! over to a fresh listing by key id, so a refresh, a filter or a sort keeps them.
+
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// One flag per row of the list (shorter when the last rows were never marked).
+    rows: Vec<bool>,
+    count: usize,
+    /// The row marked last: Ctrl-Space marks from it to the selected row.
+    anchor: Option<usize>,
+}
+
+impl Marks {
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub fn contains(&self, row: usize) -> bool {
+        self.rows.get(row).copied().unwrap_or(false)
+    }
+
+    pub fn anchor(&self) -> Option<usize> {
+        self.anchor
+    }
+
+    /// Marks `row`, or unmarks it when it was marked; the anchor moves to it either way.
+    pub fn toggle(&mut self, row: usize) {
+        let marked = self.contains(row);
+        self.set(row, !marked);
+        self.anchor = Some(row);
+    }
+
+    pub fn mark(&mut self, row: usize) {
+        self.set(row, true);
+    }
+
+    pub fn unmark(&mut self, row: usize) {
+        self.set(row, false);
+    }
+
+    /// Marks every row of `rows` (e.g. all the filter shows); the anchor stays.
+    pub fn mark_all(&mut self, rows: impl IntoIterator<Item = usize>) {
+        for row in rows {
+            self.set(row, true);
+        }
+    }
+
+    /// Marks the rows of `shown` (a list's rows in display order) from the anchor to
+    /// `selected`, both included; the selected row alone when the anchor is not shown.
+    pub fn mark_range(&mut self, shown: &[usize], selected: usize) {
+        let Some(to) = shown.iter().position(|&row| row == selected) else {
+            return;
+        };
+        let from = self
+            .anchor
+            .and_then(|anchor| shown.iter().position(|&row| row == anchor))
+            .unwrap_or(to);
+        let (low, high) = (from.min(to), from.max(to));
+        self.mark_all(shown[low..=high].iter().copied());
+        self.anchor = Some(selected);
+    }
+
+    pub fn clear(&mut self) {
+        *self = Marks::default();
+    }
+
+    /// The marked rows, in row order.
+    pub fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, marked)| **marked)
+            .map(|(row, _)| row)
+    }
+
+    /// How many marked rows are not among `shown` (the filter hides them).
+    pub fn hidden(&self, shown: &[usize]) -> usize {
+        if self.count == 0 {
+            return 0;
+        }
+        let visible = shown.iter().filter(|&&row| self.contains(row)).count();
+        self.count - visible
+    }
+
+    /// The same keys marked in a fresh list: `id` names a row's key in both lists. Marks of
+    /// keys the new list no longer has are dropped.
+    pub fn carry_over<T>(&mut self, old: &[T], new: &[T], id: impl Fn(&T) -> &str) {
+        if self.count == 0 {
+            self.anchor = None;
+            return;
+        }
+        let marked: HashSet<&str> = self
+            .rows()
+            .filter_map(|row| old.get(row))
+            .map(&id)
+            .collect();
+        let anchor = self.anchor.and_then(|row| old.get(row)).map(&id);
+        let mut carried = Marks::default();
+        for (row, key) in new.iter().enumerate() {
+            let key_id = id(key);
+            if marked.contains(key_id) {
+                carried.mark(row);
+            }
+            if anchor == Some(key_id) {
+                carried.anchor = Some(row);
+            }
+        }
+        *self = carried;
+    }
+
+    fn set(&mut self, row: usize, marked: bool) {
+        if self.rows.len() <= row {
+            if !marked {
+                return;
+            }
+            self.rows.resize(row + 1, false);
+        }
+        if self.rows[row] != marked {
+            self.rows[row] = marked;
+            if marked {
+                self.count += 1;
+            } else {
+                self.count -= 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toggling_marks_and_unmarks_and_counts() {
+        let mut marks = Marks::default();
+        marks.toggle(3);
+        marks.toggle(5);
+        assert_eq!(
+            (marks.len(), marks.contains(3), marks.contains(4)),
+            (2, true, false)
+        );
+        marks.toggle(3);
+        assert_eq!(marks.rows().collect::<Vec<_>>(), vec![5]);
+        assert_eq!(marks.anchor(), Some(3));
+    }
+
+    #[test]
+    fn a_range_runs_from_the_anchor_in_display_order_either_way() {
+        let shown = [7, 2, 9, 4, 1];
+        let mut marks = Marks::default();
+        marks.toggle(2);
+        marks.mark_range(&shown, 4); // 2, 9, 4
+        assert_eq!(marks.rows().collect::<Vec<_>>(), vec![2, 4, 9]);
+        marks.mark_range(&shown, 7); // from 4 back up to 7
+        assert_eq!(marks.rows().collect::<Vec<_>>(), vec![2, 4, 7, 9]);
+        let mut fresh = Marks::default();
+        fresh.mark_range(&shown, 9); // no anchor: the selected row alone
+        assert_eq!(fresh.rows().collect::<Vec<_>>(), vec![9]);
+    }
+
+    #[test]
+    fn hidden_counts_the_marks_the_filter_leaves_out() {
+        let mut marks = Marks::default();
+        marks.mark_all([0, 1, 2, 3]);
+        assert_eq!(marks.hidden(&[1, 3, 5]), 2);
+        assert_eq!(marks.hidden(&[]), 4);
+    }
+
+    #[test]
+    fn marks_follow_their_keys_into_a_fresh_list() {
+        let old = ["a", "b", "c", "d"];
+        let new = ["d", "x", "b"];
+        let mut marks = Marks::default();
+        marks.toggle(1); // b
+        marks.toggle(2); // c: gone from the new list
+        marks.toggle(3); // d, the anchor
+        marks.carry_over(&old, &new, |k| k);
+        assert_eq!(marks.rows().collect::<Vec<_>>(), vec![0, 2]);
+        assert_eq!((marks.len(), marks.anchor()), (2, Some(0)));
+    }
+}

@@ -1,0 +1,303 @@
+//! What the bulk actions say: the confirmation, the skipped keys, the progress on the status
+//! line and the summary.
+
+use super::count_of;
+use crate::tui::bulk::{BulkAction, Failed, Item, Skipped, Stop};
+use crate::tui::dialog::KeyList;
+
+pub const NOT_ON_A_LIST: &str = "bulk actions work on the Generated keys and External keys panes";
+pub const EXTERNAL_HAVE_NO_TOKEN: &str = "external keys have no token here to renew";
+pub const NO_KEY_SELECTED: &str = "no key is selected or marked";
+pub const NOTHING_PENDING: &str = "no renewal pending";
+/// Deactivating or deleting the key the app signs in with would lock the caller out.
+pub const OWN_KEY: &str = "your own key (the app signs in with it)";
+pub const ALREADY_RUNNING: &str =
+    "A bulk action is running: wait for it, or press Esc to stop what is not sent yet.";
+pub const EDIT_ROLES_OF_MARKED: &str =
+    "With keys marked, :role add NAME or :role remove NAME changes one role on all of them.";
+pub const TICK_TO_CONFIRM: &str =
+    "Tick \"I understand that this action cannot be undone\" (Space) first.";
+pub const UNDERSTOOD: &str = " I understand that this action cannot be undone";
+pub const FAILED_STAY_MARKED: &str =
+    "The keys that failed or were not sent stay marked: the same key retries them.";
+pub const SKIPPED_HEADING: &str = "Skipped before sending";
+pub const FAILED_HEADING: &str = "Failed";
+pub const NOT_SENT_HEADING: &str = "Not sent";
+/// Labels longer than this are cut in lists of keys (a label may hold 10 000 characters).
+const LABEL_CHARS: usize = 40;
+/// Labels a confirmation names before "and N more".
+const NAMED: usize = 3;
+
+pub fn already(active: bool) -> &'static str {
+    if active {
+        "already active"
+    } else {
+        "already inactive"
+    }
+}
+
+pub fn already_holds(role: &str) -> String {
+    format!("already holds {role}")
+}
+
+pub fn does_not_hold(role: &str) -> String {
+    format!("does not hold {role}")
+}
+
+pub fn unknown_role(name: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        format!("No role is named \"{name}\" (the roles are not loaded yet).")
+    } else {
+        format!(
+            "No role is named \"{name}\"; the account has {}.",
+            known.join(", ")
+        )
+    }
+}
+
+/// The verb of an action, as (imperative, past, progressive).
+fn verbs(action: &BulkAction, list: KeyList) -> (String, String, String) {
+    let three = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    match (action, list) {
+        (BulkAction::SetActive(true), _) => three("Activate", "Activated", "Activating"),
+        (BulkAction::SetActive(false), _) => three("Deactivate", "Deactivated", "Deactivating"),
+        (BulkAction::Delete, KeyList::Generated) => three("Delete", "Deleted", "Deleting"),
+        (BulkAction::Delete, KeyList::External) => three("Remove", "Removed", "Removing"),
+        (
+            BulkAction::Role {
+                add: true, name, ..
+            },
+            _,
+        ) => (
+            format!("Add {name} to"),
+            format!("Added {name} to"),
+            format!("Adding {name} to"),
+        ),
+        (
+            BulkAction::Role {
+                add: false, name, ..
+            },
+            _,
+        ) => (
+            format!("Remove {name} from"),
+            format!("Removed {name} from"),
+            format!("Removing {name} from"),
+        ),
+        (BulkAction::FinishRenewal, _) => three(
+            "Delete the old tokens of",
+            "Deleted the old tokens of",
+            "Deleting the old tokens of",
+        ),
+        (BulkAction::UndoRenewal, _) => three(
+            "Undo the renewals of",
+            "Undid the renewals of",
+            "Undoing the renewals of",
+        ),
+    }
+}
+
+fn keys(count: usize, list: KeyList) -> String {
+    match list {
+        KeyList::Generated => count_of(count, "key", "keys"),
+        KeyList::External => count_of(count, "external key", "external keys"),
+    }
+}
+
+/// What follows from the action, said in the confirmation.
+fn consequence(action: &BulkAction, list: KeyList) -> &'static str {
+    match (action, list) {
+        (BulkAction::SetActive(false), _) => {
+            "Integrations using them stop working until they are activated again."
+        }
+        (BulkAction::SetActive(true), _) => "They work again with their current tokens.",
+        (BulkAction::Delete, KeyList::Generated) => {
+            "Integrations using them stop working, and the keys cannot be restored."
+        }
+        (BulkAction::Delete, KeyList::External) => {
+            "Those keys lose all access to this account; adding them again is needed to restore it."
+        }
+        (BulkAction::Role { add: true, .. }, _) => "Each key can then do what the role allows.",
+        (BulkAction::Role { add: false, .. }, _) => {
+            "Calls that needed the role start to fail on those keys."
+        }
+        (BulkAction::FinishRenewal, _) => {
+            "Integrations still using an old token stop working. This cannot be undone."
+        }
+        (BulkAction::UndoRenewal, _) => {
+            "The new tokens stop working and the old ones stay. This cannot be undone."
+        }
+    }
+}
+
+/// A label for lists: cut, and the appKey when there is none.
+fn name_of(app_key: &str, label: &str) -> String {
+    let label = label.trim();
+    if label.is_empty() {
+        return app_key.to_string();
+    }
+    let mut chars = label.chars();
+    let cut: String = chars.by_ref().take(LABEL_CHARS).collect();
+    if chars.next().is_some() {
+        format!("“{cut}…”")
+    } else {
+        format!("“{cut}”")
+    }
+}
+
+pub fn confirm_title(action: &BulkAction, list: KeyList, count: usize) -> String {
+    format!("{} {}?", verbs(action, list).0, keys(count, list))
+}
+
+pub fn confirm_accept(action: &BulkAction, list: KeyList) -> String {
+    match action {
+        BulkAction::Role { add: true, .. } => "Add role".into(),
+        BulkAction::Role { add: false, .. } => "Remove role".into(),
+        BulkAction::FinishRenewal => "Delete old tokens".into(),
+        BulkAction::UndoRenewal => "Undo renewals".into(),
+        _ => verbs(action, list).0,
+    }
+}
+
+/// "Deactivate 12 keys: “ERP”, “Loja” and “Frete” and 9 more. Integrations using them…"
+pub fn confirm_body(action: &BulkAction, list: KeyList, items: &[Item]) -> String {
+    let named: Vec<String> = items
+        .iter()
+        .take(NAMED)
+        .map(|item| name_of(&item.app_key, &item.label))
+        .collect();
+    let more = items.len().saturating_sub(NAMED);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} {}: {}{tail}. {}",
+        verbs(action, list).0,
+        keys(items.len(), list),
+        named.join(", "),
+        consequence(action, list)
+    )
+}
+
+/// The skipped keys, one line per reason: "2 already inactive: “ERP”, “Loja”".
+pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
+    let mut reasons: Vec<(&str, Vec<&Skipped>)> = Vec::new();
+    for key in skipped {
+        match reasons.iter_mut().find(|(reason, _)| *reason == key.reason) {
+            Some((_, keys)) => keys.push(key),
+            None => reasons.push((&key.reason, vec![key])),
+        }
+    }
+    reasons
+        .into_iter()
+        .map(|(reason, keys)| {
+            let named: Vec<String> = keys
+                .iter()
+                .take(NAMED)
+                .map(|k| name_of(&k.app_key, &k.label))
+                .collect();
+            let more = keys.len().saturating_sub(NAMED);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{} {reason}: {}{tail}", keys.len(), named.join(", "))
+        })
+        .collect()
+}
+
+pub fn understood(count: usize, list: KeyList) -> String {
+    format!("{UNDERSTOOD} ({}).", keys(count, list))
+}
+
+/// Nothing is left to send once the skipped keys are taken out.
+pub fn nothing_to_do(action: &BulkAction, list: KeyList, skipped: &[Skipped]) -> String {
+    let verb = verbs(action, list).0.to_lowercase();
+    format!(
+        "Nothing to {verb}: every key is skipped ({}).",
+        skipped_lines(skipped).join("; ")
+    )
+}
+
+/// The status line while a run goes on.
+pub fn progress(
+    action: &BulkAction,
+    list: KeyList,
+    done: usize,
+    total: usize,
+    failed: usize,
+    waiting_secs: Option<i64>,
+    stopping: bool,
+) -> String {
+    let mut text = format!(
+        "{} {}: {done}/{total}",
+        verbs(action, list).2,
+        keys(total, list)
+    );
+    if failed > 0 {
+        text.push_str(&format!(" · {failed} failed"));
+    }
+    if let Some(secs) = waiting_secs {
+        text.push_str(&format!(
+            " · the server asked to slow down: waiting {}s",
+            secs.max(1)
+        ));
+    }
+    text.push_str(if stopping {
+        " · stopping: waiting for the requests already sent"
+    } else {
+        " · Esc stops"
+    });
+    text
+}
+
+/// Every key went through.
+pub fn all_done(action: &BulkAction, list: KeyList, count: usize, skipped: usize) -> String {
+    let mut text = format!("{} {}.", verbs(action, list).1, keys(count, list));
+    if skipped > 0 {
+        text.push_str(&format!(" {} skipped.", count_of(skipped, "key", "keys")));
+    }
+    text
+}
+
+pub fn summary_title(action: &BulkAction, list: KeyList, succeeded: usize, total: usize) -> String {
+    format!(
+        "{}: {succeeded} of {} done",
+        verbs(action, list).0,
+        keys(total, list)
+    )
+}
+
+pub fn stopped_because(stop: Stop) -> &'static str {
+    match stop {
+        Stop::Cancelled => "Stopped with Esc: what was sent stands.",
+        Stop::Unauthorized => {
+            "Stopped: the server refused the app key or token, so every other key would fail too."
+        }
+        Stop::Offline => {
+            "Stopped: the server could not be reached, so the other keys were not sent."
+        }
+    }
+}
+
+pub fn failed_line(failed: &Failed) -> String {
+    format!(
+        "{} {}: {}",
+        failed.item.app_key,
+        name_of("", &failed.item.label),
+        failed.reason
+    )
+}
+
+pub fn not_sent_line(item: &Item) -> String {
+    format!("{} {}", item.app_key, name_of("", &item.label))
+}
+
+pub fn rate_limited_note(times: usize) -> String {
+    format!(
+        "The server asked to slow down {}; those keys were sent again after its wait.",
+        count_of(times, "time", "times")
+    )
+}

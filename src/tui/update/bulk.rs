@@ -1,0 +1,259 @@
+//! Bulk actions as requests: asked once (`ask` opens the confirmation), sent a few at a time
+//! (`pump`), each answer counted (`on_bulk_answer`), a 429's wait resumed on the clock, Esc
+//! stopping what is not sent, and at the end one refresh and the summary. The keys that
+//! failed or were not sent stay marked, so a retry is one key press.
+
+use super::*;
+use crate::tui::bulk::{BulkAction, Plan, Run, plan};
+use crate::tui::dialog::KeyList;
+use crate::tui::strings::bulk as text;
+
+/// Opens the confirmation for `action` on the marked keys (else the selected one), or says
+/// why it cannot run.
+pub(in crate::tui) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
+    if state.bulk.is_some() {
+        say(state, text::ALREADY_RUNNING);
+        return Vec::new();
+    }
+    let plan = match plan::plan(state, &action) {
+        Ok(plan) => plan,
+        Err(reason) => {
+            let verb = text::confirm_accept(&action, KeyList::Generated).to_lowercase();
+            say(state, strings::cannot(&verb, &reason));
+            return Vec::new();
+        }
+    };
+    if plan.items.is_empty() {
+        say(
+            state,
+            text::nothing_to_do(&action, plan.list, &plan.skipped),
+        );
+        return Vec::new();
+    }
+    state.dialog = Some(Dialog::Bulk(BulkConfirm {
+        plan,
+        understood: false,
+        focus: Focus::Action,
+    }));
+    Vec::new()
+}
+
+/// `t` with marks: activates them when every marked key is inactive, else deactivates the
+/// active ones (the inactive are listed as skipped).
+pub(super) fn toggle_marked(state: &mut State, list: KeyList) -> Vec<Effect> {
+    let rows = plan::targets(state, list);
+    let any_active = rows.iter().any(|&row| match list {
+        KeyList::Generated => state.keys.rows.get(row).is_some_and(|k| k.is_active),
+        KeyList::External => state.external.rows.get(row).is_some_and(|k| k.is_active),
+    });
+    ask(state, BulkAction::SetActive(!any_active))
+}
+
+/// `:role add NAME` / `:role remove NAME`: the role named (any case, or a prefix only one
+/// role has) added to or removed from the marked keys.
+pub(in crate::tui) fn ask_role(state: &mut State, add: bool, name: &str) -> Vec<Effect> {
+    let roles = state.roles.as_deref().unwrap_or(&[]);
+    let wanted = name.trim().to_lowercase();
+    let exact = roles.iter().find(|r| r.name.to_lowercase() == wanted);
+    let mut prefixed = roles
+        .iter()
+        .filter(|r| r.name.to_lowercase().starts_with(&wanted));
+    let found = exact.or_else(|| match (prefixed.next(), prefixed.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    });
+    match found {
+        Some(role) => {
+            let action = BulkAction::Role {
+                add,
+                id: role.id,
+                name: role.name.clone(),
+            };
+            ask(state, action)
+        }
+        None => {
+            let known: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
+            say(state, text::unknown_role(name.trim(), &known));
+            roles_if_missing(state)
+        }
+    }
+}
+
+/// The confirmation was accepted: the run starts.
+pub(super) fn start(state: &mut State, mut plan: Plan) -> Vec<Effect> {
+    let Some(action) = plan.action.take() else {
+        return Vec::new();
+    };
+    state.bulk = Some(Run::new(plan, action, state.now));
+    pump(state)
+}
+
+/// Sends what the run may send now; finishes it when nothing is left.
+pub(super) fn pump(state: &mut State) -> Vec<Effect> {
+    let now = state.now;
+    let mut effects = Vec::new();
+    let Some(run) = &mut state.bulk else {
+        return effects;
+    };
+    while let Some(item) = run.next_to_send(now) {
+        let call = Call::Change(item.change.clone());
+        let id = state.requests.send(call.clone(), None);
+        run.sent(id, item);
+        effects.push(Effect::Api { id, call });
+    }
+    if run.finished() {
+        effects.extend(finish(state));
+    }
+    effects
+}
+
+/// Whether request `id` belongs to the bulk run.
+pub(super) fn owns(state: &State, id: RequestId) -> bool {
+    state.bulk.as_ref().is_some_and(|run| run.owns(id))
+}
+
+/// One key's answer: counted, and the next key sent.
+pub(super) fn on_bulk_answer(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect> {
+    let result = match outcome {
+        Outcome::Changed { result, .. } => result,
+        _ => Err(Failure::new(FailureKind::Other, strings::CRASHED)),
+    };
+    if result
+        .as_ref()
+        .is_err_and(|failure| failure.kind == FailureKind::Unauthorized)
+    {
+        state.connection = Connection::Unauthorized;
+    }
+    let now = state.now;
+    if let Some(run) = &mut state.bulk {
+        run.answered(id, result, now);
+    }
+    pump(state)
+}
+
+/// The clock: a 429's wait that is over lets the queue go on.
+pub(super) fn on_bulk_tick(state: &mut State) -> Vec<Effect> {
+    let now = state.now;
+    match &state.bulk {
+        Some(run) if run.paused_until.is_some_and(|until| until <= now) => pump(state),
+        _ => Vec::new(),
+    }
+}
+
+/// Esc while a run goes on: nothing more is sent. Returns `None` when no run was stopped.
+pub(super) fn cancel(state: &mut State) -> Option<Vec<Effect>> {
+    let run = state.bulk.as_mut()?;
+    if run.stopped.is_some() {
+        return None;
+    }
+    run.stop(crate::tui::bulk::Stop::Cancelled);
+    Some(pump(state))
+}
+
+/// The run is over: marks kept on what failed or was not sent, one refresh, and the summary
+/// (a sentence when everything went through).
+fn finish(state: &mut State) -> Vec<Effect> {
+    let Some(run) = state.bulk.take() else {
+        return Vec::new();
+    };
+    let keep: std::collections::HashSet<&str> = run
+        .failed
+        .iter()
+        .map(|failed| failed.item.id.as_str())
+        .chain(run.not_sent.iter().map(|item| item.id.as_str()))
+        .collect();
+    match run.list {
+        KeyList::Generated => remark(&mut state.keys.marks, &state.keys.rows, &keep, |k| &k.id),
+        KeyList::External => remark(
+            &mut state.external.marks,
+            &state.external.rows,
+            &keep,
+            |k| &k.id,
+        ),
+    }
+    if run.failed.is_empty() && run.not_sent.is_empty() {
+        let done = text::all_done(&run.action, run.list, run.total, run.skipped.len());
+        say(state, done);
+    } else {
+        let summary = summary(&run);
+        if state.dialog.is_none() {
+            state.dialog = Some(Dialog::BulkSummary(summary));
+        } else {
+            state.waiting_forms.push_back(Dialog::BulkSummary(summary));
+        }
+    }
+    match run.list {
+        KeyList::Generated => vec![request_keys(state)],
+        KeyList::External => vec![request_external(state)],
+    }
+}
+
+/// Leaves marked exactly the rows whose key id is in `keep`.
+fn remark<T>(
+    marks: &mut crate::tui::marks::Marks,
+    rows: &[T],
+    keep: &std::collections::HashSet<&str>,
+    id: impl Fn(&T) -> &str,
+) {
+    marks.clear();
+    marks.mark_all(
+        rows.iter()
+            .enumerate()
+            .filter(|(_, row)| keep.contains(id(row)))
+            .map(|(at, _)| at),
+    );
+}
+
+/// The summary: how many went through, every failure with its reason, what was not sent,
+/// what was skipped.
+fn summary(run: &Run) -> BulkSummary {
+    let mut lines = Vec::new();
+    if let Some(stop) = run.stopped {
+        lines.push(text::stopped_because(stop).to_string());
+        lines.push(String::new());
+    }
+    if !run.failed.is_empty() {
+        lines.push(format!("{} ({}):", text::FAILED_HEADING, run.failed.len()));
+        lines.extend(
+            run.failed
+                .iter()
+                .map(|f| format!("  {}", text::failed_line(f))),
+        );
+        lines.push(String::new());
+    }
+    if !run.not_sent.is_empty() {
+        lines.push(format!(
+            "{} ({}):",
+            text::NOT_SENT_HEADING,
+            run.not_sent.len()
+        ));
+        lines.extend(
+            run.not_sent
+                .iter()
+                .map(|i| format!("  {}", text::not_sent_line(i))),
+        );
+        lines.push(String::new());
+    }
+    if !run.skipped.is_empty() {
+        lines.push(format!(
+            "{} ({}):",
+            text::SKIPPED_HEADING,
+            run.skipped.len()
+        ));
+        lines.extend(
+            text::skipped_lines(&run.skipped)
+                .into_iter()
+                .map(|l| format!("  {l}")),
+        );
+        lines.push(String::new());
+    }
+    if run.rate_limited > 0 {
+        lines.push(text::rate_limited_note(run.rate_limited));
+    }
+    lines.push(text::FAILED_STAY_MARKED.to_string());
+    BulkSummary {
+        title: text::summary_title(&run.action, run.list, run.succeeded.len(), run.total),
+        lines,
+        scroll: Default::default(),
+    }
+}
