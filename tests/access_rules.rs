@@ -40,7 +40,7 @@ async fn the_own_key_is_marked_and_what_the_server_refuses_is_refused_before_any
     assert!(own.screen.contains("(you)"), "{}", own.screen);
 
     let refusals = [
-        ("<Space>", "deactivating your own key locks you out"),
+        ("t", "deactivating your own key locks you out"),
         ("d", "deleting your own key locks you out"),
         ("r", "renew this key while signed in with another key"),
     ];
@@ -150,7 +150,7 @@ async fn a_key_deleted_elsewhere_is_named_by_its_app_key_and_label() {
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
 
-    app.send("<Space>");
+    app.send("t");
     app.wait_for("the confirmation", |f| f.dialog.is_some())
         .await;
     app.send("<Enter>");

@@ -51,7 +51,7 @@ async fn y_copies_the_selected_app_key_in_both_lists_and_y_still_accepts_a_confi
     );
 
     // In a confirmation `y` is still "yes": it deactivates, and copies nothing.
-    app.send("2<Space>");
+    app.send("2t");
     app.wait_for("the confirmation", |f| {
         f.dialog
             .as_deref()

@@ -77,7 +77,7 @@ fn the_binary_under_tz_shows_details_and_the_audit_trail_in_local_time_with_the_
     pty.wait_for("the populated app", |s| s.contains("Generated keys (61)"));
     let sao_paulo = FixedOffset::west_opt(3 * 3600).unwrap();
     // Deactivate the first key (an audit entry now), then open its details.
-    pty.send(" ");
+    pty.send("t");
     pty.wait_for("the confirmation", |s| s.contains("Deactivate"));
     pty.send("\r");
     pty.wait_for("the key inactive", |s| s.contains("is inactive"));

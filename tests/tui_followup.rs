@@ -341,7 +341,7 @@ async fn the_own_key_refusals_fit_the_status_line() {
                 .is_some_and(|l| l.contains("admin"))
     })
     .await;
-    for (key, doing) in [("<Space>", "deactivating"), ("d", "deleting")] {
+    for (key, doing) in [("t", "deactivating"), ("d", "deleting")] {
         app.send(key);
         let frame = app
             .wait_for(doing, |f| f.says(doing) || f.dialog.is_some())

@@ -109,7 +109,7 @@ async fn keys_do_nothing_while_the_terminal_is_too_small_but_q_quits() {
     );
 
     // Deactivate, then delete, the selected key, blind; a paste and Esc too.
-    app.send("<Space><Enter>");
+    app.send("t<Enter>");
     app.send("d<Space><Enter>");
     app.paste("pasted");
     app.send("<Esc>n");
@@ -141,7 +141,7 @@ async fn a_dialog_waits_while_the_terminal_is_too_small() {
     let mut app = start_on(&server, &server.admin, AppOptions::default());
     loaded(&mut app, &server).await;
     select(&mut app, "Alpha").await;
-    app.send("<Space>");
+    app.send("t");
     app.wait_for("the confirmation", |f| f.dialog.is_some())
         .await;
 
@@ -171,7 +171,7 @@ async fn the_confirmation_draws_its_focus_where_enter_acts() {
     select(&mut app, "Alpha").await;
 
     // The action is focused first; Tab moves the focus to Cancel, and Enter then cancels.
-    app.send("<Space>");
+    app.send("t");
     let open = app
         .wait_for("the confirmation", |f| f.screen.contains("[ Cancel ]"))
         .await;
@@ -198,7 +198,7 @@ async fn the_confirmation_draws_its_focus_where_enter_acts() {
     );
 
     // → and ← (and l, h) move it too; Enter acts on the action when it is focused.
-    app.send("<Space>");
+    app.send("t");
     app.wait_for("the confirmation", |f| f.dialog.is_some())
         .await;
     app.send("<Right>");
@@ -219,20 +219,20 @@ async fn the_confirmation_draws_its_focus_where_enter_acts() {
     assert_eq!(is_active(&server, "Alpha").await, Some(false));
 
     // y accepts whatever has the focus; n and Esc cancel.
-    app.send("<Space>"); // activates, asking nothing
+    app.send("t"); // activates, asking nothing
     app.wait_for("active again", |f| {
         !f.busy && f.screen.contains("Active") && !f.screen.contains("Inactive")
     })
     .await;
     for cancel in ["n", "<Esc>"] {
-        app.send("<Space>");
+        app.send("t");
         app.wait_for("the confirmation", |f| f.dialog.is_some())
             .await;
         app.send(cancel);
         app.wait_for("cancelled", |f| f.dialog.is_none()).await;
     }
     assert_eq!(is_active(&server, "Alpha").await, Some(true));
-    app.send("<Space><Tab>");
+    app.send("t<Tab>");
     app.wait_for("Cancel focused", |f| reversed(f, "[ Cancel ]"))
         .await;
     app.send("y");
@@ -389,7 +389,7 @@ async fn with_the_mouse_clicks_select_tabs_and_rows_and_press_buttons() {
     app.send("<Esc>");
 
     // Buttons: a click presses the button it lands on.
-    app.send("<Space>");
+    app.send("t");
     let confirm = app
         .wait_for("the confirmation", |f| f.screen.contains("[ Cancel ]"))
         .await;
@@ -397,7 +397,7 @@ async fn with_the_mouse_clicks_select_tabs_and_rows_and_press_buttons() {
     app.click(x + 3, y);
     app.wait_for("cancelled", |f| f.dialog.is_none()).await;
     assert_eq!(is_active(&server, "Alpha").await, Some(true));
-    app.send("<Space>");
+    app.send("t");
     let confirm = app
         .wait_for("the confirmation", |f| f.screen.contains("[ Deactivate ]"))
         .await;

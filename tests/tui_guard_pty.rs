@@ -49,7 +49,7 @@ fn keys_typed_at_terminal_too_small_change_nothing() {
     pty.wait_for("the notice", |s| s.contains("Terminal too small"));
     // The keys are listed (not drawn) by now; then deactivate and delete, blind.
     pty.settle(Duration::from_millis(1500));
-    for key in [" ", "\r", "d", " ", "\r"] {
+    for key in [" ", "t", "\r", "d", " ", "\r"] {
         pty.send(key);
     }
     pty.settle(Duration::from_millis(1000));

@@ -281,7 +281,12 @@ fn key_name(key: &Key) -> String {
     if key.ctrl
         && let KeyCode::Char(c) = key.code
     {
-        return format!("Ctrl-{c}");
+        return match c {
+            ' ' => "Ctrl-Space".into(),
+            // Terminals send Ctrl-\ as the byte crossterm reads as Ctrl-4: one key, two names.
+            '4' => "Ctrl-\\".into(),
+            c => format!("Ctrl-{c}"),
+        };
     }
     match key.code {
         KeyCode::Char(' ') => "Space".into(),

@@ -86,7 +86,7 @@ async fn toggle_deactivates_after_confirmation_and_activates_directly() {
     app.send("/Toggle me<Enter>");
     app.wait_for("one row", |f| f.visible_rows == 1).await;
 
-    app.send("<Space>");
+    app.send("t");
     app.wait_for("confirmation", |f| {
         f.dialog.as_deref() == Some("Confirm: Deactivate key")
     })
@@ -101,7 +101,7 @@ async fn toggle_deactivates_after_confirmation_and_activates_directly() {
         false
     );
 
-    app.send("<Space>"); // activation asks nothing
+    app.send("t"); // activation asks nothing
     app.wait_for("activated", |f| !f.busy && f.says("is active"))
         .await;
     assert_eq!(
@@ -348,7 +348,7 @@ async fn read_only_refuses_every_change() {
     app.wait_idle_with("Untouchable").await;
     app.send("/Untouchable<Enter>");
     app.wait_for("one row", |f| f.visible_rows == 1).await;
-    for key in ["<Space>", "n", "e", "r", "d"] {
+    for key in ["t", "n", "e", "r", "d"] {
         app.send(key);
         let frame = app.wait_for("refusal", |f| f.says("read-only")).await;
         assert!(frame.dialog.is_none(), "{key} opened {:?}", frame.dialog);

@@ -28,7 +28,7 @@ fn the_binary_opens_filters_toggles_and_restores_the_terminal() {
     let filtered = pty.wait_for("the filtered row", |s| s.contains("(1/61)"));
     assert!(filtered.contains("Adyen"), "{filtered}");
 
-    pty.send(" ");
+    pty.send("t");
     pty.wait_for("the confirmation", |s| s.contains("Deactivate"));
     pty.send("\r");
     pty.wait_for("the key inactive", |s| s.contains("is inactive"));

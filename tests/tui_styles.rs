@@ -63,7 +63,7 @@ fn actions_the_key_may_not_use_are_dim_and_the_others_are_not() {
         ("n", "new"),
         ("e", "roles"),
         ("d", "delete"),
-        ("Space", "toggle"),
+        ("t", "toggle"),
     ] {
         let hint = format!("{keys} {what}");
         let (x, y) = key_bar_cells(&buffer, &hint);

@@ -31,6 +31,11 @@ pub struct Frame {
     /// The appKeys of the first rows the External keys pane lists, in its order (50 at most).
     pub visible_external: Vec<String>,
     pub quit: bool,
+    /// Labels of the marked Generated keys, and appKeys of the marked external keys.
+    pub marked_labels: Vec<String>,
+    pub marked_external: Vec<String>,
+    /// A bulk run going on: (answered, total, requests sent).
+    pub bulk: Option<(usize, usize, usize)>,
     /// The screen with its styles, for tests that check how something is drawn.
     pub buffer: Buffer,
 }
@@ -74,6 +79,8 @@ impl Observer for Watcher {
             Dialog::Token(_) => "Token".into(),
             Dialog::Details(_) => "Details".into(),
             Dialog::Help(_) => "Help".into(),
+            Dialog::Bulk(b) => format!("Bulk: {} keys", b.plan.items.len()),
+            Dialog::BulkSummary(s) => format!("BulkSummary: {}", s.title),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),
@@ -90,6 +97,13 @@ impl Observer for Watcher {
                 .map(|&i| state.external.rows[i].app_key.clone())
                 .collect(),
             quit: state.quit,
+            marked_labels: (state.keys.marks.rows())
+                .map(|i| state.keys.rows[i].label.clone())
+                .collect(),
+            marked_external: (state.external.marks.rows())
+                .map(|i| state.external.rows[i].app_key.clone())
+                .collect(),
+            bulk: state.bulk.as_ref().map(|r| (r.done(), r.total, r.requests)),
             buffer: buffer.clone(),
         });
     }
