@@ -1,6 +1,8 @@
 //! A failed call, as the UI acts on it: its kind comes from the client's error variant (no
 //! text is sniffed), its message is the sentence shown.
 
+use std::time::Duration;
+
 use crate::vtex::ClientError;
 
 /// What kind of failure a call met; the UI decides by this alone.
@@ -18,6 +20,11 @@ pub enum FailureKind {
     Conflict,
     /// The server has no such feature (VTEX's public API only).
     Unavailable,
+    /// Too many requests (429): the server did not act on this one. `retry_after` is the wait
+    /// the server asked for (its Retry-After header), if it named one.
+    RateLimited {
+        retry_after: Option<Duration>,
+    },
     Other,
 }
 
@@ -32,8 +39,10 @@ impl FailureKind {
             ClientError::NotFound { .. } => FailureKind::NotFound,
             ClientError::Conflict { .. } => FailureKind::Conflict,
             ClientError::ExtensionUnavailable { .. } => FailureKind::Unavailable,
-            ClientError::RateLimited { .. }
-            | ClientError::Rejected { .. }
+            ClientError::RateLimited { retry_after, .. } => FailureKind::RateLimited {
+                retry_after: *retry_after,
+            },
+            ClientError::Rejected { .. }
             | ClientError::Server { .. }
             | ClientError::CrossOriginRedirect { .. }
             | ClientError::TooLarge { .. }
@@ -68,6 +77,11 @@ impl Failure {
 
     pub fn offline(&self) -> bool {
         self.kind == FailureKind::Offline
+    }
+
+    /// A 429: the server refused the call for its rate and did not act on it.
+    pub fn rate_limited(&self) -> bool {
+        matches!(self.kind, FailureKind::RateLimited { .. })
     }
 }
 
