@@ -31,8 +31,11 @@ impl RateLimit {
     /// The pace this budget allows over time, for messages: "2 requests a second".
     pub fn pace(&self) -> String {
         let every = self.refill_every.as_secs_f64().max(f64::MIN_POSITIVE);
-        if every <= 1.0 {
-            format!("{:.0} requests a second", 1.0 / every)
+        let per_second = (1.0 / every).round();
+        if per_second == 1.0 {
+            "one request a second".to_string()
+        } else if every < 1.0 {
+            format!("{per_second:.0} requests a second")
         } else {
             format!("one request every {every:.0} s")
         }
@@ -176,6 +179,10 @@ mod tests {
             refill_every: Duration::from_secs(3),
         };
         assert_eq!(slow.pace(), "one request every 3 s");
+        assert_eq!(
+            RateLimit::per_second(1).unwrap().pace(),
+            "one request a second"
+        );
     }
 
     #[test]
