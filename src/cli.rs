@@ -149,6 +149,10 @@ pub struct ServeArgs {
     /// At most 1000000.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub seed_keys: Option<u32>,
+    /// At most N requests a second per key (bursts of N); past it the server answers 429 with
+    /// Retry-After and does nothing, as a busy VTEX may, to try how clients cope. 0: unlimited.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub rate_limit: u32,
 }
 
 /// Which keys a listing shows and in what order: the flags of a [`Query`].

@@ -72,7 +72,10 @@ fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|| apikeys::embedded::DEMO_ACCOUNT.into()),
         seed_demo: args.seed_demo,
         seed_keys: args.seed_keys.map_or(0, |n| n as usize),
-        limits: apikeys::server::Limits::default(),
+        limits: apikeys::server::Limits {
+            rate_limit: apikeys::server::limits::RateLimit::per_second(args.rate_limit),
+            ..apikeys::server::Limits::default()
+        },
     })
 }
 

@@ -30,6 +30,7 @@ fn quick_limits() -> Limits {
         idle: Duration::from_secs(30),
         shutdown_grace: Duration::from_secs(5),
         max_connections: None,
+        rate_limit: None,
     }
 }
 

@@ -3,7 +3,8 @@
 //! Every endpoint but `apptoken/login` takes `X-VTEX-API-AppKey` + `X-VTEX-API-AppToken`, or a
 //! user token from login in `VtexIdclientAutCookie`. 401 for anything missing, unknown, wrong or
 //! inactive; 403 when the key's roles lack the endpoint's resource; 429 for a source address
-//! that failed too often (see [`super::limiter`]).
+//! that failed too often (see [`super::limiter`]), or for a key past its request rate (see
+//! [`super::rate_limit`]).
 //!
 //! A change runs through [`Authorized::change`]: one IMMEDIATE transaction that checks the
 //! caller again, makes the change, and checks the lockout rule before committing, so a key
@@ -21,6 +22,7 @@ use secrecy::SecretString;
 
 use super::api::AppState;
 use super::error::ApiError;
+use super::rate_limit::retry_after_secs;
 use super::secrets::token_hash;
 use super::store::tokens::TokenOwner;
 use super::store::{self, Actor, Store, StoreError, StoreResult, lockout, roles, sessions, tokens};
@@ -110,11 +112,26 @@ impl<R: Requirement + Send> FromRequestParts<AppState> for Authorized<R> {
             }
         };
         tracing::Span::current().record("actor", caller.actor.app_key.as_str());
+        admit(state, &caller)?;
         if !caller.resources.contains(R::RESOURCE) {
             return Err(ApiError::forbidden(R::RESOURCE));
         }
         Ok(Authorized(caller, PhantomData))
     }
+}
+
+/// Spends one request of the caller's budget (`--rate-limit`), or refuses with 429. This runs in
+/// the extractor, before any handler body, so a refused request has changed nothing.
+fn admit(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    let Some(rate) = &state.rate else {
+        return Ok(());
+    };
+    rate.admit(&caller.actor.key_id, std::time::Instant::now())
+        .map_err(|wait| {
+            let secs = retry_after_secs(wait);
+            tracing::debug!(app_key = %caller.actor.app_key, retry_after_secs = secs, "rate limited");
+            ApiError::rate_limited(&caller.actor.app_key, rate.limit(), secs)
+        })
 }
 
 impl<R: Requirement> Authorized<R> {

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use super::rate_limit::RateLimit;
 use super::store::StoreError;
 use crate::permissions::Resource;
 
@@ -40,6 +41,8 @@ pub enum VlmCode {
     SelfRenewal,
     /// 429: too many failed authentications from one source.
     TooManyFailures,
+    /// 429: the key sent more requests than the server's rate limit allows.
+    RateLimited,
     /// 503: the database was held by another process past the busy timeout.
     Busy,
     Unexpected,
@@ -47,7 +50,7 @@ pub enum VlmCode {
 
 impl VlmCode {
     /// Every code, for the test that checks the list in assets/openapi.yaml.
-    pub const ALL: [VlmCode; 12] = [
+    pub const ALL: [VlmCode; 13] = [
         VlmCode::KeyNotInAccount,
         VlmCode::InvalidRequest,
         VlmCode::NotAuthenticated,
@@ -58,6 +61,7 @@ impl VlmCode {
         VlmCode::BodyTooLarge,
         VlmCode::SelfRenewal,
         VlmCode::TooManyFailures,
+        VlmCode::RateLimited,
         VlmCode::Busy,
         VlmCode::Unexpected,
     ];
@@ -75,6 +79,7 @@ impl VlmCode {
             VlmCode::SelfRenewal => 1007,
             VlmCode::TooManyFailures => 1008,
             VlmCode::Busy => 1009,
+            VlmCode::RateLimited => 1010,
             VlmCode::Unexpected => 1099,
         }
     }
@@ -124,6 +129,23 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 format!(
                     "Too many failed authentications from your address; try again in {retry_after_secs} s."
+                ),
+            )
+        }
+    }
+
+    /// 429: `app_key` went past the rate limit; nothing was done.
+    pub fn rate_limited(app_key: &str, limit: RateLimit, retry_after_secs: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after_secs),
+            code: Some(VlmCode::RateLimited),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many requests from {app_key}: this server allows each key {} \
+                     (bursts of {}); nothing was done. Try again in {retry_after_secs} s.",
+                    limit.pace(),
+                    limit.burst
                 ),
             )
         }

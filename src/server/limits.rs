@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+pub use super::rate_limit::RateLimit;
+
 /// Descriptors kept free below the open-files limit for the SQLite files, the log, the listener
 /// and the runtime, whatever the limit (the reserve grows to an eighth of a larger limit).
 pub const RESERVED_FDS: u64 = 64;
@@ -30,6 +32,9 @@ pub struct Limits {
     /// wait in the kernel's backlog) and closes connections idle for a second or more.
     /// `None` (the default): the open-files limit minus a reserve, see [`connection_cap_for`].
     pub max_connections: Option<usize>,
+    /// Requests each authenticated key may send (`--rate-limit N`); past it, 429 with
+    /// Retry-After. `None` (the default): unlimited.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Default for Limits {
@@ -40,6 +45,7 @@ impl Default for Limits {
             idle: Duration::from_secs(5),
             shutdown_grace: Duration::from_secs(5),
             max_connections: None,
+            rate_limit: None,
         }
     }
 }
@@ -87,6 +93,7 @@ mod tests {
         assert_eq!(limits.idle, Duration::from_secs(5));
         assert_eq!(limits.shutdown_grace, Duration::from_secs(5));
         assert_eq!(limits.max_connections, None);
+        assert_eq!(limits.rate_limit, None);
         assert!(limits.idle <= Duration::from_secs(30));
         assert!(limits.shutdown_grace < Duration::from_secs(10));
     }

@@ -13,6 +13,7 @@ pub mod limiter;
 pub mod limits;
 pub mod listener;
 mod logging;
+pub mod rate_limit;
 pub mod secrets;
 pub mod seed;
 pub mod seed_generated;
@@ -202,7 +203,7 @@ fn serve_listener(
 ) -> anyhow::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let app = api::router(store.clone());
+    let app = api::router(store.clone(), limits.rate_limit);
     let task = tokio::spawn(listener::serve(listener, app, limits, shutdown_rx));
     Ok(RunningServer {
         addr,

@@ -64,13 +64,17 @@ impl Reply {
 }
 
 fn config(db: PathBuf, seed_demo: bool) -> ServerConfig {
+    config_with(db, seed_demo, server::Limits::default())
+}
+
+fn config_with(db: PathBuf, seed_demo: bool, limits: server::Limits) -> ServerConfig {
     ServerConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
         db_path: db,
         account: ACCOUNT.into(),
         seed_demo,
         seed_keys: 0,
-        limits: server::Limits::default(),
+        limits,
     }
 }
 
@@ -80,9 +84,16 @@ impl TestServer {
     }
 
     pub async fn start_with(seed_demo: bool) -> TestServer {
+        TestServer::start_with_limits(seed_demo, server::Limits::default()).await
+    }
+
+    /// A server under `limits` (a rate limit, short timeouts), on a new database.
+    pub async fn start_with_limits(seed_demo: bool, limits: server::Limits) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("apikeys.sqlite3");
-        let (server, prepared) = server::start(&config(db.clone(), seed_demo)).await.unwrap();
+        let (server, prepared) = server::start(&config_with(db.clone(), seed_demo, limits))
+            .await
+            .unwrap();
         let Prepared::Bootstrapped(admin) = prepared else {
             panic!("a new database must be bootstrapped");
         };

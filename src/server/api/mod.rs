@@ -19,6 +19,7 @@ use std::sync::Arc;
 use super::error::ApiError;
 use super::limiter::AuthLimiter;
 use super::logging;
+use super::rate_limit::{RateLimit, RateLimiter};
 use super::store::Store;
 
 /// Request bodies larger than this are refused with 413. The largest legitimate body is a
@@ -30,6 +31,8 @@ pub struct AppState {
     pub store: Store,
     /// Failed authentications per source address, shared by every route of this server.
     pub limiter: Arc<AuthLimiter>,
+    /// Requests per authenticated key (`--rate-limit`); `None`: unlimited.
+    pub rate: Option<Arc<RateLimiter>>,
     /// The last key listing, answered again while nothing changed.
     pub listings: Arc<listing_cache::ListingCache>,
 }
@@ -133,7 +136,8 @@ pub fn operations() -> Vec<(String, String)> {
         .collect()
 }
 
-pub fn router(store: Store) -> Router {
+/// The routes over `store`; with `rate_limit`, each authenticated key gets that budget.
+pub fn router(store: Store, rate_limit: Option<RateLimit>) -> Router {
     routes()
         .router
         .fallback(no_route)
@@ -143,6 +147,7 @@ pub fn router(store: Store) -> Router {
         .with_state(AppState {
             store,
             limiter: Arc::new(AuthLimiter::default()),
+            rate: rate_limit.map(|limit| Arc::new(RateLimiter::new(limit))),
             listings: Arc::default(),
         })
 }
