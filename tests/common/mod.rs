@@ -108,6 +108,12 @@ impl TestServer {
 
     /// Stops the server and starts a new one on the same file.
     pub async fn restart(self) -> TestServer {
+        self.restart_with_limits(server::Limits::default()).await
+    }
+
+    /// Stops the server and starts a new one on the same file, under `limits` (keys set up
+    /// first, then a rate limit for what the test does).
+    pub async fn restart_with_limits(self, limits: server::Limits) -> TestServer {
         let TestServer {
             server,
             db,
@@ -116,7 +122,9 @@ impl TestServer {
             ..
         } = self;
         server.shutdown().await.unwrap();
-        let (server, prepared) = server::start(&config(db.clone(), false)).await.unwrap();
+        let (server, prepared) = server::start(&config_with(db.clone(), false, limits))
+            .await
+            .unwrap();
         assert!(
             matches!(prepared, Prepared::Existing),
             "a restart must not bootstrap again"

@@ -254,10 +254,20 @@ pub fn progress(
 }
 
 /// Every key went through.
-pub fn all_done(action: &BulkAction, list: KeyList, count: usize, skipped: usize) -> String {
+pub fn all_done(
+    action: &BulkAction,
+    list: KeyList,
+    count: usize,
+    skipped: usize,
+    rate_limited: usize,
+) -> String {
     let mut text = format!("{} {}.", verbs(action, list).1, keys(count, list));
     if skipped > 0 {
         text.push_str(&format!(" {} skipped.", count_of(skipped, "key", "keys")));
+    }
+    if rate_limited > 0 {
+        text.push(' ');
+        text.push_str(&rate_limited_note(rate_limited));
     }
     text
 }

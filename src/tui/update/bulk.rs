@@ -38,12 +38,15 @@ pub(in crate::tui) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> 
     Vec::new()
 }
 
-/// `t` with marks: activates them when every marked key is inactive, else deactivates the
-/// active ones (the inactive are listed as skipped).
+/// `t` with marks: activates them when every marked key is inactive (your own key aside:
+/// it cannot be deactivated here), else deactivates the active ones (the inactive are listed
+/// as skipped).
 pub(super) fn toggle_marked(state: &mut State, list: KeyList) -> Vec<Effect> {
     let rows = plan::targets(state, list);
     let any_active = rows.iter().any(|&row| match list {
-        KeyList::Generated => state.keys.rows.get(row).is_some_and(|k| k.is_active),
+        KeyList::Generated => {
+            (state.keys.rows.get(row)).is_some_and(|k| k.is_active && !state.is_own_key(&k.app_key))
+        }
         KeyList::External => state.external.rows.get(row).is_some_and(|k| k.is_active),
     });
     ask(state, BulkAction::SetActive(!any_active))
@@ -172,7 +175,8 @@ fn finish(state: &mut State) -> Vec<Effect> {
         ),
     }
     if run.failed.is_empty() && run.not_sent.is_empty() {
-        let done = text::all_done(&run.action, run.list, run.total, run.skipped.len());
+        let (skipped, slowed) = (run.skipped.len(), run.rate_limited);
+        let done = text::all_done(&run.action, run.list, run.total, skipped, slowed);
         say(state, done);
     } else {
         let summary = summary(&run);

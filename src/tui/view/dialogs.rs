@@ -141,8 +141,7 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
                 Dialog::Bulk(bulk) => bulk.focus == Focus::Action,
                 _ => false,
             };
-            let enabled =
-                !(unacknowledged && focus_on_action && command == Some(Command::Press));
+            let enabled = !(unacknowledged && focus_on_action && command == Some(Command::Press));
             Hint::new(binding.keys, &what).enabled(enabled)
         })
         .collect()
