@@ -3,6 +3,7 @@
 //! feeds their results back as actions, and `view` draws the state.
 
 pub mod action;
+pub mod command_line;
 pub mod dialog;
 pub mod event_loop;
 pub mod failure;

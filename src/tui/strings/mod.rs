@@ -4,6 +4,7 @@
 //! headers, single-word labels and marks ("▲", "[x]") stay with the drawing code in `view`.
 
 pub mod access;
+pub mod commands;
 pub mod details;
 pub mod dialogs;
 pub mod panes;
