@@ -2,6 +2,7 @@
 //! and the history of lines run. Pure, except `history`'s file functions, which the event loop
 //! calls.
 
+pub mod complete;
 pub mod history;
 pub mod parse;
 pub mod table;

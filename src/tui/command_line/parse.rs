@@ -108,6 +108,14 @@ fn command_words() -> Vec<(&'static str, Name)> {
     words
 }
 
+/// The command a word names (exactly or as a unique beginning), if any.
+pub fn command_of(word: &str) -> Option<&'static table::Spec> {
+    match find(word, &command_words()) {
+        Found::One(name) => Some(table::spec_of(name)),
+        _ => None,
+    }
+}
+
 /// Parses a command line (with or without its leading `:`) for the pane on screen.
 pub fn parse(line: &str, tab: Tab) -> Result<Verb, String> {
     let line = line.trim();
