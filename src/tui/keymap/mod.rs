@@ -71,6 +71,13 @@ pub enum Command {
     LeaveFilter(Step),
     /// Filter editing: switch between plain words and fuzzy matching (the `-f ` prefix).
     ToggleFuzzy,
+    /// Open the `:` command line.
+    CommandLine,
+    /// Command line: run it, close it, complete the word (forwards, backwards), recall history.
+    RunCommand,
+    CancelCommand,
+    Complete { backwards: bool },
+    History { older: bool },
 }
 
 /// A move in a list.
@@ -215,6 +222,13 @@ pub const GLOBAL: &[Binding] = &[
         &[(ch('R'), C::Refresh), (ctrl('r'), C::Refresh)],
     ),
     bind("?", ("help", "help"), None, true, &[(ch('?'), C::Help)]),
+    bind(
+        ":",
+        ("command line (:q, :filter, :sort… see Commands)", "command"),
+        None,
+        false,
+        &[(ch(':'), C::CommandLine)],
+    ),
     bind(
         "Esc",
         ("close dialog / clear filter / dismiss error", "close"),
@@ -417,6 +431,30 @@ pub const FILTER_EDITING: &[Binding] = &[
     ),
 ];
 
+/// While the `:` command line has the keyboard; every other key is typed into it.
+pub const COMMAND_EDITING: &[Binding] = &[
+    hint("Enter", CMD::RUN, &[(ENTER, C::RunCommand)]),
+    hint("Esc", CMD::CANCEL, &[(ESC, C::CancelCommand)]),
+    hint(
+        "Tab S-Tab",
+        CMD::COMPLETE,
+        &[
+            (code(KeyCode::Tab), C::Complete { backwards: false }),
+            (code(KeyCode::BackTab), C::Complete { backwards: true }),
+        ],
+    ),
+    hint(
+        "↑ ↓",
+        CMD::HISTORY,
+        &[
+            (UP, C::History { older: true }),
+            (DOWN, C::History { older: false }),
+        ],
+    ),
+];
+
+use super::strings::commands as CMD;
+
 pub fn for_tab(tab: Tab) -> &'static [Binding] {
     match tab {
         Tab::Settings => SETTINGS,
@@ -458,6 +496,9 @@ pub fn command_for(state: &State, key: &KeyEvent) -> Option<Command> {
     }
     if let Some(dialog) = &state.dialog {
         return lookup(for_dialog(dialog), key);
+    }
+    if state.command_line.is_some() {
+        return lookup(COMMAND_EDITING, key);
     }
     let editing = match state.tab {
         Tab::Keys => state.keys.filter.editing,

@@ -9,6 +9,8 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 mod changes;
+mod command_hooks;
+mod command_line;
 mod copy_app_key;
 mod details;
 mod dialogs;
@@ -24,6 +26,7 @@ mod status;
 mod timers;
 
 use changes::*;
+use command_line::*;
 use copy_app_key::*;
 use details::*;
 use dialogs::*;
