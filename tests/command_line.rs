@@ -46,7 +46,10 @@ async fn a_completed_pane_name_switches_pane() {
     let frame = app
         .wait_for("External keys", |f| f.tab == Some(Tab::External))
         .await;
-    assert!(!frame.screen.contains(":external"), "the command line closed");
+    assert!(
+        !frame.screen.contains(":external"),
+        "the command line closed"
+    );
     app.send(":set<Enter>");
     app.wait_for("Settings", |f| f.tab == Some(Tab::Settings))
         .await;
@@ -67,7 +70,8 @@ async fn filter_and_sort_commands_act_as_their_keys() {
         assert!(label.to_lowercase().contains("erp"), "{label}");
     }
     app.send(":filter<Enter>");
-    app.wait_for("filter cleared", |f| f.visible_rows == 61).await;
+    app.wait_for("filter cleared", |f| f.visible_rows == 61)
+        .await;
 
     // Newest first: the first row is the key created last.
     let keys = server_keys(&server).await;
@@ -136,20 +140,24 @@ async fn up_recalls_and_the_history_file_holds_no_token() {
     app.send(":filter erp<Enter>");
     app.wait_for("filtered", |f| f.visible_rows < 61).await;
     app.send(&format!(":filter {FAKE_TOKEN}<Enter>"));
-    app.wait_for("nothing matches", |f| f.visible_rows == 0).await;
+    app.wait_for("nothing matches", |f| f.visible_rows == 0)
+        .await;
     app.send(":filter<Enter>");
-    app.wait_for("filter cleared", |f| f.visible_rows == 61).await;
+    app.wait_for("filter cleared", |f| f.visible_rows == 61)
+        .await;
 
     // ↑ skips the token line: it was never kept.
     app.send(":<Up>");
-    app.wait_for("recalled", |f| f.screen.contains(":filter▏")).await;
+    app.wait_for("recalled", |f| f.screen.contains(":filter▏"))
+        .await;
     app.send("<Up>");
     let recalled = app
         .wait_for("older", |f| f.screen.contains(":filter erp"))
         .await;
     assert!(!recalled.screen.contains(FAKE_TOKEN));
     app.send("<Enter>");
-    app.wait_for("filtered again", |f| f.visible_rows < 61).await;
+    app.wait_for("filtered again", |f| f.visible_rows < 61)
+        .await;
 
     let text = history_with(&path, 3).await;
     assert_eq!(text, "filter erp\nfilter\nfilter erp\n");

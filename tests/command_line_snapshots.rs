@@ -98,7 +98,10 @@ fn narrow_and_short_terminals_do_not_panic() {
     for width in [1u16, 20, 30, 49, 50, 51, 60] {
         for height in [1u16, 5, 12, 13] {
             let mut state = at_size(width, height);
-            typed(&mut state, ":role add Owner (Admin Super) and a very long tail");
+            typed(
+                &mut state,
+                ":role add Owner (Admin Super) and a very long tail",
+            );
             press(&mut state, KeyCode::Tab);
             let _ = screen(&state);
             let mut state = at_size(80, 16);

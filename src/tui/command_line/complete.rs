@@ -61,9 +61,7 @@ pub fn candidates(before: &str, context: &Context) -> Candidates {
         (Takes::RoleChange, 0) => starting_with(ROLE_CHANGES, word),
         // A role name may hold spaces: everything after add|remove is the name.
         (Takes::RoleChange, _) => {
-            let name_at = args_at
-                + args.find(char::is_whitespace).unwrap_or(args.len())
-                + 1;
+            let name_at = args_at + args.find(char::is_whitespace).unwrap_or(args.len()) + 1;
             let name_at = name_at.min(before.len());
             let typed = before[name_at..].trim_start();
             let start = before.len() - typed.len();

@@ -29,7 +29,10 @@ fn each_argument_kind_completes() {
         words("sort ", Tab::Keys),
         ["name", "key", "created", "token-age", "status"]
     );
-    assert_eq!(words("sort ", Tab::External), ["owner", "key", "added", "status"]);
+    assert_eq!(
+        words("sort ", Tab::External),
+        ["owner", "key", "added", "status"]
+    );
     assert_eq!(words("sort t", Tab::Keys), ["token-age"]);
     assert_eq!(words("sort created ", Tab::Keys), ["asc", "desc"]);
     assert_eq!(words("sort created d", Tab::Keys), ["desc"]);
@@ -40,7 +43,10 @@ fn each_argument_kind_completes() {
         words("role add o", Tab::Keys),
         ["Owner (Admin Super)", "Operation (Admin)"]
     );
-    assert_eq!(words("role add Owner (Ad", Tab::Keys), ["Owner (Admin Super)"]);
+    assert_eq!(
+        words("role add Owner (Ad", Tab::Keys),
+        ["Owner (Admin Super)"]
+    );
     assert_eq!(words("profile st", Tab::Keys), ["staging", "store-b"]);
     assert!(words("refresh ", Tab::Keys).is_empty());
     assert!(words("nonsense ", Tab::Keys).is_empty());

@@ -62,8 +62,7 @@ impl History {
     /// not a line that may hold a token).
     pub fn push(&mut self, line: &str) -> bool {
         let line = line.trim();
-        if line.is_empty() || may_hold_token(line) || self.lines.last().is_some_and(|l| l == line)
-        {
+        if line.is_empty() || may_hold_token(line) || self.lines.last().is_some_and(|l| l == line) {
             return false;
         }
         self.lines.push(line.to_string());

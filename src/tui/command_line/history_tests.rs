@@ -7,7 +7,10 @@ fn lines_are_kept_oldest_first_without_repeats() {
     let mut history = History::default();
     assert!(history.push(":keys"));
     assert!(history.push(":filter erp"));
-    assert!(!history.push(":filter erp"), "a repeat of the previous line");
+    assert!(
+        !history.push(":filter erp"),
+        "a repeat of the previous line"
+    );
     assert!(history.push(":keys"), "a repeat of an older line is kept");
     assert!(!history.push("   "));
     assert_eq!(history.lines, [":keys", ":filter erp", ":keys"]);

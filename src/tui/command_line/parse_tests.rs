@@ -25,7 +25,10 @@ fn every_command_parses() {
     assert_eq!(keys(":delete"), Ok(Verb::Delete));
     assert_eq!(keys(":refresh"), Ok(Verb::Refresh));
     assert_eq!(keys(":profile"), Ok(Verb::Profile(None)));
-    assert_eq!(keys(":profile staging"), Ok(Verb::Profile(Some("staging".into()))));
+    assert_eq!(
+        keys(":profile staging"),
+        Ok(Verb::Profile(Some("staging".into())))
+    );
     assert_eq!(keys(":help"), Ok(Verb::Help));
     assert_eq!(keys("help"), Ok(Verb::Help), "the colon is optional");
 }
@@ -45,7 +48,10 @@ fn unique_beginnings_and_aliases_are_accepted() {
 #[test]
 fn an_ambiguous_beginning_names_the_candidates() {
     let err = keys(":de").unwrap_err();
-    assert!(err.contains(":deactivate") && err.contains(":delete"), "{err}");
+    assert!(
+        err.contains(":deactivate") && err.contains(":delete"),
+        "{err}"
+    );
     let err = keys(":s").unwrap_err();
     assert!(err.contains(":settings") && err.contains(":sort"), "{err}");
 }
@@ -56,14 +62,26 @@ fn sort_takes_the_columns_of_the_pane() {
     assert_eq!(keys(":sort name"), sort(SortBy::Name, None));
     assert_eq!(keys(":sort label"), sort(SortBy::Name, None));
     assert_eq!(keys(":sort key"), sort(SortBy::Key, None));
-    assert_eq!(keys(":sort created desc"), sort(SortBy::Created, Some(Direction::Desc)));
-    assert_eq!(keys(":sort token-age asc"), sort(SortBy::TokenAge, Some(Direction::Asc)));
+    assert_eq!(
+        keys(":sort created desc"),
+        sort(SortBy::Created, Some(Direction::Desc))
+    );
+    assert_eq!(
+        keys(":sort token-age asc"),
+        sort(SortBy::TokenAge, Some(Direction::Asc))
+    );
     assert_eq!(keys(":sort age"), sort(SortBy::TokenAge, None));
-    assert_eq!(keys(":sort status d"), sort(SortBy::Status, Some(Direction::Desc)));
+    assert_eq!(
+        keys(":sort status d"),
+        sort(SortBy::Status, Some(Direction::Desc))
+    );
     let ext = |line| parse(line, Tab::External);
     assert_eq!(ext(":sort owner"), sort(SortBy::Name, None));
     assert_eq!(ext(":sort name"), sort(SortBy::Name, None));
-    assert_eq!(ext(":sort added desc"), sort(SortBy::Created, Some(Direction::Desc)));
+    assert_eq!(
+        ext(":sort added desc"),
+        sort(SortBy::Created, Some(Direction::Desc))
+    );
     assert_eq!(ext(":sort created"), sort(SortBy::Created, None));
 }
 
@@ -77,13 +95,25 @@ fn sort_errors_say_what_it_takes() {
         parse(":sort", Tab::External).unwrap_err(),
         ":sort takes a column: owner, key, added, status"
     );
-    assert!(keys(":sort colour").unwrap_err().starts_with(":sort takes a column"));
+    assert!(
+        keys(":sort colour")
+            .unwrap_err()
+            .starts_with(":sort takes a column")
+    );
     let why = parse(":sort token-age", Tab::External).unwrap_err();
     assert!(why.contains("no token-age column"), "{why}");
     let why = keys(":sort owner").unwrap_err();
     assert!(why.contains("no owner column"), "{why}");
-    assert!(keys(":sort name sideways").unwrap_err().contains("asc or desc"));
-    assert!(keys(":sort name asc more").unwrap_err().contains("asc or desc"));
+    assert!(
+        keys(":sort name sideways")
+            .unwrap_err()
+            .contains("asc or desc")
+    );
+    assert!(
+        keys(":sort name asc more")
+            .unwrap_err()
+            .contains("asc or desc")
+    );
 }
 
 #[test]
@@ -104,7 +134,10 @@ fn role_names_keep_their_spaces() {
 
 #[test]
 fn arguments_where_none_is_taken_are_refused() {
-    assert_eq!(keys(":refresh now").unwrap_err(), ":refresh takes no argument.");
+    assert_eq!(
+        keys(":refresh now").unwrap_err(),
+        ":refresh takes no argument."
+    );
     assert_eq!(keys(":q x").unwrap_err(), ":quit takes no argument.");
     assert_eq!(keys(":mark").unwrap_err(), text::MARK_TAKES);
     assert_eq!(keys(":mark some").unwrap_err(), text::MARK_TAKES);

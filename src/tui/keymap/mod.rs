@@ -76,8 +76,12 @@ pub enum Command {
     /// Command line: run it, close it, complete the word (forwards, backwards), recall history.
     RunCommand,
     CancelCommand,
-    Complete { backwards: bool },
-    History { older: bool },
+    Complete {
+        backwards: bool,
+    },
+    History {
+        older: bool,
+    },
 }
 
 /// A move in a list.

@@ -40,10 +40,7 @@ pub fn unknown(word: &str, suggestion: Option<&str>) -> String {
 
 pub fn ambiguous(word: &str, names: &[&str]) -> String {
     let names: Vec<String> = names.iter().map(|n| format!(":{n}")).collect();
-    format!(
-        ":{word} could be {}; type more of it.",
-        names.join(" or ")
-    )
+    format!(":{word} could be {}; type more of it.", names.join(" or "))
 }
 
 pub fn takes_no_argument(name: &str) -> String {
@@ -74,7 +71,11 @@ pub fn column_not_here(column: &str, pane: &str, columns: &[&str]) -> String {
 }
 
 pub fn sorted_by(column: &str, descending: bool) -> String {
-    let direction = if descending { "descending" } else { "ascending" };
+    let direction = if descending {
+        "descending"
+    } else {
+        "ascending"
+    };
     format!("Sorted by {column}, {direction}.")
 }
 

@@ -16,7 +16,12 @@ pub fn render(open: &CommandLine, frame: &mut Frame, pane: Rect, status: Rect) {
         Span::styled(" :", theme::key()),
         Span::styled(text, theme::plain()),
     ]);
-    put_line(frame, status, 0, &Line::from(widgets::fit_spans(line.spans, usize::from(status.width))));
+    put_line(
+        frame,
+        status,
+        0,
+        &Line::from(widgets::fit_spans(line.spans, usize::from(status.width))),
+    );
     let Some(cycle) = open.cycle.as_ref().filter(|c| c.words.len() > 1) else {
         return;
     };
@@ -39,5 +44,10 @@ pub fn render(open: &CommandLine, frame: &mut Frame, pane: Rect, status: Rect) {
     let used: usize = spans.iter().map(Span::width).sum();
     spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
     let row = pane.height - 1;
-    put_line(frame, pane, row, &Line::from(widgets::fit_spans(spans, width)));
+    put_line(
+        frame,
+        pane,
+        row,
+        &Line::from(widgets::fit_spans(spans, width)),
+    );
 }
