@@ -89,3 +89,13 @@ fn a_corrupt_or_missing_file_gives_an_empty_history() {
     std::fs::write(&path, format!(":keys\n:filter {FAKE_TOKEN}\n")).unwrap();
     assert_eq!(History::load(Some(path)).lines, [":keys"]);
 }
+
+#[test]
+fn a_failed_write_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocked = dir.path().join("a directory");
+    std::fs::create_dir(&blocked).unwrap();
+    let first = save(&blocked, ":keys").expect("the first failure is said");
+    assert!(first.contains("could not be saved"), "{first}");
+    assert_eq!(save(&blocked, ":refresh"), None, "once");
+}

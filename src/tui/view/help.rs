@@ -216,6 +216,11 @@ pub fn overlay(state: &State, hints: &[Hint], region: Rect) -> Overlay {
         if index > 0 {
             body.push(Line::raw(""));
         }
+        // The `:` commands follow the pane's keys; the filter's come last, with their syntax.
+        if index == 2 {
+            body.extend(command_lines(keys_width, max));
+            body.push(Line::raw(""));
+        }
         body.push(Line::styled(title.to_string(), theme::heading()));
         for binding in bindings.iter() {
             body.extend(binding_lines(state, binding, keys_width, max));
@@ -224,8 +229,10 @@ pub fn overlay(state: &State, hints: &[Hint], region: Rect) -> Overlay {
     if filters {
         body.extend(widgets::wrapped(text::HELP_FILTER, theme::dim(), max));
     }
-    body.push(Line::raw(""));
-    body.extend(command_lines(keys_width, max));
+    if !filters {
+        body.push(Line::raw(""));
+        body.extend(command_lines(keys_width, max));
+    }
     body.push(Line::raw(""));
     body.extend(widgets::wrapped(text::HELP_DIALOGS, theme::dim(), max));
     let mut footer = vec![Line::raw("")];
