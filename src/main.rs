@@ -108,6 +108,7 @@ fn terminal_app(
             mouse: args.mouse,
             refresh_every: std::time::Duration::from_secs(refresh),
             clipboard: session.clipboard.clone(),
+            history: apikeys::tui::command_line::history::default_path(),
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
         session.close().await;

@@ -42,7 +42,7 @@ async fn space_marks_ctrl_space_marks_a_range_ctrl_a_all_shown_and_ctrl_backslas
     let one = app
         .wait_for("one mark", |f| f.marked_labels.len() == 1)
         .await;
-    assert_eq!(one.marked_labels, [first.clone()]);
+    assert_eq!(one.marked_labels, std::slice::from_ref(&first));
     assert!(one.screen.contains("✓ 1 marked"), "{}", one.screen);
     assert!(
         one.dialog.is_none(),

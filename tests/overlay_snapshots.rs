@@ -145,7 +145,8 @@ fn a_grown_terminal_clamps_the_scroll_so_the_next_key_moves_at_once() {
     );
 
     // Grown until it fits: drawn whole, and back at the top when the terminal shrinks again.
-    resize(&mut state, 100, 60);
+    // (90 rows: the help holds the `:` commands too.)
+    resize(&mut state, 100, 90);
     assert_eq!(position(&screen(&state)), None);
     resize(&mut state, 80, 24);
     assert_eq!(position(&screen(&state)).map(|p| p.0), Some(1));

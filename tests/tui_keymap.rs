@@ -219,6 +219,11 @@ fn contexts() -> Vec<(&'static str, Build)> {
             }))
         }),
         ("help", || with_dialog(Dialog::Help(HelpDialog::default()))),
+        ("command line", || {
+            let mut state = loaded(Tab::External);
+            state.command_line = Some(Default::default());
+            state
+        }),
     ]
 }
 
@@ -230,6 +235,9 @@ fn tables(state: &State) -> Vec<&'static [Binding]> {
     if state.keys.filter.editing {
         return vec![keymap::FILTER_EDITING];
     }
+    if state.command_line.is_some() {
+        return vec![keymap::COMMAND_EDITING];
+    }
     vec![
         keymap::GLOBAL,
         keymap::for_pane(state),
@@ -240,6 +248,7 @@ fn tables(state: &State) -> Vec<&'static [Binding]> {
 /// Whether keys not in the tables are typed into a field here.
 fn takes_text(state: &State) -> bool {
     state.keys.filter.editing
+        || state.command_line.is_some()
         || matches!(
             state.dialog,
             Some(Dialog::NewKey(NewKeyDialog {

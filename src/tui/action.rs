@@ -156,5 +156,10 @@ pub enum Effect {
     /// Clear what the latest copy put on the clipboard (its deadline, kept in the state, has
     /// passed on the injected clock).
     ClearClipboard,
+    /// Append a command line to the history file (never a line that may hold a token).
+    SaveHistory {
+        path: std::path::PathBuf,
+        line: String,
+    },
     Quit,
 }

@@ -170,6 +170,11 @@ impl EffectRunner<'_> {
                         let _ = self.results.send(Action::Notice(said));
                     }
                 }
+                Effect::SaveHistory { path, line } => {
+                    if let Some(said) = super::command_line::history::save(&path, &line) {
+                        let _ = self.results.send(Action::Notice(said));
+                    }
+                }
                 Effect::Quit => quit = true,
             }
         }

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod bulk;
+pub mod command_line;
 pub mod dialog;
 pub mod event_loop;
 pub mod failure;
@@ -36,6 +37,8 @@ pub struct Options {
     /// Automatic refresh; zero turns it off.
     pub refresh_every: Duration,
     pub clipboard: crate::clipboard::Settings,
+    /// The `:` command history file; `None`: kept in memory only.
+    pub history: Option<std::path::PathBuf>,
 }
 
 /// Runs the app on the real terminal until the user quits, SIGTERM or SIGHUP.
@@ -47,6 +50,8 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
         options.refresh_every,
     );
     state.mouse = options.mouse;
+    // Read once here: `update` does no I/O; new lines are appended through an effect.
+    state.history = command_line::history::History::load(options.history);
     state.zone = view::time::Zone::Local;
     state.no_color = view::theme::no_color_requested(std::env::var_os("NO_COLOR").as_deref());
     // OSC 52 goes to the controlling terminal (/dev/tty), between frames: never to stdout,

@@ -524,6 +524,12 @@ pub struct State {
     /// The zone dates are shown in: the machine's for the app, a fixed one in tests.
     pub zone: super::view::time::Zone,
     pub quit: bool,
+    /// The `:` command line, while open.
+    pub command_line: Option<super::command_line::CommandLine>,
+    /// The lines run on the command line (loaded at start; appended through an effect).
+    pub history: super::command_line::history::History,
+    /// The config's profile names, for `:profile` completion.
+    pub profiles: Vec<String>,
 }
 
 impl State {
@@ -563,6 +569,9 @@ impl State {
             no_color: false,
             zone: super::view::time::Zone::Utc,
             quit: false,
+            command_line: None,
+            history: Default::default(),
+            profiles: Vec::new(),
         }
     }
 

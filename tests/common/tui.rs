@@ -211,6 +211,8 @@ pub struct AppOptions {
     pub token_source: Option<apikeys::tui::state::TokenSource>,
     /// The zone dates are shown in; `None`: the state's default (UTC).
     pub zone: Option<apikeys::tui::view::time::Zone>,
+    /// The `:` command history file; `None`: in memory only.
+    pub history: Option<std::path::PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -224,6 +226,7 @@ impl Default for AppOptions {
             mouse: false,
             token_source: None,
             zone: None,
+            history: None,
         }
     }
 }
@@ -271,6 +274,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
             Duration::from_secs(3600),
         );
         state.mouse = options.mouse;
+        state.history = apikeys::tui::command_line::history::History::load(options.history);
         if let Some(zone) = options.zone {
             state.zone = zone;
         }

@@ -77,6 +77,17 @@ pub enum Command {
     MarkRange,
     MarkAll,
     ClearMarks,
+    /// Open the `:` command line.
+    CommandLine,
+    /// Command line: run it, close it, complete the word (forwards, backwards), recall history.
+    RunCommand,
+    CancelCommand,
+    Complete {
+        backwards: bool,
+    },
+    History {
+        older: bool,
+    },
 }
 
 /// A move in a list.
@@ -221,6 +232,13 @@ pub const GLOBAL: &[Binding] = &[
         &[(ch('R'), C::Refresh), (ctrl('r'), C::Refresh)],
     ),
     bind("?", ("help", "help"), None, true, &[(ch('?'), C::Help)]),
+    bind(
+        ":",
+        ("command line (:q, :filter, :sort… see Commands)", "command"),
+        None,
+        false,
+        &[(ch(':'), C::CommandLine)],
+    ),
     bind(
         "Esc",
         (
@@ -474,6 +492,30 @@ pub const FILTER_EDITING: &[Binding] = &[
     ),
 ];
 
+/// While the `:` command line has the keyboard; every other key is typed into it.
+pub const COMMAND_EDITING: &[Binding] = &[
+    hint("Enter", CMD::RUN, &[(ENTER, C::RunCommand)]),
+    hint("Esc", CMD::CANCEL, &[(ESC, C::CancelCommand)]),
+    hint(
+        "Tab S-Tab",
+        CMD::COMPLETE,
+        &[
+            (code(KeyCode::Tab), C::Complete { backwards: false }),
+            (code(KeyCode::BackTab), C::Complete { backwards: true }),
+        ],
+    ),
+    hint(
+        "↑ ↓",
+        CMD::HISTORY,
+        &[
+            (UP, C::History { older: true }),
+            (DOWN, C::History { older: false }),
+        ],
+    ),
+];
+
+use super::strings::commands as CMD;
+
 pub fn for_tab(tab: Tab) -> &'static [Binding] {
     match tab {
         Tab::Settings => SETTINGS,
@@ -515,6 +557,9 @@ pub fn command_for(state: &State, key: &KeyEvent) -> Option<Command> {
     }
     if let Some(dialog) = &state.dialog {
         return lookup(for_dialog(dialog), key);
+    }
+    if state.command_line.is_some() {
+        return lookup(COMMAND_EDITING, key);
     }
     let editing = match state.tab {
         Tab::Keys => state.keys.filter.editing,

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod bulk;
+pub mod commands;
 pub mod details;
 pub mod dialogs;
 pub mod panes;

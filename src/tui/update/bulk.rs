@@ -10,7 +10,7 @@ use crate::tui::strings::bulk as text;
 
 /// Opens the confirmation for `action` on the marked keys (else the selected one), or says
 /// why it cannot run.
-pub(in crate::tui) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
+pub(super) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
     if state.bulk.is_some() {
         say(state, text::ALREADY_RUNNING);
         return Vec::new();
@@ -54,7 +54,7 @@ pub(super) fn toggle_marked(state: &mut State, list: KeyList) -> Vec<Effect> {
 
 /// `:role add NAME` / `:role remove NAME`: the role named (any case, or a prefix only one
 /// role has) added to or removed from the marked keys.
-pub(in crate::tui) fn ask_role(state: &mut State, add: bool, name: &str) -> Vec<Effect> {
+pub(super) fn ask_role(state: &mut State, add: bool, name: &str) -> Vec<Effect> {
     let roles = state.roles.as_deref().unwrap_or(&[]);
     let wanted = name.trim().to_lowercase();
     let exact = roles.iter().find(|r| r.name.to_lowercase() == wanted);

@@ -20,6 +20,9 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         open_next_dialog(state);
         return effects;
     }
+    if state.command_line.is_some() && command != Some(Command::Quit) {
+        return on_command_key(state, key, command);
+    }
     if editing_filter(state) && command != Some(Command::Quit) {
         on_filter_key(state, key, command);
         return lazy_roles(state);
@@ -35,6 +38,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             | Command::PreviousPane
             | Command::Pane(_)
             | Command::Refresh
+            | Command::CommandLine
             | Command::Escape
             | Command::Move(_),
             _,
@@ -76,7 +80,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
     vec![Effect::Quit]
 }
 
-fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
+pub(super) fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
         Command::Quit => return quit(state),
         Command::Help => state.dialog = Some(Dialog::Help(HelpDialog::default())),
@@ -91,6 +95,7 @@ fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
             Some(effects) => return effects,
             None => on_escape(state),
         },
+        Command::CommandLine => open(state),
         Command::Move(step) => {
             let delta = delta(step, state.page_rows);
             move_selection(state, delta);
@@ -233,6 +238,11 @@ pub(super) fn on_paste(state: &mut State, text: &str) {
         Some(dialog) => {
             if let Some(field) = dialog.text_field() {
                 insert(field.input, field.app_key);
+            }
+        }
+        None if state.command_line.is_some() => {
+            if let Some(open) = state.command_line.as_mut() {
+                paste(open, text);
             }
         }
         None => {

@@ -3,17 +3,8 @@
 
 use super::*;
 use crate::listing::TokenAge;
+use crate::tui::command_line::MarkSet;
 use crate::tui::marks::Marks;
-
-/// Rows `:mark` chooses among those the filter shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::tui) enum MarkSet {
-    All,
-    None,
-    Outdated,
-    Inactive,
-    Pending,
-}
 
 /// The marks, the rows shown and the selected row of the list on screen.
 fn pane_marks(state: &mut State) -> Option<(&mut Marks, &[usize], Option<usize>)> {
@@ -46,7 +37,7 @@ pub(super) fn run_mark_command(state: &mut State, command: Command) {
 }
 
 /// `:mark all|none|outdated|inactive|pending`, among the rows the filter shows.
-pub(in crate::tui) fn mark_set(state: &mut State, set: MarkSet) -> Vec<Effect> {
+pub(super) fn mark_set(state: &mut State, set: MarkSet) -> Vec<Effect> {
     if set == MarkSet::None {
         run_mark_command(state, Command::ClearMarks);
         return Vec::new();

@@ -10,6 +10,8 @@ use tui_input::{Input, InputRequest};
 
 mod bulk;
 mod changes;
+mod command_hooks;
+mod command_line;
 mod copy_app_key;
 mod details;
 mod dialogs;
@@ -26,8 +28,8 @@ mod status;
 mod timers;
 
 use bulk::*;
-pub(super) use bulk::{ask, ask_role};
 use changes::*;
+use command_line::*;
 use copy_app_key::*;
 use details::*;
 use dialogs::*;
@@ -35,7 +37,6 @@ use external_pane::*;
 use global::*;
 use keys_pane::*;
 use marks::*;
-pub(super) use marks::{MarkSet, mark_set};
 use new_row::*;
 use outcomes::*;
 use requests::*;

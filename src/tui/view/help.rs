@@ -149,6 +149,13 @@ pub fn key_bar(state: &State, frame: &mut Frame, area: Rect) {
     };
     let lines = match &state.dialog {
         Some(dialog) => flow(&dialogs::hints(dialog), &[], width, rows, true),
+        None if state.command_line.is_some() => flow(
+            &bar_hints(state, keymap::COMMAND_EDITING),
+            &[],
+            width,
+            rows,
+            true,
+        ),
         None if filter_editing => flow(
             &bar_hints(state, keymap::FILTER_EDITING),
             &[],
@@ -209,6 +216,11 @@ pub fn overlay(state: &State, hints: &[Hint], region: Rect) -> Overlay {
         if index > 0 {
             body.push(Line::raw(""));
         }
+        // The `:` commands follow the pane's keys; the filter's come last, with their syntax.
+        if index == 2 {
+            body.extend(command_lines(keys_width, max));
+            body.push(Line::raw(""));
+        }
         body.push(Line::styled(title.to_string(), theme::heading()));
         for binding in bindings.iter() {
             body.extend(binding_lines(state, binding, keys_width, max));
@@ -217,11 +229,45 @@ pub fn overlay(state: &State, hints: &[Hint], region: Rect) -> Overlay {
     if filters {
         body.extend(widgets::wrapped(text::HELP_FILTER, theme::dim(), max));
     }
+    if !filters {
+        body.push(Line::raw(""));
+        body.extend(command_lines(keys_width, max));
+    }
     body.push(Line::raw(""));
     body.extend(widgets::wrapped(text::HELP_DIALOGS, theme::dim(), max));
     let mut footer = vec![Line::raw("")];
     footer.extend(widgets::hint_lines(hints, max));
     Overlay { spec, body, footer }
+}
+
+/// The "Commands (:)" section, from the table completion and parsing read too.
+fn command_lines(keys_width: usize, max: usize) -> Vec<Line<'static>> {
+    use crate::tui::command_line::table::COMMANDS;
+    use crate::tui::strings::commands as cmd;
+    let mut lines = vec![Line::styled(cmd::HELP_TITLE.to_string(), theme::heading())];
+    let syntax_width = COMMANDS
+        .iter()
+        .map(|spec| widgets::width(spec.syntax))
+        .max()
+        .unwrap_or(0)
+        .clamp(keys_width, max / 2);
+    for spec in COMMANDS {
+        let lead = format!("  {}  ", pad(spec.syntax, syntax_width));
+        let lead_width = widgets::width(&lead);
+        for (index, chunk) in widgets::wrap(spec.what, max.saturating_sub(lead_width))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if index == 0 {
+                Span::styled(lead.clone(), theme::key())
+            } else {
+                Span::raw(" ".repeat(lead_width))
+            };
+            lines.push(Line::from(vec![lead, Span::styled(chunk, theme::plain())]));
+        }
+    }
+    lines.extend(widgets::wrapped(cmd::HELP_HOW, theme::dim(), max));
+    lines
 }
 
 fn binding_lines(

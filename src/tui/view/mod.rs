@@ -9,6 +9,7 @@
 pub mod budget;
 mod bulk;
 mod buttons;
+mod command_line;
 mod details;
 mod dialogs;
 mod external;
@@ -100,7 +101,10 @@ fn render_screen(state: &State, frame: &mut Frame, area: Rect) -> Hits {
         Tab::External => external::render(state, frame, pane),
     }
     table_rows(state, pane, &mut hits);
-    status_line(state, frame, status);
+    match &state.command_line {
+        Some(open) => command_line::render(open, frame, pane, status),
+        None => status_line(state, frame, status),
+    }
     help::key_bar(state, frame, bar);
     if let Some(dialog) = &state.dialog {
         hits.clear();
