@@ -3,6 +3,7 @@
 //! feeds their results back as actions, and `view` draws the state.
 
 pub mod action;
+pub mod connector;
 pub mod dialog;
 pub mod event_loop;
 pub mod failure;
@@ -34,6 +35,8 @@ pub struct Options {
     /// Automatic refresh; zero turns it off.
     pub refresh_every: Duration,
     pub clipboard: crate::clipboard::Settings,
+    /// The profiles `P` and `:profile` switch between.
+    pub connector: Option<std::sync::Arc<connector::Connector>>,
 }
 
 /// Runs the app on the real terminal until the user quits, SIGTERM or SIGHUP.
@@ -55,6 +58,7 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
     let parts = event_loop::Parts {
         terminal: &mut terminal,
         client: &client,
+        connector: options.connector.clone(),
         clipboard: &mut clipboard,
         observer: &mut event_loop::NoObserver,
         clock: &clock,

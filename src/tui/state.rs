@@ -463,6 +463,7 @@ impl Default for SettingsPane {
 }
 
 pub use super::dialog::Focus;
+pub use super::dialog::ProfilePicker;
 pub use super::dialog::{
     AddExternalDialog, Confirm, DeleteKeyDialog, DetailsDialog, Dialog, EditRolesDialog,
     HelpDialog, KeyList, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker,
@@ -514,6 +515,24 @@ pub struct State {
     /// The zone dates are shown in: the machine's for the app, a fixed one in tests.
     pub zone: super::view::time::Zone,
     pub quit: bool,
+    /// The profiles one can switch to (the config file's, then "demo"), for the picker and
+    /// the command line's completion.
+    pub profiles: Vec<String>,
+    /// Which profile is on screen, and a switch under way.
+    pub profile_switch: ProfileSwitch,
+}
+
+/// Switching profiles: the one on screen and the latest attempt (a newer one supersedes it).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileSwitch {
+    /// The profile on screen as the picker names it; `None` when started without one.
+    pub current: Option<String>,
+    /// What each profile points at, when known without a token, for the picker.
+    pub targets: std::collections::BTreeMap<String, String>,
+    /// The attempt under way: its number and the profile asked for.
+    pub pending: Option<(u64, String)>,
+    /// Attempts made so far; only the answer to the latest is taken.
+    pub attempts: u64,
 }
 
 impl State {
@@ -552,6 +571,8 @@ impl State {
             no_color: false,
             zone: super::view::time::Zone::Utc,
             quit: false,
+            profiles: Vec::new(),
+            profile_switch: ProfileSwitch::default(),
         }
     }
 

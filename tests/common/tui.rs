@@ -74,6 +74,7 @@ impl Observer for Watcher {
             Dialog::Token(_) => "Token".into(),
             Dialog::Details(_) => "Details".into(),
             Dialog::Help(_) => "Help".into(),
+            Dialog::Profiles(_) => "Profiles".into(),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),
@@ -197,6 +198,10 @@ pub struct AppOptions {
     pub token_source: Option<apikeys::tui::state::TokenSource>,
     /// The zone dates are shown in; `None`: the state's default (UTC).
     pub zone: Option<apikeys::tui::view::time::Zone>,
+    /// The profiles the app may switch to; `None`: none (as before profiles could switch).
+    pub connector: Option<Arc<apikeys::tui::connector::Connector>>,
+    /// The header's profile name at start.
+    pub profile: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -210,6 +215,8 @@ impl Default for AppOptions {
             mouse: false,
             token_source: None,
             zone: None,
+            connector: None,
+            profile: None,
         }
     }
 }
@@ -241,7 +248,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
     let task_backend = backend.clone();
     let header = Header {
         account: "acme".into(),
-        profile: "test".into(),
+        profile: options.profile.clone().unwrap_or_else(|| "test".into()),
         caller_key: creds.app_key.clone(),
         trading_name: None,
         insecure_http: false,
@@ -264,6 +271,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         let parts = event_loop::Parts {
             terminal: &mut terminal,
             client: &client,
+            connector: options.connector.clone(),
             clipboard: &mut task_clipboard,
             observer: &mut watcher,
             clock: &*clock,

@@ -71,6 +71,8 @@ pub enum Command {
     LeaveFilter(Step),
     /// Filter editing: switch between plain words and fuzzy matching (the `-f ` prefix).
     ToggleFuzzy,
+    /// Open the profile picker (switch account without restarting).
+    Profiles,
 }
 
 /// A move in a list.
@@ -215,6 +217,13 @@ pub const GLOBAL: &[Binding] = &[
         &[(ch('R'), C::Refresh), (ctrl('r'), C::Refresh)],
     ),
     bind("?", ("help", "help"), None, true, &[(ch('?'), C::Help)]),
+    bind(
+        "P",
+        ("switch profile (account)", "profile"),
+        None,
+        false,
+        &[(ch('P'), C::Profiles)],
+    ),
     bind(
         "Esc",
         ("close dialog / clear filter / dismiss error", "close"),

@@ -39,6 +39,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             | Command::Move(_),
             _,
         ) => run_global(state, command),
+        (Command::Profiles, _) => switch_profile(state, None),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (_, Tab::Keys) => run_keys_command(state, command),
         (_, Tab::External) => run_external_command(state, command),

@@ -18,6 +18,7 @@ mod keys_pane;
 mod mouse;
 mod new_row;
 mod outcomes;
+mod profiles;
 mod requests;
 mod settings_pane;
 mod status;
@@ -32,6 +33,8 @@ use global::*;
 use keys_pane::*;
 use new_row::*;
 use outcomes::*;
+pub use profiles::switch_profile;
+use profiles::*;
 use requests::*;
 use settings_pane::*;
 pub(super) use status::say;
@@ -94,6 +97,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Api { id, outcome } => on_answer(state, id, outcome),
+        Action::Connected {
+            attempt,
+            profile,
+            result,
+        } => on_connected(state, attempt, &profile, result),
     }
 }
 

@@ -22,6 +22,7 @@ use crate::tui::state::{
 use crate::tui::strings::dialogs as text;
 
 mod picker;
+mod profiles;
 
 pub use picker::picker_page;
 use picker::{chosen_count, roles_step};
@@ -94,6 +95,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
         Dialog::Token(token) => self::token(token, hints, frame, region),
         Dialog::Details(dialog) => details::render(state, dialog, hints, frame, region),
         Dialog::Help(dialog) => help::render(state, dialog, hints, frame, region),
+        Dialog::Profiles(picker) => profiles::render(picker, hints, frame, region),
     }
 }
 

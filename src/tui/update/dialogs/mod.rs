@@ -9,6 +9,7 @@ use crate::vtex::model::ExternalKey;
 mod choices;
 mod form;
 mod overlay;
+mod profiles;
 mod roles;
 
 pub(super) use overlay::clamp_overlay;
@@ -36,6 +37,8 @@ pub(super) enum Next {
     CopyAppKey(String),
     /// Open this dialog in place of the current one.
     Replace(Dialog),
+    /// Close and switch to this profile.
+    SwitchProfile(String),
 }
 
 /// What a dialog may read of the rest of the state while it handles a command.
@@ -118,6 +121,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Dialog::EditRoles(dialog) => dialog.on_command(command, &ctx),
         Dialog::NewKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::AddExternal(dialog) => dialog.on_command(command, &ctx),
+        Dialog::Profiles(dialog) => dialog.on_command(command),
     };
     apply(state, next)
 }
@@ -167,6 +171,10 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
         Next::Replace(dialog) => {
             state.dialog = Some(dialog);
             Vec::new()
+        }
+        Next::SwitchProfile(name) => {
+            state.dialog = None;
+            switch_profile(state, Some(name))
         }
     }
 }
