@@ -286,3 +286,72 @@ async fn switching_by_name_resets_the_state_and_keeps_read_only() {
     assert!(state.access.read_only, "--read-only stays in force");
     assert_eq!(state.profile_switch.current.as_deref(), Some("b"));
 }
+
+/// Requests to A still in flight when the switch lands: their answers are dropped, not shown
+/// as B's (here A's roles, which would fill B's role pickers).
+#[tokio::test]
+async fn answers_for_the_old_account_do_not_land_after_a_switch() {
+    use apikeys::tui::action::{Call, Outcome};
+    let world = World::start().await;
+    let connector = world.connector();
+    let mut state = bare_state();
+    state.profiles = connector.profiles().into_iter().map(|e| e.name).collect();
+    let first = update::init(&mut state);
+    let old_id = |wanted: Call| {
+        first
+            .iter()
+            .find_map(|effect| match effect {
+                Effect::Api { id, call } if *call == wanted => Some(*id),
+                _ => None,
+            })
+            .expect("init sends it")
+    };
+    let (old_keys, old_roles) = (old_id(Call::ListKeys), old_id(Call::ListRoles));
+    let a = connector.connect("a").await.unwrap().client;
+    let (a_rows, a_roles) = (a.list_keys().await.unwrap(), a.list_roles().await.unwrap());
+
+    let Some(Effect::Connect { attempt, profile }) =
+        update::switch_profile(&mut state, Some("b".into())).into_iter().next()
+    else {
+        panic!("a connection is asked for");
+    };
+    let result = connector.connect(&profile).await.map(Box::new);
+    update::update(&mut state, Action::Connected { attempt, profile, result });
+    for (id, outcome) in [
+        (old_keys, Outcome::Keys(Ok(a_rows))),
+        (old_roles, Outcome::Roles(Ok(a_roles))),
+    ] {
+        update::update(&mut state, Action::Api { id, outcome });
+    }
+    assert!(state.keys.rows.is_empty(), "A's listing landed in B");
+    assert!(state.roles.is_none(), "A's roles landed in B");
+    assert!(state.busy(), "B's own first calls are still awaited");
+}
+
+/// A second switch supersedes the first: the first's answer, even a success, changes nothing.
+#[tokio::test]
+async fn a_second_switch_supersedes_the_first() {
+    let world = World::start().await;
+    let connector = world.connector();
+    let mut state = bare_state();
+    state.profiles = connector.profiles().into_iter().map(|e| e.name).collect();
+    let connect = |effects: Vec<Effect>| match effects.into_iter().next() {
+        Some(Effect::Connect { attempt, profile }) => (attempt, profile),
+        other => panic!("a connection is asked for, not {other:?}"),
+    };
+    let (first, first_name) = connect(update::switch_profile(&mut state, Some("b".into())));
+    let (second, _) = connect(update::switch_profile(&mut state, Some("down".into())));
+    assert!(state.status.as_ref().unwrap().text.contains("Connecting to down"));
+    let result = connector.connect(&first_name).await.map(Box::new);
+    let effects = update::update(
+        &mut state,
+        Action::Connected {
+            attempt: first,
+            profile: first_name,
+            result,
+        },
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_ne!(state.header.account, "globex");
+    assert_eq!(state.profile_switch.pending.as_ref().map(|p| p.0), Some(second));
+}
