@@ -82,24 +82,23 @@ impl Session {
             Target::Remote(remote) => remote.profile.clone(),
         };
         let (client, profile, insecure_http, token_source, embedded) = match target {
-                Target::Demo => {
-                    let demo = embedded::start(options.clone()).await.map_err(|err| {
-                        Failure::Failed(format!("cannot start the embedded demo server: {err:#}"))
-                    })?;
-                    let source = TokenSource::EmbeddedDemo {
-                        admin_file: demo_admin_file(),
-                    };
-                    let profile = "local".to_string();
-                    (demo.client, profile, false, source, Some(demo.server))
-                }
-                Target::Remote(remote) => {
-                    let source = remote.token_source.clone();
-                    warn_cleartext(&remote);
-                    let (client, profile, insecure_http) =
-                        remote_client(remote, options.clone())?;
-                    (client, profile, insecure_http, source, None)
-                }
-            };
+            Target::Demo => {
+                let demo = embedded::start(options.clone()).await.map_err(|err| {
+                    Failure::Failed(format!("cannot start the embedded demo server: {err:#}"))
+                })?;
+                let source = TokenSource::EmbeddedDemo {
+                    admin_file: demo_admin_file(),
+                };
+                let profile = "local".to_string();
+                (demo.client, profile, false, source, Some(demo.server))
+            }
+            Target::Remote(remote) => {
+                let source = remote.token_source.clone();
+                warn_cleartext(&remote);
+                let (client, profile, insecure_http) = remote_client(remote, options.clone())?;
+                (client, profile, insecure_http, source, None)
+            }
+        };
         Ok(Session {
             client,
             profile,

@@ -152,7 +152,11 @@ async fn the_picker_switches_to_another_server_and_clears_the_filter() {
     for name in ["a", "b", "down", "token", "demo"] {
         assert!(picker.screen.contains(name), "{}", picker.screen);
     }
-    assert!(picker.screen.contains("● a"), "current marked: {}", picker.screen);
+    assert!(
+        picker.screen.contains("● a"),
+        "current marked: {}",
+        picker.screen
+    );
     app.send("j<Enter>"); // b
 
     let on_b = app
@@ -160,13 +164,23 @@ async fn the_picker_switches_to_another_server_and_clears_the_filter() {
             !f.busy && f.visible_labels.iter().any(|l| l == "beta-only")
         })
         .await;
-    assert!(on_b.says("Connected to profile b (account globex)"), "{:?}", on_b.status);
+    assert!(
+        on_b.says("Connected to profile b (account globex)"),
+        "{:?}",
+        on_b.status
+    );
     assert!(!on_b.visible_labels.iter().any(|l| l == "alpha-only"));
     // The filter of A is gone: every key of globex is listed.
     assert!(!on_b.screen.contains("alpha"), "{}", on_b.screen);
     let top = header(&on_b);
-    assert!(top.contains("globex") && top.contains(" b "), "header: {top}");
-    assert!(top.contains(&world.globex.app_key[..18]), "caller key: {top}");
+    assert!(
+        top.contains("globex") && top.contains(" b "),
+        "header: {top}"
+    );
+    assert!(
+        top.contains(&world.globex.app_key[..18]),
+        "caller key: {top}"
+    );
     app.quit().await;
 }
 
@@ -221,7 +235,10 @@ async fn the_embedded_demo_is_in_the_picker() {
         })
         .await;
     let top = header(&demo);
-    assert!(top.contains("apikeys · demo") && top.contains("· local ·"), "{top}");
+    assert!(
+        top.contains("apikeys · demo") && top.contains("· local ·"),
+        "{top}"
+    );
     assert!(world.dir.path().join("demo.sqlite3").exists());
     app.quit().await;
 }
@@ -269,7 +286,14 @@ async fn switching_by_name_resets_the_state_and_keeps_read_only() {
     let Some(Effect::Connect { attempt, profile }) = effects.into_iter().next() else {
         panic!("a connection is asked for");
     };
-    assert!(state.status.as_ref().unwrap().text.contains("Connecting to b"));
+    assert!(
+        state
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Connecting to b")
+    );
     let result = connector.connect(&profile).await.map(Box::new);
     let effects = update::update(
         &mut state,
@@ -311,12 +335,21 @@ async fn answers_for_the_old_account_do_not_land_after_a_switch() {
     let (a_rows, a_roles) = (a.list_keys().await.unwrap(), a.list_roles().await.unwrap());
 
     let Some(Effect::Connect { attempt, profile }) =
-        update::switch_profile(&mut state, Some("b".into())).into_iter().next()
+        update::switch_profile(&mut state, Some("b".into()))
+            .into_iter()
+            .next()
     else {
         panic!("a connection is asked for");
     };
     let result = connector.connect(&profile).await.map(Box::new);
-    update::update(&mut state, Action::Connected { attempt, profile, result });
+    update::update(
+        &mut state,
+        Action::Connected {
+            attempt,
+            profile,
+            result,
+        },
+    );
     for (id, outcome) in [
         (old_keys, Outcome::Keys(Ok(a_rows))),
         (old_roles, Outcome::Roles(Ok(a_roles))),
@@ -341,7 +374,14 @@ async fn a_second_switch_supersedes_the_first() {
     };
     let (first, first_name) = connect(update::switch_profile(&mut state, Some("b".into())));
     let (second, _) = connect(update::switch_profile(&mut state, Some("down".into())));
-    assert!(state.status.as_ref().unwrap().text.contains("Connecting to down"));
+    assert!(
+        state
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Connecting to down")
+    );
     let result = connector.connect(&first_name).await.map(Box::new);
     let effects = update::update(
         &mut state,
@@ -353,5 +393,8 @@ async fn a_second_switch_supersedes_the_first() {
     );
     assert!(effects.is_empty(), "{effects:?}");
     assert_ne!(state.header.account, "globex");
-    assert_eq!(state.profile_switch.pending.as_ref().map(|p| p.0), Some(second));
+    assert_eq!(
+        state.profile_switch.pending.as_ref().map(|p| p.0),
+        Some(second)
+    );
 }

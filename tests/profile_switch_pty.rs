@@ -20,7 +20,11 @@ async fn a_token_command_run_by_a_switch_cannot_draw_over_the_app() {
     let a = TestServer::start().await;
     let b = TestServer::start().await;
     let created = a
-        .admin_call(Method::POST, "/api/vlm/appkeys", Some(json!({"label": "alpha-only"})))
+        .admin_call(
+            Method::POST,
+            "/api/vlm/appkeys",
+            Some(json!({"label": "alpha-only"})),
+        )
         .await;
     assert!(created.status.is_success(), "{}", created.text);
     let globex = b.other_account("globex");

@@ -242,8 +242,16 @@ async fn remote(
     };
 
     // 7 and 8. Token.
-    let (app_token, token_source) =
-        resolve_token(env, prof, profile_name, loaded, &place, &app_key, command_run).await?;
+    let (app_token, token_source) = resolve_token(
+        env,
+        prof,
+        profile_name,
+        loaded,
+        &place,
+        &app_key,
+        command_run,
+    )
+    .await?;
 
     Ok(Remote {
         profile: profile_name.map(str::to_string),

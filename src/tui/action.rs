@@ -164,7 +164,10 @@ pub enum Effect {
     ClearClipboard,
     /// Resolve this profile and try a connection to it, off the UI thread; the answer comes
     /// back as `Action::Connected`.
-    Connect { attempt: u64, profile: String },
+    Connect {
+        attempt: u64,
+        profile: String,
+    },
     /// From now on, calls go to this client; calls still in flight for the old one are
     /// dropped. The effects after it (the first listings) already use the new one.
     UseClient(UseClient),

@@ -148,11 +148,12 @@ impl Connector {
         let account = remote.account.clone();
         let token_source = remote.token_source.clone();
         let (client, profile, insecure_http) =
-            crate::session::remote_client(remote, self.options.clone()).map_err(|err| match err {
-                crate::session::Failure::Usage(reason) | crate::session::Failure::Failed(reason) => {
-                    reason
-                }
-            })?;
+            crate::session::remote_client(remote, self.options.clone()).map_err(
+                |err| match err {
+                    crate::session::Failure::Usage(reason)
+                    | crate::session::Failure::Failed(reason) => reason,
+                },
+            )?;
         let header = Header {
             account,
             profile,

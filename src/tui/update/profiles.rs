@@ -14,8 +14,8 @@ pub fn switch_profile(state: &mut State, name: Option<String>) -> Vec<Effect> {
         open_picker(state);
         return Vec::new();
     };
-    if !state.profiles.iter().any(|known| *known == name) {
-        let reason = crate::tui::strings::profiles::unknown_profile(&state.profiles);
+    if !state.profiles.contains(&name) {
+        let reason = text::unknown_profile(&state.profiles);
         complain(state, text::cannot_switch(&name, &reason));
         return Vec::new();
     }
