@@ -18,10 +18,11 @@ pub fn connected(name: &str, account: &str) -> String {
     format!("Connected to profile {name} (account {account}).")
 }
 
-/// "Cannot switch to staging: … You are still on the previous account."
+/// "Cannot switch to staging: cannot reach …" (the app stays on the account on screen; the
+/// reason comes first so a narrow status line still shows it).
 pub fn cannot_switch(name: &str, reason: &str) -> String {
     let reason = reason.trim_end_matches('.');
-    format!("Cannot switch to {name}: {reason}. You are still on the previous account.")
+    format!("Cannot switch to {name}: {reason}.")
 }
 
 /// The reason an unknown name gives, with the names that exist.
