@@ -9,6 +9,7 @@ pub mod event_loop;
 pub mod failure;
 pub mod keymap;
 pub mod overlay;
+pub mod profile_switch;
 pub mod redraw;
 pub mod renew_by_key;
 pub mod requests;

@@ -469,6 +469,7 @@ pub use super::dialog::{
     HelpDialog, KeyList, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker,
     TokenDialog,
 };
+pub use super::profile_switch::ProfileSwitch;
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 
 /// A row just created (a generated key, by id) or added (an external key, by appKey).
@@ -520,19 +521,6 @@ pub struct State {
     pub profiles: Vec<String>,
     /// Which profile is on screen, and a switch under way.
     pub profile_switch: ProfileSwitch,
-}
-
-/// Switching profiles: the one on screen and the latest attempt (a newer one supersedes it).
-#[derive(Debug, Clone, Default)]
-pub struct ProfileSwitch {
-    /// The profile on screen as the picker names it; `None` when started without one.
-    pub current: Option<String>,
-    /// What each profile points at, when known without a token, for the picker.
-    pub targets: std::collections::BTreeMap<String, String>,
-    /// The attempt under way: its number and the profile asked for.
-    pub pending: Option<(u64, String)>,
-    /// Attempts made so far; only the answer to the latest is taken.
-    pub attempts: u64,
 }
 
 impl State {
