@@ -93,7 +93,8 @@ fn terminal_app(
         ));
     }
     session::block_on(async {
-        let session = Session::open(request).await?;
+        let mut session = Session::open(request).await?;
+        let connector = std::sync::Arc::new(session.connector());
         let refresh = args.refresh.or(session.refresh_secs).unwrap_or(30);
         let options = apikeys::tui::Options {
             header: apikeys::tui::state::Header {
@@ -109,8 +110,11 @@ fn terminal_app(
             refresh_every: std::time::Duration::from_secs(refresh),
             clipboard: session.clipboard.clone(),
             history: apikeys::tui::command_line::history::default_path(),
+            connector: Some(connector.clone()),
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
+        // The demo server, if the app started on it or switched to it.
+        connector.close().await;
         session.close().await;
         outcome.map_err(|err| Failure::Failed(format!("{err:#}")))
     })

@@ -58,6 +58,11 @@ pub struct Session {
     /// Where the token came from, for the app to name when the server refuses it.
     pub token_source: TokenSource,
     embedded: Option<RunningServer>,
+    /// What the terminal app needs to switch profiles later (`Session::connector`).
+    file: Option<ConfigFile>,
+    options: ClientOptions,
+    /// The profile started on, as the app's picker names it ("demo" for the embedded one).
+    started_on: Option<String>,
 }
 
 impl Session {
@@ -71,24 +76,29 @@ impl Session {
         if let Some(mode) = request.clipboard {
             clipboard.mode = mode;
         }
-        let (client, profile, insecure_http, token_source, embedded) =
-            match config::resolve(&request.overrides, &ProcessEnv, &file).await? {
-                Target::Demo => {
-                    let demo = embedded::start(options).await.map_err(|err| {
-                        Failure::Failed(format!("cannot start the embedded demo server: {err:#}"))
-                    })?;
-                    let source = TokenSource::EmbeddedDemo {
-                        admin_file: demo_admin_file(),
-                    };
-                    let profile = "local".to_string();
-                    (demo.client, profile, false, source, Some(demo.server))
-                }
-                Target::Remote(remote) => {
-                    let source = remote.token_source.clone();
-                    let (client, profile, insecure_http) = remote_client(remote, options)?;
-                    (client, profile, insecure_http, source, None)
-                }
-            };
+        let target = config::resolve(&request.overrides, &ProcessEnv, &file).await?;
+        let started_on = match &target {
+            Target::Demo => Some(crate::tui::connector::DEMO.to_string()),
+            Target::Remote(remote) => remote.profile.clone(),
+        };
+        let (client, profile, insecure_http, token_source, embedded) = match target {
+            Target::Demo => {
+                let demo = embedded::start(options.clone()).await.map_err(|err| {
+                    Failure::Failed(format!("cannot start the embedded demo server: {err:#}"))
+                })?;
+                let source = TokenSource::EmbeddedDemo {
+                    admin_file: demo_admin_file(),
+                };
+                let profile = "local".to_string();
+                (demo.client, profile, false, source, Some(demo.server))
+            }
+            Target::Remote(remote) => {
+                let source = remote.token_source.clone();
+                warn_cleartext(&remote);
+                let (client, profile, insecure_http) = remote_client(remote, options.clone())?;
+                (client, profile, insecure_http, source, None)
+            }
+        };
         Ok(Session {
             client,
             profile,
@@ -97,7 +107,28 @@ impl Session {
             insecure_http,
             token_source,
             embedded,
+            file: Some(file),
+            options,
+            started_on,
         })
+    }
+
+    /// What the terminal app switches profiles with: the config file read at start, the same
+    /// client options, and the embedded demo server if the app started on it (then reused,
+    /// and stopped by `Connector::close` rather than `Session::close`).
+    pub fn connector(&mut self) -> crate::tui::connector::Connector {
+        let file = self
+            .file
+            .take()
+            .unwrap_or_else(|| ConfigFile::load(None).expect("an absent file always loads"));
+        let mut connector = crate::tui::connector::Connector::new(file, self.options.clone());
+        if let Some(server) = self.embedded.take() {
+            connector = connector.with_running_demo(embedded::Embedded {
+                server,
+                client: self.client.clone(),
+            });
+        }
+        connector.started_on(self.started_on.clone())
     }
 
     /// Stops the embedded server, if there is one, once its answers are all sent.
@@ -109,7 +140,7 @@ impl Session {
 }
 
 /// Where the embedded demo keeps its admin key's token, as a refusal names it.
-fn demo_admin_file() -> String {
+pub(crate) fn demo_admin_file() -> String {
     embedded::demo_db_path()
         .map(|db| {
             crate::server::bootstrap::credentials_path(&db)
@@ -131,7 +162,18 @@ fn client_options(timeout_secs: f64) -> Result<ClientOptions, Failure> {
     })
 }
 
-fn remote_client(
+/// Said on stderr before the app draws; a switch inside the app shows it in the header.
+fn warn_cleartext(remote: &config::Remote) {
+    if remote.insecure_http {
+        eprintln!(
+            "apikeys: warning: {} is plain http; the app token crosses the network unencrypted (insecure_http = true in the profile).",
+            remote.base_url
+        );
+    }
+}
+
+/// A client for a resolved remote, the name to show for it, and its insecure_http flag.
+pub(crate) fn remote_client(
     remote: config::Remote,
     options: ClientOptions,
 ) -> Result<(VtexClient, String, bool), Failure> {
@@ -139,12 +181,6 @@ fn remote_client(
         .profile
         .clone()
         .unwrap_or_else(|| remote.base_url.to_string());
-    if remote.insecure_http {
-        eprintln!(
-            "apikeys: warning: {} is plain http; the app token crosses the network unencrypted (insecure_http = true in the profile).",
-            remote.base_url
-        );
-    }
     let client = VtexClient::new(
         remote.base_url,
         Credentials {

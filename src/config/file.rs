@@ -69,6 +69,34 @@ impl ConfigFile {
     pub fn settings(&self) -> Settings {
         self.config.settings()
     }
+
+    /// The profiles' names, in order.
+    pub fn profile_names(&self) -> Vec<String> {
+        self.config.profiles.keys().cloned().collect()
+    }
+
+    /// What a profile points at, known without running its token command: its `base_url`,
+    /// else its account (and environment when not the default).
+    pub fn profile_target(&self, name: &str) -> Option<String> {
+        let profile = self.config.profiles.get(name)?;
+        let set = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(url) = set(&profile.base_url) {
+            return Some(url);
+        }
+        let account = set(&profile.account)?;
+        Some(match set(&profile.environment) {
+            Some(environment) if environment != super::DEFAULT_ENVIRONMENT => {
+                format!("{account} ({environment})")
+            }
+            _ => account,
+        })
+    }
 }
 
 fn show_path(path: Option<&Path>) -> String {

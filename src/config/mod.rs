@@ -40,7 +40,9 @@ pub mod token_command;
 
 pub use error::ConfigError;
 pub use file::ConfigFile;
-pub use resolve::{account_from_app_key, is_valid_account, normalize_token, resolve};
+pub use resolve::{
+    account_from_app_key, is_valid_account, normalize_token, resolve, resolve_detached,
+};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -78,6 +80,15 @@ pub struct Overrides {
     pub environment: Option<String>,
     pub base_url: Option<String>,
     pub demo: bool,
+}
+
+/// No environment at all: a profile chosen by name in the app is taken as the file writes it.
+pub struct NoEnv;
+
+impl Env for NoEnv {
+    fn var(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Where a credential comes from, read through this trait so tests can inject env vars.

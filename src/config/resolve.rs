@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::file::{ConfigFile, ProfileConfig};
-use super::token_command::{self, CommandError};
+use super::token_command::{self, CommandError, Tty};
 use super::{
     ConfigError, DEFAULT_ENVIRONMENT, ENV_ACCOUNT, ENV_APP_KEY, ENV_APP_TOKEN, ENV_PROFILE, Env,
     Overrides, Remote, TOKEN_COMMAND_TIMEOUT, Target, TokenSource,
@@ -125,11 +125,31 @@ pub async fn resolve(
     resolve_with_timeout(overrides, env, loaded, TOKEN_COMMAND_TIMEOUT).await
 }
 
+/// As [`resolve`], for a terminal app that already owns the screen: a token command runs
+/// detached from the terminal ([`Tty::Detach`]).
+pub async fn resolve_detached(
+    overrides: &Overrides,
+    env: &dyn Env,
+    loaded: &ConfigFile,
+) -> Result<Target, ConfigError> {
+    resolve_in(overrides, env, loaded, TOKEN_COMMAND_TIMEOUT, Tty::Detach).await
+}
+
 pub(super) async fn resolve_with_timeout(
     overrides: &Overrides,
     env: &dyn Env,
     loaded: &ConfigFile,
     timeout: Duration,
+) -> Result<Target, ConfigError> {
+    resolve_in(overrides, env, loaded, timeout, Tty::Lend).await
+}
+
+async fn resolve_in(
+    overrides: &Overrides,
+    env: &dyn Env,
+    loaded: &ConfigFile,
+    timeout: Duration,
+    tty: Tty,
 ) -> Result<Target, ConfigError> {
     // 1. --demo wins over everything.
     if overrides.demo {
@@ -147,7 +167,7 @@ pub(super) async fn resolve_with_timeout(
         }
         return Ok(Target::Demo);
     }
-    remote(overrides, env, loaded, profile, timeout)
+    remote(overrides, env, loaded, profile, (timeout, tty))
         .await
         .map(Target::Remote)
 }
@@ -166,7 +186,7 @@ async fn remote(
     env: &dyn Env,
     loaded: &ConfigFile,
     profile: Option<(&str, &ProfileConfig)>,
-    timeout: Duration,
+    command_run: (Duration, Tty),
 ) -> Result<Remote, ConfigError> {
     let shown = loaded.shown.as_str();
     let flag_base_url = non_empty(overrides.base_url.as_ref());
@@ -222,8 +242,16 @@ async fn remote(
     };
 
     // 7 and 8. Token.
-    let (app_token, token_source) =
-        resolve_token(env, prof, profile_name, loaded, &place, &app_key, timeout).await?;
+    let (app_token, token_source) = resolve_token(
+        env,
+        prof,
+        profile_name,
+        loaded,
+        &place,
+        &app_key,
+        command_run,
+    )
+    .await?;
 
     Ok(Remote {
         profile: profile_name.map(str::to_string),
@@ -369,7 +397,7 @@ async fn resolve_token(
     loaded: &ConfigFile,
     place: &str,
     app_key: &str,
-    timeout: Duration,
+    (timeout, tty): (Duration, Tty),
 ) -> Result<(SecretString, TokenSource), ConfigError> {
     // The profile, as a refusal names it; app_token and token_command only come from one.
     let in_profile = || {
@@ -387,7 +415,7 @@ async fn resolve_token(
     }
     if let Some(command) = non_empty(prof.token_command.as_ref()) {
         let place = place.to_string();
-        let output = token_command::run(&command, timeout)
+        let output = token_command::run_with(&command, timeout, tty)
             .await
             .map_err(|err| match err {
                 CommandError::Spawn(err) => ConfigError::TokenCommandSpawn {

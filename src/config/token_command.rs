@@ -27,9 +27,25 @@ pub enum CommandError {
     TimedOut,
 }
 
+/// Whether the token command may use apikeys's terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tty {
+    /// Before the app draws: the terminal is lent to the command, which may ask on it.
+    Lend,
+    /// While the terminal app owns the screen: the command runs in a session of its own with no
+    /// controlling terminal, so it can neither draw over the app nor read its keys (a command
+    /// that needs `/dev/tty` fails, and says so).
+    Detach,
+}
+
 /// Runs `sh -c command`; returns its standard output when it exits with 0. A background
 /// process that keeps the output open counts as not finished.
 pub async fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, CommandError> {
+    run_with(command, timeout, Tty::Lend).await
+}
+
+/// As [`run`], with the terminal lent or kept away (see [`Tty`]).
+pub async fn run_with(command: &str, timeout: Duration, tty: Tty) -> Result<Vec<u8>, CommandError> {
     let mut shell = Command::new("sh");
     shell
         .arg("-c")
@@ -39,9 +55,18 @@ pub async fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, CommandErr
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     #[cfg(unix)]
-    shell.process_group(0);
-    #[cfg(unix)]
-    let terminal = foreground::Terminal::ours();
+    let terminal = match tty {
+        Tty::Lend => {
+            shell.process_group(0);
+            foreground::Terminal::ours()
+        }
+        Tty::Detach => {
+            foreground::detach(&mut shell);
+            None
+        }
+    };
+    #[cfg(not(unix))]
+    let _ = tty;
     #[cfg(unix)]
     if let Some(terminal) = &terminal {
         terminal.hand_to_child(&mut shell);
@@ -181,6 +206,21 @@ mod foreground {
             let (fd, group) = (self.tty.as_raw_fd(), self.our_group);
             // SAFETY: a valid descriptor and this process's own group.
             with_sigttou_ignored(|| unsafe { libc::tcsetpgrp(fd, group) });
+        }
+    }
+
+    /// The child starts a session of its own (and so a process group led by itself, which
+    /// the timeout kills): it has no controlling terminal, `/dev/tty` cannot be opened.
+    pub fn detach(command: &mut tokio::process::Command) {
+        // SAFETY: the closure runs between fork and exec and calls only setsid, which is
+        // async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setsid() == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
         }
     }
 

@@ -39,6 +39,12 @@ pub enum Action {
     CopiedAppKey(crate::clipboard::Report),
     /// Something the loop wants said on the status line.
     Notice(String),
+    /// A profile switch (`Effect::Connect`) was tried: connected, or why not.
+    Connected {
+        attempt: u64,
+        profile: String,
+        result: std::result::Result<Box<super::connector::Connected>, String>,
+    },
 }
 
 pub use super::failure::{Failure, FailureKind};
@@ -161,5 +167,23 @@ pub enum Effect {
         path: std::path::PathBuf,
         line: String,
     },
+    /// Resolve this profile and try a connection to it, off the UI thread; the answer comes
+    /// back as `Action::Connected`.
+    Connect {
+        attempt: u64,
+        profile: String,
+    },
+    /// From now on, calls go to this client; calls still in flight for the old one are
+    /// dropped. The effects after it (the first listings) already use the new one.
+    UseClient(UseClient),
     Quit,
+}
+
+/// The client of the profile switched to (not `Debug`-printed: it holds a token).
+pub struct UseClient(pub crate::vtex::VtexClient);
+
+impl std::fmt::Debug for UseClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "UseClient({})", self.0.base_url())
+    }
 }

@@ -317,6 +317,16 @@ pub struct HelpDialog {
     pub scroll: Scroll,
 }
 
+/// The profile picker (`P`, `:profile`): the config file's profiles and the embedded demo.
+#[derive(Debug, Clone, Default)]
+pub struct ProfilePicker {
+    /// Each profile's name, and what it points at when known without a token.
+    pub entries: Vec<(String, Option<String>)>,
+    /// The profile on screen, marked.
+    pub current: Option<String>,
+    pub cursor: usize,
+}
+
 #[derive(Debug)]
 pub enum Dialog {
     Confirm(Confirm),
@@ -331,6 +341,7 @@ pub enum Dialog {
     Help(HelpDialog),
     Bulk(BulkConfirm),
     BulkSummary(BulkSummary),
+    Profiles(ProfilePicker),
 }
 
 /// A dialog's text field, while it has the keyboard: keys no binding takes are typed into it.
@@ -414,7 +425,14 @@ impl Dialog {
             Dialog::Help(dialog) => dialog.bindings(),
             Dialog::Bulk(dialog) => dialog.bindings(),
             Dialog::BulkSummary(dialog) => dialog.bindings(),
+            Dialog::Profiles(dialog) => dialog.bindings(),
         }
+    }
+}
+
+impl ProfilePicker {
+    pub fn bindings(&self) -> &'static [Binding] {
+        keymap::PROFILES
     }
 }
 

@@ -2,6 +2,7 @@
 //! the screen is drawn when the queue is empty. Input is a stream, so tests drive this very
 //! loop with scripted keys on a `TestBackend`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +15,7 @@ use secrecy::SecretString;
 use tokio::sync::mpsc;
 
 use super::action::{Action, Effect};
+use super::connector::Connector;
 use super::state::State;
 use super::{redraw, runner, update};
 use crate::vtex::VtexClient;
@@ -58,6 +60,8 @@ impl Observer for NoObserver {
 pub struct Parts<'a, B: Backend> {
     pub terminal: &'a mut Terminal<B>,
     pub client: &'a VtexClient,
+    /// The profiles one can switch to; `None`: no switching (the picker says so).
+    pub connector: Option<Arc<Connector>>,
     pub clipboard: &'a mut dyn Clipboard,
     pub observer: &'a mut dyn Observer,
     pub clock: &'a (dyn Fn() -> DateTime<Utc> + Send + Sync),
@@ -85,6 +89,7 @@ where
     let Parts {
         terminal,
         client,
+        connector,
         clipboard,
         observer,
         clock,
@@ -92,10 +97,15 @@ where
     } = parts;
     let (results_tx, mut results) = mpsc::unbounded_channel::<Action>();
     // Dropped when the loop ends, which cancels every call still in flight.
+    if let Some(connector) = &connector {
+        know_profiles(state, connector);
+    }
     let mut runner = EffectRunner {
-        client,
+        client: client.clone(),
         tasks: runner::Tasks::default(),
         results: results_tx,
+        connector,
+        connecting: None,
     };
 
     let size = terminal.size()?;
@@ -142,21 +152,80 @@ where
     }
 }
 
-/// Carries out effects: API calls on the task set, copies and timed clears on the clipboard.
-struct EffectRunner<'a> {
-    client: &'a VtexClient,
-    tasks: runner::Tasks,
-    results: mpsc::UnboundedSender<Action>,
+/// The profiles the picker offers, what each points at, and the one on screen.
+fn know_profiles(state: &mut State, connector: &Connector) {
+    let entries = connector.profiles();
+    state.profiles = entries.iter().map(|entry| entry.name.clone()).collect();
+    state.profile_switch.targets = entries
+        .into_iter()
+        .filter_map(|entry| Some((entry.name, entry.target?)))
+        .collect();
+    state.profile_switch.current = connector.current_at_start().map(str::to_string);
 }
 
-impl EffectRunner<'_> {
+/// A task that is aborted when this is dropped (a newer switch, or the loop ending).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Carries out effects: API calls on the task set, copies and timed clears on the clipboard,
+/// connections to another profile on a task of their own.
+struct EffectRunner {
+    /// The account calls go to; swapped by a profile switch.
+    client: VtexClient,
+    tasks: runner::Tasks,
+    results: mpsc::UnboundedSender<Action>,
+    connector: Option<Arc<Connector>>,
+    /// The connection attempt under way (only the latest one runs).
+    connecting: Option<AbortOnDrop>,
+}
+
+impl EffectRunner {
+    /// Resolves and tries `profile` off the UI thread; the answer comes back as an action.
+    fn connect(&mut self, attempt: u64, profile: String) {
+        let results = self.results.clone();
+        let Some(connector) = self.connector.clone() else {
+            let reason = super::strings::profiles::NO_PROFILES.to_string();
+            let _ = results.send(Action::Connected {
+                attempt,
+                profile,
+                result: Err(reason),
+            });
+            return;
+        };
+        let task = tokio::spawn(async move {
+            let result = connector.connect(&profile).await.map(Box::new);
+            let _ = results.send(Action::Connected {
+                attempt,
+                profile,
+                result,
+            });
+        });
+        // The previous attempt, if still running, is superseded: aborted here.
+        self.connecting = Some(AbortOnDrop(task.abort_handle()));
+    }
+
+    /// Calls go to `client` from now on; the old account's calls in flight are cancelled
+    /// (the task set is dropped) and their ids were forgotten by `update`.
+    fn use_client(&mut self, client: VtexClient) {
+        self.client = client;
+        self.tasks = runner::Tasks::default();
+        self.connecting = None;
+    }
+
     /// Returns whether an effect asked to quit. The state is not touched here: what an effect
     /// did comes back as an action.
     fn carry_out(&mut self, effects: Vec<Effect>, clipboard: &mut dyn Clipboard) -> bool {
         let mut quit = false;
         for effect in effects {
             match effect {
-                Effect::Api { id, call } => self.tasks.spawn(self.client, id, call),
+                Effect::Api { id, call } => self.tasks.spawn(&self.client, id, call),
+                Effect::Connect { attempt, profile } => self.connect(attempt, profile),
+                Effect::UseClient(use_client) => self.use_client(use_client.0),
                 // What the clipboard did goes back through `update`, like any other event.
                 Effect::Copy(token) => {
                     let _ = self.results.send(Action::Copied(clipboard.copy(&token)));

@@ -5,12 +5,14 @@
 pub mod action;
 pub mod bulk;
 pub mod command_line;
+pub mod connector;
 pub mod dialog;
 pub mod event_loop;
 pub mod failure;
 pub mod keymap;
 pub mod marks;
 pub mod overlay;
+pub mod profile_switch;
 pub mod redraw;
 pub mod renew_by_key;
 pub mod requests;
@@ -39,6 +41,8 @@ pub struct Options {
     pub clipboard: crate::clipboard::Settings,
     /// The `:` command history file; `None`: kept in memory only.
     pub history: Option<std::path::PathBuf>,
+    /// The profiles `P` and `:profile` switch between.
+    pub connector: Option<std::sync::Arc<connector::Connector>>,
 }
 
 /// Runs the app on the real terminal until the user quits, SIGTERM or SIGHUP.
@@ -62,6 +66,7 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
     let parts = event_loop::Parts {
         terminal: &mut terminal,
         client: &client,
+        connector: options.connector.clone(),
         clipboard: &mut clipboard,
         observer: &mut event_loop::NoObserver,
         clock: &clock,

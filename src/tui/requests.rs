@@ -66,6 +66,12 @@ impl Requests {
         self.open.get(&id)
     }
 
+    /// Forgets every request in flight (a profile switch): their answers, if any come, are
+    /// dropped. Ids keep counting, so no later request reuses one.
+    pub fn forget_all(&mut self) {
+        self.open.clear();
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = RequestId> + '_ {
         self.open.keys().copied()
     }

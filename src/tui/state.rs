@@ -471,11 +471,13 @@ impl Default for SettingsPane {
 }
 
 pub use super::dialog::Focus;
+pub use super::dialog::ProfilePicker;
 pub use super::dialog::{
     AddExternalDialog, BulkConfirm, BulkSummary, Confirm, DeleteKeyDialog, DetailsDialog, Dialog,
     EditRolesDialog, HelpDialog, KeyList, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog,
     RolePicker, TokenDialog,
 };
+pub use super::profile_switch::ProfileSwitch;
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
 
 /// A row just created (a generated key, by id) or added (an external key, by appKey).
@@ -528,8 +530,11 @@ pub struct State {
     pub command_line: Option<super::command_line::CommandLine>,
     /// The lines run on the command line (loaded at start; appended through an effect).
     pub history: super::command_line::history::History,
-    /// The config's profile names, for `:profile` completion.
+    /// The profiles one can switch to (the config file's, then "demo"), for the picker and
+    /// the command line's completion.
     pub profiles: Vec<String>,
+    /// Which profile is on screen, and a switch under way.
+    pub profile_switch: ProfileSwitch,
 }
 
 impl State {
@@ -572,6 +577,7 @@ impl State {
             command_line: None,
             history: Default::default(),
             profiles: Vec::new(),
+            profile_switch: ProfileSwitch::default(),
         }
     }
 

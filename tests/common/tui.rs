@@ -81,6 +81,7 @@ impl Observer for Watcher {
             Dialog::Help(_) => "Help".into(),
             Dialog::Bulk(b) => format!("Bulk: {} keys", b.plan.items.len()),
             Dialog::BulkSummary(s) => format!("BulkSummary: {}", s.title),
+            Dialog::Profiles(_) => "Profiles".into(),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),
@@ -213,6 +214,10 @@ pub struct AppOptions {
     pub zone: Option<apikeys::tui::view::time::Zone>,
     /// The `:` command history file; `None`: in memory only.
     pub history: Option<std::path::PathBuf>,
+    /// The profiles the app may switch to; `None`: none (as before profiles could switch).
+    pub connector: Option<Arc<apikeys::tui::connector::Connector>>,
+    /// The header's profile name at start.
+    pub profile: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -227,6 +232,8 @@ impl Default for AppOptions {
             token_source: None,
             zone: None,
             history: None,
+            connector: None,
+            profile: None,
         }
     }
 }
@@ -258,7 +265,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
     let task_backend = backend.clone();
     let header = Header {
         account: "acme".into(),
-        profile: "test".into(),
+        profile: options.profile.clone().unwrap_or_else(|| "test".into()),
         caller_key: creds.app_key.clone(),
         trading_name: None,
         insecure_http: false,
@@ -282,6 +289,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         let parts = event_loop::Parts {
             terminal: &mut terminal,
             client: &client,
+            connector: options.connector.clone(),
             clipboard: &mut task_clipboard,
             observer: &mut watcher,
             clock: &*clock,

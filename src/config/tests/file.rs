@@ -297,3 +297,28 @@ fn normalize_token_removes_all_whitespace() {
     assert_eq!(normalize_token(" a b\nc\t").as_deref(), Some("abc"));
     assert_eq!(normalize_token(" \n "), None);
 }
+
+/// The picker's line for each profile: its base URL, else its account (with a non-default
+/// environment); nothing is run to find it.
+#[test]
+fn profile_targets_are_known_without_a_token() {
+    let file = config(
+        "[profiles.a]\naccount = \"acme\"\napp_key = \"k\"\ntoken_command = \"exit 1\"\n\n\
+         [profiles.b]\naccount = \"acme\"\nbase_url = \"https://proxy.example\"\n\n\
+         [profiles.c]\naccount = \"acme\"\nenvironment = \"vtexcommercebeta\"\n\n\
+         [profiles.d]\napp_key = \"k\"\n",
+    );
+    let loaded = ConfigFile::load(Some(&file.path)).unwrap();
+    assert_eq!(loaded.profile_names(), ["a", "b", "c", "d"]);
+    assert_eq!(loaded.profile_target("a").as_deref(), Some("acme"));
+    assert_eq!(
+        loaded.profile_target("b").as_deref(),
+        Some("https://proxy.example")
+    );
+    assert_eq!(
+        loaded.profile_target("c").as_deref(),
+        Some("acme (vtexcommercebeta)")
+    );
+    assert_eq!(loaded.profile_target("d"), None);
+    assert_eq!(loaded.profile_target("nope"), None);
+}

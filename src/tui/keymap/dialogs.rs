@@ -226,3 +226,18 @@ pub const HELP: &[Binding] = &[
 
 /// The summary of a bulk run: it scrolls like the details.
 pub const BULK_SUMMARY: &[Binding] = DETAILS;
+/// The profile picker: move, switch, cancel.
+pub const PROFILES: &[Binding] = &[
+    hint(
+        "↑ ↓ j k",
+        "move",
+        &[
+            (UP, C::PickerMove(Step::Up)),
+            (DOWN, C::PickerMove(Step::Down)),
+            (ch('j'), C::PickerMove(Step::Down)),
+            (ch('k'), C::PickerMove(Step::Up)),
+        ],
+    ),
+    hint("Enter", "switch", &[(ENTER, C::Accept)]),
+    CANCEL,
+];

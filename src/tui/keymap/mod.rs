@@ -88,6 +88,8 @@ pub enum Command {
     History {
         older: bool,
     },
+    /// Open the profile picker (switch account without restarting).
+    Profiles,
 }
 
 /// A move in a list.
@@ -240,9 +242,16 @@ pub const GLOBAL: &[Binding] = &[
         &[(ch(':'), C::CommandLine)],
     ),
     bind(
+        "P",
+        ("switch profile (account)", "profile"),
+        None,
+        false,
+        &[(ch('P'), C::Profiles)],
+    ),
+    bind(
         "Esc",
         (
-            "close dialog / stop a bulk run / clear filter / dismiss error",
+            "close dialog / stop bulk run / clear filter / dismiss error",
             "close",
         ),
         None,

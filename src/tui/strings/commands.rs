@@ -81,11 +81,6 @@ pub fn sorted_by(column: &str, descending: bool) -> String {
 
 pub const FILTER_CLEARED: &str = "Filter cleared.";
 
-/// The hooks the marks and profiles work fills in.
-pub fn arrives_with(what: &str) -> String {
-    format!("This command arrives with {what}.")
-}
-
 pub fn history_not_saved(reason: &str) -> String {
     format!("The command history could not be saved ({reason}); commands still run.")
 }

@@ -116,7 +116,7 @@ pub(super) fn execute(state: &mut State, verb: Verb) -> Vec<Effect> {
         Verb::Delete => ask(state, BulkAction::Delete),
         Verb::RoleAdd(name) => ask_role(state, true, &name),
         Verb::RoleRemove(name) => ask_role(state, false, &name),
-        Verb::Profile(name) => command_hooks::profile(state, name),
+        Verb::Profile(name) => switch_profile(state, name),
     }
 }
 

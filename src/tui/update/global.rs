@@ -43,6 +43,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             | Command::Move(_),
             _,
         ) => run_global(state, command),
+        (Command::Profiles, _) => switch_profile(state, None),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (
             Command::Mark | Command::MarkRange | Command::MarkAll | Command::ClearMarks,

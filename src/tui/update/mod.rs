@@ -10,7 +10,6 @@ use tui_input::{Input, InputRequest};
 
 mod bulk;
 mod changes;
-mod command_hooks;
 mod command_line;
 mod copy_app_key;
 mod details;
@@ -22,6 +21,7 @@ mod marks;
 mod mouse;
 mod new_row;
 mod outcomes;
+mod profiles;
 mod requests;
 mod settings_pane;
 mod status;
@@ -39,6 +39,8 @@ use keys_pane::*;
 use marks::*;
 use new_row::*;
 use outcomes::*;
+pub use profiles::switch_profile;
+use profiles::*;
 use requests::*;
 use settings_pane::*;
 pub(super) use status::say;
@@ -101,6 +103,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Api { id, outcome } => on_answer(state, id, outcome),
+        Action::Connected {
+            attempt,
+            profile,
+            result,
+        } => on_connected(state, attempt, &profile, result),
     }
 }
 

@@ -22,6 +22,7 @@ use crate::tui::state::{
 use crate::tui::strings::dialogs as text;
 
 mod picker;
+mod profiles;
 
 pub use picker::picker_page;
 use picker::{chosen_count, roles_step};
@@ -96,6 +97,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
         Dialog::Help(dialog) => help::render(state, dialog, hints, frame, region),
         Dialog::Bulk(dialog) => super::bulk::confirm(dialog, hints, frame, region, hits),
         Dialog::BulkSummary(dialog) => super::bulk::summary(dialog, hints, frame, region),
+        Dialog::Profiles(picker) => profiles::render(picker, hints, frame, region),
     }
 }
 

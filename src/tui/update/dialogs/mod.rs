@@ -9,6 +9,7 @@ use crate::vtex::model::ExternalKey;
 mod choices;
 mod form;
 mod overlay;
+mod profiles;
 mod roles;
 
 pub(super) use overlay::clamp_overlay;
@@ -38,6 +39,8 @@ pub(super) enum Next {
     Replace(Dialog),
     /// Close and start this bulk run.
     StartBulk(crate::tui::bulk::Plan),
+    /// Close and switch to this profile.
+    SwitchProfile(String),
 }
 
 /// What a dialog may read of the rest of the state while it handles a command.
@@ -123,6 +126,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Dialog::EditRoles(dialog) => dialog.on_command(command, &ctx),
         Dialog::NewKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::AddExternal(dialog) => dialog.on_command(command, &ctx),
+        Dialog::Profiles(dialog) => dialog.on_command(command),
     };
     apply(state, next)
 }
@@ -176,6 +180,10 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
         Next::StartBulk(plan) => {
             state.dialog = None;
             start(state, plan)
+        }
+        Next::SwitchProfile(name) => {
+            state.dialog = None;
+            switch_profile(state, Some(name))
         }
     }
 }

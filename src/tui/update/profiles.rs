@@ -1,0 +1,118 @@
+//! Switching profiles (k9s contexts): `switch_profile` asks the loop to connect, and the
+//! answer (`Action::Connected`) either resets the app onto the new account or leaves it as it
+//! was, with the reason. Pure, like the rest of `update`: the loop does the connecting.
+
+use super::*;
+use crate::tui::action::UseClient;
+use crate::tui::connector::Connected;
+use crate::tui::strings::profiles as text;
+
+/// `:profile NAME`, Enter in the picker — or, with `None`, opens the picker. While a switch
+/// is tried the app stays usable on the old account; a second switch supersedes the first.
+pub fn switch_profile(state: &mut State, name: Option<String>) -> Vec<Effect> {
+    if state.bulk.is_some() {
+        // Its answers would land in the other account's lists; it ends (or Esc ends it) first.
+        say(state, crate::tui::strings::bulk::ALREADY_RUNNING);
+        return Vec::new();
+    }
+    let Some(name) = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {
+        open_picker(state);
+        return Vec::new();
+    };
+    if !state.profiles.contains(&name) {
+        let reason = text::unknown_profile(&state.profiles);
+        complain(state, text::cannot_switch(&name, &reason));
+        return Vec::new();
+    }
+    state.profile_switch.attempts += 1;
+    let attempt = state.profile_switch.attempts;
+    state.profile_switch.pending = Some((attempt, name.clone()));
+    say(state, text::connecting(&name));
+    vec![Effect::Connect {
+        attempt,
+        profile: name,
+    }]
+}
+
+fn open_picker(state: &mut State) {
+    if state.profiles.is_empty() {
+        complain(state, text::NO_PROFILES);
+        return;
+    }
+    let switch = &state.profile_switch;
+    let entries: Vec<(String, Option<String>)> = state
+        .profiles
+        .iter()
+        .map(|name| (name.clone(), switch.targets.get(name).cloned()))
+        .collect();
+    // The cursor starts on the profile on screen, so Enter there changes nothing surprising.
+    let cursor = entries
+        .iter()
+        .position(|(name, _)| Some(name) == switch.current.as_ref())
+        .unwrap_or(0);
+    state.dialog = Some(Dialog::Profiles(ProfilePicker {
+        entries,
+        current: switch.current.clone(),
+        cursor,
+    }));
+}
+
+/// The answer to a connection attempt. Only the latest attempt counts; a failure changes
+/// nothing but the status line.
+pub(super) fn on_connected(
+    state: &mut State,
+    attempt: u64,
+    profile: &str,
+    result: Result<Box<Connected>, String>,
+) -> Vec<Effect> {
+    match &state.profile_switch.pending {
+        Some((latest, _)) if *latest == attempt => state.profile_switch.pending = None,
+        _ => return Vec::new(), // superseded by a newer switch
+    }
+    match result {
+        Ok(connected) => switch_to(state, *connected),
+        Err(reason) => {
+            complain(state, text::cannot_switch(profile, &reason));
+            Vec::new()
+        }
+    }
+}
+
+/// The app as at start, on the new account: lists reloaded, rows, marks, filters and sort
+/// cleared, dialogs closed (a one-time token still to be seen is kept: it is shown once).
+/// `--read-only` stays.
+fn switch_to(state: &mut State, connected: Connected) -> Vec<Effect> {
+    let Connected {
+        name,
+        client,
+        header,
+    } = connected;
+    let read_only = state.access.read_only;
+    state.status = None;
+    state.header = header;
+    state.connection = Connection::Connecting;
+    state.access = Access {
+        read_only,
+        ..Access::default()
+    };
+    state.keys = KeysPane::default();
+    state.external = ExternalPane::default();
+    state.settings = SettingsPane::default();
+    state.roles = None;
+    state.bulk = None;
+    state.command_line = None;
+    if !matches!(state.dialog, Some(Dialog::Token(_))) {
+        state.dialog = None;
+    }
+    state.waiting_forms.clear();
+    state.new_row = None;
+    state.last_listed = None;
+    state.last_refresh = state.now;
+    // Answers still coming for the old account are dropped (the loop also stops their calls).
+    state.requests.forget_all();
+    say(state, text::connected(&name, &state.header.account));
+    state.profile_switch.current = Some(name);
+    let mut effects = vec![Effect::UseClient(UseClient(client))];
+    effects.extend(init(state));
+    effects
+}
