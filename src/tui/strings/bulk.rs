@@ -19,7 +19,7 @@ pub const TICK_TO_CONFIRM: &str =
     "Tick \"I understand that this action cannot be undone\" (Space) first.";
 pub const UNDERSTOOD: &str = " I understand that this action cannot be undone";
 pub const FAILED_STAY_MARKED: &str =
-    "The keys that failed or were not sent stay marked: the same key retries them.";
+    "The keys that failed or were not sent stay marked: press the same key again to retry them.";
 pub const SKIPPED_HEADING: &str = "Skipped before sending";
 pub const FAILED_HEADING: &str = "Failed";
 pub const NOT_SENT_HEADING: &str = "Not sent";
@@ -307,7 +307,7 @@ pub fn not_sent_line(item: &Item) -> String {
 
 pub fn rate_limited_note(times: usize) -> String {
     format!(
-        "The server asked to slow down {}; those keys were sent again after its wait.",
+        "The server asked to slow down {} (429): the run waited as long as it asked.",
         count_of(times, "time", "times")
     )
 }

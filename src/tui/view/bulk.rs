@@ -88,9 +88,10 @@ pub fn summary_overlay(dialog: &BulkSummary, hints: &[Hint], region: Rect) -> Ov
         } else {
             theme::plain()
         };
-        body.extend(widgets::wrapped(&widgets::clean(line), style, max));
         if line.is_empty() {
             body.push(Line::raw(""));
+        } else {
+            body.extend(widgets::wrapped(&widgets::clean(line), style, max));
         }
     }
     let mut footer = vec![Line::raw("")];

@@ -1,0 +1,143 @@
+//! Snapshots of a bulk run (issue 13): the confirmation (action, count, first labels, skipped
+//! keys and why), the progress on the status line, and the summary with a failure — drawn from
+//! states the real `update` made out of keys and answers, on a `TestBackend`; and no panic at
+//! any size with them open. Fake keys only.
+//!
+//! Update with `INSTA_UPDATE=always cargo test --test bulk_snapshots`, then read every change.
+
+mod screen_fixture;
+
+use apikeys::tui::action::{Action, Effect, Failure, FailureKind, Outcome};
+use apikeys::tui::state::{Dialog, State};
+use apikeys::tui::update::update;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use screen_fixture::{all_permissions, at, draw, key, state_with};
+
+fn press(state: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    update(state, Action::Key(KeyEvent::new(code, modifiers)))
+}
+
+fn ch(state: &mut State, c: char) -> Vec<Effect> {
+    press(state, KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn screen(state: &mut State, width: u16, height: u16) -> String {
+    let buffer = draw(state, width, height);
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Nine keys, one of them the caller's own and one already inactive; the first label is
+/// 10 000 characters long.
+fn marked_state() -> State {
+    let mut keys = vec![
+        key("admin", "apikeys admin", at(2026, 11, 1)),
+        key("erp", &"ERP integração ".repeat(700), at(2026, 6, 1)),
+        key("oms", "OMS bridge", at(2026, 6, 1)),
+        key("old", "Legacy export", at(2025, 1, 1)),
+        key("pay", "Payments gateway", at(2026, 10, 1)),
+        key("cat", "Catalog sync", at(2026, 9, 1)),
+        key("frt", "Freight quotes", at(2026, 8, 1)),
+        key("crm", "CRM flows", at(2026, 7, 1)),
+        key("ana", "Analytics export", at(2026, 5, 1)),
+    ];
+    keys[3].is_active = false;
+    let mut state = state_with(keys, all_permissions());
+    state.header.caller_key = "vtexappkey-acme-ADMIN".into();
+    draw(&mut state, 120, 30);
+    press(&mut state, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    state
+}
+
+/// The Api effects' request ids, in order.
+fn sent(effects: &[Effect]) -> Vec<u64> {
+    effects
+        .iter()
+        .filter_map(|effect| match effect {
+            Effect::Api { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(state: &mut State, id: u64, result: Result<(), Failure>) -> Vec<Effect> {
+    let change = state.requests.get(id).map(|sent| sent.call.clone());
+    let Some(apikeys::tui::action::Call::Change(change)) = change else {
+        panic!("request {id} is not a change");
+    };
+    update(
+        state,
+        Action::Api {
+            id,
+            outcome: Outcome::Changed { change, result },
+        },
+    )
+}
+
+#[test]
+fn the_confirmation_names_the_count_the_first_labels_and_what_is_skipped() {
+    let mut state = marked_state();
+    assert_eq!(state.keys.marks.len(), 9);
+    ch(&mut state, 't');
+    assert!(matches!(state.dialog, Some(Dialog::Bulk(_))));
+    insta::assert_snapshot!("bulk_confirm_deactivate", screen(&mut state, 120, 30));
+
+    // Deleting asks for the acknowledgement, with the count.
+    press(&mut state, KeyCode::Esc, KeyModifiers::NONE);
+    ch(&mut state, 'd');
+    insta::assert_snapshot!("bulk_confirm_delete", screen(&mut state, 100, 30));
+}
+
+#[test]
+fn the_status_line_shows_progress_and_the_summary_every_failure() {
+    let mut state = marked_state();
+    ch(&mut state, 't');
+    let first = sent(&ch(&mut state, 'y'));
+    assert_eq!(first.len(), 4, "four at a time");
+    answer(&mut state, first[0], Ok(()));
+    let refused = Failure::new(
+        FailureKind::Forbidden { permission: None },
+        "forbidden (403): the server refused this change.",
+    );
+    answer(&mut state, first[1], Err(refused));
+    let slow = Failure::new(
+        FailureKind::RateLimited {
+            retry_after: Some(std::time::Duration::from_secs(3)),
+        },
+        "rate limited (429): Too many requests. Retry after 3s.",
+    );
+    answer(&mut state, first[2], Err(slow));
+    insta::assert_snapshot!("bulk_progress", screen(&mut state, 120, 30));
+
+    // Esc: what was not sent stays so; the answers still on their way are counted.
+    press(&mut state, KeyCode::Esc, KeyModifiers::NONE);
+    answer(&mut state, first[3], Ok(()));
+    let more: Vec<u64> = state.requests.ids().collect();
+    for id in more {
+        answer(&mut state, id, Ok(()));
+    }
+    assert!(state.bulk.is_none(), "the run is over");
+    assert!(matches!(state.dialog, Some(Dialog::BulkSummary(_))));
+    insta::assert_snapshot!("bulk_summary", screen(&mut state, 120, 30));
+}
+
+#[test]
+fn no_size_breaks_the_bulk_dialogs_or_the_progress() {
+    let mut confirming = marked_state();
+    ch(&mut confirming, 'd');
+    let mut running = marked_state();
+    ch(&mut running, 't');
+    ch(&mut running, 'y');
+    for width in [1u16, 10, 20, 33, 40, 50, 80, 200] {
+        for height in [1u16, 5, 12, 24, 60] {
+            screen(&mut confirming, width, height);
+            screen(&mut running, width, height);
+        }
+    }
+}
