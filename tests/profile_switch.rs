@@ -394,3 +394,37 @@ async fn a_second_switch_supersedes_the_first() {
         Some(second)
     );
 }
+
+#[tokio::test]
+async fn the_command_line_switches_by_name_and_the_marks_are_gone() {
+    let world = World::start().await;
+    let mut app = world.app(world.connector());
+    app.wait_idle_with("alpha-only").await;
+    app.send("<C-a>");
+    app.wait_for("marked", |f| !f.marked_labels.is_empty())
+        .await;
+
+    // Tab completes the profile name.
+    app.send(":profile to<Tab>");
+    let completed = app
+        .wait_for("completed", |f| f.screen.contains(":profile token"))
+        .await;
+    assert!(completed.screen.contains(":profile token"));
+    app.send("<Enter>");
+    let on_b = app
+        .wait_for("B's keys", |f| {
+            !f.busy && f.visible_labels.iter().any(|l| l == "beta-only")
+        })
+        .await;
+    assert!(on_b.marked_labels.is_empty(), "marks of A are gone");
+    assert!(!on_b.screen.contains("marked"), "{}", on_b.screen);
+    assert!(header(&on_b).contains("globex"), "{}", header(&on_b));
+
+    // And back by name.
+    app.send(":profile a<Enter>");
+    app.wait_for("A's keys again", |f| {
+        !f.busy && f.visible_labels.iter().any(|l| l == "alpha-only")
+    })
+    .await;
+    app.quit().await;
+}
