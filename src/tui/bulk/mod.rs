@@ -53,6 +53,7 @@ pub struct Item {
 /// A key the action leaves alone, and why, listed before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
+    pub id: String,
     pub app_key: String,
     pub label: String,
     pub reason: String,

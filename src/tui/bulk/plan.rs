@@ -108,6 +108,7 @@ pub fn plan(state: &State, action: &BulkAction) -> Result<Plan, String> {
 
 fn generated(state: &State, key: &AppKey, action: &BulkAction) -> Result<Item, Skipped> {
     let skip = |reason: &str| Skipped {
+        id: key.id.clone(),
         app_key: key.app_key.clone(),
         label: key.label.clone(),
         reason: reason.to_string(),
@@ -149,6 +150,7 @@ fn generated(state: &State, key: &AppKey, action: &BulkAction) -> Result<Item, S
 
 fn external(key: &ExternalKey, action: &BulkAction) -> Result<Item, Skipped> {
     let skip = |reason: &str| Skipped {
+        id: key.id.clone(),
         app_key: key.app_key.clone(),
         label: key.account.clone(),
         reason: reason.to_string(),

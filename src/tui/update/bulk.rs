@@ -3,6 +3,8 @@
 //! stopping what is not sent, and at the end one refresh and the summary. The keys that
 //! failed or were not sent stay marked, so a retry is one key press.
 
+use std::collections::HashSet;
+
 use super::*;
 use crate::tui::bulk::{BulkAction, Plan, Run, plan};
 use crate::tui::dialog::KeyList;
@@ -153,26 +155,28 @@ pub(super) fn cancel(state: &mut State) -> Option<Vec<Effect>> {
     Some(pump(state))
 }
 
-/// The run is over: marks kept on what failed or was not sent, one refresh, and the summary
-/// (a sentence when everything went through).
+/// The run is over: what went through (or was skipped) is unmarked and what failed or was
+/// not sent is marked, so the same key retries it; other marks (made meanwhile) stay. One
+/// refresh, and the summary (a sentence when everything went through).
 fn finish(state: &mut State) -> Vec<Effect> {
     let Some(run) = state.bulk.take() else {
         return Vec::new();
     };
-    let keep: std::collections::HashSet<&str> = run
-        .failed
-        .iter()
-        .map(|failed| failed.item.id.as_str())
-        .chain(run.not_sent.iter().map(|item| item.id.as_str()))
+    let handled: HashSet<String> = (run.succeeded.iter().cloned())
+        .chain(run.skipped.iter().map(|skipped| skipped.id.clone()))
+        .collect();
+    let retry: HashSet<String> = (run.failed.iter().map(|failed| failed.item.id.clone()))
+        .chain(run.not_sent.iter().map(|item| item.id.clone()))
         .collect();
     match run.list {
-        KeyList::Generated => remark(&mut state.keys.marks, &state.keys.rows, &keep, |k| &k.id),
-        KeyList::External => remark(
-            &mut state.external.marks,
-            &state.external.rows,
-            &keep,
-            |k| &k.id,
-        ),
+        KeyList::Generated => {
+            let pane = &mut state.keys;
+            remark(&mut pane.marks, &pane.rows, &handled, &retry, |k| &k.id);
+        }
+        KeyList::External => {
+            let pane = &mut state.external;
+            remark(&mut pane.marks, &pane.rows, &handled, &retry, |k| &k.id);
+        }
     }
     if run.failed.is_empty() && run.not_sent.is_empty() {
         let (skipped, slowed) = (run.skipped.len(), run.rate_limited);
@@ -192,20 +196,22 @@ fn finish(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Leaves marked exactly the rows whose key id is in `keep`.
+/// Unmarks the rows whose key is in `handled`, marks those in `retry`.
 fn remark<T>(
     marks: &mut crate::tui::marks::Marks,
     rows: &[T],
-    keep: &std::collections::HashSet<&str>,
+    handled: &HashSet<String>,
+    retry: &HashSet<String>,
     id: impl Fn(&T) -> &str,
 ) {
-    marks.clear();
-    marks.mark_all(
-        rows.iter()
-            .enumerate()
-            .filter(|(_, row)| keep.contains(id(row)))
-            .map(|(at, _)| at),
-    );
+    for (row, key) in rows.iter().enumerate() {
+        let key_id = id(key);
+        if retry.contains(key_id) {
+            marks.mark(row);
+        } else if handled.contains(key_id) {
+            marks.unmark(row);
+        }
+    }
 }
 
 /// The summary: how many went through, every failure with its reason, what was not sent,
