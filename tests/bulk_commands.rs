@@ -154,3 +154,56 @@ async fn mark_by_status_and_deactivate_the_selected_key_without_marks() {
     assert_eq!(key["isActive"], false, "{selected}");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn e_with_marks_adds_or_removes_the_role_under_the_cursor() {
+    let server = TestServer::start().await;
+    server.key_with_roles("Alpha", &["API Keys Viewer"]).await;
+    server.key_with_roles("Bravo", &["API Keys Viewer"]).await;
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
+    loaded(&mut app, 3).await;
+    app.send("/!admin<Enter><C-a>e");
+    let dialog = app
+        .wait_for("the roles dialog", |f| {
+            f.dialog.as_deref() == Some("BulkRoles: 2 keys")
+                && f.screen.contains("[x] API Keys Viewer")
+        })
+        .await;
+    assert!(
+        dialog.screen.contains("A role for 2 marked keys"),
+        "{}",
+        dialog.screen
+    );
+
+    // The role every marked key holds is ticked; x removes it from both, after the confirmation.
+    app.send("/API Keys V<Enter>x");
+    let asked = app
+        .wait_for("the confirmation", |f| {
+            f.dialog.as_deref() == Some("Bulk: 2 keys")
+        })
+        .await;
+    assert!(
+        asked.screen.contains("Remove API Keys Viewer from 2 keys?"),
+        "{}",
+        asked.screen
+    );
+    app.send("y");
+    app.wait_for("done", |f| f.says("Removed API Keys Viewer from 2 keys."))
+        .await;
+    let after = listing(&server).await;
+    assert!(roles_of(&after, "Alpha").is_empty() && roles_of(&after, "Bravo").is_empty());
+
+    // Enter adds the role under the cursor.
+    app.send("<C-a>e/API Token R<Enter><Enter>");
+    app.wait_for("the confirmation", |f| {
+        f.dialog.as_deref() == Some("Bulk: 2 keys")
+    })
+    .await;
+    app.send("y");
+    app.wait_for("done", |f| f.says("Added API Token Renewer to 2 keys."))
+        .await;
+    let after = listing(&server).await;
+    assert_eq!(roles_of(&after, "Alpha"), ["API Token Renewer"]);
+    assert_eq!(roles_of(&after, "Bravo"), ["API Token Renewer"]);
+    app.quit().await;
+}

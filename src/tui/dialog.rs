@@ -297,6 +297,20 @@ impl BulkConfirm {
     }
 }
 
+/// A role for the marked keys: the one under the cursor is added to (Enter) or removed from
+/// (x) every marked key, through the bulk confirmation. Ticked: every marked key holds it.
+#[derive(Debug, Clone)]
+pub struct BulkRolesDialog {
+    pub picker: RolePicker,
+    pub count: usize,
+}
+
+impl BulkRolesDialog {
+    pub fn bindings(&self) -> &'static [Binding] {
+        self.picker.bindings_or(keymap::BULK_ROLES)
+    }
+}
+
 /// What a bulk run did, when anything failed or was not sent: every failure with its reason.
 #[derive(Debug, Clone, Default)]
 pub struct BulkSummary {
@@ -340,6 +354,7 @@ pub enum Dialog {
     Details(DetailsDialog),
     Help(HelpDialog),
     Bulk(BulkConfirm),
+    BulkRoles(BulkRolesDialog),
     BulkSummary(BulkSummary),
     Profiles(ProfilePicker),
 }
@@ -379,7 +394,10 @@ impl Dialog {
             {
                 (&mut picker.filter, Some(error), false)
             }
-            Dialog::EditRoles(EditRolesDialog { picker, .. }) if picker.filtering => {
+            Dialog::EditRoles(EditRolesDialog { picker, .. })
+            | Dialog::BulkRoles(BulkRolesDialog { picker, .. })
+                if picker.filtering =>
+            {
                 (&mut picker.filter, None, false)
             }
             _ => return None,
@@ -404,7 +422,8 @@ impl Dialog {
                 picker,
                 ..
             })
-            | Dialog::EditRoles(EditRolesDialog { picker, .. }) => Some(picker),
+            | Dialog::EditRoles(EditRolesDialog { picker, .. })
+            | Dialog::BulkRoles(BulkRolesDialog { picker, .. }) => Some(picker),
             _ => None,
         }
     }
@@ -424,6 +443,7 @@ impl Dialog {
             Dialog::Details(dialog) => dialog.bindings(),
             Dialog::Help(dialog) => dialog.bindings(),
             Dialog::Bulk(dialog) => dialog.bindings(),
+            Dialog::BulkRoles(dialog) => dialog.bindings(),
             Dialog::BulkSummary(dialog) => dialog.bindings(),
             Dialog::Profiles(dialog) => dialog.bindings(),
         }

@@ -473,9 +473,9 @@ impl Default for SettingsPane {
 pub use super::dialog::Focus;
 pub use super::dialog::ProfilePicker;
 pub use super::dialog::{
-    AddExternalDialog, BulkConfirm, BulkSummary, Confirm, DeleteKeyDialog, DetailsDialog, Dialog,
-    EditRolesDialog, HelpDialog, KeyList, NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog,
-    RolePicker, TokenDialog,
+    AddExternalDialog, BulkConfirm, BulkRolesDialog, BulkSummary, Confirm, DeleteKeyDialog,
+    DetailsDialog, Dialog, EditRolesDialog, HelpDialog, KeyList, NewKeyDialog, NewKeyStep,
+    RenewByKeyDialog, RenewDialog, RolePicker, TokenDialog,
 };
 pub use super::profile_switch::ProfileSwitch;
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};

@@ -81,6 +81,7 @@ impl Observer for Watcher {
             Dialog::Help(_) => "Help".into(),
             Dialog::Bulk(b) => format!("Bulk: {} keys", b.plan.items.len()),
             Dialog::BulkSummary(s) => format!("BulkSummary: {}", s.title),
+            Dialog::BulkRoles(b) => format!("BulkRoles: {} keys", b.count),
             Dialog::Profiles(_) => "Profiles".into(),
         });
         let _ = self.0.send(Frame {

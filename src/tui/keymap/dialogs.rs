@@ -224,6 +224,15 @@ pub const HELP: &[Binding] = &[
     ),
 ];
 
+/// A role for the marked keys: the one under the cursor is added or removed.
+pub const BULK_ROLES: &[Binding] = &[
+    PICKER_MOVE,
+    PICKER_FILTER,
+    hint("Enter", "add it to the marked keys", &[(ENTER, C::Accept)]),
+    hint("x", "remove it from them", &[(ch('x'), C::RemoveRole)]),
+    CANCEL,
+];
+
 /// The summary of a bulk run: it scrolls like the details.
 pub const BULK_SUMMARY: &[Binding] = DETAILS;
 /// The profile picker: move, switch, cancel.

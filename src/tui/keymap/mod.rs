@@ -77,6 +77,8 @@ pub enum Command {
     MarkRange,
     MarkAll,
     ClearMarks,
+    /// The roles dialog of the marked keys: remove the role under the cursor from them.
+    RemoveRole,
     /// Open the `:` command line.
     CommandLine,
     /// Command line: run it, close it, complete the word (forwards, backwards), recall history.
@@ -308,7 +310,7 @@ pub const KEYS: &[Binding] = &[
     ),
     bind(
         "e",
-        ("edit roles", "roles"),
+        ("edit roles (with marks: add or remove one on them)", "roles"),
         Some(Op::EditRoles),
         true,
         &[(ch('e'), C::EditRoles)],
@@ -322,21 +324,21 @@ pub const KEYS: &[Binding] = &[
     ),
     bind(
         "F",
-        ("delete old token", "del old"),
+        ("delete old token (the marked keys, else this one)", "del old"),
         Some(Op::FinishRenewal),
         false,
         &[(ch('F'), C::FinishRenewal)],
     ),
     bind(
         "u",
-        ("undo renewal", "undo"),
+        ("undo renewal (the marked keys, else this one)", "undo"),
         Some(Op::UndoRenewal),
         false,
         &[(ch('u'), C::UndoRenewal)],
     ),
     bind(
         "d",
-        ("delete key", "delete"),
+        ("delete key (the marked keys, else this one)", "delete"),
         Some(Op::DeleteKey),
         true,
         &[(ch('d'), C::DeleteKey)],
@@ -455,14 +457,14 @@ pub const EXTERNAL: &[Binding] = &[
     ),
     bind(
         "e",
-        ("edit roles", "roles"),
+        ("edit roles (with marks: add or remove one on them)", "roles"),
         Some(Op::EditExternalRoles),
         true,
         &[(ch('e'), C::EditRoles)],
     ),
     bind(
         "x",
-        ("remove", "remove"),
+        ("remove (the marked keys, else this one)", "remove"),
         Some(Op::RemoveExternal),
         true,
         &[(ch('x'), C::RemoveExternal)],

@@ -13,8 +13,21 @@ pub const NOTHING_PENDING: &str = "no renewal pending";
 pub const OWN_KEY: &str = "your own key (the app signs in with it)";
 pub const ALREADY_RUNNING: &str =
     "A bulk action is running: wait for it, or press Esc to stop what is not sent yet.";
-pub const EDIT_ROLES_OF_MARKED: &str =
-    "With keys marked, :role add NAME or :role remove NAME changes one role on all of them.";
+pub const NO_ROLE_UNDER_CURSOR: &str = "No role is shown: clear the filter (Esc) first.";
+
+pub fn bulk_roles_title(count: usize) -> String {
+    format!(
+        "A role for {}",
+        count_of(count, "marked key", "marked keys")
+    )
+}
+
+pub fn bulk_roles_intro(count: usize) -> String {
+    format!(
+        "Enter adds the role under the cursor to the {}, x removes it from them; the confirmation then says what each key will do. Ticked: every one of them holds it.",
+        count_of(count, "marked key", "marked keys")
+    )
+}
 pub const TICK_TO_CONFIRM: &str =
     "Tick \"I understand that this action cannot be undone\" (Space) first.";
 pub const UNDERSTOOD: &str = " I understand that this action cannot be undone";

@@ -54,6 +54,45 @@ pub(super) fn toggle_marked(state: &mut State, list: KeyList) -> Vec<Effect> {
     ask(state, BulkAction::SetActive(!any_active))
 }
 
+/// `e` with marks: the roles dialog of the marked keys (ticked: every one of them holds it).
+pub(super) fn open_bulk_roles(state: &mut State, list: KeyList) -> Vec<Effect> {
+    let action = BulkAction::Role {
+        add: true,
+        id: 0,
+        name: String::new(),
+    };
+    let allowed = plan::op_of(&action, list).map(|op| state.access.check(op));
+    if let Some(Err(reason)) = allowed {
+        say(state, strings::cannot("edit roles", &reason));
+        return Vec::new();
+    }
+    let rows = plan::targets(state, list);
+    let held = |row: usize| -> Option<Vec<Role>> {
+        match list {
+            KeyList::Generated => state.keys.rows.get(row)?.roles.clone(),
+            KeyList::External => state.external.rows.get(row)?.roles.clone(),
+        }
+    };
+    let mut by_all: Option<BTreeSet<i64>> = None;
+    for row in &rows {
+        let ids: BTreeSet<i64> = held(*row)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        by_all = Some(match by_all {
+            Some(all) => all.intersection(&ids).copied().collect(),
+            None => ids,
+        });
+    }
+    let picker = picker(state, by_all.unwrap_or_default());
+    state.dialog = Some(Dialog::BulkRoles(BulkRolesDialog {
+        picker,
+        count: rows.len(),
+    }));
+    roles_if_missing(state)
+}
+
 /// `:role add NAME` / `:role remove NAME`: the role named (any case, or a prefix only one
 /// role has) added to or removed from the marked keys.
 pub(super) fn ask_role(state: &mut State, add: bool, name: &str) -> Vec<Effect> {

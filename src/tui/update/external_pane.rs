@@ -84,10 +84,7 @@ fn on_marked_external(state: &mut State, command: Command) -> Option<Vec<Effect>
     Some(match command {
         Command::Toggle => toggle_marked(state, crate::tui::dialog::KeyList::External),
         Command::RemoveExternal => ask(state, BulkAction::Delete),
-        Command::EditRoles => {
-            say(state, strings::bulk::EDIT_ROLES_OF_MARKED);
-            Vec::new()
-        }
+        Command::EditRoles => open_bulk_roles(state, crate::tui::dialog::KeyList::External),
         _ => return None,
     })
 }

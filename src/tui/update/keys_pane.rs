@@ -54,10 +54,7 @@ fn on_marked_keys(state: &mut State, command: Command) -> Option<Vec<Effect>> {
         Command::DeleteKey => ask(state, BulkAction::Delete),
         Command::FinishRenewal => ask(state, BulkAction::FinishRenewal),
         Command::UndoRenewal => ask(state, BulkAction::UndoRenewal),
-        Command::EditRoles => {
-            say(state, strings::bulk::EDIT_ROLES_OF_MARKED);
-            Vec::new()
-        }
+        Command::EditRoles => open_bulk_roles(state, crate::tui::dialog::KeyList::Generated),
         _ => return None,
     })
 }

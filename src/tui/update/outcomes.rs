@@ -211,6 +211,7 @@ fn on_roles(state: &mut State, roles: Vec<RoleDetails>) {
         Some(Dialog::NewKey(NewKeyDialog { picker, .. }))
         | Some(Dialog::EditRoles(EditRolesDialog { picker, .. }))
         | Some(Dialog::AddExternal(AddExternalDialog { picker, .. }))
+        | Some(Dialog::BulkRoles(BulkRolesDialog { picker, .. }))
             if picker.roles.is_empty() =>
         {
             *picker = RolePicker::new(&roles, std::mem::take(&mut picker.chosen));

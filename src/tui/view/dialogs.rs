@@ -16,8 +16,8 @@ use super::widgets::{self, DialogFrame, Hint, clean, input_field};
 use super::{details, help, theme};
 use crate::tui::keymap::{self, Command};
 use crate::tui::state::{
-    AddExternalDialog, Confirm, DeleteKeyDialog, Dialog, EditRolesDialog, Focus, NewKeyDialog,
-    NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
+    AddExternalDialog, BulkRolesDialog, Confirm, DeleteKeyDialog, Dialog, EditRolesDialog, Focus,
+    NewKeyDialog, NewKeyStep, RenewByKeyDialog, RenewDialog, RolePicker, State, TokenDialog,
 };
 use crate::tui::strings::dialogs as text;
 
@@ -96,6 +96,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
         Dialog::Details(dialog) => details::render(state, dialog, hints, frame, region),
         Dialog::Help(dialog) => help::render(state, dialog, hints, frame, region),
         Dialog::Bulk(dialog) => super::bulk::confirm(dialog, hints, frame, region, hits),
+        Dialog::BulkRoles(dialog) => bulk_roles(state, dialog, hints, frame, region),
         Dialog::BulkSummary(dialog) => super::bulk::summary(dialog, hints, frame, region),
         Dialog::Profiles(picker) => profiles::render(picker, hints, frame, region),
     }
@@ -287,6 +288,34 @@ fn edit_roles(
     };
     let summary = vec![summary];
     roles_step(state, &spec, intro, picker, summary, hints, frame, region);
+}
+
+/// The roles dialog of the marked keys: the picker, and what Enter and x do.
+fn bulk_roles(
+    state: &State,
+    dialog: &BulkRolesDialog,
+    hints: &[Hint],
+    frame: &mut Frame,
+    region: Rect,
+) {
+    use crate::tui::strings::bulk;
+    let spec = DialogFrame {
+        title: bulk::bulk_roles_title(dialog.count),
+        destructive: false,
+        width: 64,
+    };
+    let max = widgets::dialog_inner_width(region, spec.width);
+    let intro = widgets::wrapped(&bulk::bulk_roles_intro(dialog.count), theme::plain(), max);
+    roles_step(
+        state,
+        &spec,
+        intro,
+        &dialog.picker,
+        Vec::new(),
+        hints,
+        frame,
+        region,
+    );
 }
 
 fn renew(

@@ -39,6 +39,8 @@ pub(super) enum Next {
     Replace(Dialog),
     /// Close and start this bulk run.
     StartBulk(crate::tui::bulk::Plan),
+    /// Close and ask for this bulk action (its confirmation opens).
+    AskBulk(crate::tui::bulk::BulkAction),
     /// Close and switch to this profile.
     SwitchProfile(String),
 }
@@ -118,6 +120,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Dialog::Details(dialog) => dialog.on_command(command, window),
         Dialog::BulkSummary(dialog) => dialog.on_command(command, window),
         Dialog::Bulk(dialog) => dialog.on_command(command),
+        Dialog::BulkRoles(dialog) => dialog.on_command(command, &ctx),
         Dialog::RenewByKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::Token(dialog) => dialog.on_command(command),
         Dialog::Confirm(dialog) => dialog.on_command(command),
@@ -180,6 +183,10 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
         Next::StartBulk(plan) => {
             state.dialog = None;
             start(state, plan)
+        }
+        Next::AskBulk(action) => {
+            state.dialog = None;
+            ask(state, action)
         }
         Next::SwitchProfile(name) => {
             state.dialog = None;

@@ -78,6 +78,31 @@ pub(super) fn ask_before_admin(
     None
 }
 
+impl BulkRolesDialog {
+    /// The picker keys move and filter; Enter adds the role under the cursor to the marked
+    /// keys, x removes it: the bulk confirmation says what each key will do.
+    pub(super) fn on_command(&mut self, command: Command, ctx: &DialogContext) -> Next {
+        if command != Command::PickerToggle
+            && picker_command(&mut self.picker, command, ctx.picker_page)
+        {
+            return Next::Stay;
+        }
+        let add = match command {
+            Command::Accept => true,
+            Command::RemoveRole => false,
+            _ => return Next::Close,
+        };
+        match self.picker.current() {
+            Some((id, name)) => Next::AskBulk(crate::tui::bulk::BulkAction::Role {
+                add,
+                id: *id,
+                name: name.clone(),
+            }),
+            None => Next::Say(strings::bulk::NO_ROLE_UNDER_CURSOR),
+        }
+    }
+}
+
 impl EditRolesDialog {
     /// The picker keys tick roles; Accept saves what changed, if anything did.
     pub(super) fn on_command(&mut self, command: Command, ctx: &DialogContext) -> Next {
