@@ -428,3 +428,107 @@ async fn the_command_line_switches_by_name_and_the_marks_are_gone() {
     .await;
     app.quit().await;
 }
+
+fn keys(state: &mut State, script: &str) -> Vec<Effect> {
+    common::tui::parse_keys(script)
+        .into_iter()
+        .flat_map(|key| update::update(state, Action::Key(key)))
+        .collect()
+}
+
+fn uses_new_client(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::UseClient(_)))
+}
+
+/// A switch that connects while a change to A is still on its way waits for its answer (a
+/// token to show, a failure to report) before anything of A is dropped; meanwhile bulk actions
+/// wait for the switch, and Esc gives a switch up.
+#[tokio::test]
+async fn a_switch_waits_for_changes_on_their_way_and_esc_gives_it_up() {
+    use apikeys::tui::action::{Call, Change, Outcome};
+    let world = World::start().await;
+    let connector = world.connector();
+    let mut state = bare_state();
+    state.size = (120, 40);
+    let change = Change::SetKeyActive {
+        id: "k1".into(),
+        active: false,
+    };
+    let write = state.requests.send(Call::Change(change.clone()), None);
+
+    let Some(Effect::Connect { attempt, profile }) =
+        update::switch_profile(&mut state, Some("b".into()))
+            .into_iter()
+            .next()
+    else {
+        panic!("a connection is asked for");
+    };
+    let result = connector.connect(&profile).await.map(Box::new);
+    let effects = update::update(
+        &mut state,
+        Action::Connected {
+            attempt,
+            profile,
+            result,
+        },
+    );
+    assert!(
+        !uses_new_client(&effects),
+        "not while A's change is on its way"
+    );
+    assert_ne!(state.header.account, "globex");
+
+    // A bulk action now would answer into B's lists: it waits for the switch.
+    keys(&mut state, ":deactivate<Enter>");
+    let said = state
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("Switching to profile b"), "{said}");
+    assert!(state.dialog.is_none());
+
+    // The change answers: it is reported on A, then the switch happens.
+    let effects = update::update(
+        &mut state,
+        Action::Api {
+            id: write,
+            outcome: Outcome::Changed {
+                change,
+                result: Ok(()),
+            },
+        },
+    );
+    assert!(
+        uses_new_client(&effects),
+        "the switch happens once it answered"
+    );
+    assert_eq!(state.header.account, "globex");
+
+    // Esc gives a switch under way up: its answer is then ignored.
+    let Some(Effect::Connect { attempt, profile }) =
+        update::switch_profile(&mut state, Some("a".into()))
+            .into_iter()
+            .next()
+    else {
+        panic!("a connection is asked for");
+    };
+    keys(&mut state, "<Esc>");
+    let said = state
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("given up"), "{said}");
+    let result = connector.connect(&profile).await.map(Box::new);
+    let effects = update::update(
+        &mut state,
+        Action::Connected {
+            attempt,
+            profile,
+            result,
+        },
+    );
+    assert!(!uses_new_client(&effects));
+    assert_eq!(state.header.account, "globex");
+}

@@ -57,6 +57,16 @@ impl Requests {
         self.open.contains_key(&id)
     }
 
+    /// Whether a change to the account is in flight (anything but a read).
+    pub fn writing(&self) -> bool {
+        self.open.values().any(|sent| {
+            matches!(
+                sent.call,
+                Call::Change(_) | Call::CreateKey { .. } | Call::Renew { .. }
+            )
+        })
+    }
+
     /// Whether a request for exactly this call is in flight (a refresh is then not sent again).
     pub fn asking(&self, call: &Call) -> bool {
         self.open.values().any(|sent| &sent.call == call)

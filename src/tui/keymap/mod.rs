@@ -310,7 +310,10 @@ pub const KEYS: &[Binding] = &[
     ),
     bind(
         "e",
-        ("edit roles (with marks: add or remove one on them)", "roles"),
+        (
+            "edit roles (with marks: add or remove one on them)",
+            "roles",
+        ),
         Some(Op::EditRoles),
         true,
         &[(ch('e'), C::EditRoles)],
@@ -324,7 +327,10 @@ pub const KEYS: &[Binding] = &[
     ),
     bind(
         "F",
-        ("delete old token (the marked keys, else this one)", "del old"),
+        (
+            "delete old token (the marked keys, else this one)",
+            "del old",
+        ),
         Some(Op::FinishRenewal),
         false,
         &[(ch('F'), C::FinishRenewal)],
@@ -457,7 +463,10 @@ pub const EXTERNAL: &[Binding] = &[
     ),
     bind(
         "e",
-        ("edit roles (with marks: add or remove one on them)", "roles"),
+        (
+            "edit roles (with marks: add or remove one on them)",
+            "roles",
+        ),
         Some(Op::EditExternalRoles),
         true,
         &[(ch('e'), C::EditRoles)],

@@ -13,6 +13,11 @@ pub const NOTHING_PENDING: &str = "no renewal pending";
 pub const OWN_KEY: &str = "your own key (the app signs in with it)";
 pub const ALREADY_RUNNING: &str =
     "A bulk action is running: wait for it, or press Esc to stop what is not sent yet.";
+/// A bulk action asked for while a profile switch is under way.
+pub fn switching(profile: &str) -> String {
+    format!("Switching to profile {profile}: bulk actions wait for it (Esc gives the switch up).")
+}
+
 pub const NO_ROLE_UNDER_CURSOR: &str = "No role is shown: clear the filter (Esc) first.";
 
 pub fn bulk_roles_title(count: usize) -> String {

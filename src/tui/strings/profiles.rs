@@ -10,7 +10,18 @@ pub const CURRENT: &str = "current";
 
 /// "Connecting to staging…"
 pub fn connecting(name: &str) -> String {
-    format!("Connecting to {name}…")
+    format!("Connecting to {name}… (Esc gives it up)")
+}
+
+/// Connected, waiting for the changes on their way to the account on screen.
+pub fn switch_waits(name: &str) -> String {
+    format!(
+        "Connected to {name}; switching once the changes on their way have answered (Esc gives it up)."
+    )
+}
+
+pub fn switch_cancelled(name: &str) -> String {
+    format!("Switch to {name} given up: still on the account on screen.")
 }
 
 /// "Connected to profile staging (account acme)."

@@ -17,6 +17,11 @@ pub(super) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
         say(state, text::ALREADY_RUNNING);
         return Vec::new();
     }
+    if let Some(name) = state.profile_switch.switching_to() {
+        // Its answers would land in the other account's lists.
+        say(state, text::switching(name));
+        return Vec::new();
+    }
     let plan = match plan::plan(state, &action) {
         Ok(plan) => plan,
         Err(reason) => {
@@ -128,6 +133,10 @@ pub(super) fn start(state: &mut State, mut plan: Plan) -> Vec<Effect> {
     let Some(action) = plan.action.take() else {
         return Vec::new();
     };
+    if let Some(name) = state.profile_switch.switching_to() {
+        say(state, text::switching(name));
+        return Vec::new();
+    }
     state.bulk = Some(Run::new(plan, action, state.now));
     pump(state)
 }

@@ -94,6 +94,7 @@ pub(super) fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Escape => match cancel(state) {
             Some(effects) => return effects,
+            None if cancel_switch(state) => {}
             None => on_escape(state),
         },
         Command::CommandLine => open(state),

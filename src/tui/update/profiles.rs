@@ -24,6 +24,7 @@ pub fn switch_profile(state: &mut State, name: Option<String>) -> Vec<Effect> {
         complain(state, text::cannot_switch(&name, &reason));
         return Vec::new();
     }
+    state.profile_switch.ready = None; // superseded too
     state.profile_switch.attempts += 1;
     let attempt = state.profile_switch.attempts;
     state.profile_switch.pending = Some((attempt, name.clone()));
@@ -70,6 +71,12 @@ pub(super) fn on_connected(
         _ => return Vec::new(), // superseded by a newer switch
     }
     match result {
+        Ok(connected) if changes_in_flight(state) => {
+            // A bulk run or a renewal still answering would land nowhere: wait for it.
+            say(state, text::switch_waits(&connected.name));
+            state.profile_switch.ready = Some(connected);
+            Vec::new()
+        }
         Ok(connected) => switch_to(state, *connected),
         Err(reason) => {
             complain(state, text::cannot_switch(profile, &reason));
@@ -81,6 +88,34 @@ pub(super) fn on_connected(
 /// The app as at start, on the new account: lists reloaded, rows, marks, filters and sort
 /// cleared, dialogs closed (a one-time token still to be seen is kept: it is shown once).
 /// `--read-only` stays.
+/// Whether a change to the account is on its way: a bulk run, or a write whose answer
+/// matters (a new token to show, a form to reopen).
+fn changes_in_flight(state: &State) -> bool {
+    state.bulk.is_some() || state.requests.writing()
+}
+
+/// After an answer: a switch that waited for the changes on their way happens now.
+pub(super) fn switch_when_ready(state: &mut State) -> Vec<Effect> {
+    if state.profile_switch.ready.is_none() || changes_in_flight(state) {
+        return Vec::new();
+    }
+    match state.profile_switch.ready.take() {
+        Some(connected) => switch_to(state, *connected),
+        None => Vec::new(),
+    }
+}
+
+/// Esc while a switch is under way gives it up; `false` when there was none.
+pub(super) fn cancel_switch(state: &mut State) -> bool {
+    match state.profile_switch.cancel() {
+        Some(name) => {
+            say(state, text::switch_cancelled(&name));
+            true
+        }
+        None => false,
+    }
+}
+
 fn switch_to(state: &mut State, connected: Connected) -> Vec<Effect> {
     let Connected {
         name,

@@ -101,13 +101,16 @@ pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> V
     } else {
         outcome
     };
-    if bulk::owns(state, id) {
-        return on_bulk_answer(state, id, outcome);
-    }
-    let effects = on_outcome(state, id, outcome, sent.form);
-    if crashed {
-        complain(state, strings::CRASHED);
-    }
+    let mut effects = if bulk::owns(state, id) {
+        on_bulk_answer(state, id, outcome)
+    } else {
+        let effects = on_outcome(state, id, outcome, sent.form);
+        if crashed {
+            complain(state, strings::CRASHED);
+        }
+        effects
+    };
+    effects.extend(switch_when_ready(state));
     effects
 }
 

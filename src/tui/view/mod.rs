@@ -390,7 +390,17 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
             let text = fit(&text, max);
             Line::styled(format!(" {text}"), style)
         }
-        (None, None) => Line::styled(format!(" {}", fit(&hint(state), max)), theme::dim()),
+        (None, None) => match state.profile_switch.switching_to() {
+            // Said until the switch happens or is given up, not only for a few seconds.
+            Some(name) => {
+                let said = match state.profile_switch.ready {
+                    Some(_) => crate::tui::strings::profiles::switch_waits(name),
+                    None => crate::tui::strings::profiles::connecting(name),
+                };
+                Line::styled(format!(" {}", fit(&said, max)), theme::pending())
+            }
+            None => Line::styled(format!(" {}", fit(&hint(state), max)), theme::dim()),
+        },
     };
     put_line(frame, area, 0, &line);
 }
