@@ -49,9 +49,12 @@ pub fn candidates(before: &str, context: &Context) -> Candidates {
     let args_at = space + (before[space..].len() - before[space..].trim_start().len());
     let args = &before[args_at..];
     // The word being typed, its start, and how many words come before it.
+    // Past the whitespace character itself, whatever its width in bytes (a no-break space
+    // is two).
     let word_at = args
-        .rfind(char::is_whitespace)
-        .map_or(args_at, |at| args_at + at + 1);
+        .rmatch_indices(char::is_whitespace)
+        .next()
+        .map_or(args_at, |(at, space)| args_at + at + space.len());
     let word = &before[word_at..];
     let earlier = args[..word_at - args_at].split_whitespace().count();
     let words = match (spec.takes, earlier) {
@@ -61,8 +64,8 @@ pub fn candidates(before: &str, context: &Context) -> Candidates {
         (Takes::RoleChange, 0) => starting_with(ROLE_CHANGES, word),
         // A role name may hold spaces: everything after add|remove is the name.
         (Takes::RoleChange, _) => {
-            let name_at = args_at + args.find(char::is_whitespace).unwrap_or(args.len()) + 1;
-            let name_at = name_at.min(before.len());
+            let name_at = (args.match_indices(char::is_whitespace).next())
+                .map_or(before.len(), |(at, space)| args_at + at + space.len());
             let typed = before[name_at..].trim_start();
             let start = before.len() - typed.len();
             return Candidates {

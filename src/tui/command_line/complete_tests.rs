@@ -104,3 +104,16 @@ fn the_common_beginning_ignores_case() {
     let (line, _) = step("role add o", None, &ctx, false);
     assert_eq!(line, "role add O", "as the roles spell it");
 }
+
+#[test]
+fn wide_spaces_between_words_do_not_break_completion() {
+    // A no-break space (Option-Space on a Mac, or pasted) is two bytes; an ideographic
+    // space three. Completion used to slice inside them and panic.
+    assert_eq!(words("sort name\u{a0}", Tab::Keys), ["asc", "desc"]);
+    assert_eq!(words("sort\u{3000}cr", Tab::Keys), ["created"]);
+    assert_eq!(
+        words("role add\u{a0}Ow", Tab::Keys),
+        ["Owner (Admin Super)"]
+    );
+    assert_eq!(words("role\u{a0}add Log", Tab::Keys), ["Logistics"]);
+}
