@@ -103,6 +103,18 @@ impl State {
             return Err(super::strings::access::CREDENTIALS_REFUSED.into());
         }
         self.access.check(op)?;
+        if self.tab == Tab::External
+            && let Some(external) = self.external.selected_key()
+            && self.is_own_key(&external.app_key)
+        {
+            // An agency signed in to its client's account with the key listed here.
+            use super::strings::access::{OWN_KEY_DEACTIVATION, OWN_KEY_REMOVAL};
+            match op {
+                Op::ToggleExternal => return Err(OWN_KEY_DEACTIVATION.into()),
+                Op::RemoveExternal => return Err(OWN_KEY_REMOVAL.into()),
+                _ => {}
+            }
+        }
         let selected = match self.tab {
             Tab::Keys => self.keys.selected_key(),
             _ => None,

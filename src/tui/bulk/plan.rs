@@ -91,11 +91,8 @@ pub fn plan(state: &State, action: &BulkAction) -> Result<Plan, String> {
                 .rows
                 .get(row)
                 .map(|key| generated(state, key, action)),
-            KeyList::External => state
-                .external
-                .rows
-                .get(row)
-                .map(|key| external(key, action)),
+            KeyList::External => (state.external.rows.get(row))
+                .map(|key| external(key, action, state.is_own_key(&key.app_key))),
         };
         match decided {
             Some(Ok(item)) => plan.items.push(item),
@@ -148,7 +145,9 @@ fn generated(state: &State, key: &AppKey, action: &BulkAction) -> Result<Item, S
     Ok(item(&key.id, &key.app_key, &key.label, change))
 }
 
-fn external(key: &ExternalKey, action: &BulkAction) -> Result<Item, Skipped> {
+/// `own`: the key the app signs in with is this external key (an agency signed in to its
+/// client's account): removing or deactivating it locks the caller out.
+fn external(key: &ExternalKey, action: &BulkAction, own: bool) -> Result<Item, Skipped> {
     let skip = |reason: &str| Skipped {
         id: key.id.clone(),
         app_key: key.app_key.clone(),
@@ -156,6 +155,9 @@ fn external(key: &ExternalKey, action: &BulkAction) -> Result<Item, Skipped> {
         reason: reason.to_string(),
     };
     let change = match action {
+        BulkAction::SetActive(false) | BulkAction::Delete if own => {
+            return Err(skip(text::OWN_KEY));
+        }
         BulkAction::SetActive(active) if key.is_active == *active => {
             return Err(skip(text::already(*active)));
         }

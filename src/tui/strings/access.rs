@@ -14,6 +14,7 @@ pub const CREDENTIALS_REFUSED: &str = "the server refused the app key or token (
 /// Shown after "Cannot change the key's status: " / "Cannot delete the key: ": the whole line
 /// fits in 90 columns.
 pub const OWN_KEY_DEACTIVATION: &str = "deactivating your own key locks you out; use another key";
+pub const OWN_KEY_REMOVAL: &str = "removing your own key's access locks you out; use another key";
 pub const OWN_KEY_DELETION: &str = "deleting your own key locks you out; use another key";
 
 /// `r` on a key whose renewal is pending: what to do instead (`instead` may be empty).

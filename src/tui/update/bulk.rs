@@ -50,11 +50,13 @@ pub(super) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
 /// as skipped).
 pub(super) fn toggle_marked(state: &mut State, list: KeyList) -> Vec<Effect> {
     let rows = plan::targets(state, list);
+    let active_and_not_own = |active: bool, app_key: &str| active && !state.is_own_key(app_key);
     let any_active = rows.iter().any(|&row| match list {
         KeyList::Generated => {
-            (state.keys.rows.get(row)).is_some_and(|k| k.is_active && !state.is_own_key(&k.app_key))
+            (state.keys.rows.get(row)).is_some_and(|k| active_and_not_own(k.is_active, &k.app_key))
         }
-        KeyList::External => state.external.rows.get(row).is_some_and(|k| k.is_active),
+        KeyList::External => (state.external.rows.get(row))
+            .is_some_and(|k| active_and_not_own(k.is_active, &k.app_key)),
     });
     ask(state, BulkAction::SetActive(!any_active))
 }
