@@ -141,3 +141,26 @@ fn no_size_breaks_the_bulk_dialogs_or_the_progress() {
         }
     }
 }
+
+#[test]
+fn q_during_a_run_stops_it_first_and_ctrl_c_quits_at_once() {
+    let mut state = marked_state();
+    ch(&mut state, 't');
+    let sent_first = sent(&ch(&mut state, 'y'));
+    assert_eq!(sent_first.len(), 4);
+    let effects = ch(&mut state, 'q');
+    assert!(!state.quit, "one stray q does not drop the run and its summary");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Quit)));
+    let run = state.bulk.as_ref().expect("the sent requests still answer");
+    assert!(run.stopped.is_some() && !run.not_sent.is_empty());
+    for id in sent_first {
+        answer(&mut state, id, Ok(()));
+    }
+    assert!(matches!(state.dialog, Some(Dialog::BulkSummary(_))));
+
+    let mut running = marked_state();
+    ch(&mut running, 't');
+    ch(&mut running, 'y');
+    let effects = press(&mut running, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(running.quit && effects.iter().any(|e| matches!(e, Effect::Quit)));
+}

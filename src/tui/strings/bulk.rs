@@ -18,6 +18,9 @@ pub fn switching(profile: &str) -> String {
     format!("Switching to profile {profile}: bulk actions wait for it (Esc gives the switch up).")
 }
 
+pub const QUIT_STOPPED_RUN: &str =
+    "The bulk run is stopped (what was sent stands); q again quits.";
+
 pub const NO_ROLE_UNDER_CURSOR: &str = "No role is shown: clear the filter (Esc) first.";
 
 pub fn bulk_roles_title(count: usize) -> String {

@@ -12,8 +12,8 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             || keymap::lookup(keymap::GLOBAL, &key) == Some(Command::Quit);
         return if quits { quit(state) } else { Vec::new() };
     }
-    if command == Some(Command::Quit) && state.dialog.is_some() {
-        return quit(state); // Ctrl-c, from a dialog too
+    if command == Some(Command::Quit) && (state.dialog.is_some() || is_ctrl_c(&key)) {
+        return quit(state); // Ctrl-c, from a dialog too, and during a bulk run
     }
     if state.dialog.is_some() {
         let effects = on_dialog_key(state, key, command);
@@ -76,6 +76,24 @@ pub(super) fn too_small(state: &State) -> bool {
     !crate::tui::view::fits(width, height)
 }
 
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.code == crossterm::event::KeyCode::Char('c')
+        && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+}
+
+/// `q` (or `:q`) during a bulk run stops it first, as Esc does, so one stray key does not
+/// leave the user without the summary; a second `q` quits. Ctrl-c quits at once.
+fn quit_or_stop_bulk(state: &mut State) -> Vec<Effect> {
+    match &state.bulk {
+        Some(run) if run.stopped.is_none() => {
+            let effects = cancel(state).unwrap_or_default();
+            say(state, strings::bulk::QUIT_STOPPED_RUN);
+            effects
+        }
+        _ => quit(state),
+    }
+}
+
 fn quit(state: &mut State) -> Vec<Effect> {
     state.quit = true;
     vec![Effect::Quit]
@@ -83,7 +101,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 pub(super) fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
     match command {
-        Command::Quit => return quit(state),
+        Command::Quit => return quit_or_stop_bulk(state),
         Command::Help => state.dialog = Some(Dialog::Help(HelpDialog::default())),
         Command::NextPane => switch_pane(state, Tab::ALL[(state.tab.index() + 1) % 3]),
         Command::PreviousPane => switch_pane(state, Tab::ALL[(state.tab.index() + 2) % 3]),
