@@ -164,3 +164,15 @@ fn q_during_a_run_stops_it_first_and_ctrl_c_quits_at_once() {
     let effects = press(&mut running, KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(running.quit && effects.iter().any(|e| matches!(e, Effect::Quit)));
 }
+
+#[test]
+fn a_short_terminal_keeps_the_acknowledgement_and_the_buttons_of_the_confirmation() {
+    let mut state = marked_state();
+    ch(&mut state, 'd');
+    for (width, height) in [(50, 12), (60, 14), (80, 16)] {
+        let shown = screen(&mut state, width, height);
+        assert!(shown.contains("[ ] I understand"), "{width}x{height}:\n{shown}");
+        assert!(shown.contains("[ Delete ]"), "{width}x{height}:\n{shown}");
+        assert!(shown.contains("Delete 8 keys?"), "{width}x{height}:\n{shown}");
+    }
+}

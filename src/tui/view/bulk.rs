@@ -54,15 +54,16 @@ pub fn confirm(
             ));
         }
     }
-    body.push(Line::raw(""));
+    // The acknowledgement and the buttons are never cut: short of room, the list above goes.
+    let mut tail = vec![Line::raw("")];
     let needs_ack = dialog.needs_acknowledgement();
     if needs_ack {
         let mark = if dialog.understood { "[x]" } else { "[ ]" };
-        body.push(Line::from(vec![
+        tail.push(Line::from(vec![
             Span::styled(mark, theme::bold()),
             Span::raw(text::understood(items.len(), *list)),
         ]));
-        body.push(Line::raw(""));
+        tail.push(Line::raw(""));
     }
     let buttons = Buttons {
         action: text::confirm_accept(action, *list),
@@ -70,12 +71,33 @@ pub fn confirm(
         enabled: dialog.understood || !needs_ack,
         focus: dialog.focus,
     };
-    let at = body.len();
-    body.push(buttons.line());
+    tail.push(buttons.line());
     let mut footer = vec![Line::raw("")];
     footer.extend(widgets::hint_lines(hints, max));
+    let inner = widgets::dialog_inner_height(region);
+    // The footer's blank line is the first thing draw_dialog drops when short.
+    let footer_rows = footer.len().min(inner).saturating_sub(1);
+    fit_above(&mut body, inner.saturating_sub(footer_rows + tail.len()));
+    let at = body.len() + tail.len() - 1;
+    body.extend(tail);
     let drawn = widgets::draw_dialog(frame, region, &spec, body, footer);
     buttons.record(&drawn, at, hits);
+}
+
+/// Cuts `lines` to `rows`, its last row saying how many were cut.
+fn fit_above(lines: &mut Vec<Line<'static>>, rows: usize) {
+    if lines.len() <= rows {
+        return;
+    }
+    let kept = rows.saturating_sub(1);
+    let hidden = lines.len() - kept;
+    lines.truncate(kept);
+    if rows > 0 {
+        lines.push(Line::styled(
+            crate::tui::strings::dialogs::more_lines(hidden),
+            theme::dim(),
+        ));
+    }
 }
 
 /// The summary as an overlay for `region` (it scrolls when longer than the screen).
