@@ -44,7 +44,12 @@ fn plan_of(state: &State) -> (usize, Vec<String>) {
     match &state.dialog {
         Some(Dialog::Bulk(confirm)) => (
             confirm.plan.items.len(),
-            confirm.plan.skipped.iter().map(|s| s.app_key.clone()).collect(),
+            confirm
+                .plan
+                .skipped
+                .iter()
+                .map(|s| s.app_key.clone())
+                .collect(),
         ),
         other => panic!("no bulk confirmation: {other:?}"),
     }

@@ -149,7 +149,10 @@ fn q_during_a_run_stops_it_first_and_ctrl_c_quits_at_once() {
     let sent_first = sent(&ch(&mut state, 'y'));
     assert_eq!(sent_first.len(), 4);
     let effects = ch(&mut state, 'q');
-    assert!(!state.quit, "one stray q does not drop the run and its summary");
+    assert!(
+        !state.quit,
+        "one stray q does not drop the run and its summary"
+    );
     assert!(!effects.iter().any(|e| matches!(e, Effect::Quit)));
     let run = state.bulk.as_ref().expect("the sent requests still answer");
     assert!(run.stopped.is_some() && !run.not_sent.is_empty());
@@ -171,8 +174,65 @@ fn a_short_terminal_keeps_the_acknowledgement_and_the_buttons_of_the_confirmatio
     ch(&mut state, 'd');
     for (width, height) in [(50, 12), (60, 14), (80, 16)] {
         let shown = screen(&mut state, width, height);
-        assert!(shown.contains("[ ] I understand"), "{width}x{height}:\n{shown}");
+        assert!(
+            shown.contains("[ ] I understand"),
+            "{width}x{height}:\n{shown}"
+        );
         assert!(shown.contains("[ Delete ]"), "{width}x{height}:\n{shown}");
-        assert!(shown.contains("Delete 8 keys?"), "{width}x{height}:\n{shown}");
+        assert!(
+            shown.contains("Delete 8 keys?"),
+            "{width}x{height}:\n{shown}"
+        );
     }
+}
+
+#[test]
+fn the_confirmation_says_how_many_marked_keys_the_filter_hides() {
+    let mut state = marked_state();
+    ch(&mut state, '/');
+    for c in "bridge".chars() {
+        ch(&mut state, c);
+    }
+    press(&mut state, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(state.keys.visible.len(), 1);
+    ch(&mut state, 'd');
+    let shown = screen(&mut state, 120, 30);
+    assert!(shown.contains("(7 of them are hidden by the"), "{shown}");
+}
+
+#[test]
+fn a_summary_of_many_failures_names_the_first_200_and_counts_the_rest() {
+    let keys = (0..250)
+        .map(|n| key(&format!("k{n:03}"), &format!("Key {n:03}"), at(2026, 11, 1)))
+        .collect();
+    let mut state = state_with(keys, all_permissions());
+    draw(&mut state, 120, 30);
+    press(&mut state, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    ch(&mut state, 't');
+    ch(&mut state, 'y');
+    let refused = || Failure::new(FailureKind::Other, "refused (400).");
+    while state.bulk.is_some() {
+        let ids: Vec<u64> = state.requests.ids().collect();
+        for id in ids {
+            answer(&mut state, id, Err(refused()));
+        }
+    }
+    let Some(Dialog::BulkSummary(summary)) = &state.dialog else {
+        panic!("no summary");
+    };
+    let named = summary
+        .lines
+        .iter()
+        .filter(|l| l.contains("refused (400)"))
+        .count();
+    assert_eq!(named, 200);
+    assert!(
+        summary
+            .lines
+            .iter()
+            .any(|l| l.contains("and 50 more (they stay marked)")),
+        "{:?}",
+        &summary.lines[..3]
+    );
+    assert_eq!(state.keys.marks.len(), 250, "every failure stays marked");
 }

@@ -20,8 +20,6 @@ pub const CONCURRENCY: usize = 4;
 pub const MAX_RATE_LIMITED: u32 = 5;
 /// The wait after a 429 without a Retry-After.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(2);
-/// A longer Retry-After is cut to this: the run stays one the user can watch (Esc stops it).
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// What is done to each key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +64,8 @@ pub struct Plan {
     pub list: KeyList,
     pub items: Vec<Item>,
     pub skipped: Vec<Skipped>,
+    /// Of the marked keys, those the filter hides now (the confirmation says so).
+    pub hidden: usize,
 }
 
 /// A key that failed, with the reason the server (or the network) gave.
@@ -188,15 +188,22 @@ impl Run {
         {
             item.rate_limited += 1;
             self.rate_limited += 1;
-            let wait = retry_after
-                .unwrap_or(DEFAULT_RETRY_AFTER)
-                .min(MAX_RETRY_AFTER);
-            let until = now + chrono::Duration::from_std(wait).unwrap_or_default();
+            // Honoured however long: the status line counts it down and Esc stops the run.
+            let wait = retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
+            let wait = chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+            let until = now
+                .checked_add_signed(wait)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
             self.paused_until = Some(self.paused_until.map_or(until, |at| at.max(until)));
             self.queue.push_front(item);
             return;
         }
         match failure.kind {
+            // Refused for its rate after the run stopped: the server did nothing with it.
+            FailureKind::RateLimited { .. } if self.stopped.is_some() => {
+                self.not_sent.push(item);
+                return;
+            }
             FailureKind::Unauthorized => self.stop(Stop::Unauthorized),
             FailureKind::Offline => self.stop(Stop::Offline),
             _ => {}

@@ -79,23 +79,29 @@ pub fn plan(state: &State, action: &BulkAction) -> Result<Plan, String> {
     if rows.is_empty() {
         return Err(text::NO_KEY_SELECTED.into());
     }
+    // `targets` lists the marked rows the filter shows first: those after them are hidden.
+    let hidden_from = match list {
+        KeyList::Generated => rows.len() - state.keys.marks.hidden(&state.keys.visible),
+        KeyList::External => rows.len() - state.external.marks.hidden(&state.external.visible),
+    };
     let mut plan = Plan {
         action: Some(action.clone()),
         list,
         ..Plan::default()
     };
-    for row in rows {
+    for (at, row) in rows.into_iter().enumerate() {
         let decided = match list {
-            KeyList::Generated => state
-                .keys
-                .rows
-                .get(row)
-                .map(|key| generated(state, key, action)),
+            KeyList::Generated => {
+                (state.keys.rows.get(row)).map(|key| generated(state, key, action))
+            }
             KeyList::External => (state.external.rows.get(row))
                 .map(|key| external(key, action, state.is_own_key(&key.app_key))),
         };
         match decided {
-            Some(Ok(item)) => plan.items.push(item),
+            Some(Ok(item)) => {
+                plan.hidden += usize::from(at >= hidden_from);
+                plan.items.push(item);
+            }
             Some(Err(skipped)) => plan.skipped.push(skipped),
             None => {}
         }

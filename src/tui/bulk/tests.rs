@@ -21,6 +21,7 @@ fn plan_of(count: usize) -> Plan {
             })
             .collect(),
         skipped: Vec::new(),
+        hidden: 0,
     }
 }
 
@@ -121,4 +122,31 @@ fn refused_credentials_stop_the_run() {
     run.answered(1, Err(refused), now());
     assert_eq!(run.stopped, Some(Stop::Unauthorized));
     assert_eq!((run.failed.len(), run.not_sent.len()), (1, 6));
+}
+
+#[test]
+fn a_429_after_esc_is_not_sent_rather_than_failed() {
+    let mut run = Run::new(plan_of(6), BulkAction::SetActive(false), now());
+    let mut next = 1;
+    send_all(&mut run, &mut next, now());
+    run.stop(Stop::Cancelled);
+    run.answered(1, Err(rate_limited(2)), now());
+    assert!(run.failed.is_empty());
+    assert_eq!(
+        run.not_sent.len(),
+        3,
+        "two left in the queue, and the refused one"
+    );
+}
+
+#[test]
+fn a_long_retry_after_is_honoured_whole() {
+    let mut run = Run::new(plan_of(2), BulkAction::SetActive(false), now());
+    let mut next = 1;
+    send_all(&mut run, &mut next, now());
+    run.answered(1, Err(rate_limited(600)), now());
+    let waited = now() + chrono::Duration::seconds(599);
+    assert!(send_all(&mut run, &mut next, waited).is_empty());
+    let over = now() + chrono::Duration::seconds(600);
+    assert_eq!(send_all(&mut run, &mut next, over).len(), 1);
 }

@@ -18,8 +18,7 @@ pub fn switching(profile: &str) -> String {
     format!("Switching to profile {profile}: bulk actions wait for it (Esc gives the switch up).")
 }
 
-pub const QUIT_STOPPED_RUN: &str =
-    "The bulk run is stopped (what was sent stands); q again quits.";
+pub const QUIT_STOPPED_RUN: &str = "The bulk run is stopped (what was sent stands); q again quits.";
 
 pub const NO_ROLE_UNDER_CURSOR: &str = "No role is shown: clear the filter (Esc) first.";
 
@@ -180,7 +179,7 @@ pub fn confirm_accept(action: &BulkAction, list: KeyList) -> String {
 }
 
 /// "Deactivate 12 keys: “ERP”, “Loja” and “Frete” and 9 more. Integrations using them…"
-pub fn confirm_body(action: &BulkAction, list: KeyList, items: &[Item]) -> String {
+pub fn confirm_body(action: &BulkAction, list: KeyList, items: &[Item], hidden: usize) -> String {
     let named: Vec<String> = items
         .iter()
         .take(NAMED)
@@ -192,8 +191,16 @@ pub fn confirm_body(action: &BulkAction, list: KeyList, items: &[Item]) -> Strin
     } else {
         String::new()
     };
+    let hidden = if hidden > 0 {
+        format!(
+            " ({} hidden by the filter)",
+            count_of(hidden, "of them is", "of them are")
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} {}: {}{tail}. {}",
+        "{} {}: {}{tail}{hidden}. {}",
         verbs(action, list).0,
         keys(items.len(), list),
         named.join(", "),
@@ -320,6 +327,10 @@ pub fn failed_line(failed: &Failed) -> String {
         name_of("", &failed.item.label),
         failed.reason
     )
+}
+
+pub fn and_more_marked(count: usize) -> String {
+    format!("and {count} more (they stay marked)")
 }
 
 pub fn not_sent_line(item: &Item) -> String {

@@ -264,6 +264,28 @@ fn remark<T>(
     }
 }
 
+/// Keys a summary names under each heading; the rest are counted (a run over 100 000 keys
+/// would make a summary too long to read, or to draw each frame).
+const SUMMARY_LINES: usize = 200;
+
+/// Adds a heading and one line per key, the first `SUMMARY_LINES` of them.
+fn listed(lines: &mut Vec<String>, heading: &str, each: Vec<String>) {
+    if each.is_empty() {
+        return;
+    }
+    lines.push(format!("{heading} ({}):", each.len()));
+    let more = each.len().saturating_sub(SUMMARY_LINES);
+    lines.extend(
+        each.into_iter()
+            .take(SUMMARY_LINES)
+            .map(|line| format!("  {line}")),
+    );
+    if more > 0 {
+        lines.push(format!("  {}", text::and_more_marked(more)));
+    }
+    lines.push(String::new());
+}
+
 /// The summary: how many went through, every failure with its reason, what was not sent,
 /// what was skipped.
 fn summary(run: &Run) -> BulkSummary {
@@ -272,28 +294,16 @@ fn summary(run: &Run) -> BulkSummary {
         lines.push(text::stopped_because(stop).to_string());
         lines.push(String::new());
     }
-    if !run.failed.is_empty() {
-        lines.push(format!("{} ({}):", text::FAILED_HEADING, run.failed.len()));
-        lines.extend(
-            run.failed
-                .iter()
-                .map(|f| format!("  {}", text::failed_line(f))),
-        );
-        lines.push(String::new());
-    }
-    if !run.not_sent.is_empty() {
-        lines.push(format!(
-            "{} ({}):",
-            text::NOT_SENT_HEADING,
-            run.not_sent.len()
-        ));
-        lines.extend(
-            run.not_sent
-                .iter()
-                .map(|i| format!("  {}", text::not_sent_line(i))),
-        );
-        lines.push(String::new());
-    }
+    listed(
+        &mut lines,
+        text::FAILED_HEADING,
+        run.failed.iter().map(text::failed_line).collect(),
+    );
+    listed(
+        &mut lines,
+        text::NOT_SENT_HEADING,
+        run.not_sent.iter().map(text::not_sent_line).collect(),
+    );
     if !run.skipped.is_empty() {
         lines.push(format!(
             "{} ({}):",

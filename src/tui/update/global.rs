@@ -78,7 +78,9 @@ pub(super) fn too_small(state: &State) -> bool {
 
 fn is_ctrl_c(key: &KeyEvent) -> bool {
     key.code == crossterm::event::KeyCode::Char('c')
-        && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL)
 }
 
 /// `q` (or `:q`) during a bulk run stops it first, as Esc does, so one stray key does not

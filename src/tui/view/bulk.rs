@@ -30,6 +30,7 @@ pub fn confirm(
         list,
         items,
         skipped,
+        hidden,
     } = &dialog.plan
     else {
         return;
@@ -40,7 +41,7 @@ pub fn confirm(
         width: WIDTH,
     };
     let max = widgets::dialog_inner_width(region, spec.width);
-    let body_text = widgets::clean(&text::confirm_body(action, *list, items));
+    let body_text = widgets::clean(&text::confirm_body(action, *list, items, *hidden));
     let mut body = widgets::wrapped(&body_text, theme::plain(), max);
     if !skipped.is_empty() {
         body.push(Line::raw(""));
