@@ -333,6 +333,17 @@ fn print(name: &str, keys: usize, samples: &[Sample]) {
     );
 }
 
+/// The quickest `requests` can go under `limit` from a full bucket (the run's requests and
+/// the one listing), for comparison with the measured run.
+fn floor(requests: usize, limit: RateLimit) -> String {
+    let beyond_burst = requests.saturating_sub(limit.burst as usize) as u32;
+    let quickest = limit.refill_every * beyond_burst;
+    format!(
+        "{:.1} ms for {requests} requests",
+        quickest.as_secs_f64() * 1000.0
+    )
+}
+
 #[tokio::main]
 async fn main() {
     use tracing_subscriber::layer::{Layer, SubscriberExt};
@@ -362,5 +373,8 @@ async fn main() {
             samples.push(run_once(keys, limits.clone(), &served).await);
         }
         print(name, keys, &samples);
+        if let Some(limit) = limits.rate_limit {
+            println!("  the budget alone allows     {}", floor(keys + 1, limit));
+        }
     }
 }
