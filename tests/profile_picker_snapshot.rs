@@ -71,3 +71,41 @@ fn the_picker_lists_the_profiles_and_marks_the_current_one() {
         "Esc switches nothing"
     );
 }
+
+/// Review of issue 13: with more profiles than the dialog holds, the list follows the cursor,
+/// so the profile Enter switches to is always on screen.
+#[test]
+fn a_long_list_of_profiles_scrolls_with_the_cursor() {
+    let mut state = state_with(
+        vec![key("id-1", "ERP integration", at(2026, 1, 5))],
+        all_permissions(),
+    );
+    update(
+        &mut state,
+        Action::Resize {
+            width: 100,
+            height: 24,
+        },
+    );
+    state.profiles = (0..40).map(|n| format!("store-{n:02}")).collect();
+    press(&mut state, 'P');
+    for _ in 0..30 {
+        press(&mut state, 'j');
+    }
+    let shown = screen(&mut state);
+    let cursor_row = shown
+        .lines()
+        .find(|line| line.contains("│ › "))
+        .unwrap_or_else(|| panic!("the cursor is off screen:\n{shown}"));
+    assert!(cursor_row.contains("store-30"), "{shown}");
+    assert!(shown.contains("↑ ") && shown.contains("↓ "), "{shown}");
+    for _ in 0..20 {
+        press(&mut state, 'j');
+    }
+    let bottom = screen(&mut state);
+    let cursor_row = bottom.lines().find(|line| line.contains("│ › "));
+    assert!(
+        cursor_row.is_some_and(|row| row.contains("store-39")),
+        "{bottom}"
+    );
+}
