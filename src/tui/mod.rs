@@ -2,6 +2,7 @@
 //! into state changes and `Effect`s, the event loop carries the effects out on tokio tasks and
 //! feeds their results back as actions, and `view` draws the state.
 
+pub mod access;
 pub mod action;
 pub mod bulk;
 pub mod command_line;
