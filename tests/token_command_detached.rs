@@ -83,3 +83,22 @@ async fn a_detached_command_that_times_out_is_stopped_with_its_grandchild() {
         "the grandchild {sleep} survived the timeout"
     );
 }
+
+/// Review of issue 13: a switch superseded, or the app quitting, drops the wait for a token
+/// command; its whole group dies then, not only the shell.
+#[tokio::test]
+async fn an_abandoned_command_is_stopped_with_its_grandchild() {
+    let dir = tempfile::tempdir().unwrap();
+    let (shell_pid, sleep_pid) = (dir.path().join("sh.pid"), dir.path().join("sleep.pid"));
+    let command = format!(
+        "echo $$ > '{}'; sleep 300 & echo $! > '{}'; wait",
+        shell_pid.display(),
+        sleep_pid.display()
+    );
+    let waiting = token_command::run_with(&command, Duration::from_secs(60), Tty::Detach);
+    let abandoned = tokio::time::timeout(Duration::from_millis(800), waiting).await;
+    assert!(abandoned.is_err(), "the command was still running");
+    let (shell, sleep) = (read_pid(&shell_pid), read_pid(&sleep_pid));
+    assert!(gone_soon(shell), "the shell {shell} survived");
+    assert!(gone_soon(sleep), "its child {sleep} survived");
+}

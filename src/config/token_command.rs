@@ -74,7 +74,11 @@ pub async fn run_with(command: &str, timeout: Duration, tty: Tty) -> Result<Vec<
     let mut child = shell.spawn().map_err(CommandError::Spawn)?;
     // The group's id is the shell's pid (process_group(0)); read now, before it is reaped.
     let group = child.id();
+    // Abandoned (this future dropped: a profile switch superseded, the app quitting), the whole
+    // group dies, not only the shell `kill_on_drop` reaches.
+    let mut abandoned = GroupGuard { group, armed: true };
     let finished = tokio::time::timeout(timeout, wait_with_output(&mut child)).await;
+    abandoned.armed = false;
     #[cfg(unix)]
     if let Some(terminal) = &terminal {
         terminal.take_back();
@@ -118,18 +122,36 @@ async fn read_all(stream: Option<impl AsyncRead + Unpin>) -> std::io::Result<Vec
     Ok(buf)
 }
 
-/// SIGKILL to the command's whole process group, then the shell is reaped.
-async fn kill_group(group: Option<u32>, child: &mut Child) {
+/// Kills the command's process group when dropped while armed.
+struct GroupGuard {
+    group: Option<u32>,
+    armed: bool,
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            kill_group_now(self.group);
+        }
+    }
+}
+
+/// SIGKILL to a process group; ESRCH (the group is already gone) is the outcome wanted anyway.
+fn kill_group_now(group: Option<u32>) {
     #[cfg(unix)]
     if let Some(pid) = group
         .and_then(|id| i32::try_from(id).ok())
         .and_then(rustix::process::Pid::from_raw)
     {
-        // ESRCH (the group is already gone) is the outcome wanted anyway.
         let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
     #[cfg(not(unix))]
     let _ = group;
+}
+
+/// SIGKILL to the command's whole process group, then the shell is reaped.
+async fn kill_group(group: Option<u32>, child: &mut Child) {
+    kill_group_now(group);
     let _ = child.kill().await;
 }
 
