@@ -158,7 +158,7 @@ async fn a_key_the_server_refuses_is_in_the_summary_and_stays_marked() {
         .await;
     assert_eq!(
         summary.dialog.as_deref(),
-        Some("BulkSummary: Delete the old tokens of: 2 of 3 keys done")
+        Some("BulkSummary: Delete the old tokens of 3 keys: 2 done")
     );
     assert!(summary.screen.contains("Failed (1):"), "{}", summary.screen);
     assert!(
@@ -244,7 +244,7 @@ async fn esc_half_way_stops_what_is_not_sent_and_keeps_it_marked() {
         })
         .await;
     assert!(
-        summary.screen.contains("Stopped with Esc"),
+        summary.screen.contains("Stopped before the end"),
         "{}",
         summary.screen
     );

@@ -69,7 +69,7 @@ async fn role_add_and_remove_act_on_the_marked_keys_and_skip_what_is_already_so(
         asked.screen
     );
     assert!(
-        asked.screen.contains("already holds API Keys Viewer"),
+        asked.screen.contains("with API Keys Viewer already"),
         "{}",
         asked.screen
     );

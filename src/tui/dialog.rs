@@ -282,10 +282,11 @@ impl BulkConfirm {
     /// Whether the action cannot be undone: the acknowledgement guards the button.
     pub fn needs_acknowledgement(&self) -> bool {
         use crate::tui::bulk::BulkAction;
-        matches!(
-            self.plan.action,
-            Some(BulkAction::Delete | BulkAction::FinishRenewal | BulkAction::UndoRenewal)
-        )
+        self.plan.grants_admin.is_some()
+            || matches!(
+                self.plan.action,
+                Some(BulkAction::Delete | BulkAction::FinishRenewal | BulkAction::UndoRenewal)
+            )
     }
 
     pub fn bindings(&self) -> &'static [Binding] {

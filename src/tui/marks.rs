@@ -30,11 +30,18 @@ impl Marks {
         self.anchor
     }
 
-    /// Marks `row`, or unmarks it when it was marked; the anchor moves to it either way.
+    /// Marks `row` (it becomes the anchor), or unmarks it (an anchor on it goes: a range
+    /// starts from a row still marked).
     pub fn toggle(&mut self, row: usize) {
         let marked = self.contains(row);
         self.set(row, !marked);
-        self.anchor = Some(row);
+        if marked {
+            if self.anchor == Some(row) {
+                self.anchor = None;
+            }
+        } else {
+            self.anchor = Some(row);
+        }
     }
 
     pub fn mark(&mut self, row: usize) {
@@ -148,7 +155,13 @@ mod tests {
         );
         marks.toggle(3);
         assert_eq!(marks.rows().collect::<Vec<_>>(), vec![5]);
-        assert_eq!(marks.anchor(), Some(3));
+        assert_eq!(marks.anchor(), Some(5), "unmarking 3 left the anchor on 5");
+        marks.toggle(5);
+        assert_eq!(
+            marks.anchor(),
+            None,
+            "a range never starts from an unmarked row"
+        );
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
     /// Of the marked keys, those the filter hides now (the confirmation says so).
     pub hidden: usize,
+    /// The administrator role the action grants, if any: said, and acknowledged, first.
+    pub grants_admin: Option<String>,
 }
 
 /// A key that failed, with the reason the server (or the network) gave.

@@ -87,6 +87,7 @@ pub fn plan(state: &State, action: &BulkAction) -> Result<Plan, String> {
     let mut plan = Plan {
         action: Some(action.clone()),
         list,
+        grants_admin: admin_granted(state, action),
         ..Plan::default()
     };
     for (at, row) in rows.into_iter().enumerate() {
@@ -135,6 +136,9 @@ fn generated(state: &State, key: &AppKey, action: &BulkAction) -> Result<Item, S
             id: key.id.clone(),
             app_key: key.app_key.clone(),
         },
+        BulkAction::Role { add: false, id, .. } if own && may_carry_key_rights(state, *id) => {
+            return Err(skip(text::OWN_KEY_ROLE));
+        }
         BulkAction::Role { add, id, name } => {
             role_change(&key.id, key.roles.as_deref(), *add, *id, name).map_err(|r| skip(&r))?
         }
@@ -157,7 +161,7 @@ fn external(key: &ExternalKey, action: &BulkAction, own: bool) -> Result<Item, S
     let skip = |reason: &str| Skipped {
         id: key.id.clone(),
         app_key: key.app_key.clone(),
-        label: key.account.clone(),
+        label: key.app_key.clone(),
         reason: reason.to_string(),
     };
     let change = match action {
@@ -182,11 +186,49 @@ fn external(key: &ExternalKey, action: &BulkAction, own: bool) -> Result<Item, S
             return Err(skip(text::EXTERNAL_HAVE_NO_TOKEN));
         }
     };
-    Ok(item(&key.id, &key.app_key, &key.account, change))
+    // Named by appKey: one owner account often has several keys here.
+    Ok(item(&key.id, &key.app_key, &key.app_key, change))
 }
 
 /// Adding a role the key holds, or removing one it does not, is skipped; with the roles not
 /// known yet (servers without `expand`), the change is sent and the server decides.
+/// Whether role `id` may give its holder a right over API keys (an administrator role, one
+/// granting an API-key resource, or one whose resources the server does not say): taking it
+/// from the caller's own key could lock the caller out, which the server refuses anyway.
+fn may_carry_key_rights(state: &State, id: i64) -> bool {
+    let role = state
+        .roles
+        .as_deref()
+        .and_then(|roles| roles.iter().find(|r| r.id == id));
+    match role {
+        Some(role) => {
+            role.is_admin
+                || role
+                    .api_key_resources
+                    .as_ref()
+                    .is_none_or(|resources| !resources.is_empty())
+        }
+        None => true,
+    }
+}
+
+/// The administrator role an action grants, if it grants one (said, and acknowledged, first).
+fn admin_granted(state: &State, action: &BulkAction) -> Option<String> {
+    let BulkAction::Role {
+        add: true,
+        id,
+        name,
+    } = action
+    else {
+        return None;
+    };
+    let roles = state.roles.as_deref()?;
+    roles
+        .iter()
+        .any(|role| role.id == *id && role.is_admin)
+        .then(|| name.clone())
+}
+
 fn role_change(
     key_id: &str,
     held: Option<&[Role]>,

@@ -22,6 +22,7 @@ fn plan_of(count: usize) -> Plan {
             .collect(),
         skipped: Vec::new(),
         hidden: 0,
+        grants_admin: None,
     }
 }
 

@@ -35,8 +35,7 @@ pub fn bulk_roles_intro(count: usize) -> String {
         count_of(count, "marked key", "marked keys")
     )
 }
-pub const TICK_TO_CONFIRM: &str =
-    "Tick \"I understand that this action cannot be undone\" (Space) first.";
+pub const TICK_TO_CONFIRM: &str = "Tick \"I understand…\" (Space) first.";
 pub const UNDERSTOOD: &str = " I understand that this action cannot be undone";
 pub const FAILED_STAY_MARKED: &str =
     "The keys that failed or were not sent stay marked: press the same key again to retry them.";
@@ -56,13 +55,28 @@ pub fn already(active: bool) -> &'static str {
     }
 }
 
+/// Reasons follow a count ("2 with Catalog editor already"): they read the same for one key.
 pub fn already_holds(role: &str) -> String {
-    format!("already holds {role}")
+    format!("with {role} already")
 }
 
 pub fn does_not_hold(role: &str) -> String {
-    format!("does not hold {role}")
+    format!("without {role}")
 }
+
+/// The caller's own key, for removing a role that may carry its right to manage keys.
+pub const OWN_KEY_ROLE: &str =
+    "your own key (taking this role from it could lock you out; use another key)";
+
+/// Said in the confirmation of granting an administrator role to the marked keys.
+pub fn grants_admin(role: &str) -> String {
+    format!(
+        "{role} can do everything in the account: every product, every permission, every API key and user."
+    )
+}
+
+/// A key the list showed that the server no longer has.
+pub const GONE: &str = "deleted meanwhile (the server no longer has it)";
 
 pub fn unknown_role(name: &str, known: &[String]) -> String {
     if known.is_empty() {
@@ -236,13 +250,26 @@ pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
         .collect()
 }
 
+pub fn understood_admin(count: usize, list: KeyList) -> String {
+    format!(
+        " I understand what this role gives them ({}).",
+        keys(count, list)
+    )
+}
+
 pub fn understood(count: usize, list: KeyList) -> String {
     format!("{UNDERSTOOD} ({}).", keys(count, list))
 }
 
 /// Nothing is left to send once the skipped keys are taken out.
 pub fn nothing_to_do(action: &BulkAction, list: KeyList, skipped: &[Skipped]) -> String {
-    let verb = verbs(action, list).0.to_lowercase();
+    // Only the verb's first letter: a role's name keeps its case.
+    let imperative = verbs(action, list).0;
+    let mut letters = imperative.chars();
+    let verb: String = letters
+        .next()
+        .map(|first| first.to_lowercase().chain(letters).collect())
+        .unwrap_or_default();
     format!(
         "Nothing to {verb}: every key is skipped ({}).",
         skipped_lines(skipped).join("; ")
@@ -264,6 +291,12 @@ pub fn progress(
         verbs(action, list).2,
         keys(total, list)
     );
+    // Before the rest: a narrow status line cuts the end.
+    text.push_str(if stopping {
+        " · stopping: waiting for the requests already sent"
+    } else {
+        " · Esc stops"
+    });
     if failed > 0 {
         text.push_str(&format!(" · {failed} failed"));
     }
@@ -273,11 +306,6 @@ pub fn progress(
             secs.max(1)
         ));
     }
-    text.push_str(if stopping {
-        " · stopping: waiting for the requests already sent"
-    } else {
-        " · Esc stops"
-    });
     text
 }
 
@@ -302,7 +330,7 @@ pub fn all_done(
 
 pub fn summary_title(action: &BulkAction, list: KeyList, succeeded: usize, total: usize) -> String {
     format!(
-        "{}: {succeeded} of {} done",
+        "{} {}: {succeeded} done",
         verbs(action, list).0,
         keys(total, list)
     )
@@ -310,7 +338,7 @@ pub fn summary_title(action: &BulkAction, list: KeyList, succeeded: usize, total
 
 pub fn stopped_because(stop: Stop) -> &'static str {
     match stop {
-        Stop::Cancelled => "Stopped with Esc: what was sent stands.",
+        Stop::Cancelled => "Stopped before the end (Esc or q): what was sent stands.",
         Stop::Unauthorized => {
             "Stopped: the server refused the app key or token, so every other key would fail too."
         }
@@ -321,12 +349,7 @@ pub fn stopped_because(stop: Stop) -> &'static str {
 }
 
 pub fn failed_line(failed: &Failed) -> String {
-    format!(
-        "{} {}: {}",
-        failed.item.app_key,
-        name_of("", &failed.item.label),
-        failed.reason
-    )
+    format!("{}: {}", key_and_name(&failed.item), failed.reason)
 }
 
 pub fn and_more_marked(count: usize) -> String {
@@ -334,7 +357,16 @@ pub fn and_more_marked(count: usize) -> String {
 }
 
 pub fn not_sent_line(item: &Item) -> String {
-    format!("{} {}", item.app_key, name_of("", &item.label))
+    key_and_name(item)
+}
+
+/// "vtexappkey-acme-X “ERP”"; the appKey alone when it is also the name (external keys).
+fn key_and_name(item: &Item) -> String {
+    if item.label == item.app_key || item.label.trim().is_empty() {
+        item.app_key.clone()
+    } else {
+        format!("{} {}", item.app_key, name_of("", &item.label))
+    }
 }
 
 pub fn rate_limited_note(times: usize) -> String {

@@ -20,6 +20,10 @@ pub fn switch_waits(name: &str) -> String {
     )
 }
 
+pub fn already_on(name: &str) -> String {
+    format!("Already on profile {name}.")
+}
+
 pub fn switch_cancelled(name: &str) -> String {
     format!("Switch to {name} given up: still on the account on screen.")
 }

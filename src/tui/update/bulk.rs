@@ -13,13 +13,14 @@ use crate::tui::strings::bulk as text;
 /// Opens the confirmation for `action` on the marked keys (else the selected one), or says
 /// why it cannot run.
 pub(super) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
+    // Said as errors: the progress line would cover a plain message.
     if state.bulk.is_some() {
-        say(state, text::ALREADY_RUNNING);
+        complain(state, text::ALREADY_RUNNING);
         return Vec::new();
     }
     if let Some(name) = state.profile_switch.switching_to() {
         // Its answers would land in the other account's lists.
-        say(state, text::switching(name));
+        complain(state, text::switching(name));
         return Vec::new();
     }
     let plan = match plan::plan(state, &action) {
@@ -124,7 +125,7 @@ pub(super) fn ask_role(state: &mut State, add: bool, name: &str) -> Vec<Effect> 
         }
         None => {
             let known: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
-            say(state, text::unknown_role(name.trim(), &known));
+            complain(state, text::unknown_role(name.trim(), &known));
             roles_if_missing(state)
         }
     }
@@ -170,7 +171,7 @@ pub(super) fn owns(state: &State, id: RequestId) -> bool {
 /// One key's answer: counted, and the next key sent.
 pub(super) fn on_bulk_answer(state: &mut State, id: RequestId, outcome: Outcome) -> Vec<Effect> {
     let result = match outcome {
-        Outcome::Changed { result, .. } => result,
+        Outcome::Changed { change, result } => result.map_err(|failure| gone(&change, failure)),
         _ => Err(Failure::new(FailureKind::Other, strings::CRASHED)),
     };
     if result
@@ -184,6 +185,24 @@ pub(super) fn on_bulk_answer(state: &mut State, id: RequestId, outcome: Outcome)
         run.answered(id, result, now);
     }
     pump(state)
+}
+
+/// A 404 on a change to a listed key means someone deleted it meanwhile: said so, rather
+/// than the server's words. (On a renewal step it means no renewal is pending: kept.)
+fn gone(change: &Change, failure: Failure) -> Failure {
+    let about_a_key = matches!(
+        change,
+        Change::SetKeyActive { .. }
+            | Change::DeleteKey { .. }
+            | Change::SetRoles { .. }
+            | Change::SetExternalActive { .. }
+            | Change::RemoveExternal { .. }
+    );
+    if about_a_key && failure.kind == FailureKind::NotFound {
+        Failure::new(FailureKind::NotFound, text::GONE)
+    } else {
+        failure
+    }
 }
 
 /// The clock: a 429's wait that is over lets the queue go on.

@@ -83,22 +83,21 @@ fn run(state: &mut State) -> Vec<Effect> {
     if typed.trim_start_matches(':').trim().is_empty() {
         return Vec::new();
     }
-    match line::parse(&typed, state.tab) {
-        Err(reason) => {
-            complain(state, reason);
-            Vec::new()
-        }
-        Ok(verb) => {
-            let mut effects = Vec::new();
-            if state.history.push(&typed)
-                && let Some(path) = state.history.path.clone()
-            {
-                effects.push(Effect::SaveHistory { path, line: typed });
-            }
-            effects.extend(execute(state, verb));
-            effects
-        }
+    // Kept whether it parses or not, as a shell does: ↑ brings a typo back to be mended.
+    let mut effects = Vec::new();
+    if state.history.push(&typed)
+        && let Some(path) = state.history.path.clone()
+    {
+        effects.push(Effect::SaveHistory {
+            path,
+            line: typed.clone(),
+        });
     }
+    match line::parse(&typed, state.tab) {
+        Err(reason) => complain(state, reason),
+        Ok(verb) => effects.extend(execute(state, verb)),
+    }
+    effects
 }
 
 /// Does what the verb's key does.

@@ -12,13 +12,19 @@ use crate::tui::strings::profiles as text;
 pub fn switch_profile(state: &mut State, name: Option<String>) -> Vec<Effect> {
     if state.bulk.is_some() {
         // Its answers would land in the other account's lists; it ends (or Esc ends it) first.
-        say(state, crate::tui::strings::bulk::ALREADY_RUNNING);
+        // Said as an error: the progress line would cover a plain message.
+        complain(state, crate::tui::strings::bulk::ALREADY_RUNNING);
         return Vec::new();
     }
     let Some(name) = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {
         open_picker(state);
         return Vec::new();
     };
+    if state.profile_switch.current.as_deref() == Some(name.as_str()) {
+        // Reconnecting would only clear the marks and the filter.
+        say(state, text::already_on(&name));
+        return Vec::new();
+    }
     if !state.profiles.contains(&name) {
         let reason = text::unknown_profile(&state.profiles);
         complain(state, text::cannot_switch(&name, &reason));

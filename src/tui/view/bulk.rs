@@ -31,6 +31,7 @@ pub fn confirm(
         items,
         skipped,
         hidden,
+        grants_admin,
     } = &dialog.plan
     else {
         return;
@@ -43,6 +44,11 @@ pub fn confirm(
     let max = widgets::dialog_inner_width(region, spec.width);
     let body_text = widgets::clean(&text::confirm_body(action, *list, items, *hidden));
     let mut body = widgets::wrapped(&body_text, theme::plain(), max);
+    if let Some(role) = grants_admin {
+        body.push(Line::raw(""));
+        let warning = widgets::clean(&text::grants_admin(role));
+        body.extend(widgets::wrapped(&warning, theme::error(), max));
+    }
     if !skipped.is_empty() {
         body.push(Line::raw(""));
         let heading = format!("{} ({}):", text::SKIPPED_HEADING, skipped.len());
@@ -62,7 +68,10 @@ pub fn confirm(
         let mark = if dialog.understood { "[x]" } else { "[ ]" };
         tail.push(Line::from(vec![
             Span::styled(mark, theme::bold()),
-            Span::raw(text::understood(items.len(), *list)),
+            Span::raw(match grants_admin {
+                Some(_) => text::understood_admin(items.len(), *list),
+                None => text::understood(items.len(), *list),
+            }),
         ]));
         tail.push(Line::raw(""));
     }
