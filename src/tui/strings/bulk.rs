@@ -192,19 +192,22 @@ pub fn confirm_accept(action: &BulkAction, list: KeyList) -> String {
     }
 }
 
+/// "“ERP”, “Loja”, “Frete” and 9 more": the first names of a list of keys, then a count.
+fn first_names<'a>(keys: impl ExactSizeIterator<Item = (&'a str, &'a str)>) -> String {
+    let count = keys.len();
+    let named: Vec<String> = keys
+        .take(NAMED)
+        .map(|(app_key, label)| name_of(app_key, label))
+        .collect();
+    match count.saturating_sub(NAMED) {
+        0 => named.join(", "),
+        more => format!("{} and {more} more", named.join(", ")),
+    }
+}
+
 /// "Deactivate 12 keys: “ERP”, “Loja” and “Frete” and 9 more. Integrations using them…"
 pub fn confirm_body(action: &BulkAction, list: KeyList, items: &[Item], hidden: usize) -> String {
-    let named: Vec<String> = items
-        .iter()
-        .take(NAMED)
-        .map(|item| name_of(&item.app_key, &item.label))
-        .collect();
-    let more = items.len().saturating_sub(NAMED);
-    let tail = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
+    let names = first_names(items.iter().map(|i| (i.app_key.as_str(), i.label.as_str())));
     let hidden = if hidden > 0 {
         format!(
             " ({} hidden by the filter)",
@@ -214,10 +217,9 @@ pub fn confirm_body(action: &BulkAction, list: KeyList, items: &[Item], hidden: 
         String::new()
     };
     format!(
-        "{} {}: {}{tail}{hidden}. {}",
+        "{} {}: {names}{hidden}. {}",
         verbs(action, list).0,
         keys(items.len(), list),
-        named.join(", "),
         consequence(action, list)
     )
 }
@@ -234,18 +236,8 @@ pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
     reasons
         .into_iter()
         .map(|(reason, keys)| {
-            let named: Vec<String> = keys
-                .iter()
-                .take(NAMED)
-                .map(|k| name_of(&k.app_key, &k.label))
-                .collect();
-            let more = keys.len().saturating_sub(NAMED);
-            let tail = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
-            format!("{} {reason}: {}{tail}", keys.len(), named.join(", "))
+            let names = first_names(keys.iter().map(|k| (k.app_key.as_str(), k.label.as_str())));
+            format!("{} {reason}: {names}", keys.len())
         })
         .collect()
 }

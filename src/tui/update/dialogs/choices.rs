@@ -17,25 +17,35 @@ impl Confirm {
     }
 }
 
+/// The keys of a confirmation whose action waits for "I understand": the focus moves, the
+/// tick toggles (both answered `None`: stay); Enter presses the focused button. What is left
+/// is Accept or a cancel.
+fn acknowledging(focus: &mut Focus, understood: &mut bool, command: Command) -> Option<Command> {
+    if let Some(moved) = focus.after(command) {
+        *focus = moved;
+        return None;
+    }
+    match (command, *focus) {
+        (Command::Acknowledge, _) => {
+            *understood = !*understood;
+            None
+        }
+        (Command::Press, Focus::Action) => Some(Command::Accept),
+        (Command::Press, Focus::Cancel) => Some(Command::Cancel),
+        (command, _) => Some(command),
+    }
+}
+
 impl BulkConfirm {
     /// As the single confirmations: y or the focused button accepts; an action that cannot be
     /// undone waits for its acknowledgement, as deleting one key does.
     pub(super) fn on_command(&mut self, command: Command) -> Next {
-        if let Some(focus) = self.focus.after(command) {
-            self.focus = focus;
+        let needs_tick = self.needs_acknowledgement();
+        let Some(command) = acknowledging(&mut self.focus, &mut self.understood, command) else {
             return Next::Stay;
-        }
-        let command = match (command, self.focus) {
-            (Command::Press, Focus::Action) => Command::Accept,
-            (Command::Press, Focus::Cancel) => Command::Cancel,
-            (command, _) => command,
         };
         match command {
-            Command::Acknowledge => {
-                self.understood = !self.understood;
-                Next::Stay
-            }
-            Command::Accept if self.understood || !self.needs_acknowledgement() => {
+            Command::Accept if self.understood || !needs_tick => {
                 Next::StartBulk(std::mem::take(&mut self.plan))
             }
             Command::Accept => Next::Say(strings::bulk::TICK_TO_CONFIRM),
@@ -46,20 +56,10 @@ impl BulkConfirm {
 
 impl DeleteKeyDialog {
     pub(super) fn on_command(&mut self, command: Command) -> Next {
-        if let Some(focus) = self.focus.after(command) {
-            self.focus = focus;
+        let Some(command) = acknowledging(&mut self.focus, &mut self.understood, command) else {
             return Next::Stay;
-        }
-        let command = match (command, self.focus) {
-            (Command::Press, Focus::Action) => Command::Accept,
-            (Command::Press, Focus::Cancel) => Command::Cancel,
-            (command, _) => command,
         };
         match command {
-            Command::Acknowledge => {
-                self.understood = !self.understood;
-                Next::Stay
-            }
             Command::Accept if self.understood => Next::Send(Change::DeleteKey {
                 id: self.id.clone(),
                 app_key: self.app_key.clone(),
