@@ -2,87 +2,15 @@
 //! the OSC 52 it writes lands in tmux's paste buffer, where the test reads it back.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use apikeys::server::store::Store;
 use secrecy::SecretString;
 
-/// A private tmux server (its own socket, no user config), killed on drop.
-struct Tmux {
-    socket: String,
-}
+#[path = "support/tmux.rs"]
+mod tmux;
 
-impl Tmux {
-    /// None when tmux is missing outside CI (CI installs it: there, missing is a failure).
-    fn start() -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must install tmux (see .ci/run)"
-            );
-            eprintln!("skipping: tmux is not installed");
-            return None;
-        }
-        let socket = format!("apikeys-test-{}-{}", std::process::id(), rand_suffix());
-        Some(Tmux { socket })
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn capture(&self, scrollback: bool) -> String {
-        let mut args = vec!["capture-pane", "-p", "-t", "app"];
-        if scrollback {
-            args.extend(["-S", "-"]);
-        }
-        String::from_utf8_lossy(&self.run(&args).stdout).to_string()
-    }
-
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let screen = self.capture(false);
-            if check(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            self.run(&["send-keys", "-t", "app", key]);
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn buffer(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["show-buffer"]).stdout).to_string()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn rand_suffix() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos()
-}
+use tmux::Tmux;
 
 /// Starts the app (embedded default) in a tmux window; `after` is the pane's last command, so
 /// the pane outlives the app and its screen and scrollback can be read after it quits.
@@ -173,7 +101,7 @@ fn a_renewed_token_reaches_the_clipboard_and_leaves_no_trace() {
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
     tmux.wait_for("the app to exit", |s| s.contains("APP-EXITED"));
-    let everything = tmux.capture(true);
+    let everything = tmux.capture_scrollback();
     assert!(
         !everything.contains(&copied),
         "a token was left in the screen or scrollback"
