@@ -137,30 +137,43 @@ fn keys(count: usize, list: KeyList) -> String {
     }
 }
 
-/// What follows from the action, said in the confirmation.
-fn consequence(action: &BulkAction, list: KeyList) -> &'static str {
-    match (action, list) {
-        (BulkAction::SetActive(false), _) => {
-            "Integrations using them stop working until they are activated again."
-        }
-        (BulkAction::SetActive(true), _) => "They work again with their current tokens.",
-        (BulkAction::Delete, KeyList::Generated) => {
-            "Integrations using them stop working, and the keys cannot be restored."
-        }
-        (BulkAction::Delete, KeyList::External) => {
-            "Those keys lose all access to this account; adding them again is needed to restore it."
-        }
-        (BulkAction::Role { add: true, .. }, _) => "Each key can then do what the role allows.",
-        (BulkAction::Role { add: false, .. }, _) => {
-            "Calls that needed the role start to fail on those keys."
-        }
-        (BulkAction::FinishRenewal, _) => {
-            "Integrations still using an old token stop working. This cannot be undone."
-        }
-        (BulkAction::UndoRenewal, _) => {
-            "The new tokens stop working and the old ones stay. This cannot be undone."
-        }
-    }
+/// What follows from the action, said in the confirmation: for one key, or for several.
+fn consequence(action: &BulkAction, list: KeyList, count: usize) -> &'static str {
+    let (one, many) = match (action, list) {
+        (BulkAction::SetActive(false), _) => (
+            "Integrations using it stop working until it is activated again.",
+            "Integrations using them stop working until they are activated again.",
+        ),
+        (BulkAction::SetActive(true), _) => (
+            "It works again with its current token.",
+            "They work again with their current tokens.",
+        ),
+        (BulkAction::Delete, KeyList::Generated) => (
+            "Integrations using it stop working, and the key cannot be restored.",
+            "Integrations using them stop working, and the keys cannot be restored.",
+        ),
+        (BulkAction::Delete, KeyList::External) => (
+            "That key loses all access to this account; adding it again is needed to restore it.",
+            "Those keys lose all access to this account; adding them again is needed to restore it.",
+        ),
+        (BulkAction::Role { add: true, .. }, _) => (
+            "The key can then do what the role allows.",
+            "Each key can then do what the role allows.",
+        ),
+        (BulkAction::Role { add: false, .. }, _) => (
+            "Calls that needed the role start to fail on that key.",
+            "Calls that needed the role start to fail on those keys.",
+        ),
+        (BulkAction::FinishRenewal, _) => (
+            "Integrations still using the old token stop working. This cannot be undone.",
+            "Integrations still using an old token stop working. This cannot be undone.",
+        ),
+        (BulkAction::UndoRenewal, _) => (
+            "The new token stops working and the old one stays. This cannot be undone.",
+            "The new tokens stop working and the old ones stay. This cannot be undone.",
+        ),
+    };
+    if count == 1 { one } else { many }
 }
 
 /// A label for lists: cut, and the appKey when there is none.
@@ -220,7 +233,7 @@ pub fn confirm_body(action: &BulkAction, list: KeyList, items: &[Item], hidden: 
         "{} {}: {names}{hidden}. {}",
         verbs(action, list).0,
         keys(items.len(), list),
-        consequence(action, list)
+        consequence(action, list, items.len())
     )
 }
 
