@@ -81,3 +81,29 @@ fn the_single_actions_refuse_your_own_external_key() {
         assert!(said.contains("locks you out"), "{key}: {said}");
     }
 }
+
+/// Review: removing a role that may carry key rights skips your own external key too.
+#[test]
+fn removing_a_key_rights_role_skips_your_own_external_key() {
+    let mut state = agency_state();
+    state.roles = Some(vec![apikeys::vtex::model::RoleDetails {
+        id: 7,
+        name: "Key manager".into(),
+        is_admin: false,
+        role_type: 0,
+        products: Vec::new(),
+        api_key_resources: Some(vec!["EditApiKeys".into()]),
+    }]);
+    for key in &mut state.external.rows {
+        key.roles = Some(vec![apikeys::vtex::model::Role {
+            id: 7,
+            name: "Key manager".into(),
+        }]);
+    }
+    press(&mut state, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    for c in ":role remove key manager".chars() {
+        press(&mut state, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    press(&mut state, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(plan_of(&state), (1, vec![OWN.to_string()]));
+}

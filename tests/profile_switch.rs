@@ -532,3 +532,81 @@ async fn a_switch_waits_for_changes_on_their_way_and_esc_gives_it_up() {
     assert!(!uses_new_client(&effects));
     assert_eq!(state.header.account, "globex");
 }
+
+/// Review of the deferred switch: when the change it waited for fails, the switch is given up,
+/// so the failure (and a form reopened with it) stays on the account it is about.
+#[tokio::test]
+async fn a_change_that_fails_while_a_switch_waits_gives_the_switch_up() {
+    use apikeys::tui::action::{Call, Change, Failure, FailureKind, Outcome};
+    let world = World::start().await;
+    let connector = world.connector();
+    let mut state = bare_state();
+    state.size = (120, 40);
+    state.profile_switch.current = Some("a".into());
+    let change = Change::SetKeyActive {
+        id: "k1".into(),
+        active: false,
+    };
+    let write = state.requests.send(Call::Change(change.clone()), None);
+    let Some(Effect::Connect { attempt, profile }) =
+        update::switch_profile(&mut state, Some("b".into()))
+            .into_iter()
+            .next()
+    else {
+        panic!("a connection is asked for");
+    };
+    let result = connector.connect(&profile).await.map(Box::new);
+    update::update(
+        &mut state,
+        Action::Connected {
+            attempt,
+            profile,
+            result,
+        },
+    );
+    let refused = Failure::new(FailureKind::Other, "refused (400): PROBE-REFUSAL.");
+    let effects = update::update(
+        &mut state,
+        Action::Api {
+            id: write,
+            outcome: Outcome::Changed {
+                change,
+                result: Err(refused),
+            },
+        },
+    );
+    assert!(!uses_new_client(&effects), "the switch is given up");
+    let said = state
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("PROBE-REFUSAL"), "{said}");
+    assert!(said.contains("given up"), "{said}");
+    assert!(state.profile_switch.switching_to().is_none());
+}
+
+/// Back to the profile on screen while switching gives the switch up (it said "Already on"
+/// and switched anyway); Esc dismisses an error before it gives a switch up.
+#[tokio::test]
+async fn going_back_or_esc_while_switching() {
+    let mut state = bare_state();
+    state.size = (120, 40);
+    state.profile_switch.current = Some("a".into());
+    update::switch_profile(&mut state, Some("b".into()));
+    let effects = update::switch_profile(&mut state, Some("a".into()));
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelConnect)));
+    assert!(state.profile_switch.switching_to().is_none());
+
+    update::switch_profile(&mut state, Some("b".into()));
+    keys(&mut state, ":bogus<Enter>");
+    keys(&mut state, "<Esc>");
+    assert_eq!(
+        state.profile_switch.switching_to(),
+        Some("b"),
+        "the first Esc only dismissed the error"
+    );
+    let effects = keys(&mut state, "<Esc>");
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelConnect)));
+    assert!(state.profile_switch.switching_to().is_none());
+}

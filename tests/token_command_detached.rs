@@ -95,9 +95,22 @@ async fn an_abandoned_command_is_stopped_with_its_grandchild() {
         shell_pid.display(),
         sleep_pid.display()
     );
-    let waiting = token_command::run_with(&command, Duration::from_secs(60), Tty::Detach);
-    let abandoned = tokio::time::timeout(Duration::from_millis(800), waiting).await;
-    assert!(abandoned.is_err(), "the command was still running");
+    let mut waiting = Box::pin(token_command::run_with(
+        &command,
+        Duration::from_secs(60),
+        Tty::Detach,
+    ));
+    // Abandoned once both pids are written (however slow the machine), not after a fixed time.
+    let written = |path: &Path| std::fs::read_to_string(path).is_ok_and(|t| t.ends_with('\n'));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !(written(&shell_pid) && written(&sleep_pid)) {
+        assert!(Instant::now() < deadline, "the command did not start");
+        tokio::select! {
+            outcome = &mut waiting => panic!("the command ended: {outcome:?}"),
+            _ = tokio::time::sleep(Duration::from_millis(20)) => {}
+        }
+    }
+    drop(waiting);
     let (shell, sleep) = (read_pid(&shell_pid), read_pid(&sleep_pid));
     assert!(gone_soon(shell), "the shell {shell} survived");
     assert!(gone_soon(sleep), "its child {sleep} survived");

@@ -176,6 +176,8 @@ pub enum Effect {
     /// From now on, calls go to this client; calls still in flight for the old one are
     /// dropped. The effects after it (the first listings) already use the new one.
     UseClient(UseClient),
+    /// The connection attempt under way is given up: stop it (and its token command).
+    CancelConnect,
     Quit,
 }
 

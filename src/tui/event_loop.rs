@@ -226,6 +226,8 @@ impl EffectRunner {
                 Effect::Api { id, call } => self.tasks.spawn(&self.client, id, call),
                 Effect::Connect { attempt, profile } => self.connect(attempt, profile),
                 Effect::UseClient(use_client) => self.use_client(use_client.0),
+                // Dropping the handle aborts the task; its token command dies with its group.
+                Effect::CancelConnect => self.connecting = None,
                 // What the clipboard did goes back through `update`, like any other event.
                 Effect::Copy(token) => {
                     let _ = self.results.send(Action::Copied(clipboard.copy(&token)));

@@ -35,11 +35,7 @@ impl Marks {
     pub fn toggle(&mut self, row: usize) {
         let marked = self.contains(row);
         self.set(row, !marked);
-        if marked {
-            if self.anchor == Some(row) {
-                self.anchor = None;
-            }
-        } else {
+        if !marked {
             self.anchor = Some(row);
         }
     }
@@ -123,6 +119,10 @@ impl Marks {
     }
 
     fn set(&mut self, row: usize, marked: bool) {
+        if !marked && self.anchor == Some(row) {
+            // A range starts from a row still marked.
+            self.anchor = None;
+        }
         if self.rows.len() <= row {
             if !marked {
                 return;
@@ -176,6 +176,21 @@ mod tests {
         let mut fresh = Marks::default();
         fresh.mark_range(&shown, 9); // no anchor: the selected row alone
         assert_eq!(fresh.rows().collect::<Vec<_>>(), vec![9]);
+    }
+
+    #[test]
+    fn unmarking_the_anchor_by_any_way_drops_it() {
+        let mut marks = Marks::default();
+        marks.toggle(1);
+        marks.toggle(4);
+        marks.unmark(4); // a finished run unmarks what went through
+        assert_eq!(marks.anchor(), None);
+        marks.mark_range(&[1, 2, 3, 4], 3);
+        assert_eq!(
+            marks.rows().collect::<Vec<_>>(),
+            vec![1, 3],
+            "no range from row 4"
+        );
     }
 
     #[test]

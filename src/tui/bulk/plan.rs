@@ -95,8 +95,9 @@ pub fn plan(state: &State, action: &BulkAction) -> Result<Plan, String> {
             KeyList::Generated => {
                 (state.keys.rows.get(row)).map(|key| generated(state, key, action))
             }
-            KeyList::External => (state.external.rows.get(row))
-                .map(|key| external(key, action, state.is_own_key(&key.app_key))),
+            KeyList::External => {
+                (state.external.rows.get(row)).map(|key| external(state, key, action))
+            }
         };
         match decided {
             Some(Ok(item)) => {
@@ -155,9 +156,10 @@ fn generated(state: &State, key: &AppKey, action: &BulkAction) -> Result<Item, S
     Ok(item(&key.id, &key.app_key, &key.label, change))
 }
 
-/// `own`: the key the app signs in with is this external key (an agency signed in to its
-/// client's account): removing or deactivating it locks the caller out.
-fn external(key: &ExternalKey, action: &BulkAction, own: bool) -> Result<Item, Skipped> {
+/// The key the app signs in with may be listed here (an agency signed in to its client's
+/// account): removing, deactivating or stripping it of key rights locks the caller out.
+fn external(state: &State, key: &ExternalKey, action: &BulkAction) -> Result<Item, Skipped> {
+    let own = state.is_own_key(&key.app_key);
     let skip = |reason: &str| Skipped {
         id: key.id.clone(),
         app_key: key.app_key.clone(),
@@ -167,6 +169,9 @@ fn external(key: &ExternalKey, action: &BulkAction, own: bool) -> Result<Item, S
     let change = match action {
         BulkAction::SetActive(false) | BulkAction::Delete if own => {
             return Err(skip(text::OWN_KEY));
+        }
+        BulkAction::Role { add: false, id, .. } if own && may_carry_key_rights(state, *id) => {
+            return Err(skip(text::OWN_KEY_ROLE));
         }
         BulkAction::SetActive(active) if key.is_active == *active => {
             return Err(skip(text::already(*active)));

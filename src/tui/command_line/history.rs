@@ -32,7 +32,8 @@ pub fn may_hold_token(line: &str) -> bool {
     line.split_whitespace()
         .filter(|word| crate::keyformat::app_key_account(word).is_none())
         .any(|word| {
-            word.split(|c: char| !c.is_ascii_alphanumeric())
+            // Base64url and JWT-like secrets hold `-` and `_` too.
+            word.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
                 .any(|run| run.len() >= TOKEN_RUN)
         })
 }

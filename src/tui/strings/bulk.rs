@@ -298,7 +298,7 @@ pub fn progress(
     );
     // Before the rest: a narrow status line cuts the end.
     text.push_str(if stopping {
-        " · stopping: waiting for the requests already sent"
+        " · stopping: waiting for the requests already sent (q again quits)"
     } else {
         " · Esc stops"
     });
@@ -307,11 +307,20 @@ pub fn progress(
     }
     if let Some(secs) = waiting_secs {
         text.push_str(&format!(
-            " · the server asked to slow down: waiting {}s",
-            secs.max(1)
+            " · the server asked to slow down: waiting {}",
+            duration(secs.max(1))
         ));
     }
     text
+}
+
+/// "3s", "4 min 10s", "2 h 5 min": a wait, as long as the server may name it.
+fn duration(secs: i64) -> String {
+    match secs {
+        ..60 => format!("{secs}s"),
+        60..3600 => format!("{} min {}s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
 }
 
 /// Every key went through.

@@ -24,6 +24,10 @@ pub fn already_on(name: &str) -> String {
     format!("Already on profile {name}.")
 }
 
+pub fn switch_given_up_after_failure(name: &str) -> String {
+    format!("(The switch to {name} is given up: still on this account.)")
+}
+
 pub fn switch_cancelled(name: &str) -> String {
     format!("Switch to {name} given up: still on the account on screen.")
 }

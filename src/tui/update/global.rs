@@ -10,7 +10,11 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         // context), never a key aimed at something the user cannot see.
         let quits = command == Some(Command::Quit)
             || keymap::lookup(keymap::GLOBAL, &key) == Some(Command::Quit);
-        return if quits { quit(state) } else { Vec::new() };
+        return match (quits, is_ctrl_c(&key)) {
+            (true, true) => quit(state),
+            (true, false) => quit_or_stop_bulk(state),
+            (false, _) => Vec::new(),
+        };
     }
     if command == Some(Command::Quit) && (state.dialog.is_some() || is_ctrl_c(&key)) {
         return quit(state); // Ctrl-c, from a dialog too, and during a bulk run
@@ -112,11 +116,19 @@ pub(super) fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
             say(state, strings::REFRESHING);
             return refresh(state);
         }
-        Command::Escape => match cancel(state) {
-            Some(effects) => return effects,
-            None if cancel_switch(state) => {}
-            None => on_escape(state),
-        },
+        // Esc: a bulk run stops first; then an error on the status line goes; then a switch
+        // under way is given up; then the filter is cleared.
+        Command::Escape => {
+            if let Some(effects) = cancel(state) {
+                return effects;
+            }
+            if !showing_error(state)
+                && let Some(effects) = cancel_switch(state)
+            {
+                return effects;
+            }
+            on_escape(state);
+        }
         Command::CommandLine => open(state),
         Command::Move(step) => {
             let delta = delta(step, state.page_rows);
@@ -138,6 +150,16 @@ pub(super) fn delta(step: Step, page: usize) -> isize {
         Step::Top => isize::MIN / 2,
         Step::Bottom => isize::MAX / 2,
     }
+}
+
+fn showing_error(state: &State) -> bool {
+    matches!(
+        &state.status,
+        Some(StatusMessage {
+            kind: MessageKind::Error,
+            ..
+        })
+    )
 }
 
 pub(super) fn on_escape(state: &mut State) {

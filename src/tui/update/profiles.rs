@@ -21,7 +21,11 @@ pub fn switch_profile(state: &mut State, name: Option<String>) -> Vec<Effect> {
         return Vec::new();
     };
     if state.profile_switch.current.as_deref() == Some(name.as_str()) {
-        // Reconnecting would only clear the marks and the filter.
+        // Back to the profile on screen while switching: the switch is given up. Otherwise
+        // reconnecting would only clear the marks and the filter.
+        if let Some(effects) = cancel_switch(state) {
+            return effects;
+        }
         say(state, text::already_on(&name));
         return Vec::new();
     }
@@ -91,9 +95,6 @@ pub(super) fn on_connected(
     }
 }
 
-/// The app as at start, on the new account: lists reloaded, rows, marks, filters and sort
-/// cleared, dialogs closed (a one-time token still to be seen is kept: it is shown once).
-/// `--read-only` stays.
 /// Whether a change to the account is on its way: a bulk run, or a write whose answer
 /// matters (a new token to show, a form to reopen).
 fn changes_in_flight(state: &State) -> bool {
@@ -111,17 +112,34 @@ pub(super) fn switch_when_ready(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// Esc while a switch is under way gives it up; `false` when there was none.
-pub(super) fn cancel_switch(state: &mut State) -> bool {
-    match state.profile_switch.cancel() {
-        Some(name) => {
-            say(state, text::switch_cancelled(&name));
-            true
+/// Esc while a switch is under way gives it up (the connection attempt, its token command
+/// with it, is stopped); `None` when there was none.
+pub(super) fn cancel_switch(state: &mut State) -> Option<Vec<Effect>> {
+    let name = state.profile_switch.cancel()?;
+    say(state, text::switch_cancelled(&name));
+    Some(vec![Effect::CancelConnect])
+}
+
+/// A change to the account on screen failed while a switch waited for it: the switch is given
+/// up, so its reason (and a form reopened with it) stays in front of the user, on the account
+/// it is about.
+pub(super) fn give_up_switch_after_failure(state: &mut State) {
+    let Some(name) = state.profile_switch.cancel() else {
+        return;
+    };
+    let given_up = text::switch_given_up_after_failure(&name);
+    match &mut state.status {
+        Some(status) => {
+            status.text.push(' ');
+            status.text.push_str(&given_up);
         }
-        None => false,
+        None => complain(state, given_up),
     }
 }
 
+/// The app as at start, on the new account: lists reloaded, rows, marks, filters and sort
+/// cleared, dialogs closed (a one-time token still to be seen is kept: it is shown once).
+/// `--read-only` stays.
 fn switch_to(state: &mut State, connected: Connected) -> Vec<Effect> {
     let Connected {
         name,

@@ -93,7 +93,13 @@ pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> V
         return Vec::new();
     };
     let crashed = matches!(outcome, Outcome::Crashed);
-    if let Some(reading) = success(&outcome) {
+    let succeeded = success(&outcome);
+    let failed_write = succeeded.is_none()
+        && matches!(
+            sent.call,
+            Call::Change(_) | Call::CreateKey { .. } | Call::Renew { .. }
+        );
+    if let Some(reading) = succeeded {
         answered(state, reading);
     }
     let outcome = if crashed {
@@ -107,6 +113,9 @@ pub(super) fn on_answer(state: &mut State, id: RequestId, outcome: Outcome) -> V
         let effects = on_outcome(state, id, outcome, sent.form);
         if crashed {
             complain(state, strings::CRASHED);
+        }
+        if failed_write {
+            give_up_switch_after_failure(state);
         }
         effects
     };
