@@ -105,12 +105,14 @@ pub async fn run_with(command: &str, timeout: Duration, tty: Tty) -> Result<Vec<
     }
 }
 
-/// Waits for the exit and for both streams to close, reading them meanwhile so that a chatty
-/// command cannot block on a full pipe.
+/// Reads both streams to their end (together, so a chatty command cannot block on a full
+/// pipe), then reaps the shell. Reaped only then: until it is, the shell's pid — the group's id
+/// a kill aims at — cannot be given to another process.
 async fn wait_with_output(child: &mut Child) -> std::io::Result<(ExitStatus, Vec<u8>, Vec<u8>)> {
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
-    let (status, stdout, stderr) = tokio::join!(child.wait(), read_all(stdout), read_all(stderr));
+    let (stdout, stderr) = tokio::join!(read_all(stdout), read_all(stderr));
+    let status = child.wait().await;
     Ok((status?, stdout?, stderr?))
 }
 
