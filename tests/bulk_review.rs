@@ -58,6 +58,7 @@ fn state() -> State {
         role(1, "Catalog manager", false, &["EditApiKeys"]),
         role(2, "Owner (Admin Super)", true, &[]),
         role(3, "Marketing", false, &[]),
+        role(4, "Catalog editor", false, &[]),
     ]);
     draw(&mut state, 120, 30);
     state
@@ -101,7 +102,7 @@ fn granting_an_administrator_role_in_bulk_warns_and_waits_for_the_tick() {
 fn your_own_key_keeps_a_role_that_lets_it_manage_keys() {
     let mut state = state();
     press(&mut state, KeyCode::Char('a'), KeyModifiers::CONTROL);
-    typed(&mut state, ":role remove catalog\n");
+    typed(&mut state, ":role remove catalog manager\n");
     let plan = plan(&state);
     assert_eq!(plan.items.len(), 2);
     assert_eq!(plan.skipped.len(), 1);
@@ -142,14 +143,25 @@ fn a_mistyped_command_comes_back_with_up() {
 #[test]
 fn a_range_starts_from_a_row_still_marked() {
     let mut state = state();
-    // Mark row 0, mark then unmark row 2, go to the last row, Ctrl-Space.
+    // Mark row 0, mark then unmark row 2, Ctrl-Space there: the range runs from row 0, the
+    // row still marked, not from row 2.
     press(&mut state, KeyCode::Char(' '), KeyModifiers::NONE);
     typed(&mut state, "jj  ");
     press(&mut state, KeyCode::Char(' '), KeyModifiers::CONTROL);
     let marked: Vec<usize> = state.keys.marks.rows().collect();
-    assert_eq!(
-        marked.len(),
-        2,
-        "row 0 and the selected row only: {marked:?}"
+    assert_eq!(marked.len(), 3, "rows 0 to 2: {marked:?}");
+}
+
+#[test]
+fn a_role_name_several_roles_begin_with_names_them() {
+    let mut state = state();
+    press(&mut state, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    typed(&mut state, ":role add catalog\n");
+    assert!(state.dialog.is_none());
+    let said = state.status.as_ref().map(|s| s.text.clone()).unwrap();
+    assert!(said.contains("begins several roles"), "{said}");
+    assert!(
+        said.contains("Catalog manager") && said.contains("Catalog editor"),
+        "{said}"
     );
 }

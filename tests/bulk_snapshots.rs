@@ -236,3 +236,101 @@ fn a_summary_of_many_failures_names_the_first_200_and_counts_the_rest() {
     );
     assert_eq!(state.keys.marks.len(), 250, "every failure stays marked");
 }
+
+#[test]
+fn a_refusal_during_a_run_shows_briefly_then_the_progress_comes_back() {
+    let mut state = marked_state();
+    ch(&mut state, 't');
+    ch(&mut state, 'y');
+    ch(&mut state, 'd'); // a second bulk action while the first runs
+    let line = |state: &mut State| {
+        let shown = screen(state, 120, 30);
+        shown.lines().nth(27).unwrap_or_default().to_string()
+    };
+    assert!(
+        line(&mut state).contains("A bulk action is running"),
+        "{}",
+        line(&mut state)
+    );
+    let later = state.now + chrono::Duration::seconds(6);
+    update(&mut state, Action::Tick(later));
+    assert!(
+        line(&mut state).contains("Deactivating 7 keys"),
+        "{}",
+        line(&mut state)
+    );
+}
+
+#[test]
+fn when_the_only_failure_is_a_key_deleted_meanwhile_nothing_is_left_to_retry() {
+    let mut state = marked_state();
+    ch(&mut state, 't');
+    let first = sent(&ch(&mut state, 'y'));
+    let gone = Failure::new(
+        FailureKind::NotFound,
+        "not found (404): No API key with id.",
+    );
+    answer(&mut state, first[0], Err(gone));
+    while state.bulk.is_some() {
+        let ids: Vec<u64> = state.requests.ids().collect();
+        for id in ids {
+            answer(&mut state, id, Ok(()));
+        }
+    }
+    let Some(Dialog::BulkSummary(summary)) = &state.dialog else {
+        panic!("no summary");
+    };
+    assert!(
+        summary
+            .lines
+            .iter()
+            .any(|l| l.contains("deleted meanwhile"))
+    );
+    assert!(
+        summary
+            .lines
+            .iter()
+            .any(|l| l.contains("Nothing is left to retry")),
+        "{:?}",
+        summary.lines
+    );
+    assert!(
+        !summary
+            .lines
+            .iter()
+            .any(|l| l.contains("press the same key"))
+    );
+    assert!(
+        state.keys.marks.is_empty(),
+        "the deleted key is not marked again"
+    );
+}
+
+#[test]
+fn two_keys_whose_labels_read_the_same_are_told_apart() {
+    let keys = vec![
+        key(
+            "aaa",
+            &format!(
+                "{} one",
+                "Actualización de conciliación bancaria ".repeat(2)
+            ),
+            at(2026, 11, 1),
+        ),
+        key(
+            "bbb",
+            &format!(
+                "{} two",
+                "Actualización de conciliación bancaria ".repeat(2)
+            ),
+            at(2026, 11, 1),
+        ),
+    ];
+    let mut state = state_with(keys, all_permissions());
+    draw(&mut state, 120, 30);
+    press(&mut state, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    ch(&mut state, 't');
+    let shown = screen(&mut state, 120, 30);
+    assert!(shown.contains("(vtexappkey-acme-AAA)"), "{shown}");
+    assert!(shown.contains("(vtexappkey-acme-BBB)"), "{shown}");
+}

@@ -9,9 +9,13 @@ pub struct Marks {
     /// One flag per row of the list (shorter when the last rows were never marked).
     rows: Vec<bool>,
     count: usize,
-    /// The row marked last: Ctrl-Space marks from it to the selected row.
-    anchor: Option<usize>,
+    /// Rows marked one by one, latest last (at most `ANCHORS`): Ctrl-Space marks from the
+    /// latest still marked to the selected row.
+    anchors: Vec<usize>,
 }
+
+/// Rows remembered for Ctrl-Space: enough to step back over a few unmarks.
+const ANCHORS: usize = 64;
 
 impl Marks {
     pub fn len(&self) -> usize {
@@ -26,17 +30,30 @@ impl Marks {
         self.rows.get(row).copied().unwrap_or(false)
     }
 
+    /// The row a range starts from: the latest row marked one by one that is still marked.
     pub fn anchor(&self) -> Option<usize> {
-        self.anchor
+        self.anchors
+            .iter()
+            .rev()
+            .copied()
+            .find(|&row| self.contains(row))
     }
 
-    /// Marks `row` (it becomes the anchor), or unmarks it (an anchor on it goes: a range
-    /// starts from a row still marked).
+    fn remember(&mut self, row: usize) {
+        self.anchors.retain(|&kept| kept != row);
+        if self.anchors.len() == ANCHORS {
+            self.anchors.remove(0);
+        }
+        self.anchors.push(row);
+    }
+
+    /// Marks `row` (a range starts from it next), or unmarks it (a range then starts from
+    /// the row marked before it, if still marked).
     pub fn toggle(&mut self, row: usize) {
         let marked = self.contains(row);
         self.set(row, !marked);
         if !marked {
-            self.anchor = Some(row);
+            self.remember(row);
         }
     }
 
@@ -62,12 +79,12 @@ impl Marks {
             return;
         };
         let from = self
-            .anchor
+            .anchor()
             .and_then(|anchor| shown.iter().position(|&row| row == anchor))
             .unwrap_or(to);
         let (low, high) = (from.min(to), from.max(to));
         self.mark_all(shown[low..=high].iter().copied());
-        self.anchor = Some(selected);
+        self.remember(selected);
     }
 
     pub fn clear(&mut self) {
@@ -96,7 +113,7 @@ impl Marks {
     /// keys the new list no longer has are dropped.
     pub fn carry_over<T>(&mut self, old: &[T], new: &[T], id: impl Fn(&T) -> &str) {
         if self.count == 0 {
-            self.anchor = None;
+            self.anchors.clear();
             return;
         }
         let marked: HashSet<&str> = self
@@ -104,25 +121,27 @@ impl Marks {
             .filter_map(|row| old.get(row))
             .map(&id)
             .collect();
-        let anchor = self.anchor.and_then(|row| old.get(row)).map(&id);
+        let anchors: Vec<&str> = (self.anchors.iter())
+            .filter_map(|&row| old.get(row))
+            .map(&id)
+            .collect();
+        let mut moved: Vec<(usize, usize)> = Vec::new();
         let mut carried = Marks::default();
         for (row, key) in new.iter().enumerate() {
             let key_id = id(key);
             if marked.contains(key_id) {
                 carried.mark(row);
             }
-            if anchor == Some(key_id) {
-                carried.anchor = Some(row);
+            if let Some(order) = anchors.iter().position(|&anchor| anchor == key_id) {
+                moved.push((order, row));
             }
         }
+        moved.sort_unstable();
+        carried.anchors = moved.into_iter().map(|(_, row)| row).collect();
         *self = carried;
     }
 
     fn set(&mut self, row: usize, marked: bool) {
-        if !marked && self.anchor == Some(row) {
-            // A range starts from a row still marked.
-            self.anchor = None;
-        }
         if self.rows.len() <= row {
             if !marked {
                 return;
@@ -156,6 +175,13 @@ mod tests {
         marks.toggle(3);
         assert_eq!(marks.rows().collect::<Vec<_>>(), vec![5]);
         assert_eq!(marks.anchor(), Some(5), "unmarking 3 left the anchor on 5");
+        marks.toggle(3);
+        marks.toggle(3);
+        assert_eq!(
+            marks.anchor(),
+            Some(5),
+            "back to the row marked before, still marked"
+        );
         marks.toggle(5);
         assert_eq!(
             marks.anchor(),
@@ -179,18 +205,21 @@ mod tests {
     }
 
     #[test]
-    fn unmarking_the_anchor_by_any_way_drops_it() {
+    fn a_range_starts_from_the_latest_row_still_marked() {
         let mut marks = Marks::default();
         marks.toggle(1);
         marks.toggle(4);
         marks.unmark(4); // a finished run unmarks what went through
-        assert_eq!(marks.anchor(), None);
+        assert_eq!(marks.anchor(), Some(1));
         marks.mark_range(&[1, 2, 3, 4], 3);
         assert_eq!(
             marks.rows().collect::<Vec<_>>(),
-            vec![1, 3],
-            "no range from row 4"
+            vec![1, 2, 3],
+            "from row 1, not 4"
         );
+        marks.clear();
+        marks.mark_all([0, 1]);
+        assert_eq!(marks.anchor(), None, "marking all marks no row one by one");
     }
 
     #[test]

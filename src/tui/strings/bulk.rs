@@ -18,7 +18,8 @@ pub fn switching(profile: &str) -> String {
     format!("Switching to profile {profile}: bulk actions wait for it (Esc gives the switch up).")
 }
 
-pub const QUIT_STOPPED_RUN: &str = "The bulk run is stopped (what was sent stands); q again quits.";
+pub const QUIT_STOPPED_RUN: &str =
+    "The bulk run is stopped (what was sent stands); q quits once its summary is closed.";
 
 pub const NO_ROLE_UNDER_CURSOR: &str = "No role is shown: clear the filter (Esc) first.";
 
@@ -39,6 +40,8 @@ pub const TICK_TO_CONFIRM: &str = "Tick \"I understand…\" (Space) first.";
 pub const UNDERSTOOD: &str = " I understand that this action cannot be undone";
 pub const FAILED_STAY_MARKED: &str =
     "The keys that failed or were not sent stay marked: press the same key again to retry them.";
+pub const NOTHING_TO_RETRY: &str =
+    "Nothing is left to retry: the keys that failed are gone from the account.";
 pub const SKIPPED_HEADING: &str = "Skipped before sending";
 pub const FAILED_HEADING: &str = "Failed";
 pub const NOT_SENT_HEADING: &str = "Not sent";
@@ -77,6 +80,13 @@ pub fn grants_admin(role: &str) -> String {
 
 /// A key the list showed that the server no longer has.
 pub const GONE: &str = "deleted meanwhile (the server no longer has it)";
+
+pub fn ambiguous_role(name: &str, matching: &[String]) -> String {
+    format!(
+        "\"{name}\" begins several roles: {}; type more of it.",
+        matching.join(", ")
+    )
+}
 
 pub fn unknown_role(name: &str, known: &[String]) -> String {
     if known.is_empty() {
@@ -208,9 +218,20 @@ pub fn confirm_accept(action: &BulkAction, list: KeyList) -> String {
 /// "“ERP”, “Loja”, “Frete” and 9 more": the first names of a list of keys, then a count.
 fn first_names<'a>(keys: impl ExactSizeIterator<Item = (&'a str, &'a str)>) -> String {
     let count = keys.len();
-    let named: Vec<String> = keys
+    let shown: Vec<(&str, String)> = keys
         .take(NAMED)
-        .map(|(app_key, label)| name_of(app_key, label))
+        .map(|(app_key, label)| (app_key, name_of(app_key, label)))
+        .collect();
+    // Two keys whose (cut) labels read the same are told apart by their appKeys.
+    let named: Vec<String> = (shown.iter())
+        .map(|(app_key, name)| {
+            let twins = shown.iter().filter(|(_, other)| other == name).count();
+            if twins > 1 {
+                format!("{name} ({app_key})")
+            } else {
+                name.clone()
+            }
+        })
         .collect();
     match count.saturating_sub(NAMED) {
         0 => named.join(", "),
@@ -255,9 +276,11 @@ pub fn skipped_lines(skipped: &[Skipped]) -> Vec<String> {
         .collect()
 }
 
-pub fn understood_admin(count: usize, list: KeyList) -> String {
+/// The tick of an administrator grant names what it gives: on a short terminal it may be
+/// the only part of the warning on screen.
+pub fn understood_admin(role: &str, count: usize, list: KeyList) -> String {
     format!(
-        " I understand what this role gives them ({}).",
+        " I understand that {role} can do everything in the account ({}).",
         keys(count, list)
     )
 }
@@ -298,7 +321,7 @@ pub fn progress(
     );
     // Before the rest: a narrow status line cuts the end.
     text.push_str(if stopping {
-        " · stopping: waiting for the requests already sent (q again quits)"
+        " · stopping: waiting for the requests already sent"
     } else {
         " · Esc stops"
     });

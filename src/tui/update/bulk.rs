@@ -9,18 +9,19 @@ use super::*;
 use crate::tui::bulk::{BulkAction, Plan, Run, plan};
 use crate::tui::dialog::KeyList;
 use crate::tui::strings::bulk as text;
+use crate::vtex::model::RoleDetails;
 
 /// Opens the confirmation for `action` on the marked keys (else the selected one), or says
 /// why it cannot run.
 pub(super) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
-    // Said as errors: the progress line would cover a plain message.
+    // Said as brief errors: the progress line would cover a plain message.
     if state.bulk.is_some() {
-        complain(state, text::ALREADY_RUNNING);
+        refuse_briefly(state, text::ALREADY_RUNNING);
         return Vec::new();
     }
     if let Some(name) = state.profile_switch.switching_to() {
         // Its answers would land in the other account's lists.
-        complain(state, text::switching(name));
+        refuse_briefly(state, text::switching(name));
         return Vec::new();
     }
     let plan = match plan::plan(state, &action) {
@@ -107,28 +108,28 @@ pub(super) fn ask_role(state: &mut State, add: bool, name: &str) -> Vec<Effect> 
     let roles = state.roles.as_deref().unwrap_or(&[]);
     let wanted = name.trim().to_lowercase();
     let exact = roles.iter().find(|r| r.name.to_lowercase() == wanted);
-    let mut prefixed = roles
-        .iter()
-        .filter(|r| r.name.to_lowercase().starts_with(&wanted));
-    let found = exact.or_else(|| match (prefixed.next(), prefixed.next()) {
-        (Some(only), None) => Some(only),
-        _ => None,
-    });
-    match found {
-        Some(role) => {
-            let action = BulkAction::Role {
-                add,
-                id: role.id,
-                name: role.name.clone(),
-            };
-            ask(state, action)
-        }
-        None => {
+    let prefixed: Vec<&RoleDetails> = (roles.iter())
+        .filter(|r| r.name.to_lowercase().starts_with(&wanted))
+        .collect();
+    let found = match (exact, prefixed.as_slice()) {
+        (Some(role), _) | (None, &[role]) => role,
+        (None, []) => {
             let known: Vec<String> = roles.iter().map(|r| r.name.clone()).collect();
             complain(state, text::unknown_role(name.trim(), &known));
-            roles_if_missing(state)
+            return roles_if_missing(state);
         }
-    }
+        (None, several) => {
+            let matching: Vec<String> = several.iter().map(|r| r.name.clone()).collect();
+            complain(state, text::ambiguous_role(name.trim(), &matching));
+            return Vec::new();
+        }
+    };
+    let action = BulkAction::Role {
+        add,
+        id: found.id,
+        name: found.name.clone(),
+    };
+    ask(state, action)
 }
 
 /// The confirmation was accepted: the run starts.
@@ -231,10 +232,15 @@ fn finish(state: &mut State) -> Vec<Effect> {
     let Some(run) = state.bulk.take() else {
         return Vec::new();
     };
+    // A key deleted meanwhile has nothing left to retry: it is not marked again.
+    let gone = |failed: &&crate::tui::bulk::Failed| failed.reason == text::GONE;
     let handled: HashSet<String> = (run.succeeded.iter().cloned())
         .chain(run.skipped.iter().map(|skipped| skipped.id.clone()))
+        .chain(run.failed.iter().filter(gone).map(|f| f.item.id.clone()))
         .collect();
-    let retry: HashSet<String> = (run.failed.iter().map(|failed| failed.item.id.clone()))
+    let retry: HashSet<String> = (run.failed.iter())
+        .filter(|failed| !gone(failed))
+        .map(|failed| failed.item.id.clone())
         .chain(run.not_sent.iter().map(|item| item.id.clone()))
         .collect();
     match run.list {
@@ -252,7 +258,7 @@ fn finish(state: &mut State) -> Vec<Effect> {
         let done = text::all_done(&run.action, run.list, run.total, skipped, slowed);
         say(state, done);
     } else {
-        let summary = summary(&run);
+        let summary = summary(&run, !retry.is_empty());
         if state.dialog.is_none() {
             state.dialog = Some(Dialog::BulkSummary(summary));
         } else {
@@ -307,7 +313,7 @@ fn listed(lines: &mut Vec<String>, heading: &str, each: Vec<String>) {
 
 /// The summary: how many went through, every failure with its reason, what was not sent,
 /// what was skipped.
-fn summary(run: &Run) -> BulkSummary {
+fn summary(run: &Run, retry_marked: bool) -> BulkSummary {
     let mut lines = Vec::new();
     if let Some(stop) = run.stopped {
         lines.push(text::stopped_because(stop).to_string());
@@ -339,7 +345,15 @@ fn summary(run: &Run) -> BulkSummary {
     if run.rate_limited > 0 {
         lines.push(text::rate_limited_note(run.rate_limited));
     }
-    lines.push(text::FAILED_STAY_MARKED.to_string());
+    // Only when there is something to retry: else the same key would act on the selected row.
+    lines.push(
+        if retry_marked {
+            text::FAILED_STAY_MARKED
+        } else {
+            text::NOTHING_TO_RETRY
+        }
+        .to_string(),
+    );
     BulkSummary {
         title: text::summary_title(&run.action, run.list, run.succeeded.len(), run.total),
         lines,

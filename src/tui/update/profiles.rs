@@ -12,8 +12,8 @@ use crate::tui::strings::profiles as text;
 pub fn switch_profile(state: &mut State, name: Option<String>) -> Vec<Effect> {
     if state.bulk.is_some() {
         // Its answers would land in the other account's lists; it ends (or Esc ends it) first.
-        // Said as an error: the progress line would cover a plain message.
-        complain(state, crate::tui::strings::bulk::ALREADY_RUNNING);
+        // Said as a brief error: the progress line would cover a plain message.
+        refuse_briefly(state, crate::tui::strings::bulk::ALREADY_RUNNING);
         return Vec::new();
     }
     let Some(name) = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {

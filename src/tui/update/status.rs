@@ -29,6 +29,17 @@ pub(super) fn complain(state: &mut State, text: impl Into<String>) {
     report(state, text.into(), None);
 }
 
+/// A refusal said over a bulk run's progress line: as an error, so it shows, but only for as
+/// long as information stays, so the progress comes back.
+pub(super) fn refuse_briefly(state: &mut State, text: impl Into<String>) {
+    state.status = Some(StatusMessage {
+        text: text.into(),
+        kind: MessageKind::Error,
+        expires: Some(state.now + ChronoDuration::seconds(INFO_SECONDS)),
+        about: None,
+    });
+}
+
 fn report(state: &mut State, text: String, about: Option<Cause>) {
     state.status = Some(StatusMessage {
         text,

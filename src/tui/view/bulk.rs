@@ -66,13 +66,13 @@ pub fn confirm(
     let needs_ack = dialog.needs_acknowledgement();
     if needs_ack {
         let mark = if dialog.understood { "[x]" } else { "[ ]" };
-        tail.push(Line::from(vec![
-            Span::styled(mark, theme::bold()),
-            Span::raw(match grants_admin {
-                Some(_) => text::understood_admin(items.len(), *list),
-                None => text::understood(items.len(), *list),
-            }),
-        ]));
+        let tick = match grants_admin {
+            Some(role) => text::understood_admin(role, items.len(), *list),
+            None => text::understood(items.len(), *list),
+        };
+        // Wrapped, not cut: the count (and an administrator role's power) must show.
+        let tick = widgets::clean(&format!("{mark}{tick}"));
+        tail.extend(widgets::wrapped(&tick, theme::bold(), max));
         tail.push(Line::raw(""));
     }
     let buttons = Buttons {
