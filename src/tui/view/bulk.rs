@@ -87,6 +87,10 @@ pub fn confirm(
     let inner = widgets::dialog_inner_height(region);
     // The footer's blank line is the first thing draw_dialog drops when short.
     let footer_rows = footer.len().min(inner).saturating_sub(1);
+    if inner.saturating_sub(footer_rows + tail.len()) < 2 {
+        // Short of room, the tail's blank lines go before the description does.
+        tail.retain(|line| widgets::spans_width(&line.spans) > 0);
+    }
     fit_above(&mut body, inner.saturating_sub(footer_rows + tail.len()));
     let at = body.len() + tail.len() - 1;
     body.extend(tail);
