@@ -108,4 +108,14 @@ fn a_long_list_of_profiles_scrolls_with_the_cursor() {
         cursor_row.is_some_and(|row| row.contains("store-39")),
         "{bottom}"
     );
+    // g and G jump, as in the other lists.
+    for (key, wanted) in [('g', "store-00"), ('G', "store-39")] {
+        press(&mut state, key);
+        let shown = screen(&mut state);
+        let cursor_row = shown.lines().find(|line| line.contains("│ › "));
+        assert!(
+            cursor_row.is_some_and(|row| row.contains(wanted)),
+            "{key}: {shown}"
+        );
+    }
 }

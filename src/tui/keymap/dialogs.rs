@@ -237,16 +237,7 @@ pub const BULK_ROLES: &[Binding] = &[
 pub const BULK_SUMMARY: &[Binding] = DETAILS;
 /// The profile picker: move, switch, cancel.
 pub const PROFILES: &[Binding] = &[
-    hint(
-        "↑ ↓ j k",
-        "move",
-        &[
-            (UP, C::PickerMove(Step::Up)),
-            (DOWN, C::PickerMove(Step::Down)),
-            (ch('j'), C::PickerMove(Step::Down)),
-            (ch('k'), C::PickerMove(Step::Up)),
-        ],
-    ),
+    PICKER_MOVE,
     hint("Enter", "switch", &[(ENTER, C::Accept)]),
     CANCEL,
 ];

@@ -7,7 +7,8 @@ impl ProfilePicker {
         match command {
             Command::PickerMove(step) => {
                 let last = self.entries.len().saturating_sub(1) as isize;
-                let moved = self.cursor as isize + delta(step, self.entries.len());
+                // A page: about what the picker shows on a small terminal.
+                let moved = self.cursor as isize + delta(step, 8);
                 self.cursor = moved.clamp(0, last) as usize;
                 Next::Stay
             }
