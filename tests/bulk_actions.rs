@@ -272,7 +272,7 @@ async fn esc_half_way_stops_what_is_not_sent_and_keeps_it_marked() {
 }
 
 #[tokio::test]
-async fn external_keys_are_deactivated_and_removed_in_bulk() {
+async fn external_keys_are_removed_in_bulk() {
     let server = TestServer::start_with(true).await;
     let mut app = start_on(&server, &server.admin, AppOptions::default());
     loaded(&mut app, 61).await;
@@ -298,5 +298,95 @@ async fn external_keys_are_deactivated_and_removed_in_bulk() {
     for gone in &external.visible_external[..2] {
         assert!(!left.visible_external.contains(gone), "{gone} still listed");
     }
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn deleting_and_undoing_renewals_in_bulk() {
+    let server = TestServer::start().await;
+    let made = keys(&server, &FIVE).await;
+    for key in &made[..2] {
+        renew(&server, &key.creds.app_key).await;
+    }
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
+    loaded(&mut app, 6).await;
+
+    // Undo the two pending renewals: the others are skipped (no renewal pending).
+    app.send("<C-a>u");
+    let asked = app
+        .wait_for("the confirmation", |f| f.dialog.is_some())
+        .await;
+    assert!(
+        asked.screen.contains("Undo the renewals of 2 keys?"),
+        "{}",
+        asked.screen
+    );
+    app.send("<Space><Enter>");
+    app.wait_for("undone", |f| f.says("Undid the renewals of 2 keys."))
+        .await;
+    for key in &made[..2] {
+        assert!(!server.renewal_pending(&key.creds.app_key).await);
+        assert!(
+            server
+                .login_works(&key.creds.app_key, &key.creds.token)
+                .await,
+            "the old token still works"
+        );
+    }
+
+    // Delete three of them, the acknowledgement first.
+    app.send("<C-\\>/!admin !delta !echo<Enter><C-a>d");
+    let asked = app
+        .wait_for("the confirmation", |f| f.dialog.is_some())
+        .await;
+    assert!(asked.screen.contains("Delete 3 keys?"), "{}", asked.screen);
+    app.send("<Enter>");
+    app.wait_for("asked to tick", |f| f.says("I understand"))
+        .await;
+    assert_eq!(active_labels(&server).await.len(), 6, "nothing deleted yet");
+    app.send("<Space><Enter>");
+    app.wait_for("deleted", |f| f.says("Deleted 3 keys.")).await;
+    let left = active_labels(&server).await;
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(left.iter().any(|l| l == "Delta") && left.iter().any(|l| l == "Echo"));
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn external_keys_are_deactivated_in_bulk() {
+    let server = TestServer::start_with(true).await;
+    let mut app = start_on(&server, &server.admin, AppOptions::default());
+    loaded(&mut app, 61).await;
+    app.send("3");
+    app.wait_for("the external keys", |f| f.visible_external.len() == 8)
+        .await;
+    app.send("f"); // active only
+    let active = app
+        .wait_for("the active ones", |f| f.visible_external.len() < 8)
+        .await;
+    let count = active.visible_external.len();
+    app.send("<C-a>t");
+    let asked = app
+        .wait_for("the confirmation", |f| f.dialog.is_some())
+        .await;
+    assert!(
+        asked
+            .screen
+            .contains(&format!("Deactivate {count} external keys?")),
+        "{}",
+        asked.screen
+    );
+    app.send("y");
+    app.wait_for("done", |f| {
+        f.says(&format!("Deactivated {count} external keys."))
+    })
+    .await;
+    let admin = server.admin.clone();
+    let listed = server.get(&admin, "/api/vlm/external-appkeys").await;
+    let still_active = listed
+        .body
+        .as_array()
+        .map(|keys| keys.iter().filter(|k| k["isActive"] == true).count());
+    assert_eq!(still_active, Some(0), "{}", listed.text);
     app.quit().await;
 }
