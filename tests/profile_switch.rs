@@ -330,22 +330,7 @@ async fn answers_for_the_old_account_do_not_land_after_a_switch() {
     let a = connector.connect("a").await.unwrap().client;
     let (a_rows, a_roles) = (a.list_keys().await.unwrap(), a.list_roles().await.unwrap());
 
-    let Some(Effect::Connect { attempt, profile }) =
-        update::switch_profile(&mut state, Some("b".into()))
-            .into_iter()
-            .next()
-    else {
-        panic!("a connection is asked for");
-    };
-    let result = connector.connect(&profile).await.map(Box::new);
-    update::update(
-        &mut state,
-        Action::Connected {
-            attempt,
-            profile,
-            result,
-        },
-    );
+    switch_through(&mut state, &connector, "b").await;
     for (id, outcome) in [
         (old_keys, Outcome::Keys(Ok(a_rows))),
         (old_roles, Outcome::Roles(Ok(a_roles))),
@@ -436,6 +421,27 @@ fn keys(state: &mut State, script: &str) -> Vec<Effect> {
         .collect()
 }
 
+/// Asks to switch to `name`, connects for real as the loop would, and hands the answer to
+/// `update`: the effects it returns.
+async fn switch_through(state: &mut State, connector: &Connector, name: &str) -> Vec<Effect> {
+    let Some(Effect::Connect { attempt, profile }) =
+        update::switch_profile(state, Some(name.into()))
+            .into_iter()
+            .next()
+    else {
+        panic!("a connection is asked for");
+    };
+    let result = connector.connect(&profile).await.map(Box::new);
+    update::update(
+        state,
+        Action::Connected {
+            attempt,
+            profile,
+            result,
+        },
+    )
+}
+
 fn uses_new_client(effects: &[Effect]) -> bool {
     effects.iter().any(|e| matches!(e, Effect::UseClient(_)))
 }
@@ -456,22 +462,7 @@ async fn a_switch_waits_for_changes_on_their_way_and_esc_gives_it_up() {
     };
     let write = state.requests.send(Call::Change(change.clone()), None);
 
-    let Some(Effect::Connect { attempt, profile }) =
-        update::switch_profile(&mut state, Some("b".into()))
-            .into_iter()
-            .next()
-    else {
-        panic!("a connection is asked for");
-    };
-    let result = connector.connect(&profile).await.map(Box::new);
-    let effects = update::update(
-        &mut state,
-        Action::Connected {
-            attempt,
-            profile,
-            result,
-        },
-    );
+    let effects = switch_through(&mut state, &connector, "b").await;
     assert!(
         !uses_new_client(&effects),
         "not while A's change is on its way"
@@ -548,22 +539,7 @@ async fn a_change_that_fails_while_a_switch_waits_gives_the_switch_up() {
         active: false,
     };
     let write = state.requests.send(Call::Change(change.clone()), None);
-    let Some(Effect::Connect { attempt, profile }) =
-        update::switch_profile(&mut state, Some("b".into()))
-            .into_iter()
-            .next()
-    else {
-        panic!("a connection is asked for");
-    };
-    let result = connector.connect(&profile).await.map(Box::new);
-    update::update(
-        &mut state,
-        Action::Connected {
-            attempt,
-            profile,
-            result,
-        },
-    );
+    switch_through(&mut state, &connector, "b").await;
     let refused = Failure::new(FailureKind::Other, "refused (400): PROBE-REFUSAL.");
     let effects = update::update(
         &mut state,
