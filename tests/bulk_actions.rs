@@ -199,18 +199,24 @@ const EIGHT: [&str; 8] = [
     "Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel",
 ];
 
-#[tokio::test]
-async fn a_429_is_waited_out_and_every_key_goes_through() {
-    // A burst of 6, then one request every 400 ms: the listing and the first keys pass, the
-    // rest meet 429s with Retry-After 1.
-    let (server, operator) = limited(&EIGHT, 6, Duration::from_millis(400)).await;
+/// Eight keys deactivated in bulk under a rate limit (`burst`, then one per `refill`), by an
+/// app on its own key; the admin key, with which the test checks the server, stays out of it.
+async fn deactivating_eight(burst: u32, refill: Duration) -> (TestServer, App) {
+    let (server, operator) = limited(&EIGHT, burst, refill).await;
     let mut app = start_on(&server, &operator, AppOptions::default());
     loaded(&mut app, 10).await;
-    // The admin key stays out of it (the test checks the server with it).
     app.send("/!admin<Enter><C-a>t");
     app.wait_for("the confirmation", |f| f.dialog.is_some())
         .await;
     app.send("<Enter>");
+    (server, app)
+}
+
+#[tokio::test]
+async fn a_429_is_waited_out_and_every_key_goes_through() {
+    // A burst of 6, then one request every 400 ms: the listing and the first keys pass, the
+    // rest meet 429s with Retry-After 1.
+    let (server, mut app) = deactivating_eight(6, Duration::from_millis(400)).await;
     let done = app
         .wait_for("done", |f| f.says("Deactivated 8 keys."))
         .await;
@@ -223,14 +229,7 @@ async fn a_429_is_waited_out_and_every_key_goes_through() {
 #[tokio::test]
 async fn esc_half_way_stops_what_is_not_sent_and_keeps_it_marked() {
     // One request a second: the run is slow enough to stop half-way.
-    let (server, operator) = limited(&EIGHT, 3, Duration::from_secs(1)).await;
-    let mut app = start_on(&server, &operator, AppOptions::default());
-    loaded(&mut app, 10).await;
-    // The admin key stays out of it (the test checks the server with it).
-    app.send("/!admin<Enter><C-a>t");
-    app.wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
-    app.send("<Enter>");
+    let (server, mut app) = deactivating_eight(3, Duration::from_secs(1)).await;
     app.wait_for("the run going on", |f| {
         f.bulk.is_some_and(|(done, _, _)| done >= 1)
     })
