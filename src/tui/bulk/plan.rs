@@ -37,34 +37,34 @@ pub fn list_on_screen(state: &State) -> Option<KeyList> {
 /// The rows an action on `list` acts on: the marked ones (those shown first, in display
 /// order, then those the filter hides), else the selected row.
 pub fn targets(state: &State, list: KeyList) -> Vec<usize> {
-    let (marks, visible, selected) = match list {
-        KeyList::Generated => (
-            &state.keys.marks,
-            &state.keys.visible,
-            state.keys.visible.get(state.keys.selection.selected),
-        ),
+    split_targets(state, list).0
+}
+
+/// As [`targets`], with how many of them come first because the filter shows them (the rest
+/// are hidden).
+fn split_targets(state: &State, list: KeyList) -> (Vec<usize>, usize) {
+    let (marks, shown, selection) = match list {
+        KeyList::Generated => (&state.keys.marks, &state.keys.visible, state.keys.selection),
         KeyList::External => (
             &state.external.marks,
             &state.external.visible,
-            state
-                .external
-                .visible
-                .get(state.external.selection.selected),
+            state.external.selection,
         ),
     };
     if marks.is_empty() {
-        return selected.copied().into_iter().collect();
+        let selected: Vec<usize> = shown.get(selection.selected).copied().into_iter().collect();
+        let count = selected.len();
+        return (selected, count);
     }
-    let mut rows: Vec<usize> = visible
-        .iter()
-        .copied()
+    let mut rows: Vec<usize> = (shown.iter().copied())
         .filter(|&row| marks.contains(row))
         .collect();
-    if rows.len() < marks.len() {
-        let shown: std::collections::HashSet<usize> = rows.iter().copied().collect();
-        rows.extend(marks.rows().filter(|row| !shown.contains(row)));
+    let on_screen = rows.len();
+    if on_screen < marks.len() {
+        let seen: std::collections::HashSet<usize> = rows.iter().copied().collect();
+        rows.extend(marks.rows().filter(|row| !seen.contains(row)));
     }
-    rows
+    (rows, on_screen)
 }
 
 /// The plan for `action` on the list on screen, or the sentence that says why it cannot run.
@@ -75,15 +75,10 @@ pub fn plan(state: &State, action: &BulkAction) -> Result<Plan, String> {
         return Err(access::CREDENTIALS_REFUSED.into());
     }
     state.access.check(op)?;
-    let rows = targets(state, list);
+    let (rows, hidden_from) = split_targets(state, list);
     if rows.is_empty() {
         return Err(text::NO_KEY_SELECTED.into());
     }
-    // `targets` lists the marked rows the filter shows first: those after them are hidden.
-    let hidden_from = match list {
-        KeyList::Generated => rows.len() - state.keys.marks.hidden(&state.keys.visible),
-        KeyList::External => rows.len() - state.external.marks.hidden(&state.external.visible),
-    };
     let mut plan = Plan {
         action: Some(action.clone()),
         list,

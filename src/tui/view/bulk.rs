@@ -91,27 +91,11 @@ pub fn confirm(
         // Short of room, the tail's blank lines go before the description does.
         tail.retain(|line| widgets::spans_width(&line.spans) > 0);
     }
-    fit_above(&mut body, inner.saturating_sub(footer_rows + tail.len()));
+    widgets::cut_to(&mut body, inner.saturating_sub(footer_rows + tail.len()));
     let at = body.len() + tail.len() - 1;
     body.extend(tail);
     let drawn = widgets::draw_dialog(frame, region, &spec, body, footer);
     buttons.record(&drawn, at, hits);
-}
-
-/// Cuts `lines` to `rows`, its last row saying how many were cut.
-fn fit_above(lines: &mut Vec<Line<'static>>, rows: usize) {
-    if lines.len() <= rows {
-        return;
-    }
-    let kept = rows.saturating_sub(1);
-    let hidden = lines.len() - kept;
-    lines.truncate(kept);
-    if rows > 0 {
-        lines.push(Line::styled(
-            crate::tui::strings::dialogs::more_lines(hidden),
-            theme::dim(),
-        ));
-    }
 }
 
 /// The summary as an overlay for `region` (it scrolls when longer than the screen).

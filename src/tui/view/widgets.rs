@@ -427,6 +427,24 @@ impl DrawnDialog {
     }
 }
 
+/// Cuts `lines` to `rows`, the last row then saying how many were cut ("… 7 more lines");
+/// returns how many of the lines are still shown.
+pub fn cut_to(lines: &mut Vec<Line<'_>>, rows: usize) -> usize {
+    if lines.len() <= rows {
+        return lines.len();
+    }
+    let kept = rows.saturating_sub(1);
+    let hidden = lines.len() - kept;
+    lines.truncate(kept);
+    if rows > 0 {
+        lines.push(Line::styled(
+            crate::tui::strings::dialogs::more_lines(hidden),
+            theme::dim(),
+        ));
+    }
+    kept
+}
+
 pub fn draw_dialog<'a>(
     frame: &mut Frame,
     region: Rect,
@@ -451,18 +469,7 @@ pub fn draw_dialog<'a>(
     }
     let footer_rows = footer.len().min(max_rows);
     let body_rows = max_rows - footer_rows;
-    let mut body_shown = lines.len();
-    if lines.len() > body_rows {
-        body_shown = body_rows.saturating_sub(1);
-        let hidden = lines.len() + 1 - body_rows.max(1);
-        lines.truncate(body_rows.saturating_sub(1));
-        if body_rows > 0 {
-            lines.push(Line::styled(
-                crate::tui::strings::dialogs::more_lines(hidden),
-                theme::dim(),
-            ));
-        }
-    }
+    let body_shown = cut_to(&mut lines, body_rows);
     lines.extend(footer.into_iter().take(footer_rows));
     let height = (lines.len() as u16).saturating_add(2);
     let area = centered(region, spec.width, height);
