@@ -12,37 +12,14 @@ mod tmux;
 
 use tmux::Tmux;
 
-/// Starts the app (embedded default) in a tmux window; `after` is the pane's last command, so
-/// the pane outlives the app and its screen and scrollback can be read after it quits.
+/// Starts the app (embedded default) in a tmux window with this config and
+/// `set-clipboard on`; the pane outlives the app so its screen and scrollback can be read after
+/// it quits. Returns the demo database.
 fn start_app(tmux: &Tmux, home: &Path, config: &str) -> PathBuf {
-    let data = home.join("data");
-    let config_dir = home.join("config/apikeys");
-    std::fs::create_dir_all(&config_dir).unwrap();
-    std::fs::write(config_dir.join("config.toml"), config).unwrap();
-    let command = format!(
-        "env -u DISPLAY -u WAYLAND_DISPLAY XDG_DATA_HOME={} XDG_CONFIG_HOME={} {}; echo APP-EXITED; sleep 600",
-        data.display(),
-        home.join("config").display(),
-        env!("CARGO_BIN_EXE_apikeys")
-    );
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "120",
-        "-y",
-        "35",
-        &command,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    tmux::write_config(home, config);
+    tmux.start_app(home, "");
     tmux.run(&["set", "-s", "set-clipboard", "on"]);
-    data.join("apikeys/demo.sqlite3")
+    home.join("data/apikeys/demo.sqlite3")
 }
 
 /// Which slot of which key a token fills in the server's database (looked up by hash).

@@ -4,123 +4,25 @@
 //! the user's own buffers stay. A real tmux server on its own socket with no user config.
 
 use std::path::Path;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-/// A private tmux server (its own socket, no user config), killed on drop.
-struct Tmux {
-    socket: String,
-}
+#[path = "support/tmux.rs"]
+mod tmux;
 
-impl Tmux {
-    /// None when tmux is missing outside CI (CI installs it: there, missing is a failure).
-    fn start() -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(std::env::var_os("CI").is_none(), "CI must install tmux");
-            eprintln!("skipping: tmux is not installed");
-            return None;
-        }
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        Some(Tmux {
-            socket: format!("apikeys-look-{}-{nanos}", std::process::id()),
-        })
-    }
+use tmux::Tmux;
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn screen(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-J", "-t", "app"]);
-        String::from_utf8_lossy(&out.stdout).to_string()
-    }
-
-    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let screen = self.screen();
-            if check(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            self.run(&["send-keys", "-t", "app", key]);
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    /// Every paste buffer: (name, content).
-    fn buffers(&self) -> Vec<(String, String)> {
-        let names = self.run(&["list-buffers", "-F", "#{buffer_name}"]);
-        String::from_utf8_lossy(&names.stdout)
-            .lines()
-            .map(|name| {
-                let content = self.run(&["show-buffer", "-b", name]);
-                (
-                    name.to_string(),
-                    String::from_utf8_lossy(&content.stdout).to_string(),
-                )
-            })
-            .collect()
-    }
-
-    /// The 100-letter token a buffer holds, if one does.
-    fn token_in_buffers(&self) -> Option<String> {
-        self.buffers()
-            .into_iter()
-            .map(|(_, content)| content)
-            .find(|content| content.len() == 100 && content.chars().all(|c| c.is_ascii_uppercase()))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
+/// The 100-letter token a buffer holds, if one does.
+fn token_in_buffers(tmux: &Tmux) -> Option<String> {
+    tmux.buffers()
+        .into_iter()
+        .map(|(_, content)| content)
+        .find(|content| content.len() == 100 && content.chars().all(|c| c.is_ascii_uppercase()))
 }
 
 /// Starts the app (embedded demo) in a tmux session with this config and `set-clipboard`.
 fn start_app(tmux: &Tmux, home: &Path, config: &str, set_clipboard: &str) {
-    let config_dir = home.join("config/apikeys");
-    std::fs::create_dir_all(&config_dir).unwrap();
-    std::fs::write(config_dir.join("config.toml"), config).unwrap();
-    let command = format!(
-        "env -u DISPLAY -u WAYLAND_DISPLAY XDG_DATA_HOME={} XDG_CONFIG_HOME={} {} --refresh 0; echo APP-EXITED; sleep 600",
-        home.join("data").display(),
-        home.join("config").display(),
-        env!("CARGO_BIN_EXE_apikeys")
-    );
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "200",
-        "-y",
-        "40",
-        &command,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    tmux::write_config(home, config);
+    tmux.start_app_sized(home, "--refresh 0", 200, 40);
     tmux.run(&["set", "-s", "set-clipboard", set_clipboard]);
 }
 
@@ -168,7 +70,7 @@ fn with_set_clipboard_off_the_app_says_so_and_what_to_set_instead_of_sending() {
     tmux.keys(&["c"]);
     tmux.wait_for("the copy sent", |s| s.contains("Sent to your terminal"));
     let deadline = Instant::now() + Duration::from_secs(10);
-    while tmux.token_in_buffers().is_none() {
+    while token_in_buffers(&tmux).is_none() {
         assert!(Instant::now() < deadline, "the copy did not reach tmux");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -192,13 +94,13 @@ fn the_timed_clear_deletes_our_tmux_buffers_by_default_and_only_ours() {
     let screen = tmux.wait_for("the copy report", |s| s.contains("Sent to your terminal"));
     assert!(screen.contains("deleted in 2 s"), "{screen}");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while tmux.token_in_buffers().is_none() {
+    while token_in_buffers(&tmux).is_none() {
         assert!(Instant::now() < deadline, "the copy did not reach tmux");
         std::thread::sleep(Duration::from_millis(100));
     }
     // After the delay no buffer holds the token; the user's buffer is untouched.
     let deadline = Instant::now() + Duration::from_secs(15);
-    while tmux.token_in_buffers().is_some() {
+    while token_in_buffers(&tmux).is_some() {
         assert!(
             Instant::now() < deadline,
             "the token stayed in tmux's paste buffers: {:?}",

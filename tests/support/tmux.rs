@@ -38,9 +38,13 @@ impl Tmux {
             .unwrap()
     }
 
-    /// Starts the app on the embedded demo in a 120×35 window "app", its data and config under
-    /// `home`; the pane outlives the app so its last screen can be read.
+    /// Starts the app on the embedded demo in a 120×35 window "app", its data, config and
+    /// state under `home`; the pane outlives the app so its last screen can be read.
     pub fn start_app(&self, home: &Path, args: &str) {
+        self.start_app_sized(home, args, 120, 35);
+    }
+
+    pub fn start_app_sized(&self, home: &Path, args: &str, width: u16, height: u16) {
         let command = format!(
             "env -u DISPLAY -u WAYLAND_DISPLAY XDG_DATA_HOME={} XDG_CONFIG_HOME={} XDG_STATE_HOME={} {} {args}; echo APP-EXITED; sleep 600",
             home.join("data").display(),
@@ -48,15 +52,16 @@ impl Tmux {
             home.join("state").display(),
             env!("CARGO_BIN_EXE_apikeys")
         );
+        let (width, height) = (width.to_string(), height.to_string());
         let out = self.run(&[
             "new-session",
             "-d",
             "-s",
             "app",
             "-x",
-            "120",
+            &width,
             "-y",
-            "35",
+            &height,
             &command,
         ]);
         assert!(
@@ -67,18 +72,34 @@ impl Tmux {
     }
 
     pub fn capture(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "app"]).stdout).to_string()
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-J", "-t", "app"]).stdout)
+            .to_string()
     }
 
     /// The pane's screen and all its scrollback.
     pub fn capture_scrollback(&self) -> String {
-        let args = ["capture-pane", "-p", "-t", "app", "-S", "-"];
+        let args = ["capture-pane", "-p", "-J", "-t", "app", "-S", "-"];
         String::from_utf8_lossy(&self.run(&args).stdout).to_string()
     }
 
     /// tmux's latest paste buffer (where an OSC 52 copy lands with `set-clipboard on`).
     pub fn buffer(&self) -> String {
         String::from_utf8_lossy(&self.run(&["show-buffer"]).stdout).to_string()
+    }
+
+    /// Every paste buffer: (name, content).
+    pub fn buffers(&self) -> Vec<(String, String)> {
+        let names = self.run(&["list-buffers", "-F", "#{buffer_name}"]);
+        String::from_utf8_lossy(&names.stdout)
+            .lines()
+            .map(|name| {
+                let content = self.run(&["show-buffer", "-b", name]);
+                (
+                    name.to_string(),
+                    String::from_utf8_lossy(&content.stdout).to_string(),
+                )
+            })
+            .collect()
     }
 
     pub fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
@@ -104,6 +125,13 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(200));
         }
     }
+}
+
+/// Writes the app's config file under `home` (as `start_app` points XDG_CONFIG_HOME there).
+pub fn write_config(home: &Path, config: &str) {
+    let dir = home.join("config/apikeys");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), config).unwrap();
 }
 
 impl Drop for Tmux {
