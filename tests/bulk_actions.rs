@@ -39,6 +39,13 @@ async fn keys(server: &TestServer, labels: &[&str]) -> Vec<TestKey> {
     made
 }
 
+/// Sends `keys` and waits for the bulk confirmation they open.
+async fn confirmation(app: &mut App, keys: &str) -> Frame {
+    app.send(keys);
+    app.wait_for("the confirmation", |f| f.dialog.is_some())
+        .await
+}
+
 async fn loaded(app: &mut App, rows: usize) -> Frame {
     app.wait_for("the keys", |f| f.visible_rows == rows && !f.busy)
         .await
@@ -59,10 +66,7 @@ async fn deactivating_every_key_shown_skips_your_own_and_says_so_first() {
     let mut app = start_on(&server, &server.admin, AppOptions::default());
     loaded(&mut app, 6).await;
 
-    app.send("<C-a>t");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "<C-a>t").await;
     assert_eq!(asked.dialog.as_deref(), Some("Bulk: 5 keys"));
     assert!(
         asked.screen.contains("Deactivate 5 keys?"),
@@ -97,10 +101,7 @@ async fn deactivating_every_key_shown_skips_your_own_and_says_so_first() {
     assert!(shown.bulk.is_none());
 
     // Activating them back: t on marks that are all inactive activates.
-    app.send("<C-a>t");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "<C-a>t").await;
     assert!(
         asked.screen.contains("Activate 5 keys?"),
         "{}",
@@ -130,10 +131,7 @@ async fn a_key_the_server_refuses_is_in_the_summary_and_stays_marked() {
     let finished = server.admin_call(Method::PATCH, &path, None).await;
     assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
 
-    app.send("F");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "F").await;
     assert!(
         asked.screen.contains("Delete the old tokens of 3 keys?"),
         "{}",
@@ -279,10 +277,7 @@ async fn external_keys_are_removed_in_bulk() {
     let external = app
         .wait_for("the external keys", |f| f.visible_external.len() == 8)
         .await;
-    app.send("<Space>j<Space>x");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "<Space>j<Space>x").await;
     assert!(
         asked.screen.contains("Remove 2 external keys?"),
         "{}",
@@ -311,10 +306,7 @@ async fn deleting_and_undoing_renewals_in_bulk() {
     loaded(&mut app, 6).await;
 
     // Undo the two pending renewals: the others are skipped (no renewal pending).
-    app.send("<C-a>u");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "<C-a>u").await;
     assert!(
         asked.screen.contains("Undo the renewals of 2 keys?"),
         "{}",
@@ -334,10 +326,7 @@ async fn deleting_and_undoing_renewals_in_bulk() {
     }
 
     // Delete three of them, the acknowledgement first.
-    app.send("<C-\\>/!admin !delta !echo<Enter><C-a>d");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "<C-\\>/!admin !delta !echo<Enter><C-a>d").await;
     assert!(asked.screen.contains("Delete 3 keys?"), "{}", asked.screen);
     app.send("<Enter>");
     app.wait_for("asked to tick", |f| f.says("I understand"))
@@ -364,10 +353,7 @@ async fn external_keys_are_deactivated_in_bulk() {
         .wait_for("the active ones", |f| f.visible_external.len() < 8)
         .await;
     let count = active.visible_external.len();
-    app.send("<C-a>t");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "<C-a>t").await;
     assert!(
         asked
             .screen

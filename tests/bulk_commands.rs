@@ -31,6 +31,13 @@ fn roles_of(listing: &[Value], label: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Sends `keys` and waits for the bulk confirmation they open.
+async fn confirmation(app: &mut App, keys: &str) -> Frame {
+    app.send(keys);
+    app.wait_for("the confirmation", |f| f.dialog.is_some())
+        .await
+}
+
 async fn loaded(app: &mut App, rows: usize) -> Frame {
     app.wait_for("the keys", |f| f.visible_rows == rows && !f.busy)
         .await
@@ -59,10 +66,7 @@ async fn role_add_and_remove_act_on_the_marked_keys_and_skip_what_is_already_so(
         f.screen.contains(":role add API Keys Viewer")
     })
     .await;
-    app.send("<Enter>");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, "<Enter>").await;
     assert!(
         asked.screen.contains("Add API Keys Viewer to 2 keys?"),
         "{}",
@@ -142,10 +146,7 @@ async fn mark_by_status_and_deactivate_the_selected_key_without_marks() {
         .wait_for("no marks", |f| f.marked_labels.is_empty())
         .await;
     let selected = frame.selected_label.clone().unwrap();
-    app.send(":deactivate<Enter>");
-    let asked = app
-        .wait_for("the confirmation", |f| f.dialog.is_some())
-        .await;
+    let asked = confirmation(&mut app, ":deactivate<Enter>").await;
     assert_eq!(asked.dialog.as_deref(), Some("Bulk: 1 keys"));
     app.send("y");
     app.wait_for("done", |f| f.says("Deactivated 1 key.")).await;
