@@ -65,33 +65,32 @@ pub(super) fn toggle_marked(state: &mut State, list: KeyList) -> Vec<Effect> {
 
 /// `e` with marks: the roles dialog of the marked keys (ticked: every one of them holds it).
 pub(super) fn open_bulk_roles(state: &mut State, list: KeyList) -> Vec<Effect> {
-    let action = BulkAction::Role {
-        add: true,
-        id: 0,
-        name: String::new(),
+    let op = match list {
+        KeyList::Generated => Op::EditRoles,
+        KeyList::External => Op::EditExternalRoles,
     };
-    let allowed = plan::op_of(&action, list).map(|op| state.access.check(op));
-    if let Some(Err(reason)) = allowed {
-        say(state, strings::cannot("edit roles", &reason));
+    if !allowed(state, op, "edit roles") {
         return Vec::new();
     }
     let rows = plan::targets(state, list);
-    let held = |row: usize| -> Option<Vec<Role>> {
-        match list {
-            KeyList::Generated => state.keys.rows.get(row)?.roles.clone(),
-            KeyList::External => state.external.rows.get(row)?.roles.clone(),
-        }
+    let held = |row: usize| -> &[Role] {
+        let roles = match list {
+            KeyList::Generated => state.keys.rows.get(row).and_then(|k| k.roles.as_deref()),
+            KeyList::External => state
+                .external
+                .rows
+                .get(row)
+                .and_then(|k| k.roles.as_deref()),
+        };
+        roles.unwrap_or(&[])
     };
+    // The roles every marked key holds: ticked in the picker.
     let mut by_all: Option<BTreeSet<i64>> = None;
-    for row in &rows {
-        let ids: BTreeSet<i64> = held(*row)
-            .unwrap_or_default()
-            .iter()
-            .map(|r| r.id)
-            .collect();
+    for &row in &rows {
+        let ids = held(row).iter().map(|r| r.id);
         by_all = Some(match by_all {
-            Some(all) => all.intersection(&ids).copied().collect(),
-            None => ids,
+            Some(all) => ids.filter(|id| all.contains(id)).collect(),
+            None => ids.collect(),
         });
     }
     let picker = picker(state, by_all.unwrap_or_default());
