@@ -43,6 +43,9 @@ pub enum Command {
     Roles(Group<RolesCommand>),
     /// Account settings (token duration).
     Settings(Group<SettingsCommand>),
+    /// Rotate tokens without breaking integrations: renew, hand the new token to a sink,
+    /// verify it, then delete the old one (now, or after --grace).
+    Rotate(Box<RotateArgs>),
     /// The audit trail, newest first.
     Audit {
         /// How many entries to show, newest first (1 to 1000).
@@ -88,6 +91,7 @@ impl Command {
             Command::External(_) => "external",
             Command::Roles(_) => "roles",
             Command::Settings(_) => "settings",
+            Command::Rotate(_) => "rotate",
             Command::Audit { .. } => "audit",
             Command::Whoami { .. } => "whoami",
             Command::Completions { .. } => "completions",
@@ -101,6 +105,7 @@ impl Command {
             Command::External(group) => Some(&group.client.0),
             Command::Roles(group) => Some(&group.client.0),
             Command::Settings(group) => Some(&group.client.0),
+            Command::Rotate(args) => Some(&args.client),
             Command::Audit { client, .. } | Command::Whoami { client, .. } => Some(client),
             Command::Serve(_) | Command::Completions { .. } => None,
         }
@@ -117,6 +122,66 @@ impl Command {
             _ => None,
         }
     }
+}
+
+/// `apikeys rotate`: which keys, how the new tokens are handed on, when the old ones go.
+#[derive(Args)]
+#[command(
+    group(clap::ArgGroup::new("which").required(true).args(["keys", "outdated", "all", "finish_due"])),
+    after_help = "The sink runs through sh with the new token on its standard input (no newline \
+                  after it), never in its arguments or environment; {appKey}, {label}, {id} and \
+                  {account} in it are replaced, shell-quoted (do not quote them yourself). \
+                  Examples: --sink 'vault kv put secret/vtex/{appKey} token=-', --sink 'aws \
+                  secretsmanager put-secret-value --secret-id vtex/{appKey} --secret-string \
+                  file:///dev/stdin'. Defaults come from [profiles.NAME.rotation] (sink, verify, \
+                  grace, timeout_secs). Exit status: 0 when every key was rotated, 1 when one \
+                  was not (the report says why and what to do), 2 for a wrong command line."
+)]
+pub struct RotateArgs {
+    /// The keys to rotate: id, appKey or exact label.
+    #[arg(value_name = "KEY")]
+    pub keys: Vec<String>,
+    /// Every key whose token is past the account's token duration.
+    #[arg(long)]
+    pub outdated: bool,
+    /// Every key (your own, inactive keys and pending renewals are left out, with the reason).
+    #[arg(long)]
+    pub all: bool,
+    /// Only settle the journal: delete the old tokens whose grace has ended (for cron).
+    #[arg(long)]
+    pub finish_due: bool,
+    /// The command that takes each new token on its standard input.
+    #[arg(long, value_name = "CMD")]
+    pub sink: Option<String>,
+    /// A command that checks the integration with the new token (on its standard input),
+    /// after VTEX ID's login accepted it.
+    #[arg(long, value_name = "CMD")]
+    pub verify: Option<String>,
+    /// How long the old token keeps working once the new one is verified: 0 (deleted at
+    /// once, the default), 24h, 7d…
+    #[arg(long, value_name = "DURATION", value_parser = apikeys::rotation::duration::parse)]
+    pub grace: Option<std::time::Duration>,
+    /// The time limit of each sink and verify command, in seconds [default: 60]; past it the
+    /// command and everything it started are killed.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub sink_timeout: Option<u64>,
+    /// How many keys are rotated at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub jobs: u8,
+    /// Print what would be done (keys, sink commands, when each old token goes); change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The report's format: table for people, json for scripts.
+    #[arg(long, value_enum, default_value = "table")]
+    pub output: ReportFormat,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args, Clone, Copy)]

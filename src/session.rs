@@ -116,6 +116,26 @@ impl Session {
     /// What the terminal app switches profiles with: the config file read at start, the same
     /// client options, and the embedded demo server if the app started on it (then reused,
     /// and stopped by `Connector::close` rather than `Session::close`).
+    /// The `[profiles.NAME.rotation]` settings of the profile in use, and the config file's
+    /// name for messages.
+    pub fn rotation_config(&self) -> (config::RotationConfig, String) {
+        match (&self.file, &self.started_on) {
+            (Some(file), Some(profile)) => (file.rotation(profile), file.shown().to_string()),
+            (Some(file), None) => (Default::default(), file.shown().to_string()),
+            _ => (Default::default(), "the config file".to_string()),
+        }
+    }
+
+    /// How the rotation journal names this server: its base URL, or the embedded demo (whose
+    /// port changes from run to run).
+    pub fn journal_server(&self) -> String {
+        if self.embedded.is_some() {
+            crate::rotation::EMBEDDED_DEMO.to_string()
+        } else {
+            self.client.base_url().to_string()
+        }
+    }
+
     pub fn connector(&mut self) -> crate::tui::connector::Connector {
         let file = self
             .file

@@ -5,6 +5,7 @@
 mod account;
 mod external;
 mod keys;
+mod rotate;
 
 use apikeys::session::{self, Request, Session};
 use apikeys::timefmt::{self, Zone};
@@ -23,11 +24,17 @@ pub fn run(request: &Request, command: Command) -> CommandResult {
     init_logging();
     session::block_on(async {
         let session = Session::open(request).await?;
-        // --timeout bounds the whole command, however many calls and retries it makes.
-        let outcome = session
-            .client
-            .within_deadline(dispatch(&session, command))
-            .await;
+        let outcome = match command {
+            // Each call is bounded by --timeout, each sink by its own limit; the run is not.
+            Command::Rotate(args) => rotate::run(&session, *args).await,
+            // --timeout bounds the whole command, however many calls and retries it makes.
+            command => {
+                session
+                    .client
+                    .within_deadline(dispatch(&session, command))
+                    .await
+            }
+        };
         session.close().await;
         outcome
     })
@@ -56,7 +63,7 @@ async fn dispatch(session: &Session, command: Command) -> CommandResult {
             limit, key, output, ..
         } => account::audit(client, limit, key.as_deref(), output.output).await,
         Command::Whoami { output, .. } => account::whoami(client, output.output).await,
-        Command::Serve(_) | Command::Completions { .. } => {
+        Command::Serve(_) | Command::Completions { .. } | Command::Rotate(_) => {
             unreachable!("handled before connecting")
         }
     }

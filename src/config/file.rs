@@ -34,6 +34,22 @@ pub(super) struct ProfileConfig {
     pub(super) app_token: Option<SecretString>,
     /// Allows plain http to a host that is not this machine (a private proxy).
     pub(super) insecure_http: Option<bool>,
+    /// `[profiles.NAME.rotation]`: how `apikeys rotate` and the app's `:rotate` hand tokens on.
+    pub(super) rotation: Option<RotationConfig>,
+}
+
+/// A profile's rotation settings, as written; `apikeys rotate`'s flags override each.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotationConfig {
+    /// The command given each new token on its standard input.
+    pub sink: Option<String>,
+    /// A command that checks the integration with the new token (on its standard input).
+    pub verify: Option<String>,
+    /// How long the old token keeps working (`0`, `24h`, `7d`).
+    pub grace: Option<String>,
+    /// The time limit of each sink and verify command, in seconds.
+    pub timeout_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -68,6 +84,20 @@ impl ConfigFile {
     /// The top-level settings (defaults for what the file does not set).
     pub fn settings(&self) -> Settings {
         self.config.settings()
+    }
+
+    /// How the file is named in messages.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The rotation settings of `profile` (none set when it has no `rotation` table).
+    pub fn rotation(&self, profile: &str) -> RotationConfig {
+        self.config
+            .profiles
+            .get(profile)
+            .and_then(|profile| profile.rotation.clone())
+            .unwrap_or_default()
     }
 
     /// The profiles' names, in order.

@@ -39,7 +39,7 @@ mod tests;
 pub mod token_command;
 
 pub use error::ConfigError;
-pub use file::ConfigFile;
+pub use file::{ConfigFile, RotationConfig};
 pub use resolve::{
     account_from_app_key, is_valid_account, normalize_token, resolve, resolve_detached,
 };

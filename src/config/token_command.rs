@@ -125,9 +125,9 @@ async fn read_all(stream: Option<impl AsyncRead + Unpin>) -> std::io::Result<Vec
 }
 
 /// Kills the command's process group when dropped while armed.
-struct GroupGuard {
-    group: Option<u32>,
-    armed: bool,
+pub(crate) struct GroupGuard {
+    pub(crate) group: Option<u32>,
+    pub(crate) armed: bool,
 }
 
 impl Drop for GroupGuard {
@@ -139,7 +139,7 @@ impl Drop for GroupGuard {
 }
 
 /// SIGKILL to a process group; ESRCH (the group is already gone) is the outcome wanted anyway.
-fn kill_group_now(group: Option<u32>) {
+pub(crate) fn kill_group_now(group: Option<u32>) {
     #[cfg(unix)]
     if let Some(pid) = group
         .and_then(|id| i32::try_from(id).ok())
@@ -157,7 +157,7 @@ async fn kill_group(group: Option<u32>, child: &mut Child) {
     let _ = child.kill().await;
 }
 
-fn describe_status(status: ExitStatus) -> String {
+pub(crate) fn describe_status(status: ExitStatus) -> String {
     if let Some(code) = status.code() {
         return format!("exit status {code}");
     }
@@ -172,7 +172,7 @@ fn describe_status(status: ExitStatus) -> String {
 }
 
 /// The first non-empty line of standard error, trimmed and shortened to 200 characters.
-fn first_stderr_line(stderr: &[u8]) -> Option<String> {
+pub(crate) fn first_stderr_line(stderr: &[u8]) -> Option<String> {
     const MAX: usize = 200;
     let text = String::from_utf8_lossy(stderr);
     let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
@@ -186,7 +186,7 @@ fn first_stderr_line(stderr: &[u8]) -> Option<String> {
 
 /// The controlling terminal while apikeys holds its foreground, lent to the token command.
 #[cfg(unix)]
-mod foreground {
+pub(crate) mod foreground {
     use std::fs::File;
     use std::os::fd::{AsRawFd, RawFd};
 

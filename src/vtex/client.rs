@@ -429,6 +429,30 @@ impl VtexClient {
         .await
     }
 
+    /// VTEX ID's login (`POST /api/vtexid/apptoken/login`) with another key's credentials:
+    /// whether they authenticate. The user token it answers is dropped unread.
+    pub async fn login_works(
+        &self,
+        app_key: &str,
+        token: &SecretString,
+    ) -> Result<bool, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            #[serde(rename = "authStatus", default)]
+            auth_status: Option<String>,
+        }
+        let call = Call::new(Method::POST, "/api/vtexid/apptoken/login", permission::VIEW).body(
+            json!({ "appkey": app_key, "apptoken": secrecy::ExposeSecret::expose_secret(token) }),
+        );
+        let answer: Answer = self.json(call).await?;
+        Ok(answer.auth_status.as_deref() == Some("Success"))
+    }
+
+    /// Whether this server can undo a renewal (VTEX's public API cannot).
+    pub async fn can_undo_renewal(&self) -> Result<bool, ClientError> {
+        Ok(self.capabilities().await?.extensions)
+    }
+
     // ---- settings, session, audit ------------------------------------------------------------
 
     pub async fn settings(&self) -> Result<Settings, ClientError> {

@@ -1,0 +1,208 @@
+//! `apikeys rotate`: the settings from flags and the profile, then one journaled run (see
+//! `apikeys::rotation`), reported per key. Not bound by `--timeout` as a whole: each call
+//! is, and each sink by its own time limit.
+
+mod report;
+mod terminal;
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use apikeys::config::RotationConfig;
+use apikeys::rotation::journal::{self, Journal, Step};
+use apikeys::rotation::{
+    self, Event, Handoff, KeyReport, Outcome, Rotation, Selection, Settings, duration, template,
+};
+use apikeys::session::Session;
+
+use super::{CommandResult, Failure};
+use crate::cli::{ReportFormat, RotateArgs};
+
+pub async fn run(session: &Session, args: RotateArgs) -> CommandResult {
+    let (config, file) = session.rotation_config();
+    let settings = settings(&args, &config, &file)?;
+    let path = journal::default_path().map_err(|err| Failure::Failed(err.to_string()))?;
+    let server = session.journal_server();
+    let selection = selection(&args);
+    if args.dry_run {
+        return report::dry_run(
+            session,
+            &settings,
+            &path,
+            &server,
+            selection.as_ref(),
+            args.output,
+        )
+        .await;
+    }
+    let journal = Arc::new(Journal::open(&path).map_err(|err| Failure::Failed(err.to_string()))?);
+    let rotation = Rotation::new(session.client.clone(), journal, server.clone(), settings).await?;
+    let mut reports = rotation
+        .reconcile()
+        .await
+        .map_err(|err| Failure::Failed(format!("cannot read the rotation journal: {err}")))?;
+    say_reconciled(&reports);
+    let mut skipped = Vec::new();
+    if let Some(selection) = &selection {
+        let in_grace = in_grace(&rotation, &server);
+        let plan = rotation::plan(&session.client, selection, &in_grace)
+            .await
+            .map_err(|err| match err.usage {
+                true => Failure::Usage(err.message),
+                false => Failure::Failed(err.message),
+            })?;
+        eprintln!("{}", report::announce(&plan, rotation.can_undo()));
+        reports.extend(rotation.run(plan.targets, &say_progress).await);
+        skipped = plan.skipped;
+    }
+    say_waiting(&rotation, &server);
+    let named = matches!(selection, Some(Selection::Named(_)));
+    report::report(&reports, &skipped, args.output);
+    verdict(&reports, &skipped, named)
+}
+
+/// The run's settings: each flag, else the profile's `rotation` table, else the default.
+fn settings(args: &RotateArgs, config: &RotationConfig, file: &str) -> Result<Settings, Failure> {
+    let in_config = |key: &str| format!("`{key}` in the rotation table of {file}");
+    let grace = match (args.grace, &config.grace) {
+        (Some(grace), _) => grace,
+        (None, Some(text)) => duration::parse(text)
+            .map_err(|reason| Failure::Usage(format!("{}: {reason}", in_config("grace"))))?,
+        (None, None) => Duration::ZERO,
+    };
+    let sink = args.sink.clone().or_else(|| config.sink.clone());
+    let verify = args.verify.clone().or_else(|| config.verify.clone());
+    for (command, name) in [(&sink, "the sink"), (&verify, "the verify command")] {
+        if let Some(command) = command {
+            if command.trim().is_empty() {
+                return Err(Failure::Usage(format!("{name} is empty")));
+            }
+            template::check(command, name).map_err(Failure::Usage)?;
+        }
+    }
+    let timeout = args
+        .sink_timeout
+        .or(config.timeout_secs)
+        .map_or(rotation::DEFAULT_TIMEOUT, Duration::from_secs);
+    if timeout.is_zero() {
+        return Err(Failure::Usage(format!(
+            "{} must be at least 1 second",
+            in_config("timeout_secs")
+        )));
+    }
+    let handoff = match sink {
+        Some(command) => Handoff::Command(command),
+        None if args.finish_due || args.dry_run => Handoff::Command(String::new()),
+        None => terminal::handoff()?,
+    };
+    Ok(Settings {
+        handoff,
+        verify,
+        grace,
+        timeout,
+        jobs: usize::from(args.jobs),
+    })
+}
+
+fn selection(args: &RotateArgs) -> Option<Selection> {
+    if args.finish_due {
+        None
+    } else if args.outdated {
+        Some(Selection::Outdated)
+    } else if args.all {
+        Some(Selection::All)
+    } else {
+        Some(Selection::Named(args.keys.clone()))
+    }
+}
+
+/// The appKeys of this server whose grace is running, with when it ends.
+fn in_grace(rotation: &Rotation, server: &str) -> HashMap<String, DateTime<Utc>> {
+    rotation
+        .journal()
+        .open_entries()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|record| record.server == server && record.step == Step::Grace)
+        .filter_map(|record| Some((record.app_key, record.finish_due?)))
+        .collect()
+}
+
+fn say_reconciled(reports: &[KeyReport]) {
+    if !reports.is_empty() {
+        eprintln!(
+            "The journal held {} key{} left open by an earlier run; settled first.",
+            reports.len(),
+            if reports.len() == 1 { "" } else { "s" }
+        );
+        for report in reports {
+            eprintln!("{}", report::progress_line(report));
+        }
+    }
+}
+
+fn say_progress(event: Event) {
+    if let Event::Done(report) = event {
+        eprintln!("{}", report::progress_line(&report));
+    }
+}
+
+fn say_waiting(rotation: &Rotation, server: &str) {
+    let waiting = in_grace(rotation, server);
+    if let Some(first) = waiting.values().min() {
+        eprintln!(
+            "{} key{} wait for their grace to end (the first at {}); `apikeys rotate \
+             --finish-due` deletes their old tokens then.",
+            waiting.len(),
+            if waiting.len() == 1 { "" } else { "s" },
+            first.format("%Y-%m-%d %H:%M:%S UTC")
+        );
+    }
+}
+
+/// Exit 0 only when every key is where the run meant it to be; a key named on the command
+/// line and skipped counts as not rotated.
+fn verdict(
+    reports: &[KeyReport],
+    skipped: &[(rotation::Target, String)],
+    named: bool,
+) -> CommandResult {
+    let failed = reports.iter().filter(|r| !r.outcome.succeeded()).count()
+        + if named { skipped.len() } else { 0 };
+    if failed == 0 {
+        return Ok(());
+    }
+    let pending = reports
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::LeftPending { .. }))
+        .count();
+    let mut message = format!(
+        "{failed} of {} key{} {} not rotated; the report says why and what to do.",
+        reports.len() + if named { skipped.len() } else { 0 },
+        if reports.len() == 1 { "" } else { "s" },
+        if failed == 1 { "was" } else { "were" },
+    );
+    if pending > 0 {
+        message += &format!(
+            " {pending} renewal{} left pending (the old tokens still work).",
+            if pending == 1 { " is" } else { "s are" }
+        );
+    }
+    Err(Failure::Failed(message))
+}
+
+/// Whether a person is there to be shown tokens.
+fn on_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// The report's format, for the dry run too.
+impl ReportFormat {
+    fn json(self) -> bool {
+        self == ReportFormat::Json
+    }
+}

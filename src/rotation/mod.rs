@@ -1,0 +1,167 @@
+//! Token rotation that never breaks an integration, shared by `apikeys rotate` and the app's
+//! `:rotate`: for each key **renew** (both tokens work), **hand off** the new token to the
+//! user's sink (on its standard input), **verify** it (VTEX ID's login, then the user's verify
+//! command), **finish** (delete the old token now, or when a grace period ends).
+//!
+//! A failed hand-off or verification takes the renewal back (undo, where the server offers it;
+//! VTEX's public API does not, and then the renewal is left pending with what to do). Each step
+//! is journaled before it is relied on ([`journal`]), and every run first reconciles what an
+//! earlier run left open ([`Rotation::reconcile`]).
+
+pub mod duration;
+mod engine;
+pub mod journal;
+mod plan;
+mod reconcile;
+pub mod sink;
+mod steps;
+pub mod template;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+pub use engine::{Event, Handoff, Rotation, Settings};
+pub use plan::{Plan, PlanError, Selection, from_listing, plan};
+pub use reconcile::{Pending, pending};
+
+/// The server name journal records carry for the embedded demo (its port changes every run).
+pub const EMBEDDED_DEMO: &str = "embedded demo";
+
+/// The sink's default time limit.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many keys are rotated at once by default.
+pub const DEFAULT_JOBS: usize = 4;
+
+/// A key to rotate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub id: String,
+    pub app_key: String,
+    pub label: String,
+    pub account: String,
+}
+
+impl Target {
+    /// The values the sink and verify commands may name.
+    pub fn fields(&self) -> template::Fields<'_> {
+        template::Fields {
+            app_key: &self.app_key,
+            label: &self.label,
+            id: &self.id,
+            account: &self.account,
+        }
+    }
+}
+
+/// The steps of a rotation, as reports name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Renew,
+    HandOff,
+    Verify,
+    Finish,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Renew => "renew",
+            Stage::HandOff => "hand-off",
+            Stage::Verify => "verify",
+            Stage::Finish => "finish",
+        }
+    }
+}
+
+/// How a key's rotation ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Renewed, handed off, verified, and the old token deleted.
+    Rotated,
+    /// Renewed, handed off and verified; the old token works until `finish_due`.
+    InGrace { finish_due: DateTime<Utc> },
+    /// A step failed and the renewal was undone: the old token works, the new one is gone.
+    Undone { stage: Stage, reason: String },
+    /// A step failed and the renewal could not be undone: both tokens work; `advice` says
+    /// what to do.
+    LeftPending {
+        stage: Stage,
+        reason: String,
+        advice: String,
+    },
+    /// Everything but deleting the old token worked; both work, a later run deletes it.
+    FinishFailed { reason: String },
+    /// The renewal was refused or never answered: nothing changed.
+    RenewFailed { reason: String },
+    /// Not rotated, for `reason` (decided before anything was sent).
+    Skipped { reason: String },
+    /// A journal entry found already settled on the server (finished or undone elsewhere).
+    Settled { note: String },
+}
+
+impl Outcome {
+    /// Whether the key is where the rotation meant it to be.
+    pub fn succeeded(&self) -> bool {
+        matches!(
+            self,
+            Outcome::Rotated | Outcome::InGrace { .. } | Outcome::Settled { .. }
+        )
+    }
+
+    /// One word or two for tables and the app.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Rotated => "rotated",
+            Outcome::InGrace { .. } => "grace",
+            Outcome::Undone { .. } => "undone",
+            Outcome::LeftPending { .. } => "left pending",
+            Outcome::FinishFailed { .. } => "finish failed",
+            Outcome::RenewFailed { .. } => "renew failed",
+            Outcome::Skipped { .. } => "skipped",
+            Outcome::Settled { .. } => "settled",
+        }
+    }
+
+    /// Why, and what to do, in a sentence or two (empty when all went well).
+    pub fn reason(&self) -> String {
+        match self {
+            Outcome::Rotated => String::new(),
+            Outcome::InGrace { finish_due } => format!(
+                "both tokens work until {}; `apikeys rotate --finish-due` deletes the old one then",
+                finish_due.format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+            Outcome::Undone { stage, reason } => format!(
+                "{} failed: {reason}. The renewal was undone: the old token still works.",
+                stage.name()
+            ),
+            Outcome::LeftPending {
+                stage,
+                reason,
+                advice,
+            } => format!("{} failed: {reason}. {advice}", stage.name()),
+            Outcome::FinishFailed { reason } => format!(
+                "the new token is stored and works, but the old one was not deleted: {reason}. \
+                 Both work; the next `apikeys rotate` (or `--finish-due`) deletes it."
+            ),
+            Outcome::RenewFailed { reason } => format!("nothing changed: {reason}"),
+            Outcome::Skipped { reason } => reason.clone(),
+            Outcome::Settled { note } => note.clone(),
+        }
+    }
+}
+
+/// What became of one key.
+#[derive(Debug, Clone)]
+pub struct KeyReport {
+    pub target: Target,
+    /// The steps done, each with the time it took.
+    pub steps: Vec<(Stage, Duration)>,
+    pub elapsed: Duration,
+    pub outcome: Outcome,
+    /// Found open in the journal (left by an earlier run), not planned by this one.
+    pub from_journal: bool,
+    /// The journal could not be written at some step (the rotation itself went on).
+    pub journal_error: Option<String>,
+}

@@ -1,0 +1,193 @@
+//! Every run first settles what an earlier one left open in the journal: a renewal that was
+//! never handed off is taken back (its sink killed if it still runs), a finish that came due is
+//! done. Entries of other servers are left alone.
+
+use std::io;
+
+use chrono::{DateTime, Utc};
+use futures_util::{StreamExt, stream};
+
+use super::engine::{Progress, Rotation};
+use super::journal::{self, Record, Step};
+use super::sink::Group;
+use super::steps::no_undo_advice;
+use super::{KeyReport, Outcome, Stage, Target};
+use crate::vtex::ClientError;
+
+/// What a run does about an entry an earlier run left open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    /// Renewed (or about to be) but never handed off: undone, or reported where undo is
+    /// unavailable.
+    TakeBack(Record),
+    /// The sink took the token but the run stopped before verifying it: left pending, reported.
+    Unverified(Record),
+    /// Verified, and its old token is due for deletion now.
+    Finish(Record),
+    /// Verified, its old token deleted only at `finish_due`.
+    Waiting(Record),
+}
+
+impl Pending {
+    pub fn record(&self) -> &Record {
+        match self {
+            Pending::TakeBack(record)
+            | Pending::Unverified(record)
+            | Pending::Finish(record)
+            | Pending::Waiting(record) => record,
+        }
+    }
+}
+
+/// What each open entry of `server` in `open` calls for at `now`.
+pub fn pending(open: &[Record], server: &str, now: DateTime<Utc>) -> Vec<Pending> {
+    open.iter()
+        .filter(|record| record.server == server)
+        .filter_map(|record| {
+            let record = record.clone();
+            Some(match record.step {
+                Step::RenewStarted | Step::Renewed | Step::HandOffStarted => {
+                    Pending::TakeBack(record)
+                }
+                Step::HandedOff => Pending::Unverified(record),
+                Step::Verified => Pending::Finish(record),
+                Step::Grace => match record.finish_due {
+                    Some(due) if due > now => Pending::Waiting(record),
+                    _ => Pending::Finish(record),
+                },
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
+fn target_of(record: &Record) -> Target {
+    Target {
+        id: record.id.clone(),
+        app_key: record.app_key.clone(),
+        label: record.label.clone(),
+        account: crate::keyformat::app_key_account(&record.app_key)
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+impl Rotation {
+    /// Settles every entry of this server the journal holds open (those still in their grace
+    /// stay), then compacts the journal to what is still open.
+    pub async fn reconcile(&self) -> io::Result<Vec<KeyReport>> {
+        let open = self.journal.open_entries()?;
+        let work: Vec<Pending> = pending(&open, &self.server, Utc::now())
+            .into_iter()
+            .filter(|pending| !matches!(pending, Pending::Waiting(_)))
+            .collect();
+        let reports = stream::iter(work)
+            .map(|pending| self.settle(pending))
+            .buffer_unordered(self.settings.jobs.max(1))
+            .collect::<Vec<_>>()
+            .await;
+        let still_open = journal::latest_open(journal::read(self.journal.path())?.records);
+        self.journal.compact(&still_open)?;
+        Ok(reports)
+    }
+
+    async fn settle(&self, pending: Pending) -> KeyReport {
+        let record = pending.record().clone();
+        let key = Progress::new(self, target_of(&record), true);
+        match pending {
+            Pending::TakeBack(_) => key.take_back_left(&record).await,
+            Pending::Unverified(_) => {
+                let reason = "an earlier run stopped after the sink took the new token, before it \
+                              was verified"
+                    .to_string();
+                let app_key = &record.app_key;
+                let advice = format!(
+                    "Both tokens work. Check that what the sink stored logs in, then `apikeys keys \
+                     finish-renewal {app_key}`; if it does not, undo the renewal (`apikeys keys \
+                     undo-renewal {app_key}`, or in the Admin) and rotate again."
+                );
+                let _ = key.note(Step::LeftPending, |r| r.reason = Some(reason.clone()));
+                key.end(Outcome::LeftPending {
+                    stage: Stage::Verify,
+                    reason,
+                    advice,
+                })
+            }
+            Pending::Finish(_) | Pending::Waiting(_) => key.finish_left().await,
+        }
+    }
+}
+
+impl Progress<'_> {
+    /// A renewal an earlier run started and never handed off: its sink killed if still alive,
+    /// then undone.
+    async fn take_back_left(self, record: &Record) -> KeyReport {
+        if let Some(id) = record.sink_group {
+            let group = Group {
+                id,
+                started: record.sink_started,
+            };
+            group.kill_if_alive();
+        }
+        let stage = match record.step {
+            Step::RenewStarted | Step::Renewed => Stage::Renew,
+            _ => Stage::HandOff,
+        };
+        let reason = format!(
+            "an earlier run stopped during the {} (the new token was never stored)",
+            stage.name()
+        );
+        if !self.rotation.can_undo {
+            let advice = no_undo_advice(&record.app_key);
+            let _ = self.note(Step::LeftPending, |r| r.reason = Some(reason.clone()));
+            return self.end(Outcome::LeftPending {
+                stage,
+                reason,
+                advice,
+            });
+        }
+        match self.rotation.client.undo_renewal(&record.app_key).await {
+            Ok(_) => {
+                let _ = self.note(Step::Undone, |r| r.reason = Some(reason.clone()));
+                self.end(Outcome::Undone { stage, reason })
+            }
+            Err(ClientError::NotFound { .. }) => {
+                let note = "no renewal was pending: it never started, or was finished or undone \
+                            since"
+                    .to_string();
+                let _ = self.note(Step::Undone, |r| r.reason = Some(note.clone()));
+                self.end(Outcome::Settled { note })
+            }
+            // Still open in the journal: the next run tries again.
+            Err(err) => self.end(Outcome::LeftPending {
+                stage,
+                reason,
+                advice: format!(
+                    "Undoing it failed ({err}); the next `apikeys rotate` tries again. The old \
+                     token still works."
+                ),
+            }),
+        }
+    }
+
+    /// A verified rotation whose old token is due for deletion.
+    async fn finish_left(self) -> KeyReport {
+        let app_key = self.target.app_key.clone();
+        let finished = self.rotation.client.finish_renewal(&app_key).await;
+        match finished {
+            Ok(_) => {
+                let _ = self.note(Step::Finished, |_| {});
+                self.end(Outcome::Rotated)
+            }
+            Err(ClientError::NotFound { .. }) => {
+                let note =
+                    "no renewal was pending any more: it was finished or undone since".to_string();
+                let _ = self.note(Step::Finished, |r| r.reason = Some(note.clone()));
+                self.end(Outcome::Settled { note })
+            }
+            Err(err) => self.end(Outcome::FinishFailed {
+                reason: err.to_string(),
+            }),
+        }
+    }
+}

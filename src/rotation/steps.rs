@@ -1,0 +1,111 @@
+//! The steps after the hand-off, and taking a renewal back when one fails.
+
+use std::time::Instant;
+
+use secrecy::SecretString;
+
+use super::engine::Progress;
+use super::journal::Step;
+use super::{KeyReport, Outcome, Stage, sink, template};
+use crate::vtex::ClientError;
+
+/// What to do about a renewal this server cannot undo.
+pub(super) fn no_undo_advice(app_key: &str) -> String {
+    format!(
+        "VTEX's public API cannot undo a renewal, so it is left pending: the old token still \
+         works and nothing that uses it breaks. Undo it in the Admin (Account settings → API \
+         keys → Generated keys → {app_key} → Undo renewal), then run `apikeys rotate {app_key}` \
+         again. Do not finish it: only the old token is in use."
+    )
+}
+
+impl Progress<'_> {
+    /// VTEX ID's login with the new token, then the user's verify command.
+    pub(super) async fn verify(&mut self, token: &SecretString) -> Result<(), String> {
+        let since = Instant::now();
+        let outcome = self.check(token).await;
+        self.timed(Stage::Verify, since);
+        if outcome.is_ok() {
+            let _ = self.note(Step::Verified, |_| {});
+        }
+        outcome
+    }
+
+    async fn check(&self, token: &SecretString) -> Result<(), String> {
+        let client = &self.rotation.client;
+        match client.login_works(&self.target.app_key, token).await {
+            Ok(true) => {}
+            Ok(false) => return Err("VTEX ID's login refused the new token".into()),
+            Err(err) => return Err(format!("VTEX ID's login could not be asked: {err}")),
+        }
+        let Some(verify) = &self.rotation.settings.verify else {
+            return Ok(());
+        };
+        let command = template::substitute(verify, &self.target.fields());
+        let timeout = self.rotation.settings.timeout;
+        sink::run("verify", &command, token, timeout, |_| {}).await
+    }
+
+    /// Deletes the old token (the new one is stored and verified).
+    pub(super) async fn finish(mut self) -> KeyReport {
+        let since = Instant::now();
+        let finished = self
+            .rotation
+            .client
+            .finish_renewal(&self.target.app_key)
+            .await;
+        self.timed(Stage::Finish, since);
+        match finished {
+            Ok(_) => {
+                let _ = self.note(Step::Finished, |_| {});
+                self.end(Outcome::Rotated)
+            }
+            // The journal still says "verified" (or "grace"): the next run finishes it.
+            Err(err) => self.end(Outcome::FinishFailed {
+                reason: err.to_string(),
+            }),
+        }
+    }
+
+    /// `stage` failed after the renewal: undone where the server can, else left pending with
+    /// what to do. Either way the old token keeps working.
+    pub(super) async fn take_back(self, stage: Stage, reason: String) -> KeyReport {
+        let app_key = self.target.app_key.clone();
+        if !self.rotation.can_undo {
+            let advice = no_undo_advice(&app_key);
+            let _ = self.note(Step::LeftPending, |record| {
+                record.reason = Some(reason.clone())
+            });
+            return self.end(Outcome::LeftPending {
+                stage,
+                reason,
+                advice,
+            });
+        }
+        match self.rotation.client.undo_renewal(&app_key).await {
+            Ok(_) => {
+                let _ = self.note(Step::Undone, |record| record.reason = Some(reason.clone()));
+                self.end(Outcome::Undone { stage, reason })
+            }
+            Err(err) => {
+                let advice = undo_failed_advice(&app_key, &err);
+                let _ = self.note(Step::LeftPending, |record| {
+                    record.reason = Some(reason.clone())
+                });
+                self.end(Outcome::LeftPending {
+                    stage,
+                    reason,
+                    advice,
+                })
+            }
+        }
+    }
+}
+
+fn undo_failed_advice(app_key: &str, err: &ClientError) -> String {
+    format!(
+        "Undoing the renewal failed too ({err}), so it is pending: the old token still works. \
+         Undo it with `apikeys keys undo-renewal {app_key}`, then run `apikeys rotate {app_key}` \
+         again."
+    )
+}
