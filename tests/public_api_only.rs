@@ -86,8 +86,9 @@ fn the_public_operations_are_the_ones_the_contract_does_not_mark() {
         .filter(|(_, extension)| !extension)
         .map(|(operation, _)| operation)
         .collect();
-    let served: BTreeSet<(String, String)> =
-        apikeys::server::api::public_operations().into_iter().collect();
+    let served: BTreeSet<(String, String)> = apikeys::server::api::public_operations()
+        .into_iter()
+        .collect();
     assert_eq!(served, from_contract);
     assert!(
         served.len() < apikeys::server::api::operations().len(),
@@ -125,7 +126,11 @@ async fn every_extension_and_unknown_path_answers_an_empty_404() {
     }
     // Nothing happened: the key is still there and its renewal still pending.
     assert!(server.renewal_pending(&key.creds.app_key).await);
-    assert!(server.login_works(&key.creds.app_key, &key.creds.token).await);
+    assert!(
+        server
+            .login_works(&key.creds.app_key, &key.creds.token)
+            .await
+    );
 }
 
 #[tokio::test]
@@ -156,7 +161,12 @@ async fn renew_then_finish_with_real_tokens() {
 async fn expand_is_ignored_as_vtex_ignores_it() {
     let server = TestServer::start_public_only().await;
     key_pending_renewal(&server).await;
-    for query in ["", "?expand=roles,token", "?expand=roles", "?expand=nonsense"] {
+    for query in [
+        "",
+        "?expand=roles,token",
+        "?expand=roles",
+        "?expand=nonsense",
+    ] {
         let listed = server
             .get(&server.admin, &format!("/api/vlm/appkeys{query}"))
             .await;
@@ -183,7 +193,9 @@ async fn expand_is_ignored_as_vtex_ignores_it() {
     let items = roles.body["items"].as_array().expect("a page of roles");
     assert!(!items.is_empty());
     assert!(
-        items.iter().all(|role| role.get("apiKeyResources").is_none()),
+        items
+            .iter()
+            .all(|role| role.get("apiKeyResources").is_none()),
         "{}",
         roles.text
     );
@@ -203,7 +215,10 @@ async fn the_client_sees_no_extensions_and_cannot_undo() {
     }
     // The documented listing still works, without roles or token dates.
     let keys = admin.list_keys().await.unwrap();
-    assert!(keys.iter().any(|listed| listed.app_key == key.creds.app_key));
+    assert!(
+        keys.iter()
+            .any(|listed| listed.app_key == key.creds.app_key)
+    );
     assert!(server.renewal_pending(&key.creds.app_key).await);
 }
 

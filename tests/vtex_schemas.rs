@@ -15,9 +15,9 @@ mod vtex_spec;
 use std::collections::BTreeSet;
 
 use common::{Creds, TestServer};
-use vtex_spec::Specs;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use vtex_spec::Specs;
 
 const CONTRACT: &str = include_str!("../assets/openapi.yaml");
 

@@ -73,7 +73,13 @@ impl Routes {
         }
     }
 
-    fn route<H, T>(mut self, method: Method, path: &'static str, surface: Surface, handler: H) -> Routes
+    fn route<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        surface: Surface,
+        handler: H,
+    ) -> Routes
     where
         H: Handler<T, AppState>,
         T: 'static,
