@@ -218,6 +218,11 @@ pub struct ServeArgs {
     /// Retry-After and does nothing, as a busy VTEX may, to try how clients cope. 0: unlimited.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub rate_limit: u32,
+    /// Serve only VTEX's documented operations, as a stand-in for VTEX whose tokens really
+    /// work: the apikeys extensions (delete, undo renewal, settings, external keys, session,
+    /// audit) answer 404 with an empty body, as VTEX does, and `expand` is ignored.
+    #[arg(long)]
+    pub public_api_only: bool,
 }
 
 /// Which keys a listing shows and in what order: the flags of a [`Query`].

@@ -74,6 +74,7 @@ fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
         seed_keys: args.seed_keys.map_or(0, |n| n as usize),
         limits: apikeys::server::Limits {
             rate_limit: apikeys::server::limits::RateLimit::per_second(args.rate_limit),
+            public_api_only: args.public_api_only,
             ..apikeys::server::Limits::default()
         },
     })

@@ -37,12 +37,20 @@ pub fn serve(config: ServerConfig) -> anyhow::Result<()> {
             }
             Prepared::Existing => {}
         }
+        let surface = if config.limits.public_api_only {
+            " (VTEX's public API only)"
+        } else {
+            ""
+        };
         println!(
-            "apikeys reference server for {} listening on {} (database {})",
+            "apikeys reference server{surface} for {} listening on {} (database {})",
             config.account,
             running.base_url(),
             config.db_path.display()
         );
+        if config.limits.public_api_only {
+            println!("{PUBLIC_ONLY_NOTICE}");
+        }
         shutdown_signal().await;
         tracing::info!("shutting down");
         running.shutdown().await
@@ -52,6 +60,9 @@ pub fn serve(config: ServerConfig) -> anyhow::Result<()> {
     runtime.shutdown_timeout(RUNTIME_SHUTDOWN_WAIT);
     result
 }
+
+/// Said at startup under `--public-api-only`, so nobody mistakes the stand-in for the full server.
+const PUBLIC_ONLY_NOTICE: &str = "The apikeys extensions (delete, undo renewal, settings, external keys, session, audit) answer 404 with an empty body, as VTEX does, and expand is ignored.";
 
 /// After the server's own shutdown grace, how long leftover blocking work may still run.
 const RUNTIME_SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);

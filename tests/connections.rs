@@ -31,6 +31,7 @@ fn quick_limits() -> Limits {
         shutdown_grace: Duration::from_secs(5),
         max_connections: None,
         rate_limit: None,
+        public_api_only: false,
     }
 }
 

@@ -1,7 +1,8 @@
 //! What the server allows a connection: how long it may take to send a request, how long it may
 //! sit idle, how many connections may be open at once, and how long a shutdown waits for them.
 //! Without these, silent or half-sent sockets pile up until the process runs out of file
-//! descriptors and good clients are locked out (issue 8, item 10).
+//! descriptors and good clients are locked out (issue 8, item 10). Beside them, what a caller
+//! may ask for: a request budget per key, and whether the extensions are served at all.
 
 use std::time::Duration;
 
@@ -35,6 +36,9 @@ pub struct Limits {
     /// Requests each authenticated key may send (`--rate-limit N`); past it, 429 with
     /// Retry-After. `None` (the default): unlimited.
     pub rate_limit: Option<RateLimit>,
+    /// Serve only the operations VTEX documents (`--public-api-only`): every extension answers
+    /// 404 with an empty body, as VTEX does, and `expand` is ignored. Default: false.
+    pub public_api_only: bool,
 }
 
 impl Default for Limits {
@@ -46,6 +50,7 @@ impl Default for Limits {
             shutdown_grace: Duration::from_secs(5),
             max_connections: None,
             rate_limit: None,
+            public_api_only: false,
         }
     }
 }
@@ -94,6 +99,7 @@ mod tests {
         assert_eq!(limits.shutdown_grace, Duration::from_secs(5));
         assert_eq!(limits.max_connections, None);
         assert_eq!(limits.rate_limit, None);
+        assert!(!limits.public_api_only);
         assert!(limits.idle <= Duration::from_secs(30));
         assert!(limits.shutdown_grace < Duration::from_secs(10));
     }

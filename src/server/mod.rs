@@ -203,7 +203,7 @@ fn serve_listener(
 ) -> anyhow::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let app = api::router(store.clone(), limits.rate_limit);
+    let app = api::router(store.clone(), &limits);
     let task = tokio::spawn(listener::serve(listener, app, limits, shutdown_rx));
     Ok(RunningServer {
         addr,

@@ -87,7 +87,18 @@ impl TestServer {
         TestServer::start_with_limits(seed_demo, server::Limits::default()).await
     }
 
-    /// A server under `limits` (a rate limit, short timeouts), on a new database.
+    /// VTEX's public API only (`apikeys serve --public-api-only`), on a new database seeded
+    /// with the demo: real tokens (renew, login, finish), no extension. Its listing has no
+    /// roles or token dates, so ask [`TestServer::renewal_pending`] (it reads the database).
+    pub async fn start_public_only() -> TestServer {
+        let limits = server::Limits {
+            public_api_only: true,
+            ..server::Limits::default()
+        };
+        TestServer::start_with_limits(true, limits).await
+    }
+
+    /// A server under `limits` (a rate limit, short timeouts, the public API only), on a new database.
     pub async fn start_with_limits(seed_demo: bool, limits: server::Limits) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("apikeys.sqlite3");
@@ -213,8 +224,21 @@ impl TestServer {
     }
 
     /// Whether a renewal of `app_key` is pending (its new token exists beside the old one).
+    /// Read from the database, so it works where the listing cannot say (public API only).
     pub async fn renewal_pending(&self, app_key: &str) -> bool {
-        self.listed_key(app_key).await["creationDateNewToken"].is_string()
+        let app_key = app_key.to_string();
+        self.store()
+            .call(move |conn| {
+                let pending = conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM app_tokens t JOIN app_keys k ON k.id = t.key_id
+                     WHERE k.app_key = ?1 AND t.slot = 'new')",
+                    [&app_key],
+                    |row| row.get(0),
+                )?;
+                Ok(pending)
+            })
+            .await
+            .unwrap()
     }
 
     /// Whether VTEX ID's login accepts this key and token (it needs no permission).

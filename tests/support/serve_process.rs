@@ -30,6 +30,8 @@ pub fn command(db: &Path, extra: &[&str]) -> Command {
 pub struct Serving {
     pub child: Child,
     pub base_url: String,
+    /// The line that named the address, as printed.
+    pub listening_line: String,
 }
 
 impl Serving {
@@ -69,7 +71,11 @@ pub fn serve(db: &Path, extra: &[&str]) -> Serving {
         };
         if let Some(url) = line.split("listening on ").nth(1) {
             let base_url = url.split_whitespace().next().unwrap().to_string();
-            return Serving { child, base_url };
+            return Serving {
+                child,
+                base_url,
+                listening_line: line,
+            };
         }
     }
 }

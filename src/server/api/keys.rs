@@ -48,7 +48,11 @@ pub async fn list(
     Authorized(caller, _): Authorized<View>,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let expand = parse_expand(query.expand.as_deref())?;
+    let expand = if state.public_api_only {
+        Expand::default()
+    } else {
+        parse_expand(query.expand.as_deref())?
+    };
     let account_id = caller.actor.account_id;
     let cache = state.listings.clone();
     let listing = state

@@ -118,7 +118,7 @@ pub async fn list_paged(
             )));
         }
     };
-    let with_resources = wants_resources(query.expand.as_deref())?;
+    let with_resources = !state.public_api_only && wants_resources(query.expand.as_deref())?;
     let account_id = caller.actor.account_id;
     let (items, total) = state
         .store
