@@ -53,8 +53,13 @@ pub struct World {
 
 impl World {
     pub async fn new() -> World {
+        World::on(TestServer::start().await)
+    }
+
+    /// The same world around another server (the VTEX stand-in).
+    pub fn on(server: TestServer) -> World {
         let world = World {
-            server: TestServer::start().await,
+            server,
             home: tempfile::tempdir().unwrap(),
         };
         std::fs::create_dir_all(world.store()).unwrap();
