@@ -19,12 +19,25 @@ async fn a_failed_hand_off_is_left_pending_with_what_to_do() {
     let sink = world.sink();
     let run = world
         .rotate(&[
-            &failing.creds.app_key, &good.creds.app_key, "--sink", &sink, "--output", "json",
+            &failing.creds.app_key,
+            &good.creds.app_key,
+            "--sink",
+            &sink,
+            "--output",
+            "json",
         ])
         .await;
     assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("cannot undo a renewal"), "said up front: {}", run.stderr);
-    assert!(run.stderr.contains("1 renewal is left pending"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot undo a renewal"),
+        "said up front: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("1 renewal is left pending"),
+        "{}",
+        run.stderr
+    );
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let entry = outcome_of(&report, &failing.creds.app_key);
     assert_eq!(entry["outcome"], "left pending", "{entry}");
@@ -39,13 +52,29 @@ async fn a_failed_hand_off_is_left_pending_with_what_to_do() {
         assert!(reason.contains(said), "{said:?} missing from: {reason}");
     }
     let app_key = &failing.creds.app_key;
-    assert!(world.server.renewal_pending(app_key).await, "pending: no undo here");
-    assert!(world.server.login_works(app_key, &failing.creds.token).await);
+    assert!(
+        world.server.renewal_pending(app_key).await,
+        "pending: no undo here"
+    );
+    assert!(
+        world
+            .server
+            .login_works(app_key, &failing.creds.token)
+            .await
+    );
     // Everything VTEX documents works for the other key: renew, login, finish.
-    assert_eq!(outcome_of(&report, &good.creds.app_key)["outcome"], "rotated");
+    assert_eq!(
+        outcome_of(&report, &good.creds.app_key)["outcome"],
+        "rotated"
+    );
     let stored = world.stored(&good.creds.app_key).unwrap();
     assert!(world.server.login_works(&good.creds.app_key, &stored).await);
-    assert!(!world.server.login_works(&good.creds.app_key, &good.creds.token).await);
+    assert!(
+        !world
+            .server
+            .login_works(&good.creds.app_key, &good.creds.token)
+            .await
+    );
     // Reported once; the journal does not take it back again on the next run.
     let run = world.rotate(&["--finish-due", "--output", "json"]).await;
     assert_eq!(run.status, 0, "{}", run.stderr);

@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use apikeys::config::RotationConfig;
-use apikeys::rotation::journal::{self, Journal, Step};
+use apikeys::rotation::journal::{self, Journal};
 use apikeys::rotation::{
     self, Event, Handoff, KeyReport, Outcome, Rotation, Selection, Settings, duration, template,
 };
@@ -122,14 +122,8 @@ fn selection(args: &RotateArgs) -> Option<Selection> {
 
 /// The appKeys of this server whose grace is running, with when it ends.
 fn in_grace(rotation: &Rotation, server: &str) -> HashMap<String, DateTime<Utc>> {
-    rotation
-        .journal()
-        .open_entries()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|record| record.server == server && record.step == Step::Grace)
-        .filter_map(|record| Some((record.app_key, record.finish_due?)))
-        .collect()
+    let open = rotation.journal().open_entries().unwrap_or_default();
+    rotation::waiting(&open, server, Utc::now())
 }
 
 fn say_reconciled(reports: &[KeyReport]) {

@@ -139,18 +139,23 @@ impl Rotation {
             return key.take_back(Stage::HandOff, reason).await;
         }
         say(Stage::Verify);
-        if let Err(reason) = key.verify(&token).await {
+        let due = (!self.settings.grace.is_zero()).then(|| {
+            Utc::now()
+                + chrono::Duration::from_std(self.settings.grace).unwrap_or(chrono::Duration::MAX)
+        });
+        if let Err(reason) = key.verify(&token, due).await {
             return key.take_back(Stage::Verify, reason).await;
         }
         drop(token);
-        if self.settings.grace.is_zero() {
-            say(Stage::Finish);
-            key.finish().await
-        } else {
-            let due = Utc::now()
-                + chrono::Duration::from_std(self.settings.grace).unwrap_or(chrono::Duration::MAX);
-            let _ = key.note(Step::Grace, |record| record.finish_due = Some(due));
-            key.end(Outcome::InGrace { finish_due: due })
+        match due {
+            None => {
+                say(Stage::Finish);
+                key.finish().await
+            }
+            Some(due) => {
+                let _ = key.note(Step::Grace, |record| record.finish_due = Some(due));
+                key.end(Outcome::InGrace { finish_due: due })
+            }
         }
     }
 }
@@ -214,7 +219,8 @@ impl<'a> Progress<'a> {
     async fn renew(&mut self) -> Result<Option<SecretString>, Outcome> {
         let since = Instant::now();
         let client = &self.rotation.client;
-        let renewal = client.renew(&self.target.app_key).await;
+        let app_key = &self.target.app_key;
+        let renewal = super::steps::patiently(|| client.renew(app_key)).await;
         self.timed(Stage::Renew, since);
         match renewal {
             Ok(renewal) => {

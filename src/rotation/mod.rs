@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 
 pub use engine::{Event, Handoff, Rotation, Settings};
 pub use plan::{Plan, PlanError, Selection, from_listing, plan};
-pub use reconcile::{Pending, pending};
+pub use reconcile::{Pending, pending, waiting};
 
 /// The server name journal records carry for the embedded demo (its port changes every run).
 pub const EMBEDDED_DEMO: &str = "embedded demo";

@@ -10,7 +10,7 @@ use futures_util::{StreamExt, stream};
 use super::engine::{Progress, Rotation};
 use super::journal::{self, Record, Step};
 use super::sink::Group;
-use super::steps::no_undo_advice;
+use super::steps::{no_undo_advice, patiently};
 use super::{KeyReport, Outcome, Stage, Target};
 use crate::vtex::ClientError;
 
@@ -50,8 +50,8 @@ pub fn pending(open: &[Record], server: &str, now: DateTime<Utc>) -> Vec<Pending
                     Pending::TakeBack(record)
                 }
                 Step::HandedOff => Pending::Unverified(record),
-                Step::Verified => Pending::Finish(record),
-                Step::Grace => match record.finish_due {
+                // A verified record carries the grace's end when there is one.
+                Step::Verified | Step::Grace => match record.finish_due {
                     Some(due) if due > now => Pending::Waiting(record),
                     _ => Pending::Finish(record),
                 },
@@ -146,7 +146,8 @@ impl Progress<'_> {
                 advice,
             });
         }
-        match self.rotation.client.undo_renewal(&record.app_key).await {
+        let client = &self.rotation.client;
+        match patiently(|| client.undo_renewal(&record.app_key)).await {
             Ok(_) => {
                 let _ = self.note(Step::Undone, |r| r.reason = Some(reason.clone()));
                 self.end(Outcome::Undone { stage, reason })
@@ -173,7 +174,8 @@ impl Progress<'_> {
     /// A verified rotation whose old token is due for deletion.
     async fn finish_left(self) -> KeyReport {
         let app_key = self.target.app_key.clone();
-        let finished = self.rotation.client.finish_renewal(&app_key).await;
+        let client = &self.rotation.client;
+        let finished = patiently(|| client.finish_renewal(&app_key)).await;
         match finished {
             Ok(_) => {
                 let _ = self.note(Step::Finished, |_| {});
@@ -190,4 +192,20 @@ impl Progress<'_> {
             }),
         }
     }
+}
+
+/// The appKeys of `server` whose old token waits for the end of a grace, with when it ends
+/// ("rotation due" in the app; left out of new rotations until then).
+pub fn waiting(
+    open: &[Record],
+    server: &str,
+    now: DateTime<Utc>,
+) -> std::collections::HashMap<String, DateTime<Utc>> {
+    pending(open, server, now)
+        .into_iter()
+        .filter_map(|pending| match pending {
+            Pending::Waiting(record) => Some((record.app_key, record.finish_due?)),
+            _ => None,
+        })
+        .collect()
 }

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use super::engine::Progress;
@@ -21,19 +22,26 @@ pub(super) fn no_undo_advice(app_key: &str) -> String {
 
 impl Progress<'_> {
     /// VTEX ID's login with the new token, then the user's verify command.
-    pub(super) async fn verify(&mut self, token: &SecretString) -> Result<(), String> {
+    /// `finish_due` (with a grace) is journaled with the verification, so a run that stops
+    /// right after it still keeps the old token for the grace.
+    pub(super) async fn verify(
+        &mut self,
+        token: &SecretString,
+        finish_due: Option<DateTime<Utc>>,
+    ) -> Result<(), String> {
         let since = Instant::now();
         let outcome = self.check(token).await;
         self.timed(Stage::Verify, since);
         if outcome.is_ok() {
-            let _ = self.note(Step::Verified, |_| {});
+            let _ = self.note(Step::Verified, |record| record.finish_due = finish_due);
         }
         outcome
     }
 
     async fn check(&self, token: &SecretString) -> Result<(), String> {
         let client = &self.rotation.client;
-        match client.login_works(&self.target.app_key, token).await {
+        let app_key = &self.target.app_key;
+        match patiently(|| client.login_works(app_key, token)).await {
             Ok(true) => {}
             Ok(false) => return Err("VTEX ID's login refused the new token".into()),
             Err(err) => return Err(format!("VTEX ID's login could not be asked: {err}")),
@@ -49,11 +57,9 @@ impl Progress<'_> {
     /// Deletes the old token (the new one is stored and verified).
     pub(super) async fn finish(mut self) -> KeyReport {
         let since = Instant::now();
-        let finished = self
-            .rotation
-            .client
-            .finish_renewal(&self.target.app_key)
-            .await;
+        let client = &self.rotation.client;
+        let app_key = &self.target.app_key;
+        let finished = patiently(|| client.finish_renewal(app_key)).await;
         self.timed(Stage::Finish, since);
         match finished {
             Ok(_) => {
@@ -82,7 +88,8 @@ impl Progress<'_> {
                 advice,
             });
         }
-        match self.rotation.client.undo_renewal(&app_key).await {
+        let client = &self.rotation.client;
+        match patiently(|| client.undo_renewal(&app_key)).await {
             Ok(_) => {
                 let _ = self.note(Step::Undone, |record| record.reason = Some(reason.clone()));
                 self.end(Outcome::Undone { stage, reason })
@@ -108,4 +115,32 @@ fn undo_failed_advice(app_key: &str, err: &ClientError) -> String {
          Undo it with `apikeys keys undo-renewal {app_key}`, then run `apikeys rotate {app_key}` \
          again."
     )
+}
+
+/// How often a token call refused with 429 is sent again. A 429 means the server did nothing
+/// (ours checks the rate before any handler), so sending it again cannot do it twice.
+const RATE_LIMITED_TRIES: u32 = 4;
+/// The longest pause a Retry-After may ask for before the call is given up.
+const LONGEST_PAUSE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `call`, sent again after the server's Retry-After while it answers 429.
+pub(super) async fn patiently<T, F, Fut>(mut call: F) -> Result<T, ClientError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ClientError>>,
+{
+    let mut tries = 1;
+    loop {
+        match call().await {
+            Err(ClientError::RateLimited { retry_after, .. })
+                if tries < RATE_LIMITED_TRIES
+                    && retry_after.is_none_or(|pause| pause <= LONGEST_PAUSE) =>
+            {
+                tries += 1;
+                let pause = retry_after.unwrap_or(std::time::Duration::from_secs(1));
+                tokio::time::sleep(pause).await;
+            }
+            outcome => return outcome,
+        }
+    }
 }

@@ -167,13 +167,7 @@ pub async fn dry_run(
         .map_err(|err| Failure::Failed(format!("cannot read {}: {err}", path.display())))?;
     let open = journal::latest_open(contents.records);
     let pending = rotation::pending(&open, server, Utc::now());
-    let in_grace = pending
-        .iter()
-        .filter_map(|p| match p {
-            Pending::Waiting(record) => Some((record.app_key.clone(), record.finish_due?)),
-            _ => None,
-        })
-        .collect();
+    let in_grace = rotation::waiting(&open, server, Utc::now());
     let plan = match selection {
         Some(selection) => rotation::plan(&session.client, selection, &in_grace)
             .await
