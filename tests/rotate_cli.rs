@@ -407,3 +407,31 @@ async fn a_named_key_that_cannot_be_rotated_is_a_failure_with_its_reason() {
         .await;
     assert_eq!(run.status, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sink_that_exits_0_without_reading_the_token_does_not_cost_the_old_one() {
+    let world = World::new().await;
+    let key = world.key("A lazy sink", OLD).await;
+    let sink = world.sink();
+    let run = world
+        .rotate(&[&key.creds.app_key, "--sink", &sink, "--output", "json"])
+        .await;
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let entry = outcome_of(&report, &key.creds.app_key);
+    assert_eq!(entry["outcome"], "undone", "{entry}");
+    assert!(
+        entry["reason"]
+            .as_str()
+            .unwrap()
+            .contains("without reading the token"),
+        "{entry}"
+    );
+    assert!(
+        world
+            .server
+            .login_works(&key.creds.app_key, &key.creds.token)
+            .await
+    );
+    assert!(!world.server.renewal_pending(&key.creds.app_key).await);
+}

@@ -244,12 +244,18 @@ impl<'a> Progress<'a> {
                 let this = &*self;
                 // The group is journaled as soon as it exists, while the sink runs: a later
                 // run kills what a crashed one left behind before taking the renewal back.
-                sink::run("sink", &command, token, timeout, |group| {
-                    let _ = this.note(Step::HandOffStarted, |record| {
-                        record.sink_group = Some(group.id);
-                        record.sink_started = group.started;
-                    });
-                })
+                sink::run(
+                    "sink",
+                    &command,
+                    (token, sink::Input::MustRead),
+                    timeout,
+                    |group| {
+                        let _ = this.note(Step::HandOffStarted, |record| {
+                            record.sink_group = Some(group.id);
+                            record.sink_started = group.started;
+                        });
+                    },
+                )
                 .await
             }
             Handoff::Shown(show) => {

@@ -11,7 +11,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::process::Command;
 
 use crate::config::token_command::{
@@ -61,59 +61,84 @@ pub fn failure_text(command_kind: &str, status: &str, stderr: Option<String>) ->
     }
 }
 
+/// Whether the command must read the whole token: a sink that exits 0 without taking it
+/// (`true`, a typo'd script) would otherwise let the old token be deleted with the new one
+/// stored nowhere. A verify command may check the integration without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    MustRead,
+    Offered,
+}
+
 /// Runs `command` with `token` on its standard input; `Ok` when it exits with 0 within
-/// `timeout`. `spawned` learns the process group as soon as it exists.
+/// `timeout` (and, with [`Input::MustRead`], read the token to its end). `spawned` learns the
+/// process group as soon as it exists.
 pub async fn run(
     kind: &str,
     command: &str,
-    token: &SecretString,
+    (token, input): (&SecretString, Input),
     timeout: Duration,
     spawned: impl FnOnce(Group),
 ) -> Result<(), String> {
+    let cannot = |err: std::io::Error| format!("the {kind} command could not start: {err}");
+    // Our own pipe, one end kept: once the command exits, what it left unread is still there
+    // to be counted.
+    let (reader, writer) = std::io::pipe().map_err(cannot)?;
+    let unread_end = reader.try_clone().map_err(cannot)?;
     let mut shell = Command::new("sh");
     shell
         .arg("-c")
         .arg(command)
         .env_remove("VTEX_APP_TOKEN")
-        .stdin(Stdio::piped())
+        .stdin(Stdio::from(reader))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     #[cfg(unix)]
     crate::config::token_command::foreground::detach(&mut shell);
-    let mut child = shell
-        .spawn()
-        .map_err(|err| format!("the {kind} command could not start: {err}"))?;
+    let mut child = shell.spawn().map_err(cannot)?;
+    // The shell holds the read end now; ours must not keep it open for it.
+    drop(shell);
     let group = child.id();
     // Dropped half-way (the app quit, the run was abandoned), the whole group dies.
     let mut abandoned = GroupGuard { group, armed: true };
     if let Some(id) = group {
         spawned(Group::of(id));
     }
-    let mut stdin = child.stdin.take();
     let mut stderr = child.stderr.take();
+    let secret = token.clone();
     let work = async {
-        if let Some(input) = stdin.as_mut() {
-            // A command that exits without reading its input is judged by its exit status.
-            let _ = input.write_all(token.expose_secret().as_bytes()).await;
-        }
-        drop(stdin.take());
+        // On a thread of its own: a command that never reads cannot block the runtime.
+        let write = tokio::task::spawn_blocking(move || {
+            let mut writer = writer;
+            // A command that exits without reading is judged by its status and what it left.
+            let _ = std::io::Write::write_all(&mut writer, secret.expose_secret().as_bytes());
+        });
         let mut said = Vec::new();
         if let Some(stream) = stderr.as_mut() {
             let _ = stream.read_to_end(&mut said).await;
         }
         // Reaped only after its output closed: until then the group id cannot be reused.
-        (child.wait().await, said)
+        let status = child.wait().await;
+        let _ = write.await;
+        (status, said)
     };
     let finished = tokio::time::timeout(timeout, work).await;
     match finished {
         Ok((Ok(status), said)) => {
             abandoned.armed = false;
-            if status.success() {
-                return Ok(());
+            if !status.success() {
+                let line = first_stderr_line(&said).map(|line| scrub(&line, token));
+                return Err(failure_text(kind, &describe_status(status), line));
             }
-            let line = first_stderr_line(&said).map(|line| scrub(&line, token));
-            Err(failure_text(kind, &describe_status(status), line))
+            match (input, unread(&unread_end)) {
+                (Input::MustRead, Some(left)) if left > 0 => Err(format!(
+                    "the {kind} command exited 0 without reading the token from its standard \
+                     input ({left} of {} bytes left unread), so nothing shows it stored it",
+                    token.expose_secret().len()
+                )),
+                _ => Ok(()),
+            }
         }
         Ok((Err(err), _)) => Err(format!("the {kind} command could not be waited for: {err}")),
         // The guard kills the group on the way out.
@@ -122,6 +147,23 @@ pub async fn run(
              killed",
             timeout.as_secs()
         )),
+    }
+}
+
+/// How many bytes wait unread in the pipe (`FIONREAD`); `None` where that cannot be asked.
+fn unread(reader: &std::io::PipeReader) -> Option<usize> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let mut left: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int through a pointer to a live local.
+        let asked = unsafe { libc::ioctl(reader.as_raw_fd(), libc::FIONREAD, &mut left) };
+        (asked == 0).then(|| usize::try_from(left).unwrap_or(0))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = reader;
+        None
     }
 }
 

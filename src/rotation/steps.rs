@@ -51,7 +51,14 @@ impl Progress<'_> {
         };
         let command = template::substitute(verify, &self.target.fields());
         let timeout = self.rotation.settings.timeout;
-        sink::run("verify", &command, token, timeout, |_| {}).await
+        sink::run(
+            "verify",
+            &command,
+            (token, sink::Input::Offered),
+            timeout,
+            |_| {},
+        )
+        .await
     }
 
     /// Deletes the old token (the new one is stored and verified).
