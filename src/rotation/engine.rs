@@ -89,6 +89,11 @@ impl Rotation {
         self.can_undo
     }
 
+    /// The deadline of one call to the server.
+    pub(super) fn client_timeout(&self) -> Duration {
+        self.client.timeout()
+    }
+
     /// Rotates every target, at most `jobs` at once (one when a person takes the tokens);
     /// a failure never stops the others. Reports come in the order keys finish.
     pub async fn run(

@@ -2,6 +2,7 @@
 //! never handed off is taken back (its sink killed if it still runs), a finish that came due is
 //! done. Entries of other servers are left alone.
 
+use std::collections::HashMap;
 use std::io;
 
 use chrono::{DateTime, Utc};
@@ -13,6 +14,7 @@ use super::sink::Group;
 use super::steps::{no_undo_advice, patiently};
 use super::{KeyReport, Outcome, Stage, Target};
 use crate::vtex::ClientError;
+use crate::vtex::time::Timestamp;
 
 /// What a run does about an entry an earlier run left open.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +63,38 @@ pub fn pending(open: &[Record], server: &str, now: DateTime<Utc>) -> Vec<Pending
         .collect()
 }
 
+/// Why a renewal found pending is not the one the stopped run made (so it must not be undone),
+/// or why there is nothing to take back; `None` when it may be ours.
+fn not_ours(
+    record: &Record,
+    renewals: &Option<HashMap<String, Option<Timestamp>>>,
+    call_timeout: std::time::Duration,
+) -> Option<String> {
+    let renewals = renewals.as_ref()?;
+    let Some(pending) = renewals.get(&record.app_key) else {
+        return Some("the key no longer exists".into());
+    };
+    let Some(created) = pending else {
+        return Some(
+            "no renewal is pending: it never happened, or was finished or undone since".into(),
+        );
+    };
+    // Ours was made before the last step journaled (or, with only `renew-started`, within the
+    // call's deadline); five minutes allow for the server's clock.
+    let slack = chrono::Duration::minutes(5)
+        + match record.step {
+            Step::RenewStarted => chrono::Duration::from_std(call_timeout).unwrap_or_default(),
+            _ => chrono::Duration::zero(),
+        };
+    (created.0 > record.at + slack).then(|| {
+        format!(
+            "a renewal made since the stopped run (its new token dates from {}) is pending; it \
+             is someone else's and was left alone",
+            created.0.format("%Y-%m-%d %H:%M:%S UTC")
+        )
+    })
+}
+
 fn target_of(record: &Record) -> Target {
     Target {
         id: record.id.clone(),
@@ -81,8 +115,9 @@ impl Rotation {
             .into_iter()
             .filter(|pending| !matches!(pending, Pending::Waiting(_)))
             .collect();
+        let renewals = self.pending_renewals(&work).await;
         let reports = stream::iter(work)
-            .map(|pending| self.settle(pending))
+            .map(|pending| self.settle(pending, &renewals))
             .buffer_unordered(self.settings.jobs.max(1))
             .collect::<Vec<_>>()
             .await;
@@ -91,11 +126,41 @@ impl Rotation {
         Ok(reports)
     }
 
-    async fn settle(&self, pending: Pending) -> KeyReport {
+    /// When each key to take back has a renewal pending, from one listing (servers with token
+    /// dates only): a renewal made after the stopped run is someone else's, never undone.
+    async fn pending_renewals(
+        &self,
+        work: &[Pending],
+    ) -> Option<HashMap<String, Option<Timestamp>>> {
+        if !self.can_undo || !work.iter().any(|p| matches!(p, Pending::TakeBack(_))) {
+            return None;
+        }
+        let keys = self.client.list_keys().await.ok()?;
+        if keys.iter().all(|key| key.creation_date_token.is_none()) {
+            return None;
+        }
+        Some(
+            keys.into_iter()
+                .map(|key| (key.app_key, key.creation_date_new_token))
+                .collect(),
+        )
+    }
+
+    async fn settle(
+        &self,
+        pending: Pending,
+        renewals: &Option<HashMap<String, Option<Timestamp>>>,
+    ) -> KeyReport {
         let record = pending.record().clone();
         let key = Progress::new(self, target_of(&record), true);
         match pending {
-            Pending::TakeBack(_) => key.take_back_left(&record).await,
+            Pending::TakeBack(_) => match not_ours(&record, renewals, self.client_timeout()) {
+                Some(note) => {
+                    let _ = key.note(Step::Undone, |r| r.reason = Some(note.clone()));
+                    key.end(Outcome::Settled { note })
+                }
+                None => key.take_back_left(&record).await,
+            },
             Pending::Unverified(_) => {
                 let reason = "an earlier run stopped after the sink took the new token, before it \
                               was verified"

@@ -129,6 +129,11 @@ impl VtexClient {
         self.inner.transport.base_url()
     }
 
+    /// The deadline of one call (`--timeout`).
+    pub fn timeout(&self) -> Duration {
+        self.inner.transport.options().timeout
+    }
+
     pub fn app_key(&self) -> &str {
         &self.inner.app_key
     }

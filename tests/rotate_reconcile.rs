@@ -1,0 +1,103 @@
+//! What a run settles from the journal of one that was killed: never someone else's renewal.
+
+mod common;
+#[path = "support/rotation.rs"]
+mod rotation;
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::Value;
+
+use rotation::{World, outcome_of};
+
+/// Starts `rotate KEY` with the slow sink and kills it (SIGKILL) once the sink runs.
+async fn killed_mid_sink(world: &World, app_key: &str) {
+    let sink = world.sink();
+    let mut child = world
+        .command(&world.server.admin.clone(), &[app_key, "--sink", &sink])
+        .spawn()
+        .unwrap();
+    let started = world.store_file(app_key, "started");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !started.exists() {
+        assert!(Instant::now() < deadline, "the sink never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+/// Moves every journal record back by an hour, as if the run had been killed that long ago.
+fn journal_an_hour_ago(world: &World) {
+    let text = world.journal_text();
+    let moved: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let mut record: Value = serde_json::from_str(line).unwrap();
+            let at: chrono::DateTime<chrono::Utc> = record["at"].as_str().unwrap().parse().unwrap();
+            record["at"] = (at - chrono::Duration::hours(1)).to_rfc3339().into();
+            record.to_string()
+        })
+        .collect();
+    std::fs::write(world.journal(), moved.join("\n") + "\n").unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_made_after_the_killed_run_is_someone_elses_and_stays() {
+    let world = World::new().await;
+    let key = world.key("A slow vault", 0).await;
+    let app_key = key.creds.app_key.clone();
+    killed_mid_sink(&world, &app_key).await;
+    journal_an_hour_ago(&world);
+    // Meanwhile an admin undid that renewal and renewed the key by hand, deploying its token.
+    let path = |step: &str| format!("/api/vtexid/apikey/{app_key}/apitoken/{step}");
+    let undone = world
+        .server
+        .admin_call(Method::PATCH, &path("undo-renewal"), None)
+        .await;
+    assert!(undone.status.is_success(), "{}", undone.text);
+    let renewed = world
+        .server
+        .admin_call(Method::PATCH, &path("renew"), None)
+        .await;
+    let theirs = renewed.body["newToken"].as_str().unwrap().to_string();
+
+    let run = world.rotate(&["--finish-due", "--output", "json"]).await;
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let entry = outcome_of(&report, &app_key);
+    assert_eq!(entry["outcome"], "settled", "{entry}");
+    assert!(
+        entry["reason"].as_str().unwrap().contains("someone else's"),
+        "{entry}"
+    );
+    assert!(
+        world.server.renewal_pending(&app_key).await,
+        "their renewal stays"
+    );
+    assert!(
+        world.server.login_works(&app_key, &theirs).await,
+        "their token works"
+    );
+    assert!(world.server.login_works(&app_key, &key.creds.token).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_already_undone_by_hand_is_settled_without_a_request_that_fails() {
+    let world = World::new().await;
+    let key = world.key("A slow vault too", 0).await;
+    let app_key = key.creds.app_key.clone();
+    killed_mid_sink(&world, &app_key).await;
+    let undo = format!("/api/vtexid/apikey/{app_key}/apitoken/undo-renewal");
+    let undone = world.server.admin_call(Method::PATCH, &undo, None).await;
+    assert!(undone.status.is_success(), "{}", undone.text);
+    let run = world.rotate(&["--finish-due", "--output", "json"]).await;
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(outcome_of(&report, &app_key)["outcome"], "settled");
+    assert!(
+        !world.journal_text().contains(&app_key),
+        "closed and compacted away next time"
+    );
+}
