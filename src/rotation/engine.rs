@@ -11,6 +11,9 @@ use super::journal::{Journal, Record, Step};
 use super::{KeyReport, Outcome, Stage, Target, sink, template};
 use crate::vtex::{ClientError, VtexClient};
 
+/// A person taking a token: shows it, says whether it was stored.
+pub type ShowToken = dyn Fn(&Target, &SecretString) -> Result<(), String> + Send + Sync;
+
 /// Who takes the new token.
 #[derive(Clone)]
 pub enum Handoff {
@@ -18,7 +21,7 @@ pub enum Handoff {
     Command(String),
     /// A person at a terminal: the token is shown once and they confirm they stored it. Runs
     /// on a blocking thread, one key at a time.
-    Shown(Arc<dyn Fn(&Target, &SecretString) -> Result<(), String> + Send + Sync>),
+    Shown(Arc<ShowToken>),
 }
 
 #[derive(Clone)]

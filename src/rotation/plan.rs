@@ -59,16 +59,15 @@ pub async fn plan(
         }
         Err(err) => return Err(err.into()),
     };
-    if *selection == Selection::Outdated && keys.iter().all(|k| k.creation_date_token.is_none()) {
-        if !keys.is_empty() {
-            return Err(PlanError {
-                usage: true,
-                message: "--outdated needs each token's age, which this server's listing does not \
-                          give (VTEX's public API has no token dates); name the keys to rotate, or \
-                          use --all"
-                    .into(),
-            });
-        }
+    let no_dates = !keys.is_empty() && keys.iter().all(|k| k.creation_date_token.is_none());
+    if *selection == Selection::Outdated && no_dates {
+        return Err(PlanError {
+            usage: true,
+            message: "--outdated needs each token's age, which this server's listing does not \
+                      give (VTEX's public API has no token dates); name the keys to rotate, or \
+                      use --all"
+                .into(),
+        });
     }
     let months = token_duration(client).await?;
     from_listing(
