@@ -88,7 +88,7 @@ async fn a_renewal_whose_answer_was_lost_is_taken_back_by_the_next_run() {
     let world = World::new().await;
     let key = world.key("Answer lost", 0).await;
     let app_key = key.creds.app_key.clone();
-    let proxy = LosingProxy::start(world.server.url("")).await;
+    let proxy = LosingProxy::start(world.server.url(""), true).await;
     let sink = world.sink();
     let first = rotate_via(&world, &proxy.url, &[&app_key, "--sink", &sink]).await;
     assert!(
@@ -182,6 +182,105 @@ async fn the_shown_token_leaves_an_80_column_screen() {
     );
 }
 
+/// Ctrl-C (SIGINT) or cron's SIGTERM while a sink runs: the sink lives in a session of its
+/// own, so nothing kills it, and the renewal stays pending until some later run. An
+/// interrupted run must kill its sinks and take its renewals back before it exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_run_kills_its_sink_and_takes_the_renewal_back() {
+    let world = World::new().await;
+    let key = world.key("A slow vault", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let admin = world.server.admin.clone();
+    let mut child = world
+        .command(&admin, &[&app_key, "--sink", &world.sink()])
+        .spawn()
+        .unwrap();
+    wait_for_file(&world.store_file(&app_key, "started")).await;
+    let sink_pid = rotation::pid_in(&world.store_file(&app_key, "pid"));
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let _ = tokio::task::block_in_place(|| child.wait());
+    let sink_alive = rotation::alive(sink_pid);
+    let pending = world.server.renewal_pending(&app_key).await;
+    if sink_alive {
+        // SAFETY: the test's own sink, known alive a moment ago; it would sleep a minute more.
+        unsafe { libc::kill(sink_pid as i32, libc::SIGKILL) };
+    }
+    assert!(
+        !sink_alive,
+        "the sink outlived the interrupted run, holding the token"
+    );
+    assert!(!pending, "the interrupted run left its renewal pending");
+}
+
+/// The journal names a server by its base URL, so a run against another address of the same
+/// account (acme.myvtex.com and acme.vtexcommercestable.com.br; here a second loopback
+/// address) neither settles what a crashed run left nor says that anything is open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_entry_is_not_forgotten_when_the_next_run_uses_another_address() {
+    let world = World::new().await;
+    let key = world.key("A slow vault", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let other_address = LosingProxy::start(world.server.url(""), false).await;
+    let sink = world.sink();
+    let mut child = command_via(&world, &other_address.url, &[&app_key, "--sink", &sink])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_file(&world.store_file(&app_key, "started")).await;
+    child.kill().await.unwrap(); // SIGKILL, as a crash
+    let sink_pid = rotation::pid_in(&world.store_file(&app_key, "pid"));
+    assert!(world.server.renewal_pending(&app_key).await);
+    let run = world.rotate(&["--finish-due"]).await;
+    let pending = world.server.renewal_pending(&app_key).await;
+    if rotation::alive(sink_pid) {
+        // SAFETY: the test's own sink (the crashed run's), still sleeping.
+        unsafe { libc::kill(sink_pid as i32, libc::SIGKILL) };
+    }
+    assert!(
+        !pending || run.stderr.contains(&app_key),
+        "a renewal nobody holds is pending and the run said nothing (exit {}):\n{}\n{}",
+        run.status,
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// The dry run "prints the plan: which sink command after substitution". Without a sink and
+/// without a terminal the real run refuses (exit 2); the dry run plans an empty command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_without_a_sink_does_not_plan_an_empty_command() {
+    let world = World::new().await;
+    let key = world.key("Cron job", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let real = world.rotate(&[&app_key]).await;
+    assert_eq!(real.status, 2, "{}", real.stderr);
+    let dry = world
+        .rotate(&[&app_key, "--dry-run", "--output", "json"])
+        .await;
+    let planned_sink = serde_json::from_str::<Value>(&dry.stdout)
+        .ok()
+        .and_then(|plan| plan["rotate"][0]["sink"].as_str().map(str::to_string));
+    assert!(
+        dry.status == 2 || planned_sink.as_deref().is_some_and(|s| !s.is_empty()),
+        "the dry run said exit {} with the sink {planned_sink:?}; the real run refuses:\n{}",
+        dry.status,
+        dry.stdout
+    );
+}
+
+async fn wait_for_file(path: &std::path::Path) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !path.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sink never started"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Whether `screen` holds a run of 20 capital letters (a piece of a reference-server token;
 /// appKeys hold 6).
 fn token_like(screen: &str) -> bool {
@@ -195,8 +294,24 @@ fn token_like(screen: &str) -> bool {
     false
 }
 
-/// `apikeys rotate ARGS…` as the admin of `world`'s server, reached at `base_url`.
+/// `apikeys rotate ARGS…` as the admin of `world`'s server, reached at `base_url`, to its end.
 async fn rotate_via(world: &World, base_url: &str, args: &[&str]) -> Run {
+    let output = tokio::time::timeout(
+        Duration::from_secs(120),
+        command_via(world, base_url, args).output(),
+    )
+    .await
+    .expect("rotate ends")
+    .unwrap();
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The command of `rotate_via`, not started.
+fn command_via(world: &World, base_url: &str, args: &[&str]) -> tokio::process::Command {
     let admin: &Creds = &world.server.admin;
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_apikeys"));
     command
@@ -215,15 +330,7 @@ async fn rotate_via(world: &World, base_url: &str, args: &[&str]) -> Run {
         .env("VTEX_APP_TOKEN", &admin.token)
         .stdin(Stdio::null())
         .kill_on_drop(true);
-    let output = tokio::time::timeout(Duration::from_secs(120), command.output())
-        .await
-        .expect("rotate ends")
-        .unwrap();
-    Run {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    command
 }
 
 /// A loopback HTTP proxy, one request per connection (`Connection: close` added), that lets
@@ -234,14 +341,16 @@ struct LosingProxy {
 }
 
 impl LosingProxy {
-    async fn start(upstream: String) -> LosingProxy {
+    /// `lose_renewal` false: a faithful second address of the same server.
+    async fn start(upstream: String, lose_renewal: bool) -> LosingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .to_string();
-        let dropped = Arc::new(AtomicBool::new(false));
+        // Already "dropped" when nothing is to be lost.
+        let dropped = Arc::new(AtomicBool::new(!lose_renewal));
         let flag = dropped.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
