@@ -270,6 +270,76 @@ async fn a_dry_run_without_a_sink_does_not_plan_an_empty_command() {
     );
 }
 
+/// A sink's error line is cut at 200 characters, then scrubbed: a token cut by the limit is no
+/// longer the whole token, and its first letters (too few to look like one) reach the report
+/// and the journal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_cut_by_the_error_line_limit_is_still_scrubbed() {
+    let world = World::new().await;
+    let key = world.key("Talkative vault", 0).await;
+    let app_key = key.creds.app_key.clone();
+    // 188 characters of words, a space, then the token: the cut falls 11 letters into it.
+    let sink = format!(
+        "t=$(cat); printf %s \"$t\" > {}/{{appKey}}.token; printf 'a %.0s' $(seq 94) >&2; \
+         printf ' %s\\n' \"$t\" >&2; exit 3",
+        world.store().display()
+    );
+    let run = world
+        .rotate(&[&app_key, "--sink", &sink, "--output", "json"])
+        .await;
+    let stored = world.stored(&app_key).expect("the sink stored the token");
+    assert_eq!(stored.len(), 100, "a reference-server token");
+    let report: Value = serde_json::from_str(&run.stdout).expect("a JSON report");
+    let reason = outcome_of(&report, &app_key)["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("a a a"),
+        "the sink's line is reported: {reason}"
+    );
+    let head = &stored[..11];
+    for (place, text) in [
+        ("report", run.stdout.as_str()),
+        ("stderr", run.stderr.as_str()),
+        ("journal", world.journal_text().as_str()),
+    ] {
+        assert!(
+            !text.contains(head),
+            "the token's first 11 letters are in the {place}: {reason}"
+        );
+    }
+}
+
+/// Every run reconciles first, then plans. When the plan fails (a name no key has), what the
+/// reconciliation did (a renewal undone) is missing from the report: `--output json` prints
+/// nothing at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_reconciling_did_is_reported_even_when_the_plan_fails() {
+    let world = World::new().await;
+    let key = world.key("A slow vault", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let sink = world.sink();
+    let mut child = world
+        .command(&world.server.admin.clone(), &[&app_key, "--sink", &sink])
+        .spawn()
+        .unwrap();
+    wait_for_file(&world.store_file(&app_key, "started")).await;
+    child.kill().unwrap(); // SIGKILL
+    let _ = tokio::task::block_in_place(|| child.wait());
+    let run = world
+        .rotate(&["no such key", "--sink", &sink, "--output", "json"])
+        .await;
+    assert!(!world.server.renewal_pending(&app_key).await, "reconciled");
+    let report: Option<Value> = serde_json::from_str(&run.stdout).ok();
+    let reported = report
+        .as_ref()
+        .and_then(|r| r["keys"].as_array())
+        .is_some_and(|keys| keys.iter().any(|k| k["appKey"] == app_key.as_str()));
+    assert!(
+        reported,
+        "the undone renewal is not in the JSON report (exit {}):\nstdout: {}\nstderr: {}",
+        run.status, run.stdout, run.stderr
+    );
+}
+
 async fn wait_for_file(path: &std::path::Path) {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while !path.exists() {
