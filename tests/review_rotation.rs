@@ -340,6 +340,81 @@ async fn what_reconciling_did_is_reported_even_when_the_plan_fails() {
     );
 }
 
+/// "Each step is journaled before it is relied on": here the journal stops taking writes after
+/// `renew-started` (the file may grow no further: a full disk, a quota). The run goes on,
+/// hands the token off, starts a grace and exits 0; the journal still says "renew started", so
+/// the next run undoes the renewal, killing the token the sink stored and the integration may
+/// already use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_that_stops_taking_writes_does_not_get_a_rotation_undone_later() {
+    use std::os::unix::process::CommandExt;
+    let world = World::new().await;
+    let label = "Disk fills up";
+    let key = world.key(label, 0).await;
+    let app_key = key.creds.app_key.clone();
+    // An open entry of another server, which compaction keeps: the journal's size after it.
+    let other = serde_json::json!({"at": "2026-01-01T00:00:00Z", "server": "http://other.invalid/",
+        "appKey": "vtexappkey-other-AAAAAA", "id": "", "label": "x".repeat(1000),
+        "step": "renewed"});
+    let kept = format!("{other}\n");
+    std::fs::create_dir_all(world.journal().parent().unwrap()).unwrap();
+    std::fs::write(world.journal(), &kept).unwrap();
+    let server = world.server.url("");
+    let renew_started = serde_json::json!({"at": "2026-12-01T19:52:00.123456789Z",
+        "server": format!("{}/", server.trim_end_matches('/')), "appKey": app_key, "id": key.id,
+        "label": label, "step": "renew-started"});
+    // Room for `renew-started` (give or take its timestamp), not for the next record.
+    let limit = (kept.len() + renew_started.to_string().len() + 1 + 12) as u64;
+    let sink = format!("cat > {}/{{appKey}}.token", world.store().display());
+    let mut command = world.command(
+        &world.server.admin.clone(),
+        &[&app_key, "--sink", &sink, "--grace", "1h"],
+    );
+    // SAFETY: setrlimit and signal are async-signal-safe; nothing else runs before exec.
+    unsafe {
+        command.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let cap = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &cap) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let first = tokio::task::block_in_place(|| command.output()).unwrap();
+    let first_text = format!(
+        "exit {:?}\n{}\n{}",
+        first.status.code(),
+        String::from_utf8_lossy(&first.stdout),
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let journal = world.journal_text();
+    assert!(
+        journal.contains("renew-started")
+            && !journal.contains("\"step\":\"renewed\",\"label\"")
+            && !journal.contains("hand-off-started"),
+        "the limit let renew-started in and nothing after: {journal}\n{first_text}"
+    );
+    let stored = world
+        .stored(&app_key)
+        .expect("the sink stored the new token");
+    assert!(
+        world.server.login_works(&app_key, &stored).await,
+        "{first_text}"
+    );
+    let second = world.rotate(&["--finish-due"]).await;
+    assert!(
+        world.server.login_works(&app_key, &stored).await,
+        "the next run undid a rotation the first reported as in its grace.\nfirst run: \
+         {first_text}\nsecond run: {}\n{}",
+        second.stdout,
+        second.stderr
+    );
+}
+
 async fn wait_for_file(path: &std::path::Path) {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while !path.exists() {
