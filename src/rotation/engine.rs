@@ -53,6 +53,56 @@ pub struct Rotation {
     pub(super) server: String,
     pub(super) settings: Settings,
     pub(super) can_undo: bool,
+    /// The account the caller signs in to: journal entries are its by their appKey.
+    pub(super) account: String,
+    stop: Stopper,
+    /// Journal lines reconciling could not read (cut by a crash) and dropped.
+    pub(super) unreadable: std::sync::atomic::AtomicUsize,
+}
+
+/// Stops a run between keys: the keys under way finish their steps (or are taken back), the
+/// others are not started. Cheap to clone; any clone stops the run.
+#[derive(Debug, Clone, Default)]
+pub struct Stopper(Arc<std::sync::atomic::AtomicBool>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn stopped(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The reason given for the keys a stopped run did not start.
+pub const NOT_STARTED: &str = "not started: the run was stopped before this key";
+
+/// What came of asking for the renewal.
+enum Renewed {
+    Token(SecretString),
+    /// Renewed, but the answer held no token.
+    NoToken,
+    /// A definite refusal: nothing changed.
+    Refused(Outcome),
+    /// No answer that says (a lost connection, a timeout, a 5xx): it may have been renewed.
+    Unknown(String),
+}
+
+/// Whether the server's answer says it did not renew (so nothing changed).
+fn refused(err: &ClientError) -> bool {
+    matches!(
+        err,
+        ClientError::Unauthorized { .. }
+            | ClientError::Forbidden { .. }
+            | ClientError::NotFound { .. }
+            | ClientError::Conflict { .. }
+            | ClientError::RateLimited { .. }
+            | ClientError::Rejected { .. }
+            | ClientError::Rule { .. }
+            | ClientError::ExtensionUnavailable { .. }
+            | ClientError::CrossOriginRedirect { .. }
+    )
 }
 
 /// One key's progress: the report being built and the journal it is written to.
@@ -63,6 +113,9 @@ pub(super) struct Progress<'a> {
     steps: Vec<(Stage, Duration)>,
     journal_error: Mutex<Option<String>>,
     from_journal: bool,
+    /// When the server says the new token was created: tells this rotation's renewal from
+    /// one someone makes later.
+    pub(super) new_token_created: Option<chrono::DateTime<Utc>>,
 }
 
 impl Rotation {
@@ -75,13 +128,29 @@ impl Rotation {
         settings: Settings,
     ) -> Result<Rotation, ClientError> {
         let can_undo = client.can_undo_renewal().await?;
+        let client_key = &client.app_key().to_string();
         Ok(Rotation {
             client,
             journal,
             server,
             settings,
             can_undo,
+            account: crate::keyformat::app_key_account(client_key)
+                .unwrap_or_default()
+                .to_string(),
+            stop: Stopper::default(),
+            unreadable: Default::default(),
         })
+    }
+
+    /// How many journal lines could not be read and were dropped by reconciling.
+    pub fn unreadable_lines(&self) -> usize {
+        self.unreadable.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// What stops this run between keys (Ctrl-C in the CLI, Esc in the app).
+    pub fn stopper(&self) -> Stopper {
+        self.stop.clone()
     }
 
     pub fn journal(&self) -> &Journal {
@@ -110,7 +179,13 @@ impl Rotation {
         };
         stream::iter(targets)
             .map(|target| async move {
-                let report = self.rotate(target, on_event).await;
+                let report = if self.stop.stopped() {
+                    Progress::new(self, target, false).end(Outcome::Skipped {
+                        reason: NOT_STARTED.into(),
+                    })
+                } else {
+                    self.rotate(target, on_event).await
+                };
                 on_event(Event::Done(report.clone()));
                 report
             })
@@ -135,15 +210,28 @@ impl Rotation {
             });
         }
         let token = match key.renew().await {
-            Ok(Some(token)) => token,
-            Ok(None) => {
+            Renewed::Token(token) => token,
+            Renewed::NoToken => {
                 let reason = "the server did not return the new token".to_string();
                 return key.take_back(Stage::Renew, reason).await;
             }
-            Err(outcome) => return key.end(outcome),
+            Renewed::Refused(outcome) => return key.end(outcome),
+            Renewed::Unknown(reason) => return key.take_back_unknown(reason).await,
         };
+        if let Some(reason) = key.journal_broken() {
+            return key.take_back(Stage::Renew, reason).await;
+        }
         say(Stage::HandOff);
-        if let Err(reason) = key.hand_off(&token).await {
+        if let Err(mut reason) = key.hand_off(&token).await {
+            if sink::is_missing_command(&reason) {
+                // Not this key's fault: every other key would fail the same way.
+                self.stop.stop();
+                reason += "; the run stops here (the sink command itself is missing or not \
+                           executable)";
+            }
+            return key.take_back(Stage::HandOff, reason).await;
+        }
+        if let Some(reason) = key.journal_broken() {
             return key.take_back(Stage::HandOff, reason).await;
         }
         say(Stage::Verify);
@@ -152,6 +240,9 @@ impl Rotation {
                 + chrono::Duration::from_std(self.settings.grace).unwrap_or(chrono::Duration::MAX)
         });
         if let Err(reason) = key.verify(&token, due).await {
+            return key.take_back(Stage::Verify, reason).await;
+        }
+        if let Some(reason) = key.journal_broken() {
             return key.take_back(Stage::Verify, reason).await;
         }
         drop(token);
@@ -177,6 +268,7 @@ impl<'a> Progress<'a> {
             steps: Vec::new(),
             journal_error: Mutex::new(None),
             from_journal,
+            new_token_created: None,
         }
     }
 
@@ -193,6 +285,7 @@ impl<'a> Progress<'a> {
             sink_group: None,
             sink_started: None,
             reason: None,
+            new_token_created: self.new_token_created,
         };
         fill(&mut record);
         self.rotation.journal.record(&record).map_err(|err| {
@@ -223,8 +316,7 @@ impl<'a> Progress<'a> {
         }
     }
 
-    /// `Ok(None)`: renewed, but the answer held no token (the caller takes it back).
-    async fn renew(&mut self) -> Result<Option<SecretString>, Outcome> {
+    async fn renew(&mut self) -> Renewed {
         let since = Instant::now();
         let client = &self.rotation.client;
         let app_key = &self.target.app_key;
@@ -232,38 +324,55 @@ impl<'a> Progress<'a> {
         self.timed(Stage::Renew, since);
         match renewal {
             Ok(renewal) => {
+                self.new_token_created = renewal.creation_date_new_token.map(|at| at.0);
                 let _ = self.note(Step::Renewed, |_| {});
-                Ok(renewal.new_token)
+                match renewal.new_token {
+                    Some(token) => Renewed::Token(token),
+                    None => Renewed::NoToken,
+                }
             }
-            Err(err) => {
+            Err(err) if refused(&err) => {
                 let reason = err.to_string();
                 let _ = self.note(Step::Failed, |record| record.reason = Some(reason.clone()));
-                Err(Outcome::RenewFailed { reason })
+                Renewed::Refused(Outcome::RenewFailed { reason })
             }
+            // The journal still says `renew-started`: until it is taken back, it stays open.
+            Err(err) => Renewed::Unknown(err.to_string()),
         }
+    }
+
+    /// Why the rotation must be taken back when the journal stopped taking its steps: a run
+    /// that cannot record what it did must not go on to delete a token.
+    fn journal_broken(&self) -> Option<String> {
+        let error = self.journal_error.lock().unwrap_or_else(|p| p.into_inner());
+        error.as_ref().map(|err| {
+            format!("the journal stopped taking the rotation's steps ({err}), so it is not taken further")
+        })
     }
 
     async fn hand_off(&mut self, token: &SecretString) -> Result<(), String> {
         let since = Instant::now();
         let outcome = match &self.rotation.settings.handoff {
             Handoff::Command(command) => {
-                let command = template::substitute(command, &self.target.fields());
-                let timeout = self.rotation.settings.timeout;
+                let command = template::positional(command);
+                let fields = self.target.fields();
                 let this = &*self;
+                let job = sink::Job {
+                    kind: "sink",
+                    command: &command,
+                    args: &template::args(&fields),
+                    token,
+                    input: sink::Input::MustRead,
+                    timeout: self.rotation.settings.timeout,
+                };
                 // The group is journaled as soon as it exists, while the sink runs: a later
                 // run kills what a crashed one left behind before taking the renewal back.
-                sink::run(
-                    "sink",
-                    &command,
-                    (token, sink::Input::MustRead),
-                    timeout,
-                    |group| {
-                        let _ = this.note(Step::HandOffStarted, |record| {
-                            record.sink_group = Some(group.id);
-                            record.sink_started = group.started;
-                        });
-                    },
-                )
+                sink::run(job, |group| {
+                    let _ = this.note(Step::HandOffStarted, |record| {
+                        record.sink_group = Some(group.id);
+                        record.sink_started = group.started;
+                    });
+                })
                 .await
             }
             Handoff::Shown(show) => {

@@ -76,6 +76,10 @@ pub struct Record {
     /// Why a step failed (never a token: redacted text from the server or a command).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// When the server created this rotation's new token (from the renewal's answer): a
+    /// pending renewal with another date is someone else's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_token_created: Option<DateTime<Utc>>,
 }
 
 /// Why the journal cannot be used; each says the path.
@@ -92,9 +96,16 @@ pub enum JournalError {
     Io { path: PathBuf, source: io::Error },
 }
 
-/// The journal's default place.
+/// The journal's default place: `$XDG_STATE_HOME/apikeys/rotation.jsonl` when that is set
+/// (on every system), else the system's state directory (`~/.local/state` on Linux), else
+/// its local data directory (macOS and Windows have no state directory).
 pub fn default_path() -> Result<PathBuf, JournalError> {
-    dirs::state_dir()
+    let from_env = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute());
+    from_env
+        .or_else(dirs::state_dir)
+        .or_else(dirs::data_local_dir)
         .map(|dir| dir.join("apikeys").join("rotation.jsonl"))
         .ok_or(JournalError::NoStateDir)
 }
@@ -165,6 +176,10 @@ impl Journal {
         }
         out.sync_all()?;
         fs::rename(&tmp, &self.path)?;
+        // The rename itself is made durable too: a crash must not bring the old file back.
+        if let Some(dir) = self.path.parent() {
+            File::open(dir)?.sync_all()?;
+        }
         *file = private_file(&self.path, true)?;
         Ok(())
     }
@@ -283,6 +298,7 @@ mod tests {
             sink_group: None,
             sink_started: None,
             reason: None,
+            new_token_created: None,
         }
     }
 

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-pub use engine::{Event, Handoff, Rotation, Settings};
+pub use engine::{Event, Handoff, NOT_STARTED, Rotation, Settings, ShowToken, Stopper};
 pub use plan::{Plan, PlanError, Selection, from_listing, plan};
 pub use reconcile::{Pending, pending, waiting};
 
@@ -124,6 +124,26 @@ impl Outcome {
         }
     }
 
+    /// The outcome for scripts (`--output json`): one word, kebab-case.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Outcome::LeftPending { .. } => "left-pending",
+            Outcome::FinishFailed { .. } => "finish-failed",
+            Outcome::RenewFailed { .. } => "renew-failed",
+            other => other.name(),
+        }
+    }
+
+    /// The step that failed, when one did.
+    pub fn stage(&self) -> Option<Stage> {
+        match self {
+            Outcome::Undone { stage, .. } | Outcome::LeftPending { stage, .. } => Some(*stage),
+            Outcome::FinishFailed { .. } => Some(Stage::Finish),
+            Outcome::RenewFailed { .. } => Some(Stage::Renew),
+            _ => None,
+        }
+    }
+
     /// Why, and what to do, in a sentence or two (empty when all went well).
     pub fn reason(&self) -> String {
         match self {
@@ -133,8 +153,19 @@ impl Outcome {
                 finish_due.format("%Y-%m-%d %H:%M:%S UTC")
             ),
             Outcome::Undone { stage, reason } => format!(
-                "{} failed: {reason}. The renewal was undone: the old token still works.",
-                stage.name()
+                "{} failed: {reason}. The renewal was undone: the old token still works.{}",
+                stage.name(),
+                match stage {
+                    Stage::Verify => {
+                        " The sink stored the new token, which no longer works: make sure the \
+                         old one is back where it went."
+                    }
+                    Stage::HandOff => {
+                        " If the sink stored the new token before failing, that token no longer \
+                         works: make sure the old one is still in place."
+                    }
+                    _ => "",
+                }
             ),
             Outcome::LeftPending {
                 stage,
@@ -164,4 +195,18 @@ pub struct KeyReport {
     pub from_journal: bool,
     /// The journal could not be written at some step (the rotation itself went on).
     pub journal_error: Option<String>,
+}
+
+/// The report of a key a stopped run never started.
+pub fn not_started(target: Target) -> KeyReport {
+    KeyReport {
+        target,
+        steps: Vec::new(),
+        elapsed: Duration::ZERO,
+        outcome: Outcome::Skipped {
+            reason: NOT_STARTED.into(),
+        },
+        from_journal: false,
+        journal_error: None,
+    }
 }

@@ -41,10 +41,12 @@ impl Pending {
     }
 }
 
-/// What each open entry of `server` in `open` calls for at `now`.
-pub fn pending(open: &[Record], server: &str, now: DateTime<Utc>) -> Vec<Pending> {
+/// What each open entry of `account` in `open` calls for at `now`. Entries are the account's
+/// by their appKey (`vtexappkey-{account}-…`), whatever address the run that wrote them used
+/// (acme.myvtex.com, acme.vtexcommercestable.com.br, a proxy).
+pub fn pending(open: &[Record], account: &str, now: DateTime<Utc>) -> Vec<Pending> {
     open.iter()
-        .filter(|record| record.server == server)
+        .filter(|record| crate::keyformat::app_key_account(&record.app_key) == Some(account))
         .filter_map(|record| {
             let record = record.clone();
             Some(match record.step {
@@ -79,20 +81,27 @@ fn not_ours(
             "no renewal is pending: it never happened, or was finished or undone since".into(),
         );
     };
-    // Ours was made before the last step journaled (or, with only `renew-started`, within the
-    // call's deadline); five minutes allow for the server's clock.
+    // The renewal's own answer said when its token was made: anything else is not ours.
+    // (The answer and the listing give the same stored date: compared exactly.)
+    if let Some(ours) = record.new_token_created {
+        return (created.0 != ours).then(|| someone_elses(created));
+    }
+    // Else: ours was made before the last step journaled (or, with only `renew-started`, within
+    // the call's deadline); five minutes allow for the server's clock.
     let slack = chrono::Duration::minutes(5)
         + match record.step {
             Step::RenewStarted => chrono::Duration::from_std(call_timeout).unwrap_or_default(),
             _ => chrono::Duration::zero(),
         };
-    (created.0 > record.at + slack).then(|| {
-        format!(
-            "a renewal made since the stopped run (its new token dates from {}) is pending; it \
-             is someone else's and was left alone",
-            created.0.format("%Y-%m-%d %H:%M:%S UTC")
-        )
-    })
+    (created.0 > record.at + slack).then(|| someone_elses(created))
+}
+
+fn someone_elses(created: &Timestamp) -> String {
+    format!(
+        "the renewal pending now (its new token dates from {}) is not the one this rotation \
+         made: it is someone else's and was left alone",
+        created.0.format("%Y-%m-%d %H:%M:%S UTC")
+    )
 }
 
 fn target_of(record: &Record) -> Target {
@@ -111,7 +120,7 @@ impl Rotation {
     /// stay), then compacts the journal to what is still open.
     pub async fn reconcile(&self) -> io::Result<Vec<KeyReport>> {
         let open = self.journal.open_entries()?;
-        let work: Vec<Pending> = pending(&open, &self.server, Utc::now())
+        let work: Vec<Pending> = pending(&open, &self.account, Utc::now())
             .into_iter()
             .filter(|pending| !matches!(pending, Pending::Waiting(_)))
             .collect();
@@ -121,18 +130,26 @@ impl Rotation {
             .buffer_unordered(self.settings.jobs.max(1))
             .collect::<Vec<_>>()
             .await;
-        let still_open = journal::latest_open(journal::read(self.journal.path())?.records);
-        self.journal.compact(&still_open)?;
+        let contents = journal::read(self.journal.path())?;
+        // Kept for the caller to say before they are gone: a person may want to know.
+        self.unreadable
+            .fetch_add(contents.unreadable, std::sync::atomic::Ordering::SeqCst);
+        self.journal
+            .compact(&journal::latest_open(contents.records))?;
         Ok(reports)
     }
 
-    /// When each key to take back has a renewal pending, from one listing (servers with token
-    /// dates only): a renewal made after the stopped run is someone else's, never undone.
+    /// When each key to settle has a renewal pending, from one listing (servers with token
+    /// dates only): a renewal that is not the stopped run's is someone else's, never undone
+    /// nor finished.
     async fn pending_renewals(
         &self,
         work: &[Pending],
     ) -> Option<HashMap<String, Option<Timestamp>>> {
-        if !self.can_undo || !work.iter().any(|p| matches!(p, Pending::TakeBack(_))) {
+        if !work
+            .iter()
+            .any(|p| matches!(p, Pending::TakeBack(_) | Pending::Finish(_)))
+        {
             return None;
         }
         let keys = self.client.list_keys().await.ok()?;
@@ -154,13 +171,16 @@ impl Rotation {
         let record = pending.record().clone();
         let key = Progress::new(self, target_of(&record), true);
         match pending {
-            Pending::TakeBack(_) => match not_ours(&record, renewals, self.client_timeout()) {
-                Some(note) => {
-                    let _ = key.note(Step::Undone, |r| r.reason = Some(note.clone()));
-                    key.end(Outcome::Settled { note })
+            Pending::TakeBack(_) => {
+                kill_sink_left(&record);
+                match not_ours(&record, renewals, self.client_timeout()) {
+                    Some(note) => {
+                        let _ = key.note(Step::Undone, |r| r.reason = Some(note.clone()));
+                        key.end(Outcome::Settled { note })
+                    }
+                    None => key.take_back_left(&record).await,
                 }
-                None => key.take_back_left(&record).await,
-            },
+            }
             Pending::Unverified(_) => {
                 let reason = "an earlier run stopped after the sink took the new token, before it \
                               was verified"
@@ -178,30 +198,43 @@ impl Rotation {
                     advice,
                 })
             }
-            Pending::Finish(_) | Pending::Waiting(_) => key.finish_left().await,
+            Pending::Finish(_) | Pending::Waiting(_) => match not_ours(&record, renewals, ZERO) {
+                Some(note) => {
+                    let _ = key.note(Step::Finished, |r| r.reason = Some(note.clone()));
+                    key.end(Outcome::Settled { note })
+                }
+                None => key.finish_left().await,
+            },
         }
     }
 }
 
+/// Kills the sink a stopped run left running, if it still is the same process.
+fn kill_sink_left(record: &Record) {
+    if let Some(id) = record.sink_group {
+        let group = Group {
+            id,
+            started: record.sink_started,
+        };
+        group.kill_if_alive();
+    }
+}
+
+const ZERO: std::time::Duration = std::time::Duration::ZERO;
+
 impl Progress<'_> {
-    /// A renewal an earlier run started and never handed off: its sink killed if still alive,
-    /// then undone.
+    /// A renewal an earlier run started and never handed off (its sink killed already): undone.
     async fn take_back_left(self, record: &Record) -> KeyReport {
-        if let Some(id) = record.sink_group {
-            let group = Group {
-                id,
-                started: record.sink_started,
-            };
-            group.kill_if_alive();
-        }
         let stage = match record.step {
             Step::RenewStarted | Step::Renewed => Stage::Renew,
             _ => Stage::HandOff,
         };
-        let reason = format!(
-            "an earlier run stopped during the {} (the new token was never stored)",
-            stage.name()
-        );
+        let reason = match stage {
+            Stage::HandOff => "an earlier run stopped during the hand-off (if its sink stored \
+                               the new token, that token no longer works)"
+                .to_string(),
+            _ => "an earlier run stopped during the renewal".to_string(),
+        };
         if !self.rotation.can_undo {
             let advice = no_undo_advice(&record.app_key);
             let _ = self.note(Step::LeftPending, |r| r.reason = Some(reason.clone()));
@@ -259,14 +292,14 @@ impl Progress<'_> {
     }
 }
 
-/// The appKeys of `server` whose old token waits for the end of a grace, with when it ends
+/// The appKeys of `account` whose old token waits for the end of a grace, with when it ends
 /// ("rotation due" in the app; left out of new rotations until then).
 pub fn waiting(
     open: &[Record],
-    server: &str,
+    account: &str,
     now: DateTime<Utc>,
 ) -> std::collections::HashMap<String, DateTime<Utc>> {
-    pending(open, server, now)
+    pending(open, account, now)
         .into_iter()
         .filter_map(|pending| match pending {
             Pending::Waiting(record) => Some((record.app_key, record.finish_due?)),

@@ -49,16 +49,17 @@ impl Progress<'_> {
         let Some(verify) = &self.rotation.settings.verify else {
             return Ok(());
         };
-        let command = template::substitute(verify, &self.target.fields());
-        let timeout = self.rotation.settings.timeout;
-        sink::run(
-            "verify",
-            &command,
-            (token, sink::Input::Offered),
-            timeout,
-            |_| {},
-        )
-        .await
+        let command = template::positional(verify);
+        let fields = self.target.fields();
+        let job = sink::Job {
+            kind: "verify",
+            command: &command,
+            args: &template::args(&fields),
+            token,
+            input: sink::Input::Offered,
+            timeout: self.rotation.settings.timeout,
+        };
+        sink::run(job, |_| {}).await
     }
 
     /// Deletes the old token (the new one is stored and verified).
@@ -101,13 +102,54 @@ impl Progress<'_> {
                 let _ = self.note(Step::Undone, |record| record.reason = Some(reason.clone()));
                 self.end(Outcome::Undone { stage, reason })
             }
+            // Left open in the journal: the next run tries the undo again.
             Err(err) => {
                 let advice = undo_failed_advice(&app_key, &err);
-                let _ = self.note(Step::LeftPending, |record| {
-                    record.reason = Some(reason.clone())
-                });
                 self.end(Outcome::LeftPending {
                     stage,
+                    reason,
+                    advice,
+                })
+            }
+        }
+    }
+
+    /// The renewal got no answer that says whether it happened (a lost connection, a
+    /// timeout, a 5xx): undone if it did, else nothing changed.
+    pub(super) async fn take_back_unknown(self, reason: String) -> KeyReport {
+        let app_key = self.target.app_key.clone();
+        if !self.rotation.can_undo {
+            let advice = format!(
+                "The renewal may have happened, and VTEX's public API can neither tell nor undo \
+                 it. Look at {app_key} in the Admin (Account settings → API keys): if a renewal \
+                 is pending, undo it there, then run `apikeys rotate {app_key}` again. The old \
+                 token still works."
+            );
+            let _ = self.note(Step::LeftPending, |r| r.reason = Some(reason.clone()));
+            return self.end(Outcome::LeftPending {
+                stage: Stage::Renew,
+                reason,
+                advice,
+            });
+        }
+        let client = &self.rotation.client;
+        match patiently(|| client.undo_renewal(&app_key)).await {
+            Ok(_) => {
+                let _ = self.note(Step::Undone, |r| r.reason = Some(reason.clone()));
+                self.end(Outcome::Undone {
+                    stage: Stage::Renew,
+                    reason: format!("{reason} (the server had renewed it)"),
+                })
+            }
+            Err(ClientError::NotFound { .. }) => {
+                let reason = format!("{reason}; the server has no renewal pending");
+                let _ = self.note(Step::Failed, |r| r.reason = Some(reason.clone()));
+                self.end(Outcome::RenewFailed { reason })
+            }
+            Err(err) => {
+                let advice = undo_failed_advice(&app_key, &err);
+                self.end(Outcome::LeftPending {
+                    stage: Stage::Renew,
                     reason,
                     advice,
                 })
@@ -118,9 +160,9 @@ impl Progress<'_> {
 
 fn undo_failed_advice(app_key: &str, err: &ClientError) -> String {
     format!(
-        "Undoing the renewal failed too ({err}), so it is pending: the old token still works. \
-         Undo it with `apikeys keys undo-renewal {app_key}`, then run `apikeys rotate {app_key}` \
-         again."
+        "Undoing the renewal failed too ({err}), so it may be pending: the old token still \
+         works. The next `apikeys rotate` tries the undo again (or `apikeys keys undo-renewal \
+         {app_key}`); then rotate the key again."
     )
 }
 

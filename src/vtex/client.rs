@@ -449,7 +449,14 @@ impl VtexClient {
         let call = Call::new(Method::POST, "/api/vtexid/apptoken/login", permission::VIEW).body(
             json!({ "appkey": app_key, "apptoken": secrecy::ExposeSecret::expose_secret(token) }),
         );
-        let answer: Answer = self.json(call).await?;
+        // The answer holds a user token: a malformed one is never quoted in the error.
+        let answer: Answer = self.json(call).await.map_err(|err| match err {
+            ClientError::Malformed { detail, .. } => ClientError::Malformed {
+                detail,
+                excerpt: String::new(),
+            },
+            other => other,
+        })?;
         Ok(answer.auth_status.as_deref() == Some("Success"))
     }
 
