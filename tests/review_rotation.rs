@@ -95,9 +95,13 @@ async fn a_renewal_whose_answer_was_lost_is_taken_back_by_the_next_run() {
         proxy.dropped.load(Ordering::SeqCst),
         "the proxy dropped a renewal's answer"
     );
+    // (Mended: the run that lost the answer takes the renewal back itself; the next run
+    // has nothing left. Either way none may stay pending.)
+    assert_eq!(first.status, 1, "{}\n{}", first.stdout, first.stderr);
     assert!(
-        world.server.renewal_pending(&app_key).await,
-        "the server renewed though the answer never came"
+        first.stdout.contains("the server had renewed it"),
+        "{}",
+        first.stdout
     );
     let second = rotate_via(&world, &proxy.url, &["--finish-due", "--output", "json"]).await;
     assert!(
@@ -397,13 +401,21 @@ async fn a_journal_that_stops_taking_writes_does_not_get_a_rotation_undone_later
         lines_of_key.len() == 1 && lines_of_key[0].contains("renew-started"),
         "the limit let renew-started in and nothing after: {journal}\n{first_text}"
     );
-    let stored = world
-        .stored(&app_key)
-        .expect("the sink stored the new token");
+    // (Mended: a run whose journal stops taking its steps takes the rotation back at once,
+    // before the hand-off, and says why; nothing is stored that a later run could kill.)
+    assert_eq!(first.status.code(), Some(1), "{first_text}");
     assert!(
-        world.server.login_works(&app_key, &stored).await,
+        first_text.contains("the journal stopped taking"),
         "{first_text}"
     );
+    assert!(
+        !world.server.renewal_pending(&app_key).await,
+        "{first_text}"
+    );
+    assert!(world.server.login_works(&app_key, &key.creds.token).await);
+    let Some(stored) = world.stored(&app_key) else {
+        return;
+    };
     let second = world.rotate(&["--finish-due"]).await;
     assert!(
         world.server.login_works(&app_key, &stored).await,

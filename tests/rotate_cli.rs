@@ -239,7 +239,7 @@ async fn old_tokens_die_only_when_finish_due_runs_after_the_grace() {
         "a grace of an hour is not over"
     );
     assert!(
-        run.stderr.contains("1 key wait for their grace to end"),
+        run.stderr.contains("1 key waits for its grace to end"),
         "{}",
         run.stderr
     );

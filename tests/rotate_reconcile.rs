@@ -101,3 +101,62 @@ async fn a_renewal_already_undone_by_hand_is_settled_without_a_request_that_fail
         "closed and compacted away next time"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_takes_back_the_key_under_way_and_starts_no_other() {
+    let world = World::new().await;
+    let mut keys = Vec::new();
+    for n in 1..=3 {
+        keys.push(world.key(&format!("pause {n}"), 0).await);
+    }
+    let names: Vec<&str> = keys.iter().map(|k| k.creds.app_key.as_str()).collect();
+    let sink = world.sink();
+    let mut args = names.clone();
+    args.extend(["--sink", &sink, "--jobs", "1", "--output", "json"]);
+    let child = world
+        .command(&world.server.admin.clone(), &args)
+        .spawn()
+        .unwrap();
+    let first_pid = world.store_file(names[0], "pid");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !first_pid.exists() {
+        assert!(Instant::now() < deadline, "the first sink never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let sink_pid = rotation::pid_in(&first_pid);
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Ctrl-C: stopping"), "{stderr}");
+    assert!(!rotation::alive(sink_pid), "the sink under way was killed");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        outcome_of(&report, names[0])["outcome"],
+        "undone",
+        "{report}"
+    );
+    for (n, (key, name)) in keys.iter().zip(&names).enumerate() {
+        if n > 0 {
+            let entry = outcome_of(&report, name);
+            assert_eq!(entry["outcome"], "skipped", "{entry}");
+            assert!(entry["reason"].as_str().unwrap().starts_with("not started"));
+        }
+        assert!(
+            !world.server.renewal_pending(name).await,
+            "{name} left pending"
+        );
+        assert!(world.server.login_works(name, &key.creds.token).await);
+    }
+    assert!(
+        !world.journal_text().contains(names[0]),
+        "settled before exiting"
+    );
+}

@@ -40,7 +40,7 @@ async fn a_failed_hand_off_is_left_pending_with_what_to_do() {
     );
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let entry = outcome_of(&report, &failing.creds.app_key);
-    assert_eq!(entry["outcome"], "left pending", "{entry}");
+    assert_eq!(entry["outcome"], "left-pending", "{entry}");
     let reason = entry["reason"].as_str().unwrap();
     for said in [
         "hand-off failed",

@@ -2,6 +2,7 @@
 //! `apikeys::rotation`), reported per key. Not bound by `--timeout` as a whole: each call
 //! is, and each sink by its own time limit.
 
+mod interrupt;
 mod report;
 mod terminal;
 
@@ -15,7 +16,7 @@ use chrono::{DateTime, Utc};
 use apikeys::config::RotationConfig;
 use apikeys::rotation::journal::{self, Journal};
 use apikeys::rotation::{
-    self, Event, Handoff, KeyReport, Outcome, Rotation, Selection, Settings, duration, template,
+    self, Handoff, KeyReport, Outcome, Rotation, Selection, Settings, duration, template,
 };
 use apikeys::session::Session;
 
@@ -26,43 +27,76 @@ pub async fn run(session: &Session, args: RotateArgs) -> CommandResult {
     let (config, file) = session.rotation_config();
     let settings = settings(&args, &config, &file)?;
     let path = journal::default_path().map_err(|err| Failure::Failed(err.to_string()))?;
-    let server = session.journal_server();
+    let account = apikeys::keyformat::app_key_account(session.client.app_key())
+        .unwrap_or_default()
+        .to_string();
     let selection = selection(&args);
     if args.dry_run {
         return report::dry_run(
             session,
             &settings,
             &path,
-            &server,
+            &account,
             selection.as_ref(),
             args.output,
         )
         .await;
     }
     let journal = Arc::new(Journal::open(&path).map_err(|err| Failure::Failed(err.to_string()))?);
-    let rotation = Rotation::new(session.client.clone(), journal, server.clone(), settings).await?;
+    let server = session.journal_server();
+    let rotation = Rotation::new(session.client.clone(), journal, server, settings).await?;
+    // Every run first settles what an earlier one left open.
     let mut reports = rotation
         .reconcile()
         .await
         .map_err(|err| Failure::Failed(format!("cannot read the rotation journal: {err}")))?;
     say_reconciled(&reports);
+    if rotation.unreadable_lines() > 0 {
+        eprintln!(
+            "apikeys: {} line(s) of {} could not be read (cut by a crash?) and were dropped.",
+            rotation.unreadable_lines(),
+            rotation.journal().path().display()
+        );
+    }
+    let plan = match &selection {
+        Some(selection) => {
+            let in_grace = in_grace(rotation.journal(), &account);
+            match make_plan(session, selection, &in_grace).await {
+                Ok(plan) => Some(plan),
+                // What reconciling did is reported all the same.
+                Err(failure) => {
+                    if !reports.is_empty() {
+                        report::report(&reports, &[], args.output);
+                    }
+                    return Err(failure);
+                }
+            }
+        }
+        None => None,
+    };
     let mut skipped = Vec::new();
-    if let Some(selection) = &selection {
-        let in_grace = in_grace(&rotation, &server);
-        let plan = rotation::plan(&session.client, selection, &in_grace)
-            .await
-            .map_err(|err| match err.usage {
-                true => Failure::Usage(err.message),
-                false => Failure::Failed(err.message),
-            })?;
+    if let Some(plan) = plan {
         eprintln!("{}", report::announce(&plan, rotation.can_undo()));
-        reports.extend(rotation.run(plan.targets, &say_progress).await);
+        reports.extend(interrupt::run(&rotation, plan.targets).await);
         skipped = plan.skipped;
     }
-    say_waiting(&rotation, &server);
+    say_waiting(rotation.journal(), &account);
     let named = matches!(selection, Some(Selection::Named(_)));
     report::report(&reports, &skipped, args.output);
     verdict(&reports, &skipped, named)
+}
+
+async fn make_plan(
+    session: &Session,
+    selection: &Selection,
+    in_grace: &HashMap<String, DateTime<Utc>>,
+) -> Result<rotation::Plan, Failure> {
+    rotation::plan(&session.client, selection, in_grace)
+        .await
+        .map_err(|err| match err.usage {
+            true => Failure::Usage(err.message),
+            false => Failure::Failed(err.message),
+        })
 }
 
 /// The run's settings: each flag, else the profile's `rotation` table, else the default.
@@ -96,7 +130,8 @@ fn settings(args: &RotateArgs, config: &RotationConfig, file: &str) -> Result<Se
     }
     let handoff = match sink {
         Some(command) => Handoff::Command(command),
-        None if args.finish_due || args.dry_run => Handoff::Command(String::new()),
+        // --finish-due hands nothing over; a dry run plans what the real run would do.
+        None if args.finish_due => Handoff::Command(String::new()),
         None => terminal::handoff()?,
     };
     Ok(Settings {
@@ -120,10 +155,10 @@ fn selection(args: &RotateArgs) -> Option<Selection> {
     }
 }
 
-/// The appKeys of this server whose grace is running, with when it ends.
-fn in_grace(rotation: &Rotation, server: &str) -> HashMap<String, DateTime<Utc>> {
-    let open = rotation.journal().open_entries().unwrap_or_default();
-    rotation::waiting(&open, server, Utc::now())
+/// The appKeys of the account whose grace is running, with when it ends.
+fn in_grace(journal: &Journal, account: &str) -> HashMap<String, DateTime<Utc>> {
+    let open = journal.open_entries().unwrap_or_default();
+    rotation::waiting(&open, account, Utc::now())
 }
 
 fn say_reconciled(reports: &[KeyReport]) {
@@ -139,21 +174,17 @@ fn say_reconciled(reports: &[KeyReport]) {
     }
 }
 
-fn say_progress(event: Event) {
-    if let Event::Done(report) = event {
-        eprintln!("{}", report::progress_line(&report));
-    }
-}
-
-fn say_waiting(rotation: &Rotation, server: &str) {
-    let waiting = in_grace(rotation, server);
+fn say_waiting(journal: &Journal, account: &str) {
+    let waiting = in_grace(journal, account);
     if let Some(first) = waiting.values().min() {
+        let n = waiting.len();
         eprintln!(
-            "{} key{} wait for their grace to end (the first at {}); `apikeys rotate \
-             --finish-due` deletes their old tokens then.",
-            waiting.len(),
-            if waiting.len() == 1 { "" } else { "s" },
-            first.format("%Y-%m-%d %H:%M:%S UTC")
+            "{n} {} for {} grace to end (the first at {}); `apikeys rotate --finish-due` deletes \
+             the old {} then.",
+            if n == 1 { "key waits" } else { "keys wait" },
+            if n == 1 { "its" } else { "their" },
+            first.format("%Y-%m-%d %H:%M:%S UTC"),
+            if n == 1 { "token" } else { "tokens" },
         );
     }
 }
@@ -174,10 +205,10 @@ fn verdict(
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::LeftPending { .. }))
         .count();
+    let total = reports.len() + if named { skipped.len() } else { 0 };
     let mut message = format!(
-        "{failed} of {} key{} {} not rotated; the report says why and what to do.",
-        reports.len() + if named { skipped.len() } else { 0 },
-        if reports.len() == 1 { "" } else { "s" },
+        "{failed} of {total} key{} {} not rotated; the report says why and what to do.",
+        if total == 1 { "" } else { "s" },
         if failed == 1 { "was" } else { "were" },
     );
     if pending > 0 {

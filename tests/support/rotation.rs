@@ -18,7 +18,7 @@ use crate::common::{Creds, TestKey, TestServer};
 /// The sink: stores stdin in STORE/<appKey>.token (0600), its argv in .args, its environment in
 /// .env, its pid in .pid. Behaves as the key's label says: `fail` exits 3 with a message,
 /// `hang` sleeps (past any timeout), `slow` marks `.started` and sleeps 60 s, `lazy` exits 0
-/// without reading its input.
+/// without reading its input, `pause` waits a second before storing.
 pub const SINK: &str = r#"#!/bin/sh
 umask 077
 store="$STORE_DIR"
@@ -30,6 +30,7 @@ case "$label" in
   *hang*) exec sleep 300 ;;
   *slow*) : > "$store/$key.started"; exec sleep 60 ;;
   *lazy*) exit 0 ;;
+  *pause*) sleep 1 ;;
 esac
 cat > "$store/$key.token"
 case "$label" in

@@ -81,7 +81,7 @@ pub fn report(reports: &[KeyReport], skipped: &[(Target, String)], format: Repor
             .iter()
             .map(|(target, reason)| {
                 json!({"appKey": target.app_key, "id": target.id, "label": target.label,
-                       "outcome": "skipped", "reason": reason})
+                       "outcome": "skipped", "succeeded": false, "reason": reason})
             })
             .collect();
         print(&output::json(&json!({"keys": keys, "skipped": left_out})));
@@ -137,13 +137,16 @@ fn report_json(report: &KeyReport) -> Value {
         "appKey": report.target.app_key,
         "id": report.target.id,
         "label": report.target.label,
-        "outcome": report.outcome.name(),
+        "outcome": report.outcome.code(),
         "succeeded": report.outcome.succeeded(),
         "steps": steps,
         "ms": report.elapsed.as_millis() as u64,
         "reason": report.outcome.reason(),
         "fromJournal": report.from_journal,
     });
+    if let Some(stage) = report.outcome.stage() {
+        value["stage"] = json!(stage.name());
+    }
     if let Outcome::InGrace { finish_due } = &report.outcome {
         value["finishDue"] = json!(finish_due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     }
@@ -159,15 +162,15 @@ pub async fn dry_run(
     session: &Session,
     settings: &Settings,
     path: &Path,
-    server: &str,
+    account: &str,
     selection: Option<&Selection>,
     format: ReportFormat,
 ) -> CommandResult {
     let contents = journal::read(path)
         .map_err(|err| Failure::Failed(format!("cannot read {}: {err}", path.display())))?;
     let open = journal::latest_open(contents.records);
-    let pending = rotation::pending(&open, server, Utc::now());
-    let in_grace = rotation::waiting(&open, server, Utc::now());
+    let pending = rotation::pending(&open, account, Utc::now());
+    let in_grace = rotation::waiting(&open, account, Utc::now());
     let plan = match selection {
         Some(selection) => rotation::plan(&session.client, selection, &in_grace)
             .await
@@ -219,7 +222,7 @@ fn journal_action(pending: &Pending, can_undo: bool) -> String {
 
 fn sink_text(settings: &Settings, target: &Target) -> String {
     match &settings.handoff {
-        Handoff::Command(command) => template::substitute(command, &target.fields()),
+        Handoff::Command(command) => template::shown(command, &target.fields()),
         Handoff::Shown(_) => "shown once on this terminal".into(),
     }
 }

@@ -31,26 +31,26 @@ fn show(target: &Target, token: &SecretString) -> Result<(), String> {
     } else {
         format!(" ({})", apikeys::output::for_terminal(&target.label, 60))
     };
-    let shown = writeln!(
-        out,
-        "New token for {}{label} — shown once, store it now:\n{}",
-        target.app_key,
-        token.expose_secret()
-    )
-    .and_then(|_| {
-        write!(
-            out,
-            "Press Enter once it is stored (or type undo and Enter to take this renewal back): "
-        )
-    })
-    .and_then(|_| out.flush());
+    let heading = format!(
+        "New token for {}{label} — shown once, store it now:",
+        target.app_key
+    );
+    const PROMPT: &str =
+        "Press Enter once it is stored (or type undo and Enter to take this renewal back): ";
+    let shown = writeln!(out, "{heading}\n{}", token.expose_secret())
+        .and_then(|_| write!(out, "{PROMPT}"))
+        .and_then(|_| out.flush());
     if let Err(err) = shown {
         return Err(format!("the token could not be shown: {err}"));
     }
     let mut answer = String::new();
     let read = std::io::stdin().lock().read_line(&mut answer);
-    // Up three lines and clear to the end of the screen: the token leaves the screen.
-    let _ = write!(out, "\r\x1b[2A\x1b[J");
+    // Back up over every row the three lines took (they wrap on a narrow terminal) and clear
+    // to the end of the screen: the token leaves it.
+    let rows = rows_of(&heading)
+        + rows_of(token.expose_secret())
+        + rows_of(&format!("{PROMPT}{}", answer.trim_end()));
+    let _ = write!(out, "\r\x1b[{rows}A\x1b[J");
     let _ = out.flush();
     match read {
         Ok(0) => Err("the terminal closed before the token was stored".into()),
@@ -60,4 +60,14 @@ fn show(target: &Target, token: &SecretString) -> Result<(), String> {
         Ok(_) => Ok(()),
         Err(err) => Err(format!("the answer could not be read: {err}")),
     }
+}
+
+/// How many terminal rows `line` takes at the terminal's width.
+fn rows_of(line: &str) -> usize {
+    let width = crossterm::terminal::size()
+        .map(|(cols, _)| usize::from(cols))
+        .unwrap_or(80)
+        .max(1);
+    let used = unicode_width::UnicodeWidthStr::width(line);
+    used.div_ceil(width).max(1)
 }
