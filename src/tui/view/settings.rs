@@ -30,6 +30,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     lines.extend(widgets::wrapped(text::MEANING, theme::plain(), max));
 
+    lines.extend(rotation_lines(state, max));
+
     lines.push(Line::raw(""));
     lines.push(Line::styled(text::PERMISSIONS, theme::heading()));
     lines.extend(permissions(state, max));
@@ -83,6 +85,39 @@ fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
             },
         }
     }
+    lines
+}
+
+/// "12 keys are outdated — o rotates them", once the keys are loaded.
+fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
+    use crate::listing::TokenAge;
+    use crate::tui::strings::rotation as rotation_text;
+    if state.keys.load != Load::Loaded {
+        return Vec::new();
+    }
+    let (months, now) = (state.token_months(), state.now);
+    let outdated = (state.keys.rows.iter())
+        .filter(|key| {
+            matches!(
+                key.token_age(months, now),
+                Some(TokenAge::Outdated | TokenAge::LongOutdated)
+            )
+        })
+        .count();
+    let style = if outdated > 0 {
+        theme::outdated()
+    } else {
+        theme::dim()
+    };
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled(rotation_text::ROTATION_HEADING, theme::heading()),
+    ];
+    lines.extend(widgets::wrapped(
+        &rotation_text::outdated_summary(outdated),
+        style,
+        max,
+    ));
     lines
 }
 
