@@ -196,5 +196,3 @@ pub fn outdated_summary(count: usize) -> String {
         n => format!("{n} keys are outdated — o rotates them"),
     }
 }
-
-pub const ROTATION_HEADING: &str = "Token rotation";

@@ -30,14 +30,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     lines.extend(widgets::wrapped(text::MEANING, theme::plain(), max));
 
-    lines.extend(rotation_lines(state, max));
-
     lines.push(Line::raw(""));
     lines.push(Line::styled(text::PERMISSIONS, theme::heading()));
     lines.extend(permissions(state, max));
 
     lines.push(Line::raw(""));
     lines.extend(extensions_lines(state, max));
+    lines.extend(rotation_lines(state, max));
 
     frame.render_widget(Paragraph::new(lines), area.intersection(frame.area()));
 }
@@ -88,11 +87,13 @@ fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     lines
 }
 
-/// "12 keys are outdated — o rotates them", once the keys are loaded.
+/// "12 keys are outdated — o rotates them", once the keys are loaded (nothing when the server
+/// reports no token dates: no key could be called outdated).
 fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     use crate::listing::TokenAge;
     use crate::tui::strings::rotation as rotation_text;
-    if state.keys.load != Load::Loaded {
+    let dated = state.keys.rows.iter().any(|k| k.creation_date_token.is_some());
+    if state.keys.load != Load::Loaded || !dated {
         return Vec::new();
     }
     let (months, now) = (state.token_months(), state.now);
@@ -109,10 +110,7 @@ fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     } else {
         theme::dim()
     };
-    let mut lines = vec![
-        Line::raw(""),
-        Line::styled(rotation_text::ROTATION_HEADING, theme::heading()),
-    ];
+    let mut lines = vec![Line::raw("")];
     lines.extend(widgets::wrapped(
         &rotation_text::outdated_summary(outdated),
         style,
