@@ -384,13 +384,10 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
             format!(" {}", fit(&bulk::progress(state, run), max)),
             theme::pending(),
         ),
-        (None, None) if state.rotation.run.is_some() => {
-            let run = state.rotation.run.as_ref().expect("checked");
-            Line::styled(
-                format!(" {}", fit(&rotation::progress(run), max)),
-                theme::pending(),
-            )
-        }
+        (None, None) if let Some(run) = &state.rotation.run => Line::styled(
+            format!(" {}", fit(&rotation::progress(run), max)),
+            theme::pending(),
+        ),
         (Some(message), _) => {
             let (mark, style) = match message.kind {
                 MessageKind::Error => ("✗ ", theme::error()),
