@@ -107,6 +107,8 @@ fn terminal_app(
     }
     session::block_on(async {
         let mut session = Session::open(request).await?;
+        // Read before the connector takes the config file over.
+        let rotation = rotation_setup(&session);
         let connector = std::sync::Arc::new(session.connector());
         let refresh = args.refresh.or(session.refresh_secs).unwrap_or(30);
         let options = apikeys::tui::Options {
@@ -124,7 +126,7 @@ fn terminal_app(
             clipboard: session.clipboard.clone(),
             history: apikeys::tui::command_line::history::default_path(),
             connector: Some(connector.clone()),
-            rotation: rotation_setup(&session),
+            rotation,
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
         // The demo server, if the app started on it or switched to it.

@@ -128,7 +128,9 @@ async fn rotating_two_marked_keys_hands_fresh_tokens_to_the_sink_and_never_shows
     assert!(asked.screen.contains("Rotate 2 keys?"), "{}", asked.screen);
     // The sink as it runs for the first key, and when the old tokens go.
     assert!(
-        asked.screen.contains("Sink (for the first key): umask 077; cat >"),
+        asked
+            .screen
+            .contains("Sink (for the first key): umask 077; cat >"),
         "{}",
         asked.screen
     );
@@ -137,7 +139,10 @@ async fn rotating_two_marked_keys_hands_fresh_tokens_to_the_sink_and_never_shows
         "{}",
         asked.screen
     );
-    assert!(place.token_of(&erp.creds.app_key).is_none(), "nothing sent yet");
+    assert!(
+        place.token_of(&erp.creds.app_key).is_none(),
+        "nothing sent yet"
+    );
 
     app.send("y");
     let done = app
@@ -161,7 +166,10 @@ async fn rotating_two_marked_keys_hands_fresh_tokens_to_the_sink_and_never_shows
         let stored = place.token_of(app_key).expect("the sink stored a token");
         assert_ne!(stored, key.creds.token, "a fresh token");
         assert!(!server.renewal_pending(app_key).await, "finished");
-        assert!(server.login_works(app_key, &stored).await, "the new one works");
+        assert!(
+            server.login_works(app_key, &stored).await,
+            "the new one works"
+        );
         assert!(
             !server.login_works(app_key, &key.creds.token).await,
             "the old one is gone"
@@ -214,14 +222,13 @@ async fn a_failing_sink_takes_the_renewal_back_and_the_key_stays_marked() {
     );
     assert!(done.screen.contains("Not rotated (1):"), "{}", done.screen);
     assert!(done.screen.contains("undone"), "{}", done.screen);
-    assert!(
-        done.screen.contains("stay marked"),
-        "{}",
-        done.screen
-    );
+    assert!(done.screen.contains("stay marked"), "{}", done.screen);
     assert_eq!(done.marked_labels, vec!["ERP".to_string()]);
     let app_key = &erp.creds.app_key;
-    assert!(!server.renewal_pending(app_key).await, "the renewal was undone");
+    assert!(
+        !server.renewal_pending(app_key).await,
+        "the renewal was undone"
+    );
     assert!(server.login_works(app_key, &erp.creds.token).await);
     never_shown(&app, &[&erp.creds.token]);
     app.send("q");
@@ -322,17 +329,25 @@ async fn with_a_grace_the_list_and_the_details_say_rotation_due() {
     // Both tokens work until the grace ends.
     let stored = place.token_of(&erp.creds.app_key).unwrap();
     assert!(server.login_works(&erp.creds.app_key, &stored).await);
-    assert!(server.login_works(&erp.creds.app_key, &erp.creds.token).await);
+    assert!(
+        server
+            .login_works(&erp.creds.app_key, &erp.creds.token)
+            .await
+    );
 
     app.send(":filter ERP<Enter>");
-    app.wait_for("ERP selected", |f| f.selected_label.as_deref() == Some("ERP"))
-        .await;
+    app.wait_for("ERP selected", |f| {
+        f.selected_label.as_deref() == Some("ERP")
+    })
+    .await;
     app.send("<Enter>");
     let details = app
         .wait_for("the details", |f| f.dialog.as_deref() == Some("Details"))
         .await;
     assert!(
-        details.screen.contains("rotation due: the old token goes at"),
+        details
+            .screen
+            .contains("rotation due: the old token goes at"),
         "{}",
         details.screen
     );
@@ -384,12 +399,18 @@ async fn q_during_a_rotation_says_it_runs_and_the_run_goes_on_to_its_summary() {
     assert!(!refused.quit, "q does not cut the rotation");
 
     std::fs::write(&go, "").unwrap();
-    app.wait_for("the summary", |f| {
-        f.dialog
-            .as_deref()
-            .is_some_and(|d| d.starts_with("BulkSummary: Rotation: 1 of 1"))
-    })
-    .await;
+    let done = app
+        .wait_for("the summary", |f| {
+            f.dialog
+                .as_deref()
+                .is_some_and(|d| d.starts_with("BulkSummary: Rotation: 1 of 1"))
+        })
+        .await;
+    assert!(
+        !done.says("A rotation is running"),
+        "the refusal ends with the run: {:?}",
+        done.status
+    );
     assert!(!server.renewal_pending(&erp.creds.app_key).await);
     app.send("<Esc>");
     app.quit().await;

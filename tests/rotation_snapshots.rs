@@ -144,7 +144,11 @@ fn the_progress_and_the_summary_say_each_key_and_the_failures_stay_marked() {
     );
     progress(
         &mut state,
-        Progress::Done(report(target("pay", "Payments gateway"), Outcome::Rotated, false)),
+        Progress::Done(report(
+            target("pay", "Payments gateway"),
+            Outcome::Rotated,
+            false,
+        )),
     );
     let effects = progress(&mut state, Progress::Finished);
     assert!(
@@ -157,7 +161,11 @@ fn the_progress_and_the_summary_say_each_key_and_the_failures_stay_marked() {
     let marked: Vec<String> = (state.keys.marks.rows())
         .map(|row| state.keys.rows[row].id.clone())
         .collect();
-    assert_eq!(marked, vec!["erp".to_string()], "only the failure stays marked");
+    assert_eq!(
+        marked,
+        vec!["erp".to_string()],
+        "only the failure stays marked"
+    );
     insta::assert_snapshot!("rotate_summary", screen(&mut state, 120, 30));
 }
 
@@ -213,7 +221,10 @@ fn the_settings_pane_rotates_every_outdated_key() {
     press(&mut state, KeyCode::Char('\\'), KeyModifiers::CONTROL);
     state.tab = Tab::Settings;
     let shown = screen(&mut state, 120, 30);
-    assert!(shown.contains("3 keys are outdated — o rotates them"), "{shown}");
+    assert!(
+        shown.contains("3 keys are outdated — o rotates them"),
+        "{shown}"
+    );
     ch(&mut state, 'o');
     let Some(Dialog::Rotate(confirm)) = &state.dialog else {
         panic!("no confirmation");
@@ -240,4 +251,22 @@ fn no_size_breaks_the_confirmation_or_the_progress() {
     }
     let shown = screen(&mut confirming, 50, 12);
     assert!(shown.contains("[ Rotate ]"), "{shown}");
+}
+
+#[test]
+fn a_wrong_setting_is_refused_with_what_to_fix_before_anything_is_sent() {
+    let mut state = marked_state(Some("soon"));
+    let effects = ch(&mut state, 'o');
+    assert!(effects.is_empty() && state.dialog.is_none());
+    let said = state.status.as_ref().map(|s| s.text.clone()).unwrap();
+    assert!(
+        said.starts_with("Cannot rotate: the rotation settings are wrong (grace:"),
+        "{said}"
+    );
+
+    let mut state = marked_state(None);
+    state.rotation.setup.journal = None;
+    ch(&mut state, 'o');
+    let said = state.status.as_ref().map(|s| s.text.clone()).unwrap();
+    assert!(said.contains("no state directory"), "{said}");
 }

@@ -56,6 +56,8 @@ pub struct Prepared {
     pub sink: String,
     pub verify: Option<String>,
     pub grace: Duration,
+    /// The grace as the config file writes it ("24h"), for the confirmation.
+    pub grace_text: String,
     pub timeout: Duration,
 }
 
@@ -63,7 +65,10 @@ impl Prepared {
     /// From the profile's table; a missing sink or a bad value is the sentence to show.
     pub fn from_setup(setup: &Setup) -> Result<Prepared, String> {
         let config = &setup.config;
-        let profile = setup.profile.as_deref().unwrap_or(text::PROFILE_PLACEHOLDER);
+        let profile = setup
+            .profile
+            .as_deref()
+            .unwrap_or(text::PROFILE_PLACEHOLDER);
         let Some(sink) = config.sink.clone().filter(|s| !s.trim().is_empty()) else {
             return Err(text::no_sink(profile, &setup.file));
         };
@@ -83,10 +88,15 @@ impl Prepared {
         if timeout.is_zero() {
             return Err(text::bad_setting(text::TIMEOUT_ZERO));
         }
+        let grace_text = match &config.grace {
+            Some(text) if !grace.is_zero() => text.trim().to_string(),
+            _ => duration::show(grace),
+        };
         Ok(Prepared {
             sink,
             verify: config.verify.clone().filter(|v| !v.trim().is_empty()),
             grace,
+            grace_text,
             timeout,
         })
     }
@@ -178,7 +188,10 @@ impl Run {
 pub enum Progress {
     /// What the journal held from an earlier run, settled before the run.
     Reconciled(Vec<KeyReport>),
-    Step { app_key: String, stage: Stage },
+    Step {
+        app_key: String,
+        stage: Stage,
+    },
     Done(KeyReport),
     /// Every key is done.
     Finished,

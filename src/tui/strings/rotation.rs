@@ -4,13 +4,14 @@
 use std::time::Duration;
 
 use super::count_of;
-use crate::rotation::{KeyReport, Target, duration};
+use crate::rotation::{KeyReport, Target};
 
 /// Where no profile name is known (the embedded demo).
 pub const PROFILE_PLACEHOLDER: &str = "NAME";
 pub const TIMEOUT_ZERO: &str = "timeout_secs must be at least 1 second";
 pub const TASK_STOPPED: &str = "the rotation task stopped";
-pub const NO_JOURNAL: &str = "Cannot rotate: no state directory is known for the rotation journal (set XDG_STATE_HOME).";
+pub const NO_JOURNAL: &str =
+    "Cannot rotate: no state directory is known for the rotation journal (set XDG_STATE_HOME).";
 pub const ALREADY_RUNNING: &str =
     "A rotation is running: wait for its summary (the status line counts the keys).";
 pub const BULK_RUNNING: &str = "A bulk action is running: rotate once it ends.";
@@ -56,7 +57,10 @@ pub fn journal_unreadable(reason: &str) -> String {
 pub fn nothing_to_rotate(skipped: &[(Target, String)]) -> String {
     match skipped.first() {
         Some((target, reason)) if skipped.len() == 1 => {
-            format!("Nothing to rotate: {} is skipped ({reason}).", named(target))
+            format!(
+                "Nothing to rotate: {} is skipped ({reason}).",
+                named(target)
+            )
         }
         _ => format!(
             "Nothing to rotate: the {} chosen are skipped (the first: {}).",
@@ -96,14 +100,15 @@ pub fn confirm_verify(verify: &str) -> String {
     format!("Verify command: {verify}")
 }
 
-pub fn confirm_grace(grace: Duration) -> String {
+/// `grace` as the config file writes it.
+pub fn confirm_grace(grace: Duration, written: &str) -> String {
     if grace.is_zero() {
         "Old tokens are deleted once the new ones are verified.".to_string()
     } else {
         format!(
             "Old tokens keep working for {} after the new ones are verified; the next rotation \
              (or `apikeys rotate --finish-due`) deletes them then.",
-            duration::show(grace)
+            written
         )
     }
 }
@@ -185,7 +190,9 @@ pub const DUE_STATUS: &str = "rotation due";
 
 /// The details' line: when the old token goes.
 pub fn due_detail(at: &str) -> String {
-    format!("rotation due: the old token goes at {at} (the next rotation, or `apikeys rotate --finish-due`, deletes it)")
+    format!(
+        "rotation due: the old token goes at {at} (the next rotation, or `apikeys rotate --finish-due`, deletes it)"
+    )
 }
 
 /// The Settings pane's summary of outdated keys.

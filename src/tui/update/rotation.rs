@@ -140,7 +140,11 @@ pub(super) fn on_rotation(state: &mut State, progress: Progress) -> Vec<Effect> 
         Progress::Reconciled(reports) => run.reconciled = reports,
         Progress::Step { app_key, stage } => run.current = Some((app_key, stage)),
         Progress::Done(report) => {
-            if run.current.as_ref().is_some_and(|(key, _)| *key == report.target.app_key) {
+            if run
+                .current
+                .as_ref()
+                .is_some_and(|(key, _)| *key == report.target.app_key)
+            {
                 run.current = None;
             }
             run.reports.push(report);
@@ -181,6 +185,11 @@ fn finish(state: &mut State) -> Vec<Effect> {
     let Some(run) = state.rotation.run.take() else {
         return Vec::new();
     };
+    // A refusal that said the run goes on is over with it.
+    let about_the_run = [text::QUIT_REFUSED, text::ALREADY_RUNNING];
+    if (state.status.as_ref()).is_some_and(|s| about_the_run.contains(&s.text.as_str())) {
+        state.status = None;
+    }
     let failed: HashSet<&str> = (run.reports.iter())
         .filter(|r| !r.outcome.succeeded())
         .map(|r| r.target.id.as_str())

@@ -34,7 +34,11 @@ pub fn confirm(
         body.extend(widgets::wrapped(&widgets::clean(line), style, max));
     };
     let mut body = Vec::new();
-    paragraph(&mut body, &text::confirm_keys(&plan.targets), theme::plain());
+    paragraph(
+        &mut body,
+        &text::confirm_keys(&plan.targets),
+        theme::plain(),
+    );
     body.push(Line::raw(""));
     if let Some(sink) = plan.first_sink() {
         paragraph(&mut body, &text::confirm_sink(&sink), theme::bold());
@@ -44,7 +48,7 @@ pub fn confirm(
     }
     paragraph(
         &mut body,
-        &text::confirm_grace(plan.prepared.grace),
+        &text::confirm_grace(plan.prepared.grace, &plan.prepared.grace_text),
         theme::plain(),
     );
     let failures = match plan.can_undo {

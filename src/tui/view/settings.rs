@@ -92,7 +92,11 @@ fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
 fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     use crate::listing::TokenAge;
     use crate::tui::strings::rotation as rotation_text;
-    let dated = state.keys.rows.iter().any(|k| k.creation_date_token.is_some());
+    let dated = state
+        .keys
+        .rows
+        .iter()
+        .any(|k| k.creation_date_token.is_some());
     if state.keys.load != Load::Loaded || !dated {
         return Vec::new();
     }
