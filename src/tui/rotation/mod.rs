@@ -138,14 +138,13 @@ pub fn plan(
     months: u32,
     due: &HashMap<String, DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<(Vec<Target>, Vec<(Target, String)>), String> {
+) -> Result<rotation::Plan, String> {
     let selection = match chosen {
         Some(ids) => Selection::Named(ids),
         None => Selection::Outdated,
     };
-    let plan = rotation::from_listing(keys, &selection, own_app_key, months, due, now)
-        .map_err(|err| err.message)?;
-    Ok((plan.targets, plan.skipped))
+    rotation::from_listing(keys, &selection, own_app_key, months, due, now)
+        .map_err(|err| err.message)
 }
 
 /// A run going on: what the status line counts.

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use super::*;
+use crate::rotation;
 use crate::tui::rotation::{self as rot, Prepared, Progress, RotatePlan, Run};
 use crate::tui::strings::rotation as text;
 
@@ -69,7 +70,7 @@ fn prepare(state: &mut State, outdated: bool) -> Result<RotatePlan, Refusal> {
     } else {
         Some(chosen_ids(state).ok_or_else(|| Refusal::Info(text::NO_KEY.into()))?)
     };
-    let (targets, skipped) = rot::plan(
+    let rotation::Plan { targets, skipped } = rot::plan(
         &state.keys.rows,
         chosen,
         &state.header.caller_key,
