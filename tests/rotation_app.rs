@@ -6,9 +6,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use apikeys::config::RotationConfig;
+use apikeys::config::{ConfigFile, RotationConfig};
+use apikeys::tui::connector::Connector;
 use apikeys::tui::rotation::Setup;
+use apikeys::vtex::ClientOptions;
 use common::tui::{App, AppOptions, start_on};
 use common::{TestKey, TestServer};
 
@@ -49,10 +52,18 @@ impl Place {
             config,
             profile: Some("test".into()),
             file: "config.toml".into(),
-            server: server.server.base_url(),
+            // As the app names it: the client's base URL.
+            server: journal_name(server),
             journal: Some(self.journal()),
         }
     }
+}
+
+/// How the journal names `server`: its base URL as the client holds it.
+fn journal_name(server: &TestServer) -> String {
+    url::Url::parse(&server.server.base_url())
+        .unwrap()
+        .to_string()
 }
 
 fn sink(command: String) -> RotationConfig {
@@ -354,6 +365,18 @@ async fn with_a_grace_the_list_and_the_details_say_rotation_due() {
     never_shown(&app, &[&stored, &erp.creds.token]);
     app.send("<Esc>");
     app.quit().await;
+
+    // A new start reads the journal first: the key is still due.
+    let setup = place.setup(sink(place.storing_sink()), &server);
+    let mut again = start_on(&server, &server.admin, options(setup));
+    let listed = again
+        .wait_for("rotation due at start", |f| {
+            f.screen.contains("rotation due") && !f.busy
+        })
+        .await;
+    let row = listed.screen.lines().find(|l| l.contains("ERP")).unwrap();
+    assert!(row.contains("rotation due"), "{}", listed.screen);
+    again.quit().await;
 }
 
 /// A sink that waits for `go` to exist before storing the token.
@@ -412,6 +435,82 @@ async fn q_during_a_rotation_says_it_runs_and_the_run_goes_on_to_its_summary() {
         done.status
     );
     assert!(!server.renewal_pending(&erp.creds.app_key).await);
+    app.send("<Esc>");
+    app.quit().await;
+}
+
+/// A config file (0600) with profiles a and b, each with its own sink writing to `stores`.
+fn two_profiles(place: &Place, a: &TestServer, b: &TestServer) -> Connector {
+    let store = |name: &str| {
+        let dir = place.dir.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.display().to_string()
+    };
+    let profile = |name: &str, server: &TestServer| {
+        format!(
+            "[profiles.{name}]\naccount = \"acme\"\nbase_url = \"{}\"\napp_key = \"{}\"\n\
+             app_token = \"{}\"\n\n[profiles.{name}.rotation]\n\
+             sink = \"umask 077; cat > {}/{{appKey}}\"\n\n",
+            server.server.base_url(),
+            server.admin.app_key,
+            server.admin.token,
+            store(&format!("store-{name}")),
+        )
+    };
+    let path = place.dir.path().join("config.toml");
+    std::fs::write(&path, profile("a", a) + &profile("b", b)).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let file = ConfigFile::load(Some(&path)).unwrap();
+    Connector::new(file, ClientOptions::default())
+        .with_demo_db(place.dir.path().join("demo.sqlite3"))
+        .started_on(Some("a".into()))
+}
+
+#[tokio::test]
+async fn after_a_profile_switch_the_new_profiles_sink_and_server_are_used() {
+    let a = TestServer::start().await;
+    let b = TestServer::start().await;
+    a.key_with_roles("Alpha", &[]).await;
+    let beta = b.key_with_roles("Beta", &[]).await;
+    let place = Place::new();
+    let connector = two_profiles(&place, &a, &b);
+    let setup = place.setup(sink(place.storing_sink()), &a);
+    let mut app = start_on(
+        &a,
+        &a.admin,
+        AppOptions {
+            connector: Some(Arc::new(connector)),
+            profile: Some("a".into()),
+            ..options(setup)
+        },
+    );
+    loaded(&mut app, 2).await;
+    app.send(":profile b<Enter>");
+    app.wait_for("B's keys", |f| f.screen.contains("Beta") && !f.busy)
+        .await;
+    mark(&mut app, &["Beta"]).await;
+    app.send("o");
+    let asked = app
+        .wait_for("the confirmation", |f| f.dialog.is_some())
+        .await;
+    assert!(asked.screen.contains("store-b/"), "{}", asked.screen);
+    app.send("y");
+    app.wait_for("the summary", |f| {
+        f.dialog.as_deref() == Some("BulkSummary: Rotation: 1 of 1 key rotated")
+    })
+    .await;
+    let stored_at = place.dir.path().join("store-b").join(&beta.creds.app_key);
+    let stored = std::fs::read_to_string(stored_at).unwrap();
+    assert!(b.login_works(&beta.creds.app_key, &stored).await);
+    // The journal names B's server, so A's "rotation due" never lists B's keys.
+    let journal = std::fs::read_to_string(place.journal()).unwrap();
+    let server_b = format!("\"server\":\"{}\"", journal_name(&b));
+    assert!(journal.contains(&server_b), "{journal}");
+    never_shown(&app, &[&stored, &beta.creds.token]);
     app.send("<Esc>");
     app.quit().await;
 }

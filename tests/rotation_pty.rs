@@ -56,11 +56,17 @@ async fn the_app_rotates_with_the_profiles_sink_and_never_writes_a_token_to_the_
         "the profile's sink is used:\n{asked}"
     );
     app.send("y");
-    app.wait_for("the summary", |s| s.contains("Rotation: 1 of 1 key rotated"));
+    app.wait_for("the summary", |s| {
+        s.contains("Rotation: 1 of 1 key rotated")
+    });
 
     let stored = std::fs::read_to_string(store.join(&erp.creds.app_key)).unwrap();
     assert!(server.login_works(&erp.creds.app_key, &stored).await);
-    assert!(!server.login_works(&erp.creds.app_key, &erp.creds.token).await);
+    assert!(
+        !server
+            .login_works(&erp.creds.app_key, &erp.creds.token)
+            .await
+    );
     assert!(!server.renewal_pending(&erp.creds.app_key).await);
     let journal = state.join("apikeys").join("rotation.jsonl");
     let journaled = std::fs::read_to_string(&journal).expect("the journal in XDG_STATE_HOME");
@@ -72,6 +78,9 @@ async fn the_app_rotates_with_the_profiles_sink_and_never_writes_a_token_to_the_
     app.expect_clean_exit();
     let received = String::from_utf8_lossy(&app.raw.lock().unwrap()).to_string();
     for token in [&stored, &erp.creds.token, &server.admin.token] {
-        assert!(!received.contains(&token[..16]), "a token reached the terminal");
+        assert!(
+            !received.contains(&token[..16]),
+            "a token reached the terminal"
+        );
     }
 }

@@ -11,13 +11,14 @@ mod screen_fixture;
 use std::time::Duration;
 
 use apikeys::config::RotationConfig;
+use apikeys::permissions::Resource;
 use apikeys::rotation::{KeyReport, Outcome, Stage, Target};
 use apikeys::tui::action::{Action, Effect};
 use apikeys::tui::rotation::{Progress, Setup};
 use apikeys::tui::state::{Dialog, State, Tab};
 use apikeys::tui::update::update;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use screen_fixture::{all_permissions, at, draw, key, state_with};
+use screen_fixture::{all_but, all_permissions, at, draw, key, state_with};
 
 fn press(state: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
     update(state, Action::Key(KeyEvent::new(code, modifiers)))
@@ -269,4 +270,19 @@ fn a_wrong_setting_is_refused_with_what_to_fix_before_anything_is_sent() {
     ch(&mut state, 'o');
     let said = state.status.as_ref().map(|s| s.text.clone()).unwrap();
     assert!(said.contains("no state directory"), "{said}");
+}
+
+#[test]
+fn without_renew_api_token_nothing_is_asked() {
+    let keys = vec![key("erp", "ERP", at(2026, 6, 1))];
+    let mut state = state_with(keys, all_but(&[Resource::RenewApiToken]));
+    state.rotation.setup = setup(None);
+    draw(&mut state, 120, 30);
+    let effects = ch(&mut state, 'o');
+    assert!(effects.is_empty() && state.dialog.is_none());
+    let said = state.status.as_ref().map(|s| s.text.clone()).unwrap();
+    assert!(
+        said.starts_with("Cannot rotate tokens:") && said.contains("Renew API Token"),
+        "{said}"
+    );
 }
