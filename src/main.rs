@@ -80,6 +80,19 @@ fn serve_args(args: cli::ServeArgs) -> anyhow::Result<()> {
     })
 }
 
+/// What the app's `:rotate` uses: the profile's rotation table, the journal in the state
+/// directory, and the journal's name for this server.
+fn rotation_setup(session: &Session) -> apikeys::tui::rotation::Setup {
+    let (config, file) = session.rotation_config();
+    apikeys::tui::rotation::Setup {
+        config,
+        profile: Some(session.profile.clone()),
+        file,
+        server: session.journal_server(),
+        journal: apikeys::rotation::journal::default_path().ok(),
+    }
+}
+
 /// The terminal app on the configured profile, or on the embedded demo when there is none.
 fn terminal_app(
     request: &Request,
@@ -95,6 +108,8 @@ fn terminal_app(
     }
     session::block_on(async {
         let mut session = Session::open(request).await?;
+        // Read before the connector takes the config file over.
+        let rotation = rotation_setup(&session);
         let connector = std::sync::Arc::new(session.connector());
         let refresh = args.refresh.or(session.refresh_secs).unwrap_or(30);
         let options = apikeys::tui::Options {
@@ -112,6 +127,7 @@ fn terminal_app(
             clipboard: session.clipboard.clone(),
             history: apikeys::tui::command_line::history::default_path(),
             connector: Some(connector.clone()),
+            rotation,
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
         // The demo server, if the app started on it or switched to it.

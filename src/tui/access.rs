@@ -31,6 +31,8 @@ pub enum Op {
     EditExternalRoles,
     SetDuration,
     ViewAudit,
+    /// `:rotate`: renew, hand off, verify, finish.
+    Rotate,
 }
 
 /// VTEX's rotation guide, as the key bar and help give it for the caller's own row.
@@ -106,7 +108,7 @@ impl Access {
     pub fn check(&self, op: Op) -> Result<(), String> {
         let (needs_extension, permission) = match op {
             Op::ToggleKey | Op::NewKey | Op::EditRoles => (false, Resource::EditApiKeys),
-            Op::Renew | Op::FinishRenewal => (false, Resource::RenewApiToken),
+            Op::Renew | Op::FinishRenewal | Op::Rotate => (false, Resource::RenewApiToken),
             Op::UndoRenewal => (true, Resource::RenewApiToken),
             Op::DeleteKey
             | Op::AddExternal

@@ -45,6 +45,13 @@ pub enum Action {
         profile: String,
         result: std::result::Result<Box<super::connector::Connected>, String>,
     },
+    /// A rotation run (`Effect::Rotate`) moved on.
+    Rotation(super::rotation::Progress),
+    /// The journal was read (`Effect::ReadRotationDue`): the keys of `server` in their grace.
+    RotationDue {
+        server: String,
+        due: HashMap<String, DateTime<Utc>>,
+    },
 }
 
 pub use super::failure::{Failure, FailureKind};
@@ -178,6 +185,14 @@ pub enum Effect {
     UseClient(UseClient),
     /// The connection attempt under way is given up: stop it (and its token command).
     CancelConnect,
+    /// Run this rotation on the current client, off the UI thread; it reports as
+    /// `Action::Rotation`.
+    Rotate(super::rotation::Request),
+    /// Read the rotation journal for the keys in their grace; answered as `Action::RotationDue`.
+    ReadRotationDue {
+        journal: std::path::PathBuf,
+        server: String,
+    },
     Quit,
 }
 

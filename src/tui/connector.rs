@@ -24,6 +24,9 @@ pub struct Connected {
     pub name: String,
     pub client: VtexClient,
     pub header: Header,
+    /// The profile's rotation settings and how the journal names its server (the journal's
+    /// path is the app's).
+    pub rotation: super::rotation::Setup,
 }
 
 impl std::fmt::Debug for Connected {
@@ -162,10 +165,18 @@ impl Connector {
             insecure_http,
             token_source: Some(token_source),
         };
+        let rotation = super::rotation::Setup {
+            config: self.file.rotation(name),
+            profile: Some(name.to_string()),
+            file: self.file.shown().to_string(),
+            server: client.base_url().to_string(),
+            journal: None,
+        };
         Ok(Connected {
             name: name.to_string(),
             client,
             header,
+            rotation,
         })
     }
 
@@ -194,10 +205,16 @@ impl Connector {
                 admin_file: crate::session::demo_admin_file(),
             }),
         };
+        let rotation = super::rotation::Setup {
+            file: self.file.shown().to_string(),
+            server: crate::rotation::EMBEDDED_DEMO.to_string(),
+            ..Default::default()
+        };
         Ok(Connected {
             name: DEMO.to_string(),
             client,
             header,
+            rotation,
         })
     }
 

@@ -298,6 +298,20 @@ impl BulkConfirm {
     }
 }
 
+/// `:rotate`, asked once: the keys, the sink command for the first, the grace, what is
+/// skipped and why.
+#[derive(Debug, Clone)]
+pub struct RotateConfirm {
+    pub plan: crate::tui::rotation::RotatePlan,
+    pub focus: Focus,
+}
+
+impl RotateConfirm {
+    pub fn bindings(&self) -> &'static [Binding] {
+        keymap::CONFIRM
+    }
+}
+
 /// A role for the marked keys: the one under the cursor is added to (Enter) or removed from
 /// (x) every marked key, through the bulk confirmation. Ticked: every marked key holds it.
 #[derive(Debug, Clone)]
@@ -358,6 +372,7 @@ pub enum Dialog {
     BulkRoles(BulkRolesDialog),
     BulkSummary(BulkSummary),
     Profiles(ProfilePicker),
+    Rotate(RotateConfirm),
 }
 
 /// A dialog's text field, while it has the keyboard: keys no binding takes are typed into it.
@@ -447,6 +462,7 @@ impl Dialog {
             Dialog::BulkRoles(dialog) => dialog.bindings(),
             Dialog::BulkSummary(dialog) => dialog.bindings(),
             Dialog::Profiles(dialog) => dialog.bindings(),
+            Dialog::Rotate(dialog) => dialog.bindings(),
         }
     }
 }

@@ -106,6 +106,7 @@ where
         results: results_tx,
         connector,
         connecting: None,
+        rotating: None,
     };
 
     let size = terminal.size()?;
@@ -182,6 +183,9 @@ struct EffectRunner {
     connector: Option<Arc<Connector>>,
     /// The connection attempt under way (only the latest one runs).
     connecting: Option<AbortOnDrop>,
+    /// The rotation run, stopped if the loop ends first (Ctrl-c): its journal lets the next
+    /// run settle what it left.
+    rotating: Option<AbortOnDrop>,
 }
 
 impl EffectRunner {
@@ -245,6 +249,15 @@ impl EffectRunner {
                     if let Some(said) = super::command_line::history::save(&path, &line) {
                         let _ = self.results.send(Action::Notice(said));
                     }
+                }
+                Effect::Rotate(request) => {
+                    let (client, results) = (self.client.clone(), self.results.clone());
+                    let task = tokio::spawn(super::rotation::task::run(client, request, results));
+                    self.rotating = Some(AbortOnDrop(task.abort_handle()));
+                }
+                Effect::ReadRotationDue { journal, server } => {
+                    let results = self.results.clone();
+                    tokio::spawn(super::rotation::task::read_due(journal, server, results));
                 }
                 Effect::Quit => quit = true,
             }

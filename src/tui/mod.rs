@@ -17,6 +17,7 @@ pub mod profile_switch;
 pub mod redraw;
 pub mod renew_by_key;
 pub mod requests;
+pub mod rotation;
 pub mod runner;
 pub mod state;
 pub mod status;
@@ -44,6 +45,8 @@ pub struct Options {
     pub history: Option<std::path::PathBuf>,
     /// The profiles `P` and `:profile` switch between.
     pub connector: Option<std::sync::Arc<connector::Connector>>,
+    /// `:rotate`: the profile's rotation settings and the journal (`None`: unavailable).
+    pub rotation: rotation::Setup,
 }
 
 /// Runs the app on the real terminal until the user quits, SIGTERM or SIGHUP.
@@ -57,6 +60,7 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
     state.mouse = options.mouse;
     // Read once here: `update` does no I/O; new lines are appended through an effect.
     state.history = command_line::history::History::load(options.history);
+    state.rotation.setup = options.rotation;
     state.zone = view::time::Zone::Local;
     state.no_color = view::theme::no_color_requested(std::env::var_os("NO_COLOR").as_deref());
     // OSC 52 goes to the controlling terminal (/dev/tty), between frames: never to stdout,

@@ -360,7 +360,7 @@ pub use super::dialog::ProfilePicker;
 pub use super::dialog::{
     AddExternalDialog, BulkConfirm, BulkRolesDialog, BulkSummary, Confirm, DeleteKeyDialog,
     DetailsDialog, Dialog, EditRolesDialog, HelpDialog, KeyList, NewKeyDialog, NewKeyStep,
-    RenewByKeyDialog, RenewDialog, RolePicker, TokenDialog,
+    RenewByKeyDialog, RenewDialog, RolePicker, RotateConfirm, TokenDialog,
 };
 pub use super::profile_switch::ProfileSwitch;
 pub use super::status::{Cause, ERROR_SECONDS, INFO_SECONDS, MessageKind, Reading, StatusMessage};
@@ -420,6 +420,8 @@ pub struct State {
     pub profiles: Vec<String>,
     /// Which profile is on screen, and a switch under way.
     pub profile_switch: ProfileSwitch,
+    /// `:rotate`: the settings, the run under way, and the keys whose grace is running.
+    pub rotation: super::rotation::RotationState,
 }
 
 impl State {
@@ -463,6 +465,7 @@ impl State {
             history: Default::default(),
             profiles: Vec::new(),
             profile_switch: ProfileSwitch::default(),
+            rotation: Default::default(),
         }
     }
 

@@ -64,10 +64,14 @@ pub fn buffer_text(buffer: &Buffer) -> String {
     out
 }
 
-struct Watcher(watch::Sender<Frame>);
+/// The frames' watch channel, and, when kept, every screen's text in order.
+struct Watcher(watch::Sender<Frame>, Option<Arc<Mutex<Vec<String>>>>);
 
 impl Observer for Watcher {
     fn frame(&mut self, state: &State, buffer: &Buffer) {
+        if let Some(screens) = &self.1 {
+            screens.lock().unwrap().push(buffer_text(buffer));
+        }
         let dialog = state.dialog.as_ref().map(|d| match d {
             Dialog::Confirm(c) => format!("Confirm: {}", c.title),
             Dialog::DeleteKey(_) => "DeleteKey".into(),
@@ -83,6 +87,7 @@ impl Observer for Watcher {
             Dialog::BulkSummary(s) => format!("BulkSummary: {}", s.title),
             Dialog::BulkRoles(b) => format!("BulkRoles: {} keys", b.count),
             Dialog::Profiles(_) => "Profiles".into(),
+            Dialog::Rotate(r) => format!("Rotate: {} keys", r.plan.targets.len()),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),
@@ -192,6 +197,8 @@ pub struct App {
     keys: mpsc::UnboundedSender<std::io::Result<Event>>,
     backend: ResizableBackend,
     pub frames: watch::Receiver<Frame>,
+    /// Every screen drawn, in order (with `AppOptions::keep_screens`; else empty).
+    pub screens: Arc<Mutex<Vec<String>>>,
     pub clipboard: FakeClipboard,
     pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -219,6 +226,10 @@ pub struct AppOptions {
     pub connector: Option<Arc<apikeys::tui::connector::Connector>>,
     /// The header's profile name at start.
     pub profile: Option<String>,
+    /// `:rotate`'s settings and journal; `None`: none (rotation refuses).
+    pub rotation: Option<apikeys::tui::rotation::Setup>,
+    /// Keep the text of every screen drawn (`App::screens`), for tests that check them all.
+    pub keep_screens: bool,
 }
 
 impl Default for AppOptions {
@@ -235,6 +246,8 @@ impl Default for AppOptions {
             history: None,
             connector: None,
             profile: None,
+            rotation: None,
+            keep_screens: false,
         }
     }
 }
@@ -264,6 +277,8 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         options.height,
     ))));
     let task_backend = backend.clone();
+    let screens: Arc<Mutex<Vec<String>>> = Arc::default();
+    let kept = options.keep_screens.then(|| screens.clone());
     let header = Header {
         account: "acme".into(),
         profile: options.profile.clone().unwrap_or_else(|| "test".into()),
@@ -283,10 +298,13 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         );
         state.mouse = options.mouse;
         state.history = apikeys::tui::command_line::history::History::load(options.history);
+        if let Some(setup) = options.rotation {
+            state.rotation.setup = setup;
+        }
         if let Some(zone) = options.zone {
             state.zone = zone;
         }
-        let mut watcher = Watcher(frames_tx);
+        let mut watcher = Watcher(frames_tx, kept);
         let parts = event_loop::Parts {
             terminal: &mut terminal,
             client: &client,
@@ -303,6 +321,7 @@ pub fn start(base_url: &str, creds: &Creds, options: AppOptions) -> App {
         keys: keys_tx,
         backend,
         frames: frames_rx,
+        screens,
         clipboard,
         task,
     }

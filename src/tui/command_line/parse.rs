@@ -40,6 +40,10 @@ pub enum Verb {
     Refresh,
     Profile(Option<String>),
     Help,
+    /// `true`: every outdated key (`:rotate outdated`, or `:rotate` on Settings).
+    Rotate {
+        outdated: bool,
+    },
 }
 
 /// The sort columns a pane offers, as typed: the first word of each is the one shown and
@@ -152,6 +156,15 @@ pub fn parse(line: &str, tab: Tab) -> Result<Verb, String> {
         Name::Refresh => bare(Verb::Refresh),
         Name::Profile => Ok(Verb::Profile((!rest.is_empty()).then(|| rest.to_string()))),
         Name::Help => bare(Verb::Help),
+        Name::Rotate => match rest {
+            "" => Ok(Verb::Rotate {
+                outdated: tab == Tab::Settings,
+            }),
+            word if "outdated".starts_with(&word.to_lowercase()) => {
+                Ok(Verb::Rotate { outdated: true })
+            }
+            _ => Err(crate::tui::strings::rotation::ROTATE_OUTDATED_TAKES.into()),
+        },
     }
 }
 

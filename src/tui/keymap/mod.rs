@@ -92,6 +92,9 @@ pub enum Command {
     },
     /// Open the profile picker (switch account without restarting).
     Profiles,
+    /// Rotate tokens through the profile's sink: the marked keys, else the selected one (on
+    /// Settings: every outdated key).
+    Rotate,
 }
 
 /// A move in a list.
@@ -342,6 +345,7 @@ pub const KEYS: &[Binding] = &[
         false,
         &[(ch('u'), C::UndoRenewal)],
     ),
+    ROTATE_KEYS,
     bind(
         "d",
         ("delete key (the marked keys, else this one)", "delete"),
@@ -350,6 +354,18 @@ pub const KEYS: &[Binding] = &[
         &[(ch('d'), C::DeleteKey)],
     ),
 ];
+
+/// `o`: rotate through the profile's sink (renew, hand off, verify, finish).
+const ROTATE_KEYS: Binding = bind(
+    "o",
+    (
+        "rotate: new token to the sink, verified, old one deleted (the marked keys, else this one)",
+        "rotate",
+    ),
+    Some(Op::Rotate),
+    false,
+    &[(ch('o'), C::Rotate)],
+);
 
 /// The Generated keys pane of a key that may not list keys (no View API Keys).
 pub const KEYS_RENEW_ONLY: &[Binding] = &[bind(
@@ -494,6 +510,13 @@ pub const SETTINGS: &[Binding] = &[
         Some(Op::SetDuration),
         true,
         &[(ENTER, C::ApplyDuration)],
+    ),
+    bind(
+        "o",
+        ("rotate every outdated key's token", "rotate outdated"),
+        Some(Op::Rotate),
+        true,
+        &[(ch('o'), C::Rotate)],
     ),
 ];
 

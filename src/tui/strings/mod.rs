@@ -10,6 +10,7 @@ pub mod details;
 pub mod dialogs;
 pub mod panes;
 pub mod profiles;
+pub mod rotation;
 pub mod settings;
 
 /// "1 key", "61 keys": a count and its noun, the singular for exactly one. Every count the

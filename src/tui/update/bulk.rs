@@ -19,6 +19,11 @@ pub(super) fn ask(state: &mut State, action: BulkAction) -> Vec<Effect> {
         refuse_briefly(state, text::ALREADY_RUNNING);
         return Vec::new();
     }
+    if state.rotation.run.is_some() {
+        // The rotation is changing these keys' tokens: one thing at a time.
+        refuse_briefly(state, strings::rotation::ALREADY_RUNNING);
+        return Vec::new();
+    }
     if let Some(name) = state.profile_switch.switching_to() {
         // Its answers would land in the other account's lists.
         refuse_briefly(state, text::switching(name));

@@ -48,6 +48,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             _,
         ) => run_global(state, command),
         (Command::Profiles, _) => switch_profile(state, None),
+        (Command::Rotate, _) => ask_rotation(state, state.tab == Tab::Settings),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (
             Command::Mark | Command::MarkRange | Command::MarkAll | Command::ClearMarks,
@@ -90,6 +91,12 @@ fn is_ctrl_c(key: &KeyEvent) -> bool {
 /// `q` (or `:q`) during a bulk run stops it first, as Esc does, so one stray key does not
 /// leave the user without the summary; a second `q` quits. Ctrl-c quits at once.
 fn quit_or_stop_bulk(state: &mut State) -> Vec<Effect> {
+    if state.rotation.run.is_some() {
+        // A rotation cut between renew and finish is settled by the next run, but not
+        // silently: `q` says so, Ctrl-c quits.
+        refuse_briefly(state, strings::rotation::QUIT_REFUSED);
+        return Vec::new();
+    }
     match &state.bulk {
         Some(run) if run.stopped.is_none() => {
             let effects = cancel(state).unwrap_or_default();

@@ -23,6 +23,7 @@ mod new_row;
 mod outcomes;
 mod profiles;
 mod requests;
+mod rotation;
 mod settings_pane;
 mod status;
 mod timers;
@@ -42,6 +43,7 @@ use outcomes::*;
 pub use profiles::switch_profile;
 use profiles::*;
 use requests::*;
+use rotation::*;
 use settings_pane::*;
 pub(super) use status::say;
 use status::*;
@@ -56,12 +58,15 @@ use crate::vtex::model::{AppKey, Role};
 
 /// The first calls: what the server offers, the keys, the account's roles.
 pub fn init(state: &mut State) -> Vec<Effect> {
-    vec![
+    let mut effects = vec![
         request(state, Call::Capabilities),
         request_keys(state),
         request(state, Call::ListRoles),
         request(state, Call::Account),
-    ]
+    ];
+    // "rotation due" in the list: the journal is read off the UI thread.
+    effects.extend(read_rotation_due(state));
+    effects
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -108,6 +113,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             profile,
             result,
         } => on_connected(state, attempt, &profile, result),
+        Action::Rotation(progress) => on_rotation(state, progress),
+        Action::RotationDue { server, due } => on_rotation_due(state, server, due),
     }
 }
 

@@ -16,6 +16,11 @@ pub fn switch_profile(state: &mut State, name: Option<String>) -> Vec<Effect> {
         refuse_briefly(state, crate::tui::strings::bulk::ALREADY_RUNNING);
         return Vec::new();
     }
+    if state.rotation.run.is_some() {
+        // Its keys are on this account; the summary comes first.
+        refuse_briefly(state, crate::tui::strings::rotation::ALREADY_RUNNING);
+        return Vec::new();
+    }
     let Some(name) = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) else {
         open_picker(state);
         return Vec::new();
@@ -98,7 +103,7 @@ pub(super) fn on_connected(
 /// Whether a change to the account is on its way: a bulk run, or a write whose answer
 /// matters (a new token to show, a form to reopen).
 fn changes_in_flight(state: &State) -> bool {
-    state.bulk.is_some() || state.requests.writing()
+    state.bulk.is_some() || state.rotation.run.is_some() || state.requests.writing()
 }
 
 /// After an answer: a switch that waited for the changes on their way happens now.
@@ -145,7 +150,15 @@ fn switch_to(state: &mut State, connected: Connected) -> Vec<Effect> {
         name,
         client,
         header,
+        rotation,
     } = connected;
+    // The journal stays; the sink, the server's name in it and the keys due are the new one's.
+    let journal = state.rotation.setup.journal.take();
+    state.rotation.setup = crate::tui::rotation::Setup {
+        journal,
+        ..rotation
+    };
+    state.rotation.due.clear();
     let read_only = state.access.read_only;
     state.status = None;
     state.header = header;

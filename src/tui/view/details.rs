@@ -192,6 +192,10 @@ fn fields(state: &State, key: &AppKey, max: usize) -> Vec<Line<'static>> {
     if let Some((sentence, style)) = age {
         lines.extend(field("Token age", &sentence, style, max));
     }
+    if let Some(due) = state.rotation.due.get(&key.app_key) {
+        let sentence = crate::tui::strings::rotation::due_detail(&when(*due, state.zone));
+        lines.extend(field("Rotation", &sentence, theme::pending(), max));
+    }
     lines
 }
 

@@ -99,6 +99,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
         Dialog::BulkRoles(dialog) => bulk_roles(state, dialog, hints, frame, region),
         Dialog::BulkSummary(dialog) => super::bulk::summary(dialog, hints, frame, region),
         Dialog::Profiles(picker) => profiles::render(picker, hints, frame, region),
+        Dialog::Rotate(dialog) => super::rotation::confirm(dialog, hints, frame, region, hits),
     }
 }
 
@@ -119,6 +120,12 @@ pub fn hints(dialog: &Dialog) -> Vec<Hint> {
                     Focus::Action => text::DELETE.to_lowercase(),
                     Focus::Cancel => text::CANCEL.to_lowercase(),
                 },
+                (Dialog::Rotate(rotate), Some(Command::Press)) if rotate.focus == Focus::Cancel => {
+                    text::CANCEL.to_lowercase()
+                }
+                (Dialog::Rotate(_), Some(Command::Press | Command::Accept)) => {
+                    crate::tui::strings::rotation::ACCEPT.to_lowercase()
+                }
                 (Dialog::Bulk(bulk), Some(Command::Press)) if bulk.focus == Focus::Cancel => {
                     text::CANCEL.to_lowercase()
                 }

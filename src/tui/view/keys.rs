@@ -16,6 +16,7 @@ use crate::listing::{SortBy, StatusFilter, TokenAge};
 use crate::permissions::Resource;
 use crate::tui::state::{Filter, KeysPane, Load, Op, State};
 use crate::tui::strings::panes as text;
+use crate::tui::strings::rotation::DUE_STATUS;
 use crate::vtex::model::{AppKey, Role};
 
 const KEY: usize = 0;
@@ -64,7 +65,13 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
             widgets::spans_width(&age_spans(key, months, state.now))
         })
     });
-    let columns = columns(pane, budget);
+    let due = &state.rotation.due;
+    let status_width = if pane.rows.iter().any(|key| due.contains_key(&key.app_key)) {
+        widgets::width(DUE_STATUS) as u16
+    } else {
+        9
+    };
+    let columns = columns(pane, budget, status_width);
     let widths = widgets::allocate(&columns, body.width);
     let key_width = usize::from(widths[KEY].unwrap_or(0));
     let name_width = usize::from(widths[NAME].unwrap_or(0));
@@ -76,6 +83,10 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
         .map(|(((at, key), age), roles)| {
             let token = token_cell(age, key.renewal_pending(), token_width);
             let mut cells = row_cells(pane, key, key_width, token, roles, state.zone);
+            if key.is_active && due.contains_key(&key.app_key) {
+                // Its old token goes when the grace ends (from the rotation journal).
+                cells[STATUS] = vec![Span::styled(DUE_STATUS, theme::pending())];
+            }
             if own(key) {
                 cells[NAME] = own_name_cell(key, name_width);
             }
@@ -117,7 +128,7 @@ fn placeholder(state: &State, frame: &mut Frame, body: Rect) -> bool {
 /// The table's columns, sized for every row of the list (so they stay put while it scrolls).
 /// Status, key and the token's age come first, then some of the name and roles; then the
 /// token's "old token pending deletion" marker; then the rest of the name and roles.
-fn columns(pane: &KeysPane, budget: &KeysBudget) -> [Column; 6] {
+fn columns(pane: &KeysPane, budget: &KeysBudget, status_width: u16) -> [Column; 6] {
     let (key_want, name_max, roles_max) = (budget.key, budget.name, budget.roles);
     let age_want = budget.age;
     // With a pending renewal in the list the token column wants room for the shortest
@@ -154,7 +165,11 @@ fn columns(pane: &KeysPane, budget: &KeysBudget) -> [Column; 6] {
         Column::new(format!("Created{}", arrow(SortBy::Created)), 10, 10)
             .grow(5)
             .hide_below(100),
-        Column::new(format!("Status{}", arrow(SortBy::Status)), 9, 9),
+        Column::new(
+            format!("Status{}", arrow(SortBy::Status)),
+            status_width,
+            status_width,
+        ),
     ]
 }
 

@@ -16,6 +16,7 @@ mod external;
 mod help;
 pub mod hit;
 mod keys;
+mod rotation;
 mod scroll;
 mod settings;
 pub mod theme;
@@ -374,11 +375,17 @@ fn status_line(state: &State, frame: &mut Frame, area: Rect) {
         .status
         .as_ref()
         .filter(|m| m.expires.is_none_or(|at| at > state.now));
-    // A bulk run's progress stays on the line while it runs; only an error goes over it.
-    let message = message.filter(|m| state.bulk.is_none() || m.kind == MessageKind::Error);
+    // A run's progress (bulk or rotation) stays on the line while it runs; only an error
+    // goes over it.
+    let running = state.bulk.is_some() || state.rotation.run.is_some();
+    let message = message.filter(|m| !running || m.kind == MessageKind::Error);
     let line = match (message, &state.bulk) {
         (None, Some(run)) => Line::styled(
             format!(" {}", fit(&bulk::progress(state, run), max)),
+            theme::pending(),
+        ),
+        (None, None) if let Some(run) = &state.rotation.run => Line::styled(
+            format!(" {}", fit(&rotation::progress(run), max)),
             theme::pending(),
         ),
         (Some(message), _) => {

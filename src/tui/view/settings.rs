@@ -36,6 +36,7 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
 
     lines.push(Line::raw(""));
     lines.extend(extensions_lines(state, max));
+    lines.extend(rotation_lines(state, max));
 
     frame.render_widget(Paragraph::new(lines), area.intersection(frame.area()));
 }
@@ -83,6 +84,42 @@ fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
             },
         }
     }
+    lines
+}
+
+/// "12 keys are outdated — o rotates them", once the keys are loaded (nothing when the server
+/// reports no token dates: no key could be called outdated).
+fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
+    use crate::listing::TokenAge;
+    use crate::tui::strings::rotation as rotation_text;
+    let dated = state
+        .keys
+        .rows
+        .iter()
+        .any(|k| k.creation_date_token.is_some());
+    if state.keys.load != Load::Loaded || !dated {
+        return Vec::new();
+    }
+    let (months, now) = (state.token_months(), state.now);
+    let outdated = (state.keys.rows.iter())
+        .filter(|key| {
+            matches!(
+                key.token_age(months, now),
+                Some(TokenAge::Outdated | TokenAge::LongOutdated)
+            )
+        })
+        .count();
+    let style = if outdated > 0 {
+        theme::outdated()
+    } else {
+        theme::dim()
+    };
+    let mut lines = vec![Line::raw("")];
+    lines.extend(widgets::wrapped(
+        &rotation_text::outdated_summary(outdated),
+        style,
+        max,
+    ));
     lines
 }
 

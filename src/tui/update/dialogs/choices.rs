@@ -36,6 +36,21 @@ fn acknowledging(focus: &mut Focus, understood: &mut bool, command: Command) -> 
     }
 }
 
+impl RotateConfirm {
+    /// As the single confirmations: y or the focused button starts the run.
+    pub(super) fn on_command(&mut self, command: Command) -> Next {
+        if let Some(focus) = self.focus.after(command) {
+            self.focus = focus;
+            return Next::Stay;
+        }
+        match command {
+            Command::Accept => Next::StartRotation(self.plan.clone()),
+            Command::Press if self.focus == Focus::Action => Next::StartRotation(self.plan.clone()),
+            _ => Next::Close,
+        }
+    }
+}
+
 impl BulkConfirm {
     /// As the single confirmations: y or the focused button accepts; an action that cannot be
     /// undone waits for its acknowledgement, as deleting one key does.

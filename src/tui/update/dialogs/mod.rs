@@ -43,6 +43,8 @@ pub(super) enum Next {
     AskBulk(crate::tui::bulk::BulkAction),
     /// Close and switch to this profile.
     SwitchProfile(String),
+    /// Close and start this rotation.
+    StartRotation(crate::tui::rotation::RotatePlan),
 }
 
 /// What a dialog may read of the rest of the state while it handles a command.
@@ -77,7 +79,8 @@ pub(super) fn press_button(state: &mut State, focus: Focus) -> Vec<Effect> {
     match &mut state.dialog {
         Some(Dialog::Confirm(Confirm { focus: at, .. }))
         | Some(Dialog::DeleteKey(DeleteKeyDialog { focus: at, .. }))
-        | Some(Dialog::Bulk(BulkConfirm { focus: at, .. })) => *at = focus,
+        | Some(Dialog::Bulk(BulkConfirm { focus: at, .. }))
+        | Some(Dialog::Rotate(RotateConfirm { focus: at, .. })) => *at = focus,
         _ => return Vec::new(),
     }
     run(state, Command::Press)
@@ -130,6 +133,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Dialog::NewKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::AddExternal(dialog) => dialog.on_command(command, &ctx),
         Dialog::Profiles(dialog) => dialog.on_command(command),
+        Dialog::Rotate(dialog) => dialog.on_command(command),
     };
     apply(state, next)
 }
@@ -191,6 +195,10 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
         Next::SwitchProfile(name) => {
             state.dialog = None;
             switch_profile(state, Some(name))
+        }
+        Next::StartRotation(plan) => {
+            state.dialog = None;
+            start_rotation(state, plan)
         }
     }
 }
