@@ -514,3 +514,67 @@ async fn after_a_profile_switch_the_new_profiles_sink_and_server_are_used() {
     app.send("<Esc>");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn esc_stops_a_rotation_between_keys_and_the_keys_not_started_stay_marked() {
+    let server = TestServer::start().await;
+    let labels = ["Rot1", "Rot2", "Rot3", "Rot4", "Rot5", "Rot6"];
+    let mut keys = Vec::new();
+    for label in labels {
+        keys.push(server.key_with_roles(label, &[]).await);
+    }
+    let place = Place::new();
+    let go = place.dir.path().join("go");
+    let setup = place.setup(sink(waiting_sink(&place, &go)), &server);
+    let mut app = start_on(&server, &server.admin, options(setup));
+    loaded(&mut app, 7).await;
+    mark(&mut app, &labels).await;
+    app.send("o");
+    app.wait_for("the confirmation", |f| f.dialog.is_some())
+        .await;
+    app.send("y");
+    // Four keys (the run's width) wait in their hand-off; Esc stops the rest from starting.
+    app.wait_for("the hand-offs", |f| {
+        f.dialog.is_none() && f.screen.contains(" hand-off")
+    })
+    .await;
+    app.send("<Esc>");
+    app.wait_for("stopping", |f| f.screen.contains("stopping"))
+        .await;
+    std::fs::write(&go, "").unwrap();
+    let done = app
+        .wait_for("the summary", |f| {
+            f.dialog
+                .as_deref()
+                .is_some_and(|d| d.starts_with("BulkSummary"))
+        })
+        .await;
+    assert!(done.screen.contains("not started"), "{}", done.screen);
+    let mut rotated = 0;
+    for key in &keys {
+        let stored = place.token_of(&key.creds.app_key);
+        if let Some(token) = stored {
+            assert!(server.login_works(&key.creds.app_key, &token).await);
+            rotated += 1;
+        } else {
+            assert!(
+                server
+                    .login_works(&key.creds.app_key, &key.creds.token)
+                    .await
+            );
+        }
+        assert!(!server.renewal_pending(&key.creds.app_key).await);
+    }
+    assert_eq!(
+        rotated, 4,
+        "the keys under way finished, the others never started"
+    );
+    app.send("<Esc>");
+    let after = app.wait_for("the list", |f| f.dialog.is_none()).await;
+    assert_eq!(
+        after.marked_labels.len(),
+        2,
+        "the keys not started stay marked"
+    );
+    app.quit().await;
+}

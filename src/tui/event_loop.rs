@@ -257,7 +257,11 @@ impl EffectRunner {
                 }
                 Effect::ReadRotationDue { journal, server } => {
                     let results = self.results.clone();
-                    tokio::spawn(super::rotation::task::read_due(journal, server, results));
+                    let account = crate::keyformat::app_key_account(self.client.app_key())
+                        .unwrap_or_default()
+                        .to_string();
+                    let read = super::rotation::task::read_due(journal, server, account, results);
+                    tokio::spawn(read);
                 }
                 Effect::Quit => quit = true,
             }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::config::RotationConfig;
-use crate::rotation::journal::{Record, Step};
+use crate::rotation::journal::Record;
 use crate::rotation::{self, KeyReport, Selection, Stage, Target, duration, template};
 use crate::tui::strings::rotation as text;
 use crate::vtex::model::AppKey;
@@ -126,7 +126,7 @@ impl RotatePlan {
     /// The sink command as it runs for the first key (its values substituted, shell-quoted).
     pub fn first_sink(&self) -> Option<String> {
         let first = self.targets.first()?;
-        Some(template::substitute(&self.prepared.sink, &first.fields()))
+        Some(template::shown(&self.prepared.sink, &first.fields()))
     }
 }
 
@@ -160,6 +160,10 @@ pub struct Run {
     pub skipped: Vec<(Target, String)>,
     /// The appKeys of the planned keys (their rows are remarked at the end).
     pub targets: Vec<Target>,
+    /// Stops the run between keys (Esc); known once the run has started.
+    pub stopper: Option<crate::rotation::Stopper>,
+    /// Esc was pressed: the keys under way finish, no other starts.
+    pub stopping: bool,
 }
 
 impl Run {
@@ -171,6 +175,8 @@ impl Run {
             reconciled: Vec::new(),
             skipped: plan.skipped.clone(),
             targets: plan.targets.clone(),
+            stopper: None,
+            stopping: false,
         }
     }
 
@@ -185,6 +191,8 @@ impl Run {
 /// What a run tells the app, as it goes (`Action::Rotation`).
 #[derive(Debug)]
 pub enum Progress {
+    /// The run has started; this stops it between keys.
+    Started(crate::rotation::Stopper),
     /// What the journal held from an earlier run, settled before the run.
     Reconciled(Vec<KeyReport>),
     Step {
@@ -207,11 +215,8 @@ pub struct Request {
     pub server: String,
 }
 
-/// appKey → when the old token goes, for the keys of `server` whose grace is running.
-pub fn due_from(records: Vec<Record>, server: &str) -> HashMap<String, DateTime<Utc>> {
-    rotation::journal::latest_open(records)
-        .into_iter()
-        .filter(|record| record.server == server && record.step == Step::Grace)
-        .filter_map(|record| Some((record.app_key, record.finish_due?)))
-        .collect()
+/// appKey → when the old token goes, for the keys of `account` whose grace is running.
+pub fn due_from(records: Vec<Record>, account: &str) -> HashMap<String, DateTime<Utc>> {
+    let open = rotation::journal::latest_open(records);
+    rotation::waiting(&open, account, Utc::now())
 }

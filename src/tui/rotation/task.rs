@@ -31,6 +31,7 @@ pub async fn run(client: VtexClient, request: Request, results: UnboundedSender<
         Ok(rotation) => rotation,
         Err(err) => return send(Progress::Failed(text::cannot_start(&err.to_string()))),
     };
+    send(Progress::Started(rotation.stopper()));
     match rotation.reconcile().await {
         Ok(reports) => send(Progress::Reconciled(reports)),
         Err(err) => return send(Progress::Failed(text::journal_unreadable(&err.to_string()))),
@@ -43,12 +44,18 @@ pub async fn run(client: VtexClient, request: Request, results: UnboundedSender<
     send(Progress::Finished);
 }
 
-/// Reads the journal without its lock (a run may hold it) and reports the keys of `server`
-/// whose grace is running; an unreadable journal reports none.
-pub async fn read_due(path: PathBuf, server: String, results: UnboundedSender<Action>) {
+/// Reads the journal without its lock (a run may hold it) and reports the keys of `account`
+/// whose grace is running (for `server`, the profile the answer is for); an unreadable
+/// journal reports none.
+pub async fn read_due(
+    path: PathBuf,
+    server: String,
+    account: String,
+    results: UnboundedSender<Action>,
+) {
     let read = tokio::task::spawn_blocking(move || journal::read(&path)).await;
     let due = match read {
-        Ok(Ok(contents)) => due_from(contents.records, &server),
+        Ok(Ok(contents)) => due_from(contents.records, &account),
         _ => Default::default(),
     };
     let _ = results.send(Action::RotationDue { server, due });

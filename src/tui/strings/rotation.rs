@@ -123,6 +123,11 @@ pub fn skipped_line(target: &Target, reason: &str) -> String {
 
 // ---- progress and summary ---------------------------------------------------------------------
 
+/// After the progress line while a run may still be stopped.
+pub const ESC_STOPS: &str = " · Esc stops";
+/// After the progress line once Esc was pressed.
+pub const STOPPING: &str = " · stopping: the keys under way finish, no other starts";
+
 /// "Rotating 12 keys: 5/12 · vtexappkey-… hand-off · 1 failed"
 pub fn progress(done: usize, total: usize, current: Option<(&str, &str)>, failed: usize) -> String {
     let mut line = format!(

@@ -129,6 +129,9 @@ pub(super) fn run_global(state: &mut State, command: Command) -> Vec<Effect> {
             if let Some(effects) = cancel(state) {
                 return effects;
             }
+            if let Some(effects) = super::rotation::stop_rotation(state) {
+                return effects;
+            }
             if !showing_error(state)
                 && let Some(effects) = cancel_switch(state)
             {

@@ -138,6 +138,13 @@ pub(super) fn on_rotation(state: &mut State, progress: Progress) -> Vec<Effect> 
         return Vec::new();
     };
     match progress {
+        Progress::Started(stopper) => {
+            // Esc pressed before the run could be told: it stops now.
+            if run.stopping {
+                stopper.stop();
+            }
+            run.stopper = Some(stopper);
+        }
         Progress::Reconciled(reports) => run.reconciled = reports,
         Progress::Step { app_key, stage } => run.current = Some((app_key, stage)),
         Progress::Done(report) => {
@@ -263,4 +270,18 @@ fn summary_lines(run: &Run) -> Vec<String> {
         .to_string(),
     );
     lines
+}
+
+/// Esc during a rotation: no other key is started; those under way finish their steps (or are
+/// taken back), then the summary comes as usual. `None` when no rotation runs.
+pub(super) fn stop_rotation(state: &mut State) -> Option<Vec<Effect>> {
+    let run = state.rotation.run.as_mut()?;
+    if run.stopping {
+        return None;
+    }
+    run.stopping = true;
+    if let Some(stopper) = &run.stopper {
+        stopper.stop();
+    }
+    Some(Vec::new())
 }

@@ -87,5 +87,10 @@ pub fn confirm(
 /// The status line while a run goes on.
 pub fn progress(run: &Run) -> String {
     let current = (run.current.as_ref()).map(|(app_key, stage)| (app_key.as_str(), stage.name()));
-    text::progress(run.reports.len(), run.total, current, run.failed())
+    let line = text::progress(run.reports.len(), run.total, current, run.failed());
+    if run.stopping {
+        format!("{line}{}", text::STOPPING)
+    } else {
+        format!("{line}{}", text::ESC_STOPS)
+    }
 }
