@@ -5,7 +5,9 @@
 //! XDG_STATE_HOME (the journal) and an empty XDG_CONFIG_HOME. Printed per variant (Markdown),
 //! median and min–max over the runs: the wall time of the rotate process, the requests the
 //! server answered (its own log, by kind), the keys by outcome (the JSON report), the journal's
-//! lines and bytes after the run and its lines per key, and the report's median step times.
+//! lines and bytes after the run and its lines per key, the keys left with a renewal pending
+//! (the server's listing), the CPU time of the rotate process with its sinks and of the
+//! server, and the report's own times per key and step (median, p90, max).
 //!
 //! Variants: `--jobs 4` (the default), `--jobs 1`, and `--grace 1h` followed by two
 //! `--finish-due`: one at once (nothing is due) and one with the journal's `finishDue` moved
@@ -49,6 +51,8 @@ struct Phase {
     journal: JournalFigures,
     /// Keys with a renewal pending after it (the server's listing).
     pending: usize,
+    /// The server's CPU time during it.
+    server_cpu: Duration,
 }
 
 /// The phases of one run of a variant, on one fresh server.
@@ -113,7 +117,9 @@ fn measure(variant: Variant, keys: usize, check_logins: bool) -> Sample {
     let mut phases = Vec::new();
     let mut before = server.served();
     let mut phase = |args: &[&str]| {
+        let server_cpu_before = server.cpu();
         let run = run::rotate(&server, &home, args);
+        let server_cpu = server.cpu() - server_cpu_before;
         let now = server.served();
         let served = minus(&now, &before);
         let journal = run::journal_figures(&home.journal());
@@ -125,6 +131,7 @@ fn measure(variant: Variant, keys: usize, check_logins: bool) -> Sample {
             served,
             journal,
             pending,
+            server_cpu,
         });
     };
     match variant {
@@ -216,17 +223,23 @@ fn agreed(values: Vec<usize>) -> String {
     }
 }
 
+/// "0.412 (0.380–0.501)".
+fn spread(values: Vec<f64>) -> String {
+    let (median, min, max) = median_min_max(values);
+    format!("{median:.3} ({min:.3}–{max:.3})")
+}
+
 fn seconds(wall: Duration) -> f64 {
     wall.as_secs_f64()
 }
 
 fn print_table(results: &[(Variant, Vec<Sample>)]) {
     println!(
-        "\n| run | wall s, median (min–max) | exit | keys by outcome | skipped | requests | \
+        "\n| run | wall s, median (min–max) | CPU s rotate + sinks | CPU s server | exit | keys by outcome | skipped | requests | \
          by kind | non-2xx | pending renewals after | journal lines / bytes after | \
          journal lines per key |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (variant, samples) in results {
         for (at, name) in variant.phase_names().iter().enumerate() {
             let phases: Vec<&Phase> = samples.iter().map(|s| &s.phases[at]).collect();
@@ -271,7 +284,9 @@ fn print_row(name: &str, phases: &[&Phase]) {
         }
     }
     println!(
-        "| {name} | {median:.3} ({min:.3}–{max:.3}) | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} |",
+        "| {name} | {median:.3} ({min:.3}–{max:.3}) | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} |",
+        spread(phases.iter().map(|p| seconds(p.run.cpu)).collect()),
+        spread(phases.iter().map(|p| seconds(p.server_cpu)).collect()),
         dedup(exits),
         listed(outcomes),
         agreed(phases.iter().map(|p| p.run.skipped()).collect()),
@@ -291,7 +306,10 @@ fn lines_per_key(map: BTreeMap<usize, Vec<usize>>) -> String {
         return "empty".into();
     }
     map.into_iter()
-        .map(|(lines, keys)| format!("{lines} lines: {} keys", agreed(keys)))
+        .map(|(lines, keys)| {
+            let plural = if lines == 1 { "" } else { "s" };
+            format!("{lines} line{plural}: {} keys", agreed(keys))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -302,23 +320,27 @@ fn dedup(mut values: Vec<String>) -> String {
     values.join(", ")
 }
 
-/// The report's own step times (median over the keys, then median over the runs).
+/// The report's own times per key (every key of every run): median, p90 and max in ms.
 fn print_steps(results: &[(Variant, Vec<Sample>)]) {
-    println!("\n| run | median ms per key and step (the JSON report) |");
+    println!("\n| run | ms per key: median / p90 / max (the JSON report's figures) |");
     println!("|---|---|");
     for (variant, samples) in results {
         for (at, name) in variant.phase_names().iter().enumerate() {
-            let mut steps: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            let mut steps: BTreeMap<String, Vec<u64>> = BTreeMap::new();
             for sample in samples {
-                for (step, ms) in sample.phases[at].run.step_medians() {
-                    steps.entry(step).or_default().push(ms as f64);
+                for (step, ms) in sample.phases[at].run.step_times() {
+                    steps.entry(step).or_default().extend(ms);
                 }
             }
             let parts: Vec<String> = steps
                 .into_iter()
-                .map(|(step, ms)| format!("{step} {}", median_min_max(ms).0))
+                .map(|(step, mut ms)| {
+                    ms.sort_unstable();
+                    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+                    format!("{step} {} / {} / {}", at(0.5), at(0.9), at(1.0))
+                })
                 .collect();
-            println!("| {name} | {} |", parts.join(", "));
+            println!("| {name} | {} |", parts.join(" · "));
         }
     }
 }

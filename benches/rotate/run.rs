@@ -63,6 +63,8 @@ fn set_mode(path: &Path, mode: u32) {
 /// What one rotate process did.
 pub struct Finished {
     pub wall: Duration,
+    /// User + system time of the rotate process and the sinks it ran.
+    pub cpu: Duration,
     pub exit: Option<i32>,
     pub stdout: String,
     pub stderr: String,
@@ -84,10 +86,24 @@ impl Finished {
         self.report["skipped"].as_array().map_or(0, Vec::len)
     }
 
-    /// The median time of each step over the keys, in ms, from the report's own figures.
-    pub fn step_medians(&self) -> BTreeMap<String, u64> {
+    /// Each step's time per key in ms, from the report's own figures, with "key" (the whole
+    /// key) and "between steps" (the key's time outside its steps: journal writes, waiting
+    /// for a turn).
+    pub fn step_times(&self) -> BTreeMap<String, Vec<u64>> {
         let mut by_step: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         for key in self.report["keys"].as_array().into_iter().flatten() {
+            let total = key["ms"].as_u64().unwrap_or(0);
+            let steps: u64 = key["steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|step| step["ms"].as_u64().unwrap_or(0))
+                .sum();
+            by_step.entry("key".into()).or_default().push(total);
+            by_step
+                .entry("between steps".into())
+                .or_default()
+                .push(total.saturating_sub(steps));
             for step in key["steps"].as_array().into_iter().flatten() {
                 let name = step["step"].as_str().unwrap_or("?").to_string();
                 by_step
@@ -97,17 +113,12 @@ impl Finished {
             }
         }
         by_step
-            .into_iter()
-            .map(|(name, mut ms)| {
-                ms.sort_unstable();
-                (name, ms[ms.len() / 2])
-            })
-            .collect()
     }
 }
 
 /// Runs `apikeys rotate ARGS --output json` against `server` from `home`, and waits for it.
 pub fn rotate(server: &Server, home: &Home, args: &[&str]) -> Finished {
+    let cpu_before = children_cpu();
     let started = Instant::now();
     let output = Command::new(env!("CARGO_BIN_EXE_apikeys"))
         .arg("rotate")
@@ -126,6 +137,7 @@ pub fn rotate(server: &Server, home: &Home, args: &[&str]) -> Finished {
         .output()
         .expect("run apikeys rotate");
     let wall = started.elapsed();
+    let cpu = children_cpu() - cpu_before;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     let report = serde_json::from_str(&stdout).unwrap_or_else(|err| {
@@ -133,11 +145,25 @@ pub fn rotate(server: &Server, home: &Home, args: &[&str]) -> Finished {
     });
     Finished {
         wall,
+        cpu,
         exit: output.status.code(),
         stdout,
         stderr,
         report,
     }
+}
+
+/// The CPU time of every child this process has reaped (and their reaped children): the
+/// server is reaped only at the end, so a delta around one rotate is that rotate and its sinks.
+fn children_cpu() -> Duration {
+    // SAFETY: getrusage writes into the struct it is given; nothing else is shared.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
 }
 
 /// What the journal holds after a run.

@@ -111,6 +111,24 @@ impl Served {
 }
 
 impl Server {
+    /// The server's user + system time so far (`/proc/PID/stat`, in clock ticks).
+    pub fn cpu(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("read the server's /proc stat");
+        // After the ")" that ends the command name: state is field 3, utime 14, stime 15.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .expect("a /proc stat line")
+            .1
+            .split_whitespace()
+            .collect();
+        let ticks: u64 =
+            fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+        // SAFETY: sysconf reads a constant of the system.
+        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Duration::from_secs_f64(ticks as f64 / per_second as f64)
+    }
+
     /// Counts the "served" lines of the server's log.
     pub fn served(&self) -> Served {
         let text = std::fs::read_to_string(&self.log).expect("read serve.log");
