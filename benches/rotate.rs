@@ -15,7 +15,7 @@
 //!
 //! Checked, not timed: every token the sink stored logs in (VTEX ID's login) on the first run
 //! of each variant, a wrong token does not, and no stored token is in the journal, stdout or
-//! stderr of any run.
+//! stderr of any run (a text with a token planted in it is caught, so the check can fail).
 //!
 //! Run: `cargo bench --bench rotate`. Settings (environment):
 //! - APIKEYS_BENCH_KEYS  keys the server is seeded with (default 100; `--seed-keys N`)
@@ -152,6 +152,12 @@ fn measure(variant: Variant, keys: usize, check_logins: bool) -> Sample {
     if check_logins {
         let accepted = check::logins_accepted(&server, &tokens);
         assert_eq!(accepted, tokens.len(), "a stored token does not log in");
+        // The checks can fail: a text holding a token is caught, a wrong token refused.
+        let holding = format!("before {} after", tokens[0].1);
+        assert!(
+            check::leaked(&tokens, &holding).is_some(),
+            "the leak check sees nothing"
+        );
         let wrong = vec![(tokens[0].0.clone(), "not-the-token".to_string())];
         assert_eq!(
             check::logins_accepted(&server, &wrong),
@@ -159,7 +165,8 @@ fn measure(variant: Variant, keys: usize, check_logins: bool) -> Sample {
             "a wrong token logs in"
         );
         println!(
-            "{}: all {accepted} stored tokens log in; a wrong one is refused",
+            "{}: all {accepted} stored tokens log in, a wrong one is refused; no token in the \
+             journal, stdout or stderr (a planted one is found)",
             variant.name()
         );
     }
