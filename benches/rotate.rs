@@ -7,7 +7,8 @@
 //! server answered (its own log, by kind), the keys by outcome (the JSON report), the journal's
 //! lines and bytes after the run and its lines per key, the keys left with a renewal pending
 //! (the server's listing), the CPU time of the rotate process with its sinks and of the
-//! server, and the report's own times per key and step (median, p90, max).
+//! server, the report's own times per key and step and the server's own latency per request
+//! kind (its log's `latency_ms`; median, p90, max).
 //!
 //! Variants: `--jobs 4` (the default), `--jobs 1`, and `--grace 1h` followed by two
 //! `--finish-due`: one at once (nothing is due) and one with the journal's `finishDue` moved
@@ -105,6 +106,7 @@ fn main() {
     }
     print_table(&results);
     print_steps(&results);
+    print_latencies(&results);
     print_samples(&results);
 }
 
@@ -186,9 +188,19 @@ fn minus(now: &Served, before: &Served) -> Served {
         })
         .filter(|(_, n)| *n > 0)
         .collect();
+    let latency_ms = now
+        .latency_ms
+        .iter()
+        .map(|(kind, all)| {
+            let seen = before.latency_ms.get(kind).map_or(0, Vec::len);
+            (kind.clone(), all[seen..].to_vec())
+        })
+        .filter(|(_, new)| !new.is_empty())
+        .collect();
     Served {
         by_kind,
         not_ok: now.not_ok - before.not_ok,
+        latency_ms,
     }
 }
 
@@ -345,6 +357,31 @@ fn print_steps(results: &[(Variant, Vec<Sample>)]) {
                     ms.sort_unstable();
                     let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
                     format!("{step} {} / {} / {}", at(0.5), at(0.9), at(1.0))
+                })
+                .collect();
+            println!("| {name} | {} |", parts.join(" · "));
+        }
+    }
+}
+
+/// The server's own latency per request kind (its log's `latency_ms`, every run).
+fn print_latencies(results: &[(Variant, Vec<Sample>)]) {
+    println!("\n| run | server ms per request: median / p90 / max (its log) |");
+    println!("|---|---|");
+    for (variant, samples) in results {
+        for (at, name) in variant.phase_names().iter().enumerate() {
+            let mut kinds: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            for sample in samples {
+                for (kind, ms) in &sample.phases[at].served.latency_ms {
+                    kinds.entry(kind.clone()).or_default().extend(ms);
+                }
+            }
+            let parts: Vec<String> = kinds
+                .into_iter()
+                .map(|(kind, mut ms)| {
+                    ms.sort_by(f64::total_cmp);
+                    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+                    format!("{kind} {:.2} / {:.2} / {:.2}", at(0.5), at(0.9), at(1.0))
                 })
                 .collect();
             println!("| {name} | {} |", parts.join(" · "));

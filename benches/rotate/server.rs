@@ -102,6 +102,8 @@ fn wait_for_address(child: &mut Child, log: &Path) -> String {
 pub struct Served {
     pub by_kind: BTreeMap<String, usize>,
     pub not_ok: usize,
+    /// The server's own latency of each request (`latency_ms`), by kind, in log order.
+    pub latency_ms: BTreeMap<String, Vec<f64>>,
 }
 
 impl Served {
@@ -137,7 +139,11 @@ impl Server {
             let (Some(method), Some(path)) = (field(line, "method="), field(line, "path=")) else {
                 continue;
             };
-            *served.by_kind.entry(kind(method, path)).or_default() += 1;
+            let kind = kind(method, path);
+            if let Some(ms) = field(line, "latency_ms=").and_then(|ms| ms.parse().ok()) {
+                served.latency_ms.entry(kind.clone()).or_default().push(ms);
+            }
+            *served.by_kind.entry(kind).or_default() += 1;
             if !field(line, "status=").is_some_and(|status| status.starts_with('2')) {
                 served.not_ok += 1;
             }
