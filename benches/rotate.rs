@@ -341,47 +341,46 @@ fn dedup(mut values: Vec<String>) -> String {
 
 /// The report's own times per key (every key of every run): median, p90 and max in ms.
 fn print_steps(results: &[(Variant, Vec<Sample>)]) {
-    println!("\n| run | ms per key: median / p90 / max (the JSON report's figures) |");
-    println!("|---|---|");
-    for (variant, samples) in results {
-        for (at, name) in variant.phase_names().iter().enumerate() {
-            let mut steps: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-            for sample in samples {
-                for (step, ms) in sample.phases[at].run.step_times() {
-                    steps.entry(step).or_default().extend(ms);
-                }
-            }
-            let parts: Vec<String> = steps
-                .into_iter()
-                .map(|(step, mut ms)| {
-                    ms.sort_unstable();
-                    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-                    format!("{step} {} / {} / {}", at(0.5), at(0.9), at(1.0))
-                })
-                .collect();
-            println!("| {name} | {} |", parts.join(" · "));
-        }
-    }
+    let title = "ms per key: median / p90 / max (the JSON report's figures)";
+    print_spreads(results, title, 0, |phase| {
+        let times = phase.run.step_times().into_iter();
+        times
+            .map(|(step, ms)| (step, ms.into_iter().map(|ms| ms as f64).collect()))
+            .collect()
+    });
 }
 
 /// The server's own latency per request kind (its log's `latency_ms`, every run).
 fn print_latencies(results: &[(Variant, Vec<Sample>)]) {
-    println!("\n| run | server ms per request: median / p90 / max (its log) |");
+    let title = "server ms per request: median / p90 / max (its log)";
+    print_spreads(results, title, 2, |phase| phase.served.latency_ms.clone());
+}
+
+/// A row per phase: for each name `pick` gives, the median, p90 and max of its values over
+/// every run.
+fn print_spreads(
+    results: &[(Variant, Vec<Sample>)],
+    title: &str,
+    decimals: usize,
+    pick: impl Fn(&Phase) -> BTreeMap<String, Vec<f64>>,
+) {
+    println!("\n| run | {title} |");
     println!("|---|---|");
     for (variant, samples) in results {
         for (at, name) in variant.phase_names().iter().enumerate() {
-            let mut kinds: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            let mut named: BTreeMap<String, Vec<f64>> = BTreeMap::new();
             for sample in samples {
-                for (kind, ms) in &sample.phases[at].served.latency_ms {
-                    kinds.entry(kind.clone()).or_default().extend(ms);
+                for (key, values) in pick(&sample.phases[at]) {
+                    named.entry(key).or_default().extend(values);
                 }
             }
-            let parts: Vec<String> = kinds
+            let parts: Vec<String> = named
                 .into_iter()
-                .map(|(kind, mut ms)| {
-                    ms.sort_by(f64::total_cmp);
-                    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-                    format!("{kind} {:.2} / {:.2} / {:.2}", at(0.5), at(0.9), at(1.0))
+                .map(|(key, mut values)| {
+                    values.sort_by(f64::total_cmp);
+                    let q = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+                    let (median, p90, max) = (q(0.5), q(0.9), q(1.0));
+                    format!("{key} {median:.decimals$} / {p90:.decimals$} / {max:.decimals$}")
                 })
                 .collect();
             println!("| {name} | {} |", parts.join(" · "));
