@@ -160,3 +160,39 @@ async fn ctrl_c_takes_back_the_key_under_way_and_starts_no_other() {
         "settled before exiting"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finish_due_with_nothing_due_asks_no_server_at_all() {
+    let world = World::new().await;
+    let key = world.key("Long grace", 0).await;
+    let sink = world.sink();
+    let run = world
+        .rotate(&[&key.creds.app_key, "--sink", &sink, "--grace", "1h"])
+        .await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // Cron runs it while the server is down: nothing is due, so nothing fails.
+    let home = world.home.path();
+    let admin = &world.server.admin;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_apikeys"))
+        .args([
+            "rotate",
+            "--finish-due",
+            "--base-url",
+            "http://127.0.0.1:9/",
+        ])
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("VTEX_APP_KEY", &admin.app_key)
+        .env("VTEX_APP_TOKEN", &admin.token)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1 key waits for its grace to end"),
+        "{stderr}"
+    );
+}

@@ -270,10 +270,12 @@ impl Progress<'_> {
     }
 
     /// A verified rotation whose old token is due for deletion.
-    async fn finish_left(self) -> KeyReport {
+    async fn finish_left(mut self) -> KeyReport {
         let app_key = self.target.app_key.clone();
         let client = &self.rotation.client;
+        let since = std::time::Instant::now();
         let finished = patiently(|| client.finish_renewal(&app_key)).await;
+        self.timed(Stage::Finish, since);
         match finished {
             Ok(_) => {
                 let _ = self.note(Step::Finished, |_| {});

@@ -149,7 +149,7 @@ impl<R: Requirement> Authorized<R> {
                 let tx = store::begin_write(conn)?;
                 let held = recheck(&tx, &caller, R::RESOURCE)?;
                 let account_id = caller.actor.account_id;
-                let holders_before = lockout::edit_holders(&tx, account_id)?;
+                let holders_before = lockout::any_edit_holder(&tx, account_id)?;
                 let out = work(&tx, &caller.actor)?;
                 ensure_caller_keeps_access(&tx, &caller, held)?;
                 lockout::ensure_edit_holder_left(&tx, account_id, holders_before)?;

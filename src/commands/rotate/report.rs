@@ -41,15 +41,24 @@ pub fn progress_line(report: &KeyReport) -> String {
     };
     let reason = report.outcome.reason();
     let mut line = format!(
-        "{mark} {}: {} in {:.1} s",
+        "{mark} {}: {} in {}",
         named(&report.target),
         report.outcome.name(),
-        report.elapsed.as_secs_f64()
+        took(report.elapsed)
     );
     if !reason.is_empty() {
         line += &format!(" — {reason}");
     }
     line
+}
+
+/// "16 ms", "1.2 s": milliseconds below a second (most keys take a few).
+fn took(elapsed: std::time::Duration) -> String {
+    if elapsed < std::time::Duration::from_secs(1) {
+        format!("{} ms", elapsed.as_millis())
+    } else {
+        format!("{:.1} s", elapsed.as_secs_f64())
+    }
 }
 
 fn named(target: &Target) -> String {
@@ -68,7 +77,7 @@ fn steps_text(report: &KeyReport) -> String {
     report
         .steps
         .iter()
-        .map(|(stage, took)| format!("{} {:.1}s", stage.name(), took.as_secs_f64()))
+        .map(|(stage, spent)| format!("{} {}", stage.name(), took(*spent)))
         .collect::<Vec<_>>()
         .join(" › ")
 }
@@ -96,7 +105,7 @@ pub fn report(reports: &[KeyReport], skipped: &[(Target, String)], format: Repor
             report.target.label.clone(),
             report.outcome.name().to_string(),
             steps_text(report),
-            format!("{:.1}s", report.elapsed.as_secs_f64()),
+            took(report.elapsed),
             with_journal_note(report),
         ]);
     }
