@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 an API or network error, 2 a usage error. Messages go to stderr.
 
 mod account;
+mod export;
 mod external;
 mod keys;
 mod rotate;
@@ -63,6 +64,7 @@ async fn dispatch(session: &Session, command: Command) -> CommandResult {
             limit, key, output, ..
         } => account::audit(client, limit, key.as_deref(), output.output).await,
         Command::Whoami { output, .. } => account::whoami(client, output.output).await,
+        Command::Export(args) => export::run(client, *args).await,
         Command::Serve(_) | Command::Completions { .. } | Command::Rotate(_) => {
             unreachable!("handled before connecting")
         }
