@@ -120,7 +120,7 @@ async fn main() {
     let external = export.external.as_ref().map_or(0, Vec::len);
     println!(
         "{} generated + {external} external keys (seeded in {}); gathered with expand in {}",
-        export.generated.len(),
+        export.generated.as_ref().map_or(0, Vec::len),
         ms(seeded),
         ms(gathered)
     );
@@ -138,9 +138,9 @@ async fn main() {
         let (export, gathered) = gather(&client).await;
         println!(
             "public API: {} keys gathered, roles fetched per key, in {} ({:.0} keys/s)",
-            export.generated.len(),
+            export.generated.as_ref().map_or(0, Vec::len),
             ms(gathered),
-            export.generated.len() as f64 / gathered.as_secs_f64()
+            export.generated.as_ref().map_or(0, Vec::len) as f64 / gathered.as_secs_f64()
         );
         running.shutdown().await.expect("shutdown");
     }

@@ -154,13 +154,14 @@ fn today() -> String {
 
 /// What was written and where, on stderr; and what is missing, and why.
 fn announce(export: &Export, format: Format, sheet: CsvSheet, path: Option<&Path>) {
+    let generated = export.generated.as_deref().unwrap_or_default();
     let count = |n: usize, what: &str| format!("{n} {what} key{}", if n == 1 { "" } else { "s" });
     let what = match (format, sheet, &export.external) {
         (Format::Csv, CsvSheet::External, Some(external)) => count(external.len(), "external"),
-        (Format::Csv, _, _) | (_, _, None) => count(export.generated.len(), "generated"),
+        (Format::Csv, _, _) | (_, _, None) => count(generated.len(), "generated"),
         (_, _, Some(external)) => format!(
             "{} and {}",
-            count(export.generated.len(), "generated"),
+            count(generated.len(), "generated"),
             count(external.len(), "external")
         ),
     };
@@ -174,8 +175,7 @@ fn announce(export: &Export, format: Format, sheet: CsvSheet, path: Option<&Path
              external-keys listing."
         );
     }
-    let token_dates_unknown = export
-        .generated
+    let token_dates_unknown = generated
         .iter()
         .any(|key| key.creation_date_token.is_none());
     if token_dates_unknown && sheet == CsvSheet::Generated && format != Format::Json {

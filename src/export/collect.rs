@@ -30,10 +30,11 @@ pub async fn gather(
     wanted: Wanted,
     progress: impl FnMut(usize, usize) + Send,
 ) -> Result<Export, ClientError> {
-    let mut generated = Vec::new();
+    let mut generated = None;
     if wanted.generated {
-        generated = client.list_keys().await?;
-        fill_roles(client, &mut generated, progress).await?;
+        let mut keys = client.list_keys().await?;
+        fill_roles(client, &mut keys, progress).await?;
+        generated = Some(keys);
     }
     let external = if wanted.external && client.capabilities().await?.extensions {
         Some(client.list_external().await?)

@@ -14,9 +14,10 @@ mod xlsx;
 use crate::vtex::model::{AppKey, ExternalKey};
 
 /// What is exported: the generated keys and, where the server lists them, the external keys.
+/// A sheet that is `None` is left out (the app exports one pane's rows).
 #[derive(Debug, Clone, Default)]
 pub struct Export {
-    pub generated: Vec<AppKey>,
+    pub generated: Option<Vec<AppKey>>,
     /// `None` where the server has no external-keys listing (VTEX's public API): the sheet is
     /// left out, not written empty, so an empty sheet always means "no external keys".
     pub external: Option<Vec<ExternalKey>>,
@@ -65,6 +66,8 @@ pub enum ExportError {
          there are no external keys to export; export the generated keys without --external."
     )]
     NoExternalKeys,
+    #[error("there are no generated keys to export.")]
+    NoGeneratedKeys,
     #[error("the spreadsheet could not be made: {0}")]
     Xlsx(String),
 }
@@ -79,7 +82,11 @@ pub fn render(
         Format::Xlsx => xlsx::workbook(export).map_err(|err| ExportError::Xlsx(err.to_string())),
         Format::Json => Ok(json::document(export)),
         Format::Csv => match csv_sheet {
-            CsvSheet::Generated => Ok(csv::generated(&export.generated)),
+            CsvSheet::Generated => export
+                .generated
+                .as_deref()
+                .map(csv::generated)
+                .ok_or(ExportError::NoGeneratedKeys),
             CsvSheet::External => export
                 .external
                 .as_deref()

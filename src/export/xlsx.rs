@@ -35,13 +35,15 @@ pub fn workbook(export: &Export) -> Result<Vec<u8>, XlsxError> {
         as_text: Format::new().set_quote_prefix(),
     };
     let mut book = Workbook::new();
-    sheet(
-        book.add_worksheet(),
-        GENERATED_SHEET,
-        &GENERATED_COLUMNS,
-        export.generated.iter().map(columns::generated_row),
-        &formats,
-    )?;
+    if let Some(generated) = &export.generated {
+        sheet(
+            book.add_worksheet(),
+            GENERATED_SHEET,
+            &GENERATED_COLUMNS,
+            generated.iter().map(columns::generated_row),
+            &formats,
+        )?;
+    }
     if let Some(external) = &export.external {
         sheet(
             book.add_worksheet(),

@@ -178,6 +178,8 @@ pub enum Effect {
     UseClient(UseClient),
     /// The connection attempt under way is given up: stop it (and its token command).
     CancelConnect,
+    /// Export these rows to a file, off the UI thread; what it did comes back as a notice.
+    Export(Box<super::export_job::ExportJob>),
     Quit,
 }
 

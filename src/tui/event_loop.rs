@@ -246,6 +246,9 @@ impl EffectRunner {
                         let _ = self.results.send(Action::Notice(said));
                     }
                 }
+                Effect::Export(job) => {
+                    super::export_job::spawn(*job, self.client.clone(), self.results.clone());
+                }
                 Effect::Quit => quit = true,
             }
         }

@@ -40,6 +40,11 @@ pub enum Verb {
     Refresh,
     Profile(Option<String>),
     Help,
+    /// `:export [FORMAT] [PATH]`.
+    Export {
+        format: Option<crate::export::Format>,
+        path: Option<String>,
+    },
 }
 
 /// The sort columns a pane offers, as typed: the first word of each is the one shown and
@@ -152,7 +157,25 @@ pub fn parse(line: &str, tab: Tab) -> Result<Verb, String> {
         Name::Refresh => bare(Verb::Refresh),
         Name::Profile => Ok(Verb::Profile((!rest.is_empty()).then(|| rest.to_string()))),
         Name::Help => bare(Verb::Help),
+        Name::Export => export(rest),
     }
+}
+
+/// `[xlsx|csv|json] [PATH]`: a path alone is taken when it does not name a format.
+fn export(rest: &str) -> Result<Verb, String> {
+    let (word, path) = match rest.split_once(char::is_whitespace) {
+        Some((word, path)) => (word, path.trim()),
+        None => (rest, ""),
+    };
+    let format = crate::export::Format::parse(word);
+    let path = match (format, word.is_empty()) {
+        (_, true) => None,
+        (Some(_), false) => (!path.is_empty()).then(|| path.to_string()),
+        // One word that is no format: a file name (its extension says the format).
+        (None, false) if path.is_empty() => Some(word.to_string()),
+        (None, false) => return Err(crate::tui::strings::export::takes(word)),
+    };
+    Ok(Verb::Export { format, path })
 }
 
 fn sort(rest: &str, tab: Tab) -> Result<Verb, String> {

@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::state::{Dialog, Op, State, Tab};
 
 mod dialogs;
+mod export;
 pub use dialogs::*;
 
 /// What a key asks for; `update` carries it out.
@@ -92,6 +93,8 @@ pub enum Command {
     },
     /// Open the profile picker (switch account without restarting).
     Profiles,
+    /// Export the marked keys, else those shown, to an xlsx file.
+    Export,
 }
 
 /// A move in a list.
@@ -250,6 +253,7 @@ pub const GLOBAL: &[Binding] = &[
         false,
         &[(ch('P'), C::Profiles)],
     ),
+    export::EXPORT,
     bind(
         "Esc",
         (

@@ -116,6 +116,7 @@ pub(super) fn execute(state: &mut State, verb: Verb) -> Vec<Effect> {
         Verb::RoleAdd(name) => ask_role(state, true, &name),
         Verb::RoleRemove(name) => ask_role(state, false, &name),
         Verb::Profile(name) => switch_profile(state, name),
+        Verb::Export { format, path } => super::export::start(state, format, path),
     }
 }
 

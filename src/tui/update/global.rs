@@ -48,6 +48,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             _,
         ) => run_global(state, command),
         (Command::Profiles, _) => switch_profile(state, None),
+        (Command::Export, _) => export::start(state, None, None),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (
             Command::Mark | Command::MarkRange | Command::MarkAll | Command::ClearMarks,
