@@ -171,15 +171,15 @@ pub const COMMANDS: &[Spec] = &[
         text::PROFILE,
         T::Profile,
     ),
-    spec(N::Help, "help", &[], ":help", text::HELP, T::Nothing),
     spec(
         N::Export,
         "export",
         &[],
-        ":export [xlsx|csv|json] [PATH]",
+        ":export [FORMAT] [PATH]",
         crate::tui::strings::export::EXPORT,
         T::ExportFormat,
     ),
+    spec(N::Help, "help", &[], ":help", text::HELP, T::Nothing),
 ];
 
 pub fn spec_of(name: Name) -> &'static Spec {

@@ -3,11 +3,9 @@
 use super::count_of;
 
 /// The help's line for `:export`.
-pub const EXPORT: &str =
-    "export the marked keys, else those shown (Settings: all) to PATH or apikeys-ACCOUNT-DATE.xlsx";
+pub const EXPORT: &str = "export the marked keys, else those shown";
 /// The key's line in `?` and the key bar.
-pub const KEY: &str =
-    "export the marked keys, else those shown, to a file (xlsx; :export csv|json PATH)";
+pub const KEY: &str = "export the marked keys, else those shown (xlsx)";
 pub const KEY_SHORT: &str = "export";
 
 pub fn takes(word: &str) -> String {
