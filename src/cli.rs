@@ -191,7 +191,8 @@ pub struct RotateArgs {
                   external keys `id, keyName, roles, account, addedDate, status` (keyName is \
                   the appKey; dates in UTC). Files are created readable by you only (0600). A \
                   cell that a spreadsheet would run as a formula is written as text (in CSV, \
-                  after a '). Exit status: 0 exported, 1 the server or the file said no, 2 a \
+                  after a '). --timeout bounds each request, not the whole export (against VTEX's \
+                  public API each key's roles take a request of their own). Exit status: 0 exported, 1 the server or the file said no, 2 a \
                   wrong command line or a file that exists (found before any request)."
 )]
 pub struct ExportArgs {
