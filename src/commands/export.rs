@@ -209,7 +209,7 @@ impl ProgressBar {
             .unwrap_or(Self::WIDTH);
         // Redrawn only when the bar or, every 1 %, the count changes: 100 000 keys, ~100 draws.
         let step = (total / 100).max(1);
-        if !self.on || (self.drawn == Some(filled) && done % step != 0 && done != total) {
+        if !self.on || (self.drawn == Some(filled) && !done.is_multiple_of(step) && done != total) {
             return;
         }
         self.drawn = Some(filled);
