@@ -46,6 +46,9 @@ pub enum Command {
     /// Rotate tokens without breaking integrations: renew, hand the new token to a sink,
     /// verify it, then delete the old one (now, or after --grace).
     Rotate(Box<RotateArgs>),
+    /// Export the keys to a file, as the Admin's Export button: XLSX (a sheet of generated
+    /// keys, one of external keys), CSV or JSON.
+    Export(Box<ExportArgs>),
     /// The audit trail, newest first.
     Audit {
         /// How many entries to show, newest first (1 to 1000).
@@ -92,6 +95,7 @@ impl Command {
             Command::Roles(_) => "roles",
             Command::Settings(_) => "settings",
             Command::Rotate(_) => "rotate",
+            Command::Export(_) => "export",
             Command::Audit { .. } => "audit",
             Command::Whoami { .. } => "whoami",
             Command::Completions { .. } => "completions",
@@ -106,6 +110,7 @@ impl Command {
             Command::Roles(group) => Some(&group.client.0),
             Command::Settings(group) => Some(&group.client.0),
             Command::Rotate(args) => Some(&args.client),
+            Command::Export(args) => Some(&args.client),
             Command::Audit { client, .. } | Command::Whoami { client, .. } => Some(client),
             Command::Serve(_) | Command::Completions { .. } => None,
         }
@@ -174,6 +179,37 @@ pub struct RotateArgs {
     /// The report's format: table for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     pub output: ReportFormat,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+/// `apikeys export`: which format, which file.
+#[derive(Args)]
+#[command(
+    after_help = "Columns as VTEX's Admin exports them: generated keys `id, keyName, roles, \
+                  label, creationDate, creationDateToken, creationDateNewToken, status`, \
+                  external keys `id, keyName, roles, account, addedDate, status` (keyName is \
+                  the appKey; dates in UTC). Files are created readable by you only (0600). A \
+                  cell that a spreadsheet would run as a formula is written as text (in CSV, \
+                  after a '). --timeout bounds each request, not the whole export (against VTEX's \
+                  public API each key's roles take a request of their own). Exit status: 0 exported, 1 the server or the file said no, 2 a \
+                  wrong command line or a file that exists (found before any request)."
+)]
+pub struct ExportArgs {
+    /// The file's format [default: from the name given with -o (.csv, .json, .xlsx), else
+    /// xlsx].
+    #[arg(long, value_enum)]
+    pub format: Option<apikeys::export::Format>,
+    /// The file to write, or - for stdout [default: apikeys-{account}-{date}.{format} in the
+    /// current directory, numbered -2, -3… when taken].
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// CSV: the external keys rather than the generated keys (alone, it means --format csv).
+    #[arg(long)]
+    pub external: bool,
+    /// Replace the file given with -o if it exists.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub client: ClientArgs,
 }

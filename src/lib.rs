@@ -6,6 +6,7 @@
 pub mod clipboard;
 pub mod config;
 pub mod embedded;
+pub mod export;
 pub mod keyformat;
 pub mod listing;
 pub mod output;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 an API or network error, 2 a usage error. Messages go to stderr.
 
 mod account;
+mod export;
 mod external;
 mod keys;
 mod rotate;
@@ -27,6 +28,9 @@ pub fn run(request: &Request, command: Command) -> CommandResult {
         let outcome = match command {
             // Each call is bounded by --timeout, each sink by its own limit; the run is not.
             Command::Rotate(args) => rotate::run(&session, *args).await,
+            // One request per key against VTEX's public API: --timeout bounds each request,
+            // not the export, which on a big account takes longer than any one call.
+            Command::Export(args) => export::run(&session.client, *args).await,
             // --timeout bounds the whole command, however many calls and retries it makes.
             command => {
                 session
@@ -63,7 +67,10 @@ async fn dispatch(session: &Session, command: Command) -> CommandResult {
             limit, key, output, ..
         } => account::audit(client, limit, key.as_deref(), output.output).await,
         Command::Whoami { output, .. } => account::whoami(client, output.output).await,
-        Command::Serve(_) | Command::Completions { .. } | Command::Rotate(_) => {
+        Command::Serve(_)
+        | Command::Completions { .. }
+        | Command::Rotate(_)
+        | Command::Export(_) => {
             unreachable!("handled before connecting")
         }
     }

@@ -193,6 +193,8 @@ pub enum Effect {
         journal: std::path::PathBuf,
         server: String,
     },
+    /// Export these rows to a file, off the UI thread; what it did comes back as a notice.
+    Export(Box<super::export_job::ExportJob>),
     Quit,
 }
 

@@ -263,6 +263,9 @@ impl EffectRunner {
                     let read = super::rotation::task::read_due(journal, server, account, results);
                     tokio::spawn(read);
                 }
+                Effect::Export(job) => {
+                    super::export_job::spawn(*job, self.client.clone(), self.results.clone());
+                }
                 Effect::Quit => quit = true,
             }
         }

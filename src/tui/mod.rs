@@ -9,6 +9,7 @@ pub mod command_line;
 pub mod connector;
 pub mod dialog;
 pub mod event_loop;
+pub mod export_job;
 pub mod failure;
 pub mod keymap;
 pub mod marks;

@@ -233,6 +233,17 @@ impl VtexClient {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, Vec<Role>>, ClientError> {
+        self.roles_of_reporting(ids, |_, _| {}).await
+    }
+
+    /// [`VtexClient::roles_of`], calling `progress(done, total)` as each fetched key's roles
+    /// arrive (`total` counts only the keys fetched, not those found in the cache); the first
+    /// failure ends the run.
+    pub async fn roles_of_reporting(
+        &self,
+        ids: &[String],
+        mut progress: impl FnMut(usize, usize) + Send,
+    ) -> Result<HashMap<String, Vec<Role>>, ClientError> {
         let mut found = HashMap::new();
         let mut missing = Vec::new();
         {
@@ -252,17 +263,19 @@ impl VtexClient {
                 }
             }
         }
-        let fetched: Vec<Result<(String, Vec<Role>), ClientError>> = stream::iter(missing)
+        let total = missing.len();
+        let mut fetched = stream::iter(missing)
             .map(|id| async move {
                 let roles = self.fetch_key_roles(&id).await?;
-                Ok((id, roles))
+                Ok::<_, ClientError>((id, roles))
             })
-            .buffer_unordered(self.inner.transport.options().role_concurrency.max(1))
-            .collect()
-            .await;
-        for result in fetched {
+            .buffer_unordered(self.inner.transport.options().role_concurrency.max(1));
+        let mut done = 0;
+        while let Some(result) = fetched.next().await {
             let (id, roles) = result?;
             found.insert(id, roles);
+            done += 1;
+            progress(done, total);
         }
         Ok(found)
     }

@@ -62,6 +62,7 @@ pub fn candidates(before: &str, context: &Context) -> Candidates {
         (Takes::Column, 1) => starting_with(DIRECTIONS, word),
         (Takes::MarkSet, 0) => starting_with(MARK_SETS, word),
         (Takes::RoleChange, 0) => starting_with(ROLE_CHANGES, word),
+        (Takes::ExportFormat, 0) => starting_with(super::table::EXPORT_FORMATS, word),
         // A role name may hold spaces: everything after add|remove is the name.
         (Takes::RoleChange, _) => {
             let name_at = (args.match_indices(char::is_whitespace).next())

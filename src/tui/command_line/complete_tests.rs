@@ -17,7 +17,9 @@ fn words(line: &str, tab: Tab) -> Vec<String> {
 #[test]
 fn command_names_complete_first() {
     assert_eq!(words("", Tab::Keys).len(), COMMANDS.len());
-    assert_eq!(words("ex", Tab::Keys), ["external"]);
+    // `:ex` alone still runs :external (an alias); Tab offers both commands.
+    assert_eq!(words("ex", Tab::Keys), ["external", "export"]);
+    assert_eq!(words("exp", Tab::Keys), ["export"]);
     assert_eq!(words("de", Tab::Keys), ["deactivate", "delete"]);
     assert_eq!(words("  ref", Tab::Keys), ["refresh"]);
     assert!(words("zz", Tab::Keys).is_empty());
@@ -38,6 +40,8 @@ fn each_argument_kind_completes() {
     assert_eq!(words("sort created d", Tab::Keys), ["desc"]);
     assert!(words("sort created desc ", Tab::Keys).is_empty());
     assert_eq!(words("mark in", Tab::Keys), ["inactive"]);
+    assert_eq!(words("export ", Tab::Keys), ["xlsx", "csv", "json"]);
+    assert_eq!(words("export j", Tab::External), ["json"]);
     assert_eq!(words("role ", Tab::Keys), ["add", "remove"]);
     assert_eq!(
         words("role add o", Tab::Keys),

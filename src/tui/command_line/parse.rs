@@ -44,6 +44,11 @@ pub enum Verb {
     Rotate {
         outdated: bool,
     },
+    /// `:export [FORMAT] [PATH]`.
+    Export {
+        format: Option<crate::export::Format>,
+        path: Option<String>,
+    },
 }
 
 /// The sort columns a pane offers, as typed: the first word of each is the one shown and
@@ -165,7 +170,25 @@ pub fn parse(line: &str, tab: Tab) -> Result<Verb, String> {
             }
             _ => Err(crate::tui::strings::rotation::ROTATE_OUTDATED_TAKES.into()),
         },
+        Name::Export => export(rest),
     }
+}
+
+/// `[xlsx|csv|json] [PATH]`: a path alone is taken when it does not name a format.
+fn export(rest: &str) -> Result<Verb, String> {
+    let (word, path) = match rest.split_once(char::is_whitespace) {
+        Some((word, path)) => (word, path.trim()),
+        None => (rest, ""),
+    };
+    let format = crate::export::Format::parse(word);
+    let path = match (format, word.is_empty()) {
+        (_, true) => None,
+        (Some(_), false) => (!path.is_empty()).then(|| path.to_string()),
+        // One word that is no format: a file name (its extension says the format).
+        (None, false) if path.is_empty() => Some(word.to_string()),
+        (None, false) => return Err(crate::tui::strings::export::takes(word)),
+    };
+    Ok(Verb::Export { format, path })
 }
 
 fn sort(rest: &str, tab: Tab) -> Result<Verb, String> {

@@ -46,6 +46,26 @@ fn unique_beginnings_and_aliases_are_accepted() {
 }
 
 #[test]
+fn export_takes_a_format_then_a_path_or_a_path_alone() {
+    use crate::export::Format;
+    let export = |format, path: Option<&str>| {
+        Ok(Verb::Export {
+            format,
+            path: path.map(str::to_string),
+        })
+    };
+    assert_eq!(keys(":export"), export(None, None));
+    assert_eq!(keys(":exp CSV"), export(Some(Format::Csv), None));
+    assert_eq!(
+        keys(":export json /tmp/all keys.json"),
+        export(Some(Format::Json), Some("/tmp/all keys.json"))
+    );
+    assert_eq!(keys(":export keys.csv"), export(None, Some("keys.csv")));
+    let err = keys(":export pdf keys.pdf").unwrap_err();
+    assert!(err.contains("xlsx, csv or json"), "{err}");
+}
+
+#[test]
 fn an_ambiguous_beginning_names_the_candidates() {
     let err = keys(":de").unwrap_err();
     assert!(

@@ -21,6 +21,7 @@ pub enum Name {
     Profile,
     Help,
     Rotate,
+    Export,
 }
 
 /// What a command takes after its name (completion offers the matching words).
@@ -35,6 +36,8 @@ pub enum Takes {
     /// add or remove, then a role name.
     RoleChange,
     Profile,
+    /// A format (xlsx, csv, json), then a file name.
+    ExportFormat,
 }
 
 pub struct Spec {
@@ -90,7 +93,8 @@ pub const COMMANDS: &[Spec] = &[
     spec(
         N::External,
         "external",
-        &["ext"],
+        // `:ex` stays External keys, as before `:export` came.
+        &["ext", "ex"],
         ":external",
         text::EXTERNAL,
         T::Nothing,
@@ -168,6 +172,14 @@ pub const COMMANDS: &[Spec] = &[
         text::PROFILE,
         T::Profile,
     ),
+    spec(
+        N::Export,
+        "export",
+        &[],
+        ":export [FORMAT] [PATH]",
+        crate::tui::strings::export::EXPORT,
+        T::ExportFormat,
+    ),
     spec(N::Help, "help", &[], ":help", text::HELP, T::Nothing),
     spec(
         N::Rotate,
@@ -190,3 +202,4 @@ pub fn spec_of(name: Name) -> &'static Spec {
 pub const MARK_SETS: &[&str] = &["all", "none", "outdated", "inactive", "pending"];
 pub const DIRECTIONS: &[&str] = &["asc", "desc"];
 pub const ROLE_CHANGES: &[&str] = &["add", "remove"];
+pub const EXPORT_FORMATS: &[&str] = &["xlsx", "csv", "json"];

@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::state::{Dialog, Op, State, Tab};
 
 mod dialogs;
+mod export;
 pub use dialogs::*;
 
 /// What a key asks for; `update` carries it out.
@@ -95,6 +96,8 @@ pub enum Command {
     /// Rotate tokens through the profile's sink: the marked keys, else the selected one (on
     /// Settings: every outdated key).
     Rotate,
+    /// Export the marked keys, else those shown, to an xlsx file.
+    Export,
 }
 
 /// A move in a list.
@@ -253,6 +256,7 @@ pub const GLOBAL: &[Binding] = &[
         false,
         &[(ch('P'), C::Profiles)],
     ),
+    export::EXPORT,
     bind(
         "Esc",
         (

@@ -117,6 +117,7 @@ pub(super) fn execute(state: &mut State, verb: Verb) -> Vec<Effect> {
         Verb::RoleRemove(name) => ask_role(state, false, &name),
         Verb::Profile(name) => switch_profile(state, name),
         Verb::Rotate { outdated } => ask_rotation(state, outdated),
+        Verb::Export { format, path } => super::export::start(state, format, path),
     }
 }
 

@@ -49,6 +49,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         ) => run_global(state, command),
         (Command::Profiles, _) => switch_profile(state, None),
         (Command::Rotate, _) => ask_rotation(state, state.tab == Tab::Settings),
+        (Command::Export, _) => export::start(state, None, None),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (
             Command::Mark | Command::MarkRange | Command::MarkAll | Command::ClearMarks,

@@ -14,6 +14,7 @@ mod command_line;
 mod copy_app_key;
 mod details;
 mod dialogs;
+mod export;
 mod external_pane;
 mod global;
 mod keys_pane;
