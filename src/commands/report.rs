@@ -14,7 +14,11 @@ use crate::cli::{FailOn, ReportFormat};
 /// How many keys a table row names before "and N more".
 const FIRST_KEYS: usize = 3;
 
-pub async fn run(session: &Session, format: ReportFormat, fail_on: Option<FailOn>) -> CommandResult {
+pub async fn run(
+    session: &Session,
+    format: ReportFormat,
+    fail_on: Option<FailOn>,
+) -> CommandResult {
     let thresholds = session.posture_thresholds();
     let assessment =
         gather::assess_account(&session.client, thresholds, chrono::Utc::now()).await?;
@@ -27,7 +31,13 @@ pub async fn run(session: &Session, format: ReportFormat, fail_on: Option<FailOn
 
 fn print_table(assessment: &Assessment) {
     let posture = &assessment.posture;
-    let mut table = Table::new(vec!["SEVERITY", "FINDING", "KEYS", "FIRST KEYS", "WHAT TO DO"]);
+    let mut table = Table::new(vec![
+        "SEVERITY",
+        "FINDING",
+        "KEYS",
+        "FIRST KEYS",
+        "WHAT TO DO",
+    ]);
     for finding in &posture.findings {
         table.push(vec![
             finding.severity().word().to_uppercase(),

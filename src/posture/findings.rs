@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Finding, Kind, KeyRef, Missing, Posture, Thresholds};
+use super::{Finding, KeyRef, Kind, Missing, Posture, Thresholds};
 use crate::listing::TokenAge;
 use crate::permissions::{Resource, ResourceSet};
 use crate::vtex::model::{AppKey, AuditEntry, ExternalKey, Role, RoleDetails};
@@ -37,11 +37,17 @@ pub fn assess(inputs: &Inputs) -> Posture {
     };
     let judge = RoleJudge::new(inputs.roles);
     if inputs.token_dates {
-        add(Kind::TokenLongOutdated, by_age(inputs, TokenAge::LongOutdated));
+        add(
+            Kind::TokenLongOutdated,
+            by_age(inputs, TokenAge::LongOutdated),
+        );
         add(Kind::RenewalPending, pending(inputs));
         add(Kind::TokenOutdated, by_age(inputs, TokenAge::Outdated));
     }
-    add(Kind::Powerful, generated(inputs, |k| judge.powerful(k.roles.as_deref())));
+    add(
+        Kind::Powerful,
+        generated(inputs, |k| judge.powerful(k.roles.as_deref())),
+    );
     if let Some(external) = inputs.external {
         add(
             Kind::ExternalPowerful,
@@ -57,7 +63,10 @@ pub fn assess(inputs: &Inputs) -> Posture {
     }
     add(Kind::SharedLabel, shared_labels(inputs.keys));
     if let Some(external) = inputs.external {
-        add(Kind::ExternalInactive, externals(external, |k| !k.is_active));
+        add(
+            Kind::ExternalInactive,
+            externals(external, |k| !k.is_active),
+        );
     }
     posture.not_computed = not_computed(inputs);
     posture
@@ -66,7 +75,11 @@ pub fn assess(inputs: &Inputs) -> Posture {
 fn not_computed(inputs: &Inputs) -> Vec<(Kind, Missing)> {
     let mut missing = Vec::new();
     if !inputs.token_dates {
-        for kind in [Kind::TokenLongOutdated, Kind::RenewalPending, Kind::TokenOutdated] {
+        for kind in [
+            Kind::TokenLongOutdated,
+            Kind::RenewalPending,
+            Kind::TokenOutdated,
+        ] {
             missing.push((kind, Missing::TokenDates));
         }
     }
@@ -76,6 +89,9 @@ fn not_computed(inputs: &Inputs) -> Vec<(Kind, Missing)> {
     if inputs.external.is_none() {
         missing.push((Kind::ExternalPowerful, Missing::ExternalKeys));
         missing.push((Kind::ExternalInactive, Missing::ExternalKeys));
+    }
+    if inputs.roles.iter().any(|r| r.api_key_resources.is_none()) {
+        missing.push((Kind::Powerful, Missing::RoleResources));
     }
     if inputs.keys.iter().any(|k| k.roles.is_none()) {
         missing.push((Kind::Powerful, Missing::Roles));
@@ -93,7 +109,12 @@ fn key_ref(key: &AppKey) -> KeyRef {
 }
 
 fn generated(inputs: &Inputs, keep: impl Fn(&AppKey) -> bool) -> Vec<KeyRef> {
-    inputs.keys.iter().filter(|k| keep(k)).map(key_ref).collect()
+    inputs
+        .keys
+        .iter()
+        .filter(|k| keep(k))
+        .map(key_ref)
+        .collect()
 }
 
 fn externals(keys: &[ExternalKey], keep: impl Fn(&ExternalKey) -> bool) -> Vec<KeyRef> {
@@ -116,7 +137,8 @@ fn by_age(inputs: &Inputs, age: TokenAge) -> Vec<KeyRef> {
 fn pending(inputs: &Inputs) -> Vec<KeyRef> {
     let limit = inputs.now - Duration::days(i64::from(inputs.thresholds.pending_days));
     generated(inputs, |k| {
-        k.creation_date_new_token.is_some_and(|since| since.0 < limit)
+        k.creation_date_new_token
+            .is_some_and(|since| since.0 < limit)
     })
 }
 
@@ -135,7 +157,11 @@ fn inactive(inputs: &Inputs, audit: &[AuditEntry]) -> Vec<KeyRef> {
         if k.is_active {
             return false;
         }
-        let dates = [k.created_in, k.creation_date_token, k.creation_date_new_token];
+        let dates = [
+            k.created_in,
+            k.creation_date_token,
+            k.creation_date_new_token,
+        ];
         let last = dates
             .into_iter()
             .flatten()

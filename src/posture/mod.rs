@@ -164,6 +164,9 @@ pub enum Missing {
     ExternalKeys,
     /// Roles could not be read.
     Roles,
+    /// The role list does not say which API-key permissions a role grants (VTEX's): only
+    /// administrator roles are found.
+    RoleResources,
 }
 
 impl Missing {

@@ -93,8 +93,18 @@ fn pending_renewals_count_after_the_threshold() {
 #[test]
 fn admin_roles_and_all_four_permissions_are_powerful_unknown_roles_are_not() {
     let keys = [
-        key("owner", true, 1, json!([{"id": 1, "name": "Owner (Admin Super)"}])),
-        key("split", true, 1, json!([{"id": 2, "name": "Viewer"}, {"id": 3, "name": "Keys admin"}])),
+        key(
+            "owner",
+            true,
+            1,
+            json!([{"id": 1, "name": "Owner (Admin Super)"}]),
+        ),
+        key(
+            "split",
+            true,
+            1,
+            json!([{"id": 2, "name": "Viewer"}, {"id": 3, "name": "Keys admin"}]),
+        ),
         key("three", true, 1, json!([{"id": 3, "name": "Keys admin"}])),
         key("none", true, 1, json!([])),
         key("unknown", true, 1, serde_json::Value::Null),
@@ -103,7 +113,11 @@ fn admin_roles_and_all_four_permissions_are_powerful_unknown_roles_are_not() {
     let posture = assess(&inputs(&keys, None, &roles, None));
     assert_eq!(labels(&posture, Kind::Powerful), ["owner", "split"]);
     assert_eq!(labels(&posture, Kind::NoRole), ["none"]);
-    assert!(posture.not_computed.contains(&(Kind::NoRole, Missing::Roles)));
+    assert!(
+        posture
+            .not_computed
+            .contains(&(Kind::NoRole, Missing::Roles))
+    );
 }
 
 #[test]
@@ -125,7 +139,11 @@ fn inactive_keys_count_from_their_last_sign_of_life() {
     assert_eq!(labels(&posture, Kind::Inactive), ["quiet"]);
     let without = assess(&inputs(&keys, None, &roles, None));
     assert!(without.finding(Kind::Inactive).is_none());
-    assert!(without.not_computed.contains(&(Kind::Inactive, Missing::Audit)));
+    assert!(
+        without
+            .not_computed
+            .contains(&(Kind::Inactive, Missing::Audit))
+    );
 }
 
 #[test]

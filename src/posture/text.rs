@@ -38,7 +38,9 @@ pub(super) fn why(kind: Kind) -> &'static str {
         Kind::RenewalPending => {
             "The old token still works until the renewal is finished, so renewing changed nothing yet."
         }
-        Kind::TokenOutdated => "The account's token duration says these tokens are due for renewal.",
+        Kind::TokenOutdated => {
+            "The account's token duration says these tokens are due for renewal."
+        }
         Kind::Powerful => "A leaked token of such a key can take over the account's keys.",
         Kind::ExternalPowerful => {
             "Another account's key can administer this one: users, keys and everything else."
@@ -73,5 +75,8 @@ pub(super) fn missing(missing: Missing) -> &'static str {
         Missing::Audit => "the server keeps no audit trail (VTEX's public API)",
         Missing::ExternalKeys => "the server does not list external keys (VTEX's public API)",
         Missing::Roles => "the roles of some keys could not be read",
+        Missing::RoleResources => {
+            "only administrator roles are checked: the role list does not say which API-key permissions a role grants (VTEX's public API)"
+        }
     }
 }
