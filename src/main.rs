@@ -112,6 +112,7 @@ fn terminal_app(
             clipboard: session.clipboard.clone(),
             history: apikeys::tui::command_line::history::default_path(),
             connector: Some(connector.clone()),
+            posture: session.posture_thresholds(),
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
         // The demo server, if the app started on it or switched to it.

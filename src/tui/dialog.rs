@@ -332,6 +332,26 @@ pub struct HelpDialog {
     pub scroll: Scroll,
 }
 
+/// The Insights overlay (`I`, `:insights`): the token-age chart, then the findings; Enter on
+/// one shows its keys in their list.
+#[derive(Debug, Clone, Default)]
+pub struct InsightsDialog {
+    /// The assessment once it arrived; `None` while it is read.
+    pub assessment: Option<Box<crate::posture::gather::Assessment>>,
+    /// Why the assessment could not be made.
+    pub failure: Option<String>,
+    /// The finding under the cursor.
+    pub cursor: usize,
+    /// The request whose answer fills it (an older one's is dropped).
+    pub request: Option<super::action::RequestId>,
+}
+
+impl InsightsDialog {
+    pub fn bindings(&self) -> &'static [Binding] {
+        keymap::INSIGHTS
+    }
+}
+
 /// The profile picker (`P`, `:profile`): the config file's profiles and the embedded demo.
 #[derive(Debug, Clone, Default)]
 pub struct ProfilePicker {
@@ -358,6 +378,7 @@ pub enum Dialog {
     BulkRoles(BulkRolesDialog),
     BulkSummary(BulkSummary),
     Profiles(ProfilePicker),
+    Insights(InsightsDialog),
 }
 
 /// A dialog's text field, while it has the keyboard: keys no binding takes are typed into it.
@@ -447,6 +468,7 @@ impl Dialog {
             Dialog::BulkRoles(dialog) => dialog.bindings(),
             Dialog::BulkSummary(dialog) => dialog.bindings(),
             Dialog::Profiles(dialog) => dialog.bindings(),
+            Dialog::Insights(dialog) => dialog.bindings(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod connector;
 pub mod dialog;
 pub mod event_loop;
 pub mod failure;
+pub mod insights;
 pub mod keymap;
 pub mod marks;
 pub mod overlay;
@@ -44,6 +45,8 @@ pub struct Options {
     pub history: Option<std::path::PathBuf>,
     /// The profiles `P` and `:profile` switch between.
     pub connector: Option<std::sync::Arc<connector::Connector>>,
+    /// The config file's `[posture]` thresholds, for the Insights overlay.
+    pub posture: crate::posture::Thresholds,
 }
 
 /// Runs the app on the real terminal until the user quits, SIGTERM or SIGHUP.
@@ -55,6 +58,7 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
         options.refresh_every,
     );
     state.mouse = options.mouse;
+    state.posture = options.posture;
     // Read once here: `update` does no I/O; new lines are appended through an effect.
     state.history = command_line::history::History::load(options.history);
     state.zone = view::time::Zone::Local;

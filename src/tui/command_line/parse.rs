@@ -40,6 +40,7 @@ pub enum Verb {
     Refresh,
     Profile(Option<String>),
     Help,
+    Insights,
 }
 
 /// The sort columns a pane offers, as typed: the first word of each is the one shown and
@@ -152,6 +153,7 @@ pub fn parse(line: &str, tab: Tab) -> Result<Verb, String> {
         Name::Refresh => bare(Verb::Refresh),
         Name::Profile => Ok(Verb::Profile((!rest.is_empty()).then(|| rest.to_string()))),
         Name::Help => bare(Verb::Help),
+        Name::Insights => bare(Verb::Insights),
     }
 }
 

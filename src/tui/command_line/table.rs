@@ -20,6 +20,7 @@ pub enum Name {
     Refresh,
     Profile,
     Help,
+    Insights,
 }
 
 /// What a command takes after its name (completion offers the matching words).
@@ -168,6 +169,14 @@ pub const COMMANDS: &[Spec] = &[
         T::Profile,
     ),
     spec(N::Help, "help", &[], ":help", text::HELP, T::Nothing),
+    spec(
+        N::Insights,
+        "insights",
+        &[],
+        ":insights",
+        text::INSIGHTS,
+        T::Nothing,
+    ),
 ];
 
 pub fn spec_of(name: Name) -> &'static Spec {

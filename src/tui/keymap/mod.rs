@@ -92,6 +92,8 @@ pub enum Command {
     },
     /// Open the profile picker (switch account without restarting).
     Profiles,
+    /// Open the Insights overlay (the account's key posture).
+    Insights,
 }
 
 /// A move in a list.
@@ -249,6 +251,13 @@ pub const GLOBAL: &[Binding] = &[
         None,
         false,
         &[(ch('P'), C::Profiles)],
+    ),
+    bind(
+        "I",
+        ("insights: token ages and findings (:insights)", "insights"),
+        None,
+        false,
+        &[(ch('I'), C::Insights)],
     ),
     bind(
         "Esc",

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod commands;
 pub mod details;
 pub mod dialogs;
+pub mod insights;
 pub mod panes;
 pub mod profiles;
 pub mod settings;

@@ -48,6 +48,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             _,
         ) => run_global(state, command),
         (Command::Profiles, _) => switch_profile(state, None),
+        (Command::Insights, _) => insights::open(state),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (
             Command::Mark | Command::MarkRange | Command::MarkAll | Command::ClearMarks,
@@ -171,6 +172,9 @@ pub(super) fn on_escape(state: &mut State) {
         })
     ) {
         state.status = None;
+        return;
+    }
+    if insights::clear_finding(state) {
         return;
     }
     let months = state.token_months();

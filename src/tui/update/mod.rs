@@ -16,6 +16,7 @@ mod details;
 mod dialogs;
 mod external_pane;
 mod global;
+mod insights;
 mod keys_pane;
 mod marks;
 mod mouse;

@@ -21,6 +21,8 @@ use crate::tui::state::{
 };
 use crate::tui::strings::dialogs as text;
 
+mod insights;
+pub use insights::{insight_spans, posture_summary};
 mod picker;
 mod profiles;
 
@@ -99,6 +101,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
         Dialog::BulkRoles(dialog) => bulk_roles(state, dialog, hints, frame, region),
         Dialog::BulkSummary(dialog) => super::bulk::summary(dialog, hints, frame, region),
         Dialog::Profiles(picker) => profiles::render(picker, hints, frame, region),
+        Dialog::Insights(dialog) => insights::render(dialog, hints, frame, region),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::vtex::model::ExternalKey;
 
 mod choices;
 mod form;
+mod insights;
 mod overlay;
 mod profiles;
 mod roles;
@@ -43,6 +44,10 @@ pub(super) enum Next {
     AskBulk(crate::tui::bulk::BulkAction),
     /// Close and switch to this profile.
     SwitchProfile(String),
+    /// Insights: close and show the keys of this finding (its index).
+    ShowFinding(usize),
+    /// Insights: read the account again.
+    Reassess,
 }
 
 /// What a dialog may read of the rest of the state while it handles a command.
@@ -130,6 +135,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Dialog::NewKey(dialog) => dialog.on_command(command, &ctx),
         Dialog::AddExternal(dialog) => dialog.on_command(command, &ctx),
         Dialog::Profiles(dialog) => dialog.on_command(command),
+        Dialog::Insights(dialog) => dialog.on_command(command),
     };
     apply(state, next)
 }
@@ -192,5 +198,7 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
             state.dialog = None;
             switch_profile(state, Some(name))
         }
+        Next::ShowFinding(at) => super::insights::show_finding(state, at),
+        Next::Reassess => super::insights::assess(state),
     }
 }

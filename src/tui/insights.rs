@@ -1,0 +1,24 @@
+//! The Insights overlay's list filter: a finding chosen there shows exactly its keys, until
+//! Esc. A dedicated filter rather than marks, so the list shows what was chosen (marks would
+//! leave every other key on screen), and the text filter and status filter still narrow it.
+
+use std::collections::HashSet;
+
+/// The keys of one finding, by id, and its title for the line above the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsightFilter {
+    pub title: &'static str,
+    pub ids: HashSet<String>,
+}
+
+/// Keeps in `visible` only the rows the chosen finding concerns (all when none is chosen).
+pub fn keep_chosen<T>(
+    chosen: &Option<InsightFilter>,
+    visible: &mut Vec<usize>,
+    rows: &[T],
+    id: impl Fn(&T) -> &String,
+) {
+    if let Some(chosen) = chosen {
+        visible.retain(|&at| rows.get(at).is_some_and(|row| chosen.ids.contains(id(row))));
+    }
+}
