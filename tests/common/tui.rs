@@ -83,6 +83,7 @@ impl Observer for Watcher {
             Dialog::BulkSummary(s) => format!("BulkSummary: {}", s.title),
             Dialog::BulkRoles(b) => format!("BulkRoles: {} keys", b.count),
             Dialog::Profiles(_) => "Profiles".into(),
+            Dialog::Insights(_) => "Insights".into(),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),
