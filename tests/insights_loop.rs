@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use common::TestServer;
-use common::tui::{AppOptions, App, Frame, start_on};
+use common::tui::{App, AppOptions, Frame, start_on};
 
 fn seed() -> Value {
     serde_json::from_str(include_str!("../assets/demo-seed.json")).unwrap()
@@ -81,8 +81,19 @@ async fn a_finding_chosen_in_insights_filters_its_list_to_exactly_its_keys() {
         .await
         .visible_rows;
     let overlay = open_overlay(&mut app, "I").await;
-    for words in ["Token ages", "▲ duration", "ALERT", "WARNING", "INFO", "Why:"] {
-        assert!(overlay.screen.contains(words), "{words}:\n{}", overlay.screen);
+    for words in [
+        "Token ages",
+        "▲ duration",
+        "ALERT",
+        "WARNING",
+        "INFO",
+        "Why:",
+    ] {
+        assert!(
+            overlay.screen.contains(words),
+            "{words}:\n{}",
+            overlay.screen
+        );
     }
     choose(&mut app, "Keys with no role").await;
     let wanted = no_role_labels();
@@ -135,6 +146,8 @@ async fn settings_sum_up_the_posture_and_small_terminals_do_not_panic() {
 
 async fn open_overlay_small(app: &mut App) {
     app.send("I");
-    app.wait_for("the overlay", |f| f.dialog.as_deref() == Some("Insights") && !f.busy)
-        .await;
+    app.wait_for("the overlay", |f| {
+        f.dialog.as_deref() == Some("Insights") && !f.busy
+    })
+    .await;
 }

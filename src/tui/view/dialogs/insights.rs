@@ -40,7 +40,11 @@ pub(super) fn render(dialog: &InsightsDialog, hints: &[Hint], frame: &mut Frame,
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
     let max = usize::from(inner.width);
-    let footer = footer(hints, max);
+    let mut footer = footer(hints, max);
+    // Short of room, the footer's spacing line goes first.
+    if inner.height < 16 && footer.len() > 1 {
+        footer.remove(0);
+    }
     let footer_rows = (footer.len() as u16).min(inner.height);
     let body = Rect {
         height: inner.height - footer_rows,
@@ -188,7 +192,12 @@ fn findings(assessment: &Assessment, cursor: usize, max: usize, rows: usize) -> 
         lines.push(Line::styled(text::NO_FINDINGS, theme::good()));
     }
     let chosen = posture.findings.get(cursor);
-    let details = chosen.map(|f| about(f, max)).unwrap_or_default();
+    let mut details = chosen.map(|f| about(f, max)).unwrap_or_default();
+    // The findings come first: the why and what only when three of them still fit beside.
+    let listed = posture.findings.len().min(3);
+    if rows < 1 + listed + details.len() {
+        details.clear();
+    }
     let room = rows.saturating_sub(1 + details.len()).max(1);
     let from = cursor.saturating_sub(room.saturating_sub(1));
     for (at, finding) in posture.findings.iter().enumerate().skip(from).take(room) {
