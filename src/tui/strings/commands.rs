@@ -17,7 +17,7 @@ pub const ROLE: &str = "add or remove a role on the marked keys";
 pub const REFRESH: &str = "reload the lists (as R)";
 pub const PROFILE: &str = "switch to a profile; alone, pick one";
 pub const HELP: &str = "this help (as ?)";
-pub const INSIGHTS: &str = "the Insights overlay: token ages and findings (as I)";
+pub const INSIGHTS: &str = "token ages and findings (as I)";
 
 pub const HELP_TITLE: &str = "Commands (:)";
 pub const HELP_HOW: &str = "Type : then a command; a unique beginning is enough (:ext, :ref). \
