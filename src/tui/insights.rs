@@ -22,3 +22,23 @@ pub fn keep_chosen<T>(
         visible.retain(|&at| rows.get(at).is_some_and(|row| chosen.ids.contains(id(row))));
     }
 }
+
+/// The Settings pane's alerts and warnings, kept between frames: the app draws every turn of
+/// its loop, and assessing 100 000 keys each time would cost more than the frame. Computed
+/// again when what it depends on changes (the lists, the roles, the duration, the hour).
+#[derive(Debug, Default)]
+pub struct SummaryMemo(std::sync::Mutex<Option<(u64, (usize, usize))>>);
+
+impl SummaryMemo {
+    pub fn get_or_compute(&self, key: u64, compute: impl FnOnce() -> (usize, usize)) -> (usize, usize) {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match *kept {
+            Some((at, summary)) if at == key => summary,
+            _ => {
+                let summary = compute();
+                *kept = Some((key, summary));
+                summary
+            }
+        }
+    }
+}

@@ -433,6 +433,8 @@ pub struct State {
     pub profile_switch: ProfileSwitch,
     /// The config file's `[posture]` thresholds, for the Insights overlay.
     pub posture: crate::posture::Thresholds,
+    /// The Settings pane's posture line, kept between frames.
+    pub posture_summary: super::insights::SummaryMemo,
 }
 
 impl State {
@@ -477,6 +479,7 @@ impl State {
             profiles: Vec::new(),
             profile_switch: ProfileSwitch::default(),
             posture: crate::posture::Thresholds::default(),
+            posture_summary: Default::default(),
         }
     }
 

@@ -19,6 +19,8 @@ pub const OUTDATED: &str = "outdated";
 pub const LONG_OUTDATED: &str = "3m+ past";
 /// Shown at the bar where the duration ends.
 pub const DURATION_MARK: &str = "▲ duration";
+/// Shown at the bar where tokens are 3 months or more past the duration.
+pub const RED_MARK: &str = "▲ 3m+";
 /// The app-wide note once the filter is cleared.
 pub const SHOWING_ALL: &str = "Showing every key again.";
 

@@ -120,16 +120,24 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
         ..body
     };
     frame.render_widget(chart, chart_area);
-    // The duration: a mark under the first outdated bar.
-    let at = ages.duration_months as usize;
-    if at < bars.len() {
+    // Marks under the first outdated bar and the first red one: where the alerts start, in
+    // words as well as colours (NO_COLOR).
+    let red = bars.iter().position(|b| b.age == TokenAge::LongOutdated);
+    let marks = [
+        (Some(ages.duration_months as usize), text::DURATION_MARK),
+        (red, text::RED_MARK),
+    ];
+    for (at, mark) in marks {
+        let Some(at) = at.filter(|&at| at < bars.len()) else {
+            continue;
+        };
         let x = at as u16 * (BAR_WIDTH + BAR_GAP);
         let mark_area = Rect {
             x: body.x + x,
             width: body.width.saturating_sub(x),
             ..body
         };
-        let mark = Line::styled(text::DURATION_MARK, theme::bold());
+        let mark = Line::styled(mark, theme::bold());
         widgets::put_line(frame, mark_area, CHART_ROWS, &mark);
     }
     let legend = legend(assessment);
@@ -278,25 +286,9 @@ pub fn posture_summary(state: &crate::tui::state::State) -> Line<'static> {
     if state.keys.load != Load::Loaded && state.keys.rows.is_empty() {
         return Line::styled(text::SUMMARY_LOADING, theme::dim());
     }
-    let external = (state.external.load == Load::Loaded).then_some(&state.external.rows[..]);
-    let posture = crate::posture::assess(&crate::posture::Inputs {
-        keys: &state.keys.rows,
-        external,
-        roles: state.roles.as_deref().unwrap_or_default(),
-        audit: None,
-        token_dates: state
-            .keys
-            .rows
-            .iter()
-            .all(|k| k.creation_date_token.is_some()),
-        token_duration_months: state.token_months(),
-        thresholds: state.posture,
-        now: state.now,
-    });
-    let (alerts, warnings) = (
-        posture.count(Severity::Alert),
-        posture.count(Severity::Warning),
-    );
+    let (alerts, warnings) = state
+        .posture_summary
+        .get_or_compute(summary_key(state), || alerts_and_warnings(state));
     let style = match (alerts, warnings) {
         (0, 0) => theme::good(),
         (0, _) => theme::outdated(),
@@ -306,4 +298,36 @@ pub fn posture_summary(state: &crate::tui::state::State) -> Line<'static> {
         Span::raw("  "),
         Span::styled(text::summary(alerts, warnings), style),
     ])
+}
+
+/// What the summary depends on: the lists (as last loaded), the roles, the duration, the
+/// thresholds and the hour (ages cross a threshold as time passes).
+fn summary_key(state: &crate::tui::state::State) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    (state.keys.rows.len(), state.external.rows.len(), state.last_listed).hash(&mut hash);
+    let roles = state.roles.as_ref().map(Vec::len);
+    // Roles arrive per key against VTEX's public API, after the listing.
+    let with_roles = state.keys.rows.iter().filter(|k| k.roles.is_some()).count();
+    with_roles.hash(&mut hash);
+    (roles, state.token_months(), state.now.timestamp() / 3600).hash(&mut hash);
+    (state.posture.pending_days, state.posture.inactive_days).hash(&mut hash);
+    (state.external.load == crate::tui::state::Load::Loaded).hash(&mut hash);
+    hash.finish()
+}
+
+fn alerts_and_warnings(state: &crate::tui::state::State) -> (usize, usize) {
+    use crate::tui::state::Load;
+    let external = (state.external.load == Load::Loaded).then_some(&state.external.rows[..]);
+    let posture = crate::posture::assess(&crate::posture::Inputs {
+        keys: &state.keys.rows,
+        external,
+        roles: state.roles.as_deref().unwrap_or_default(),
+        audit: None,
+        token_dates: state.keys.rows.iter().all(|k| k.creation_date_token.is_some()),
+        token_duration_months: state.token_months(),
+        thresholds: state.posture,
+        now: state.now,
+    });
+    (posture.count(Severity::Alert), posture.count(Severity::Warning))
 }
