@@ -30,7 +30,11 @@ pub fn keep_chosen<T>(
 pub struct SummaryMemo(std::sync::Mutex<Option<(u64, (usize, usize))>>);
 
 impl SummaryMemo {
-    pub fn get_or_compute(&self, key: u64, compute: impl FnOnce() -> (usize, usize)) -> (usize, usize) {
+    pub fn get_or_compute(
+        &self,
+        key: u64,
+        compute: impl FnOnce() -> (usize, usize),
+    ) -> (usize, usize) {
         let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         match *kept {
             Some((at, summary)) if at == key => summary,

@@ -305,7 +305,12 @@ pub fn posture_summary(state: &crate::tui::state::State) -> Line<'static> {
 fn summary_key(state: &crate::tui::state::State) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hash = std::collections::hash_map::DefaultHasher::new();
-    (state.keys.rows.len(), state.external.rows.len(), state.last_listed).hash(&mut hash);
+    (
+        state.keys.rows.len(),
+        state.external.rows.len(),
+        state.last_listed,
+    )
+        .hash(&mut hash);
     let roles = state.roles.as_ref().map(Vec::len);
     // Roles arrive per key against VTEX's public API, after the listing.
     let with_roles = state.keys.rows.iter().filter(|k| k.roles.is_some()).count();
@@ -324,10 +329,17 @@ fn alerts_and_warnings(state: &crate::tui::state::State) -> (usize, usize) {
         external,
         roles: state.roles.as_deref().unwrap_or_default(),
         audit: None,
-        token_dates: state.keys.rows.iter().all(|k| k.creation_date_token.is_some()),
+        token_dates: state
+            .keys
+            .rows
+            .iter()
+            .all(|k| k.creation_date_token.is_some()),
         token_duration_months: state.token_months(),
         thresholds: state.posture,
         now: state.now,
     });
-    (posture.count(Severity::Alert), posture.count(Severity::Warning))
+    (
+        posture.count(Severity::Alert),
+        posture.count(Severity::Warning),
+    )
 }
