@@ -49,6 +49,22 @@ pub enum Command {
     /// Export the keys to a file, as the Admin's Export button: XLSX (a sheet of generated
     /// keys, one of external keys), CSV or JSON.
     Export(Box<ExportArgs>),
+    /// The account's key posture: outdated tokens, pending renewals, over-powerful keys,
+    /// keys with no role, inactive keys, shared labels, external keys with admin roles.
+    #[command(after_help = "Thresholds come from the config file's [posture] table \
+                  (pending_days = 7, inactive_days = 90). Exit status: 0, or 1 when --fail-on \
+                  is given and a finding of that severity or worse is found (for a scheduled \
+                  job); 2 for a wrong command line.")]
+    Report {
+        /// Table for people, or json (every key of every finding) for scripts.
+        #[arg(long, value_enum, default_value = "table")]
+        output: ReportFormat,
+        /// Exit 1 when a finding of this severity or worse is found.
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<FailOn>,
+        #[command(flatten)]
+        client: ClientArgs,
+    },
     /// The audit trail, newest first.
     Audit {
         /// How many entries to show, newest first (1 to 1000).
@@ -96,6 +112,7 @@ impl Command {
             Command::Settings(_) => "settings",
             Command::Rotate(_) => "rotate",
             Command::Export(_) => "export",
+            Command::Report { .. } => "report",
             Command::Audit { .. } => "audit",
             Command::Whoami { .. } => "whoami",
             Command::Completions { .. } => "completions",
@@ -111,6 +128,7 @@ impl Command {
             Command::Settings(group) => Some(&group.client.0),
             Command::Rotate(args) => Some(&args.client),
             Command::Export(args) => Some(&args.client),
+            Command::Report { client, .. } => Some(client),
             Command::Audit { client, .. } | Command::Whoami { client, .. } => Some(client),
             Command::Serve(_) | Command::Completions { .. } => None,
         }
@@ -218,6 +236,13 @@ pub struct ExportArgs {
 pub enum ReportFormat {
     Table,
     Json,
+}
+
+/// `report --fail-on`: the least severity that fails the run.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Warning,
+    Alert,
 }
 
 #[derive(Args, Clone, Copy)]

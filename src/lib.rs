@@ -12,6 +12,7 @@ pub mod listing;
 pub mod output;
 pub mod paths;
 pub mod permissions;
+pub mod posture;
 pub mod rotation;
 pub mod search;
 pub mod server;

@@ -128,6 +128,7 @@ fn terminal_app(
             history: apikeys::tui::command_line::history::default_path(),
             connector: Some(connector.clone()),
             rotation,
+            posture: session.posture_thresholds(),
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
         // The demo server, if the app started on it or switched to it.

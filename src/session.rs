@@ -126,6 +126,14 @@ impl Session {
         }
     }
 
+    /// The config file's `[posture]` thresholds, for `apikeys report` and the app's Insights.
+    pub fn posture_thresholds(&self) -> crate::posture::Thresholds {
+        self.file
+            .as_ref()
+            .map(ConfigFile::posture)
+            .unwrap_or_default()
+    }
+
     /// How the rotation journal names this server: its base URL, or the embedded demo (whose
     /// port changes from run to run).
     pub fn journal_server(&self) -> String {

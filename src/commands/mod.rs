@@ -6,6 +6,7 @@ mod account;
 mod export;
 mod external;
 mod keys;
+mod report;
 mod rotate;
 
 use apikeys::session::{self, Request, Session};
@@ -67,6 +68,9 @@ async fn dispatch(session: &Session, command: Command) -> CommandResult {
             limit, key, output, ..
         } => account::audit(client, limit, key.as_deref(), output.output).await,
         Command::Whoami { output, .. } => account::whoami(client, output.output).await,
+        Command::Report {
+            output, fail_on, ..
+        } => report::run(session, output, fail_on).await,
         Command::Serve(_)
         | Command::Completions { .. }
         | Command::Rotate(_)

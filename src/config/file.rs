@@ -19,6 +19,8 @@ pub(super) struct FileConfig {
     osc52_clear: Option<bool>,
     osc52_wrap: Option<WrapSetting>,
     refresh_secs: Option<u64>,
+    /// `[posture]`: the thresholds of `apikeys report` and the app's Insights.
+    posture: Option<crate::posture::Thresholds>,
     #[serde(default)]
     pub(super) profiles: BTreeMap<String, ProfileConfig>,
 }
@@ -98,6 +100,11 @@ impl ConfigFile {
             .get(profile)
             .and_then(|profile| profile.rotation.clone())
             .unwrap_or_default()
+    }
+
+    /// The `[posture]` thresholds (the defaults for what the file does not set).
+    pub fn posture(&self) -> crate::posture::Thresholds {
+        self.config.posture.unwrap_or_default()
     }
 
     /// The profiles' names, in order.

@@ -87,6 +87,8 @@ pub enum Outcome {
         result: Result<Renewal>,
         old_deleted: Option<Result<()>>,
     },
+    /// The account's posture, for the Insights overlay.
+    Assessed(Result<Box<crate::posture::gather::Assessment>>),
 }
 
 /// A change to the account, as sent to the server.
@@ -153,6 +155,10 @@ pub enum Call {
         app_key: String,
         label: String,
         delete_old_now: bool,
+    },
+    /// The account's posture (listing, roles, external keys, audit trail), as `apikeys report`.
+    Assess {
+        thresholds: crate::posture::Thresholds,
     },
 }
 

@@ -346,6 +346,26 @@ pub struct HelpDialog {
     pub scroll: Scroll,
 }
 
+/// The Insights overlay (`I`, `:insights`): the token-age chart, then the findings; Enter on
+/// one shows its keys in their list.
+#[derive(Debug, Clone, Default)]
+pub struct InsightsDialog {
+    /// The assessment once it arrived; `None` while it is read.
+    pub assessment: Option<Box<crate::posture::gather::Assessment>>,
+    /// Why the assessment could not be made.
+    pub failure: Option<String>,
+    /// The finding under the cursor.
+    pub cursor: usize,
+    /// The request whose answer fills it (an older one's is dropped).
+    pub request: Option<super::action::RequestId>,
+}
+
+impl InsightsDialog {
+    pub fn bindings(&self) -> &'static [Binding] {
+        keymap::INSIGHTS
+    }
+}
+
 /// The profile picker (`P`, `:profile`): the config file's profiles and the embedded demo.
 #[derive(Debug, Clone, Default)]
 pub struct ProfilePicker {
@@ -373,6 +393,7 @@ pub enum Dialog {
     BulkSummary(BulkSummary),
     Profiles(ProfilePicker),
     Rotate(RotateConfirm),
+    Insights(InsightsDialog),
 }
 
 /// A dialog's text field, while it has the keyboard: keys no binding takes are typed into it.
@@ -463,6 +484,7 @@ impl Dialog {
             Dialog::BulkSummary(dialog) => dialog.bindings(),
             Dialog::Profiles(dialog) => dialog.bindings(),
             Dialog::Rotate(dialog) => dialog.bindings(),
+            Dialog::Insights(dialog) => dialog.bindings(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod dialog;
 pub mod event_loop;
 pub mod export_job;
 pub mod failure;
+pub mod insights;
 pub mod keymap;
 pub mod marks;
 pub mod overlay;
@@ -48,6 +49,8 @@ pub struct Options {
     pub connector: Option<std::sync::Arc<connector::Connector>>,
     /// `:rotate`: the profile's rotation settings and the journal (`None`: unavailable).
     pub rotation: rotation::Setup,
+    /// The config file's `[posture]` thresholds, for the Insights overlay.
+    pub posture: crate::posture::Thresholds,
 }
 
 /// Runs the app on the real terminal until the user quits, SIGTERM or SIGHUP.
@@ -59,6 +62,7 @@ pub async fn run(client: VtexClient, options: Options) -> anyhow::Result<()> {
         options.refresh_every,
     );
     state.mouse = options.mouse;
+    state.posture = options.posture;
     // Read once here: `update` does no I/O; new lines are appended through an effect.
     state.history = command_line::history::History::load(options.history);
     state.rotation.setup = options.rotation;

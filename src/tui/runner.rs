@@ -88,6 +88,12 @@ pub async fn perform(client: &VtexClient, call: Call) -> Outcome {
                 .await
                 .map_err(Failure::from),
         },
+        Call::Assess { thresholds } => Outcome::Assessed(
+            crate::posture::gather::assess_account(client, thresholds, chrono::Utc::now())
+                .await
+                .map(Box::new)
+                .map_err(Failure::from),
+        ),
         Call::Change(change) => {
             let result = change_key(client, &change).await;
             Outcome::Changed { change, result }

@@ -158,6 +158,8 @@ pub struct KeysPane {
     pub budget: Memo<KeysBudget>,
     /// Rows marked for a bulk action.
     pub marks: super::marks::Marks,
+    /// A finding chosen in the Insights overlay: only its keys are shown.
+    pub insight: Option<super::insights::InsightFilter>,
 }
 
 impl Default for KeysPane {
@@ -177,6 +179,7 @@ impl Default for KeysPane {
             view: listing::ListView::default(),
             budget: Memo::default(),
             marks: super::marks::Marks::default(),
+            insight: None,
         }
     }
 }
@@ -207,6 +210,7 @@ impl KeysPane {
         self.view = listing::ListView::of_keys(&self.rows);
         self.budget.forget();
         self.visible = self.view.keys(&self.rows, &self.query(), months, now);
+        super::insights::keep_chosen(&self.insight, &mut self.visible, &self.rows, |k| &k.id);
         let at =
             selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
         self.selection.reselect(at, self.visible.len(), page);
@@ -239,6 +243,7 @@ impl KeysPane {
         // The rows are the same ones: the selected row is found by index, not by id.
         let selected = self.visible.get(self.selection.selected).copied();
         self.visible = self.view.keys(&self.rows, &self.query(), months, now);
+        super::insights::keep_chosen(&self.insight, &mut self.visible, &self.rows, |k| &k.id);
         // A row the new answer left out gives way to the first one (the best, in fuzzy mode).
         let at = selected.and_then(|row| self.visible.iter().position(|&i| i == row));
         self.selection
@@ -266,6 +271,8 @@ pub struct ExternalPane {
     pub budget: Memo<ExternalBudget>,
     /// Rows marked for a bulk action.
     pub marks: super::marks::Marks,
+    /// As [`KeysPane::insight`].
+    pub insight: Option<super::insights::InsightFilter>,
 }
 
 impl Default for ExternalPane {
@@ -284,6 +291,7 @@ impl Default for ExternalPane {
             view: listing::ListView::of_external(&[]),
             budget: Memo::default(),
             marks: super::marks::Marks::default(),
+            insight: None,
         }
     }
 }
@@ -303,6 +311,7 @@ impl ExternalPane {
         self.view = listing::ListView::of_external(&self.rows);
         self.budget.forget();
         self.visible = self.view.external(&self.rows, &self.query());
+        super::insights::keep_chosen(&self.insight, &mut self.visible, &self.rows, |k| &k.id);
         let at =
             selected_id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id));
         self.selection.reselect(at, self.visible.len(), page);
@@ -328,6 +337,7 @@ impl ExternalPane {
     pub fn refresh_view(&mut self, page: usize) {
         let selected = self.visible.get(self.selection.selected).copied();
         self.visible = self.view.external(&self.rows, &self.query());
+        super::insights::keep_chosen(&self.insight, &mut self.visible, &self.rows, |k| &k.id);
         let at = selected.and_then(|row| self.visible.iter().position(|&i| i == row));
         self.selection
             .reselect(at.or(Some(0)), self.visible.len(), page);
@@ -356,6 +366,7 @@ impl Default for SettingsPane {
 }
 
 pub use super::dialog::Focus;
+pub use super::dialog::InsightsDialog;
 pub use super::dialog::ProfilePicker;
 pub use super::dialog::{
     AddExternalDialog, BulkConfirm, BulkRolesDialog, BulkSummary, Confirm, DeleteKeyDialog,
@@ -422,6 +433,10 @@ pub struct State {
     pub profile_switch: ProfileSwitch,
     /// `:rotate`: the settings, the run under way, and the keys whose grace is running.
     pub rotation: super::rotation::RotationState,
+    /// The config file's `[posture]` thresholds, for the Insights overlay.
+    pub posture: crate::posture::Thresholds,
+    /// The Settings pane's posture line, kept between frames.
+    pub posture_summary: super::insights::SummaryMemo,
 }
 
 impl State {
@@ -466,6 +481,8 @@ impl State {
             profiles: Vec::new(),
             profile_switch: ProfileSwitch::default(),
             rotation: Default::default(),
+            posture: crate::posture::Thresholds::default(),
+            posture_summary: Default::default(),
         }
     }
 

@@ -88,6 +88,7 @@ impl Observer for Watcher {
             Dialog::BulkRoles(b) => format!("BulkRoles: {} keys", b.count),
             Dialog::Profiles(_) => "Profiles".into(),
             Dialog::Rotate(r) => format!("Rotate: {} keys", r.plan.targets.len()),
+            Dialog::Insights(_) => "Insights".into(),
         });
         let _ = self.0.send(Frame {
             screen: buffer_text(buffer),

@@ -49,6 +49,7 @@ pub enum Verb {
         format: Option<crate::export::Format>,
         path: Option<String>,
     },
+    Insights,
 }
 
 /// The sort columns a pane offers, as typed: the first word of each is the one shown and
@@ -171,6 +172,7 @@ pub fn parse(line: &str, tab: Tab) -> Result<Verb, String> {
             _ => Err(crate::tui::strings::rotation::ROTATE_OUTDATED_TAKES.into()),
         },
         Name::Export => export(rest),
+        Name::Insights => bare(Verb::Insights),
     }
 }
 

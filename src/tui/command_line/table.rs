@@ -22,6 +22,7 @@ pub enum Name {
     Help,
     Rotate,
     Export,
+    Insights,
 }
 
 /// What a command takes after its name (completion offers the matching words).
@@ -188,6 +189,14 @@ pub const COMMANDS: &[Spec] = &[
         ":rotate [outdated]",
         text::ROTATE,
         T::Text,
+    ),
+    spec(
+        N::Insights,
+        "insights",
+        &[],
+        ":insights",
+        text::INSIGHTS,
+        T::Nothing,
     ),
 ];
 

@@ -235,6 +235,18 @@ pub const BULK_ROLES: &[Binding] = &[
 
 /// The summary of a bulk run: it scrolls like the details.
 pub const BULK_SUMMARY: &[Binding] = DETAILS;
+/// The Insights overlay: move among the findings, show one's keys, assess again, close.
+pub const INSIGHTS: &[Binding] = &[
+    PICKER_MOVE,
+    hint("Enter", "show these keys", &[(ENTER, C::Accept)]),
+    hint("R", "assess again", &[(ch('R'), C::Refresh)]),
+    hint(
+        "Esc q I",
+        "close",
+        &[(ESC, C::Cancel), (ch('q'), C::Cancel), (ch('I'), C::Cancel)],
+    ),
+];
+
 /// The profile picker: move, switch, cancel.
 pub const PROFILES: &[Binding] = &[
     PICKER_MOVE,

@@ -98,6 +98,8 @@ pub enum Command {
     Rotate,
     /// Export the marked keys, else those shown, to an xlsx file.
     Export,
+    /// Open the Insights overlay (the account's key posture).
+    Insights,
 }
 
 /// A move in a list.
@@ -257,6 +259,13 @@ pub const GLOBAL: &[Binding] = &[
         &[(ch('P'), C::Profiles)],
     ),
     export::EXPORT,
+    bind(
+        "I",
+        ("insights: token ages and findings (:insights)", "insights"),
+        None,
+        false,
+        &[(ch('I'), C::Insights)],
+    ),
     bind(
         "Esc",
         (

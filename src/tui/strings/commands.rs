@@ -18,6 +18,7 @@ pub const REFRESH: &str = "reload the lists (as R)";
 pub const PROFILE: &str = "switch to a profile; alone, pick one";
 pub const HELP: &str = "this help (as ?)";
 pub const ROTATE: &str = "rotate tokens through the profile's sink (as o): the marked keys, else the selected one; outdated: every outdated key";
+pub const INSIGHTS: &str = "token ages and findings (as I)";
 
 pub const HELP_TITLE: &str = "Commands (:)";
 pub const HELP_HOW: &str = "Type : then a command; a unique beginning is enough (:ext, :ref). \

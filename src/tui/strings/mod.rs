@@ -9,6 +9,7 @@ pub mod commands;
 pub mod details;
 pub mod dialogs;
 pub mod export;
+pub mod insights;
 pub mod panes;
 pub mod profiles;
 pub mod rotation;

@@ -105,6 +105,7 @@ pub(super) fn execute(state: &mut State, verb: Verb) -> Vec<Effect> {
     match verb {
         Verb::Quit => run_global(state, Command::Quit),
         Verb::Help => run_global(state, Command::Help),
+        Verb::Insights => insights::open(state),
         Verb::Refresh => run_global(state, Command::Refresh),
         Verb::Pane(tab) => run_global(state, Command::Pane(tab)),
         Verb::Filter(text) => filter(state, text),

@@ -50,6 +50,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         (Command::Profiles, _) => switch_profile(state, None),
         (Command::Rotate, _) => ask_rotation(state, state.tab == Tab::Settings),
         (Command::Export, _) => export::start(state, None, None),
+        (Command::Insights, _) => insights::open(state),
         (Command::CopyAppKey, Tab::Keys | Tab::External) => copy_selected_app_key(state),
         (
             Command::Mark | Command::MarkRange | Command::MarkAll | Command::ClearMarks,
@@ -182,6 +183,9 @@ pub(super) fn on_escape(state: &mut State) {
         })
     ) {
         state.status = None;
+        return;
+    }
+    if insights::clear_finding(state) {
         return;
     }
     let months = state.token_months();

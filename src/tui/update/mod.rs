@@ -17,6 +17,7 @@ mod dialogs;
 mod export;
 mod external_pane;
 mod global;
+mod insights;
 mod keys_pane;
 mod marks;
 mod mouse;

@@ -65,6 +65,7 @@ pub(super) fn on_outcome(
             result,
             old_deleted,
         } => return on_renewed(state, app_key, label, result, old_deleted),
+        Outcome::Assessed(result) => super::insights::on_assessed(state, id, result),
     }
     Vec::new()
 }
@@ -91,6 +92,7 @@ fn refused_credentials(outcome: &Outcome) -> bool {
             old_deleted.as_ref().and_then(|r| r.as_ref().err()),
         ],
         Outcome::Crashed => Vec::new(),
+        Outcome::Assessed(r) => vec![r.as_ref().err()],
     };
     failures
         .into_iter()

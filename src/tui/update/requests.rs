@@ -138,6 +138,7 @@ fn success(outcome: &Outcome) -> Option<Option<Reading>> {
         Outcome::Changed { result, .. } => result.is_ok().then_some(None),
         Outcome::Created(result, _) => result.is_ok().then_some(None),
         Outcome::Renewed { result, .. } => result.is_ok().then_some(None),
+        Outcome::Assessed(result) => result.is_ok().then_some(None),
         Outcome::Crashed => None,
     }
 }
@@ -174,6 +175,7 @@ fn crashed_outcome(state: &mut State, call: Call) -> Outcome {
             result: Err(failed()),
             old_deleted: None,
         },
+        Call::Assess { .. } => Outcome::Assessed(Err(failed())),
     }
 }
 

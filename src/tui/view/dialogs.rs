@@ -21,6 +21,8 @@ use crate::tui::state::{
 };
 use crate::tui::strings::dialogs as text;
 
+mod insights;
+pub use insights::{insight_spans, posture_summary};
 mod picker;
 mod profiles;
 
@@ -100,6 +102,7 @@ pub fn render(state: &State, dialog: &Dialog, frame: &mut Frame, region: Rect, h
         Dialog::BulkSummary(dialog) => super::bulk::summary(dialog, hints, frame, region),
         Dialog::Profiles(picker) => profiles::render(picker, hints, frame, region),
         Dialog::Rotate(dialog) => super::rotation::confirm(dialog, hints, frame, region, hits),
+        Dialog::Insights(dialog) => insights::render(dialog, hints, frame, region),
     }
 }
 

@@ -155,8 +155,11 @@ fn info_line(state: &State, frame: &mut Frame, area: Rect) {
     let status_filter = pane.status_filter != StatusFilter::All;
     let mut spans = vec![Span::raw(" ")];
     let marked = super::bulk::marked_spans(&pane.marks, &pane.visible);
-    let marked_width = widgets::spans_width(&marked);
-    spans.extend(marked);
+    // A finding chosen in Insights is named first, then the marks.
+    let mut notes = super::dialogs::insight_spans(pane.insight.as_ref(), pane.visible.len());
+    notes.extend(marked);
+    let marked_width = widgets::spans_width(&notes);
+    spans.extend(notes);
     if text_filter || status_filter {
         let tail = filter_tail(pane.status_filter, pane.visible.len(), pane.rows.len());
         if text_filter {

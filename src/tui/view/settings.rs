@@ -38,6 +38,8 @@ pub fn render(state: &State, frame: &mut Frame, area: Rect) {
     lines.extend(extensions_lines(state, max));
     lines.extend(rotation_lines(state, max));
 
+    lines.extend(posture_lines(state));
+
     frame.render_widget(Paragraph::new(lines), area.intersection(frame.area()));
 }
 
@@ -217,4 +219,14 @@ fn permissions(state: &State, max: usize) -> Vec<Line<'static>> {
             })
             .collect()
     }
+}
+
+/// The account's key posture in one line ("2 alerts, 3 warnings — I for insights").
+fn posture_lines(state: &State) -> Vec<Line<'static>> {
+    use crate::tui::strings::insights;
+    vec![
+        Line::raw(""),
+        Line::styled(insights::SUMMARY_HEADING, theme::heading()),
+        super::dialogs::posture_summary(state),
+    ]
 }

@@ -8,6 +8,7 @@ use crate::vtex::model::ExternalKey;
 
 mod choices;
 mod form;
+mod insights;
 mod overlay;
 mod profiles;
 mod roles;
@@ -45,6 +46,10 @@ pub(super) enum Next {
     SwitchProfile(String),
     /// Close and start this rotation.
     StartRotation(crate::tui::rotation::RotatePlan),
+    /// Insights: close and show the keys of this finding (its index).
+    ShowFinding(usize),
+    /// Insights: read the account again.
+    Reassess,
 }
 
 /// What a dialog may read of the rest of the state while it handles a command.
@@ -134,6 +139,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Dialog::AddExternal(dialog) => dialog.on_command(command, &ctx),
         Dialog::Profiles(dialog) => dialog.on_command(command),
         Dialog::Rotate(dialog) => dialog.on_command(command),
+        Dialog::Insights(dialog) => dialog.on_command(command),
     };
     apply(state, next)
 }
@@ -200,5 +206,7 @@ fn apply(state: &mut State, next: Next) -> Vec<Effect> {
             state.dialog = None;
             start_rotation(state, plan)
         }
+        Next::ShowFinding(at) => super::insights::show_finding(state, at),
+        Next::Reassess => super::insights::assess(state),
     }
 }

@@ -1,0 +1,48 @@
+//! The Insights overlay's list filter: a finding chosen there shows exactly its keys, until
+//! Esc. A dedicated filter rather than marks, so the list shows what was chosen (marks would
+//! leave every other key on screen), and the text filter and status filter still narrow it.
+
+use std::collections::HashSet;
+
+/// The keys of one finding, by id, and its title for the line above the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsightFilter {
+    pub title: &'static str,
+    pub ids: HashSet<String>,
+}
+
+/// Keeps in `visible` only the rows the chosen finding concerns (all when none is chosen).
+pub fn keep_chosen<T>(
+    chosen: &Option<InsightFilter>,
+    visible: &mut Vec<usize>,
+    rows: &[T],
+    id: impl Fn(&T) -> &String,
+) {
+    if let Some(chosen) = chosen {
+        visible.retain(|&at| rows.get(at).is_some_and(|row| chosen.ids.contains(id(row))));
+    }
+}
+
+/// The Settings pane's alerts and warnings, kept between frames: the app draws every turn of
+/// its loop, and assessing 100 000 keys each time would cost more than the frame. Computed
+/// again when what it depends on changes (the lists, the roles, the duration, the hour).
+#[derive(Debug, Default)]
+pub struct SummaryMemo(std::sync::Mutex<Option<(u64, (usize, usize))>>);
+
+impl SummaryMemo {
+    pub fn get_or_compute(
+        &self,
+        key: u64,
+        compute: impl FnOnce() -> (usize, usize),
+    ) -> (usize, usize) {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match *kept {
+            Some((at, summary)) if at == key => summary,
+            _ => {
+                let summary = compute();
+                *kept = Some((key, summary));
+                summary
+            }
+        }
+    }
+}
