@@ -1,0 +1,138 @@
+//! Defects found using `apikeys rotate` as an admin would (QA of issue 14), each pinned by a
+//! test against real parts: the built binary, the reference server (or the VTEX stand-in) on
+//! 127.0.0.1, the real sink scripts of tests/support/rotation.rs, a real pty.
+
+mod common;
+mod pty_app;
+#[path = "support/rotation.rs"]
+mod rotation;
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use common::TestServer;
+use rotation::{World, outcome_of};
+
+/// Against VTEX (no undo) a failed hand-off is left pending and the report says "Undo it in the
+/// Admin … Do not finish it: only the old token is in use". Rotating that key again (the
+/// obvious next try) must not then advise finishing the renewal: VTEX's listing shows no
+/// pending renewal, the renew answers 409, and "finish or undo that renewal first" would have
+/// the admin delete the only token the integration holds. The journal knows the key was left
+/// pending; the second report should say so (or at least not suggest finishing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_left_pending_against_vtex_is_never_told_to_finish_its_renewal() {
+    let world = World::on(TestServer::start_public_only().await);
+    let key = world.key("Vault will fail", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let sink = world.sink();
+    let first = world
+        .rotate(&[&app_key, "--sink", &sink, "--output", "json"])
+        .await;
+    let report: Value = serde_json::from_str(&first.stdout).expect("a JSON report");
+    assert_eq!(
+        outcome_of(&report, &app_key)["outcome"],
+        "left-pending",
+        "{report}"
+    );
+    let again = world
+        .rotate(&[&app_key, "--sink", &sink, "--output", "json"])
+        .await;
+    assert_eq!(again.status, 1, "{}\n{}", again.stdout, again.stderr);
+    let report: Value = serde_json::from_str(&again.stdout).expect("a JSON report");
+    let reason = outcome_of(&report, &app_key)["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        !reason.contains("finish or undo") && !reason.contains("finish it"),
+        "the second run advises finishing a renewal whose new token nobody holds: {reason}"
+    );
+    assert!(
+        world.server.login_works(&app_key, &key.creds.token).await,
+        "the old token still works"
+    );
+}
+
+/// Ctrl-C during a hand-off: the run takes the renewal back itself, but its report blames "an
+/// earlier run stopped during the hand-off", which is untrue (this run was stopped, by the
+/// user) and sends the admin looking for a crash that never happened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_is_reported_as_this_run_being_stopped_not_as_an_earlier_run() {
+    let world = World::new().await;
+    let key = world.key("A slow vault", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let admin = world.server.admin.clone();
+    let sink = world.sink();
+    let child = world
+        .command(&admin, &[&app_key, "--sink", &sink, "--output", "json"])
+        .spawn()
+        .unwrap();
+    let started = world.store_file(&app_key, "started");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !started.exists() {
+        assert!(Instant::now() < deadline, "the sink never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: Value = serde_json::from_str(&stdout).expect("a JSON report");
+    let entry = outcome_of(&report, &app_key);
+    assert_eq!(entry["outcome"], "undone", "{entry}\n{stderr}");
+    let reason = entry["reason"].as_str().unwrap_or_default();
+    assert!(
+        !reason.contains("earlier run"),
+        "the interrupted run blames an earlier one: {reason}"
+    );
+    assert!(
+        world.server.login_works(&app_key, &key.creds.token).await,
+        "the old token still works"
+    );
+}
+
+/// Without a sink, on a terminal, typing `undo` at the prompt: there is no sink and nothing
+/// failed, yet the report says "hand-off failed … If the sink stored the new token before
+/// failing, that token no longer works" — a warning about a sink that does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_at_the_terminal_prompt_does_not_talk_of_a_failed_sink() {
+    let server = TestServer::start().await;
+    let key = server.key_with_roles("Changed my mind", &[]).await;
+    let home = tempfile::tempdir().unwrap();
+    let app_key = key.creds.app_key.clone();
+    let url = server.url("");
+    let state = home.path().join("state");
+    // Wide enough that no sentence of the report wraps.
+    let mut pty = pty_app::Pty::spawn_full(
+        &["rotate", "--base-url", url.as_str(), &app_key],
+        &home.path().join("data"),
+        &home.path().join("config"),
+        (400, 30),
+        &[
+            ("VTEX_APP_KEY", server.admin.app_key.as_str()),
+            ("VTEX_APP_TOKEN", server.admin.token.as_str()),
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ],
+    );
+    let after = tokio::task::block_in_place(|| {
+        pty.wait_for("the prompt", |s| {
+            s.contains("Press Enter once it is stored")
+        });
+        pty.send("undo\r");
+        pty.wait_for("the end", |s| s.contains("was not rotated"))
+    });
+    assert!(!server.renewal_pending(&app_key).await, "taken back");
+    let progress = after
+        .lines()
+        .find(|l| l.contains(&app_key) && l.contains("undone in"))
+        .unwrap_or_else(|| panic!("no progress line for the key:\n{after}"));
+    assert!(
+        !progress.contains("hand-off failed") && !progress.contains("the sink"),
+        "the report speaks of a failed sink where the admin typed undo: {progress}"
+    );
+}
