@@ -136,3 +136,40 @@ async fn undo_at_the_terminal_prompt_does_not_talk_of_a_failed_sink() {
         "the report speaks of a failed sink where the admin typed undo: {progress}"
     );
 }
+
+/// The demo (`apikeys --demo`, or no config at all) refuses `o` with "no sink is configured.
+/// Set `sink` in [profiles.local.rotation] of …/config.toml". Doing exactly that changes
+/// nothing: the demo ignores the table and repeats the same advice (and without `--demo`, a
+/// config holding only that table stops apikeys from starting: "No VTEX account is set").
+#[test]
+fn the_demo_does_not_repeat_a_sink_advice_that_was_followed() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::create_dir_all(config.join("apikeys")).unwrap();
+    let file = config.join("apikeys/config.toml");
+    std::fs::write(
+        &file,
+        "[profiles.local.rotation]\nsink = \"cat > /dev/null\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let state = home.path().join("state");
+    let mut pty = pty_app::Pty::spawn_full(
+        &["--demo"],
+        &home.path().join("data"),
+        &config,
+        (200, 35),
+        &[("XDG_STATE_HOME", state.to_str().unwrap())],
+    );
+    pty.wait_for("the key list", |s| s.contains("keys · sorted by"));
+    pty.send("o");
+    let screen = pty.wait_for("a confirmation or a refusal", |s| {
+        s.contains("Cannot rotate") || s.contains("Rotate 1 key")
+    });
+    let _ = pty.child.kill();
+    assert!(
+        !screen.contains("[profiles.local.rotation]"),
+        "the advice was followed and is given again:\n{screen}"
+    );
+}
