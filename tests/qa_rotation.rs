@@ -173,3 +173,27 @@ fn the_demo_does_not_repeat_a_sink_advice_that_was_followed() {
         "the advice was followed and is given again:\n{screen}"
     );
 }
+
+/// Against VTEX a failed hand-off leaves the renewal pending, to be undone in the Admin. The
+/// cron job's next `rotate --finish-due` then says "nothing was left open in the journal": the
+/// one place an admin reads every day says all is well while a renewal still waits for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finish_due_does_not_say_all_is_settled_while_a_renewal_is_left_pending() {
+    let world = World::on(TestServer::start_public_only().await);
+    let key = world.key("Vault will fail", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let sink = world.sink();
+    let first = world.rotate(&[&app_key, "--sink", &sink]).await;
+    assert!(
+        first.stderr.contains("left pending"),
+        "{}\n{}",
+        first.stdout,
+        first.stderr
+    );
+    let cron = world.rotate(&["--finish-due"]).await;
+    assert!(
+        !cron.stderr.contains("nothing was left open"),
+        "a pending renewal is open, yet: {}",
+        cron.stderr
+    );
+}
