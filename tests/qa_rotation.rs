@@ -197,3 +197,53 @@ async fn finish_due_does_not_say_all_is_settled_while_a_renewal_is_left_pending(
         cron.stderr
     );
 }
+
+/// A rotation killed during its hand-off leaves the renewal pending: the new token exists but
+/// no sink stored it. The listing then reads "old token pending deletion", and someone deletes
+/// the old token (the Admin's button, or `apikeys keys finish-renewal`, which does not consult
+/// the journal). The integration now holds a dead token and nobody holds the live one. The
+/// next `rotate` sees the key's token dated as the journal's never-handed-off new token, yet
+/// reports "✓ settled — no renewal is pending" and exits 0: cron mails say all is well while
+/// the integration is down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_finished_behind_a_crashed_hand_off_is_reported_as_a_broken_key() {
+    let world = World::new().await;
+    let key = world.key("A slow vault", 0).await;
+    let app_key = key.creds.app_key.clone();
+    let admin = world.server.admin.clone();
+    let sink = world.sink();
+    let mut child = world
+        .command(&admin, &[&app_key, "--sink", &sink])
+        .spawn()
+        .unwrap();
+    let started = world.store_file(&app_key, "started");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !started.exists() {
+        assert!(Instant::now() < deadline, "the sink never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap(); // SIGKILL, as a crash
+    let _ = child.wait();
+    let sink_pid = rotation::pid_in(&world.store_file(&app_key, "pid"));
+    // SAFETY: the test's own sink (it would sleep a minute more); it never stored the token.
+    unsafe { libc::kill(sink_pid as i32, libc::SIGKILL) };
+    assert!(world.server.renewal_pending(&app_key).await);
+    let path = format!("/api/vtexid/apikey/{app_key}/apitoken/finish-renewal");
+    let finished = world
+        .server
+        .admin_call(reqwest::Method::PATCH, &path, None)
+        .await;
+    assert!(finished.status.is_success(), "{:?}", finished.body);
+    assert!(
+        !world.server.login_works(&app_key, &key.creds.token).await,
+        "the integration's token is dead"
+    );
+    let run = world.rotate(&["--finish-due", "--output", "json"]).await;
+    let report: Value = serde_json::from_str(&run.stdout).expect("a JSON report");
+    let entry = outcome_of(&report, &app_key);
+    assert!(
+        run.status == 1 && entry["succeeded"] == false,
+        "a key whose only live token nobody holds is reported as fine (exit {}): {entry}",
+        run.status
+    );
+}
