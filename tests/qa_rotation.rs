@@ -247,3 +247,51 @@ async fn a_renewal_finished_behind_a_crashed_hand_off_is_reported_as_a_broken_ke
         run.status
     );
 }
+
+/// The Settings pane says "1 key is outdated — o rotates it" when the only outdated key is
+/// inactive; `o` then answers "Nothing to rotate: … skipped (inactive …)". The promise should
+/// count the keys `o` would rotate (or say why none would be).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_does_not_promise_to_rotate_keys_that_o_skips() {
+    let world = World::new().await;
+    let key = world.key("Legacy export (off)", 200).await;
+    let path = format!("/api/vlm/appkeys/{}", key.id);
+    let off = world
+        .server
+        .admin_call(
+            reqwest::Method::PUT,
+            &path,
+            Some(serde_json::json!({"isActive": false})),
+        )
+        .await;
+    assert!(off.status.is_success(), "{:?}", off.body);
+    let url = world.server.url("");
+    let home = world.home.path();
+    let state = home.join("state");
+    let mut pty = pty_app::Pty::spawn_full(
+        &["--base-url", url.as_str()],
+        &home.join("data"),
+        &home.join("config"),
+        (160, 35),
+        &[
+            ("VTEX_APP_KEY", world.server.admin.app_key.as_str()),
+            ("VTEX_APP_TOKEN", world.server.admin.token.as_str()),
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ],
+    );
+    let settings = tokio::task::block_in_place(|| {
+        pty.wait_for("the key list", |s| s.contains("Legacy export (off)"));
+        pty.send("1");
+        pty.wait_for("the Settings pane", |s| s.contains("Server extensions"));
+        // The answer to o: by then the pane shows what it says about outdated keys.
+        pty.send("o");
+        pty.wait_for("the answer to o", |s| {
+            s.contains("Nothing to rotate") || s.contains("Cannot rotate") || s.contains("Rotate 1")
+        })
+    });
+    let _ = pty.child.kill();
+    assert!(
+        !settings.contains("o rotates"),
+        "Settings promises a rotation of an inactive key that o skips:\n{settings}"
+    );
+}
