@@ -304,3 +304,37 @@ async fn settings_does_not_promise_to_rotate_keys_that_o_skips() {
         "Settings promises a rotation of an inactive key that o skips:\n{settings}"
     );
 }
+
+/// Signed in without a profile (`--base-url` and VTEX_APP_KEY/VTEX_APP_TOKEN), `o` answers
+/// "Set `sink` in [profiles.http://127.0.0.1:PORT/.rotation] of …": a URL taken for a profile
+/// name, a table header TOML cannot even parse unquoted. Advice must name a table that exists
+/// or can be written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_no_sink_advice_does_not_take_a_url_for_a_profile_name() {
+    let world = World::new().await;
+    world.key("Some integration", 0).await;
+    let url = world.server.url("");
+    let home = world.home.path();
+    let state = home.join("state");
+    let mut pty = pty_app::Pty::spawn_full(
+        &["--base-url", url.as_str()],
+        &home.join("data"),
+        &home.join("config"),
+        (250, 35),
+        &[
+            ("VTEX_APP_KEY", world.server.admin.app_key.as_str()),
+            ("VTEX_APP_TOKEN", world.server.admin.token.as_str()),
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ],
+    );
+    let screen = tokio::task::block_in_place(|| {
+        pty.wait_for("the key list", |s| s.contains("Some integration"));
+        pty.send("o");
+        pty.wait_for("the refusal", |s| s.contains("Cannot rotate"))
+    });
+    let _ = pty.child.kill();
+    assert!(
+        !screen.contains("[profiles.http"),
+        "the advice names a URL as a profile:\n{screen}"
+    );
+}
