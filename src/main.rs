@@ -86,7 +86,7 @@ fn rotation_setup(session: &Session) -> apikeys::tui::rotation::Setup {
     let (config, file) = session.rotation_config();
     apikeys::tui::rotation::Setup {
         config,
-        profile: Some(session.profile.clone()),
+        profile: session.config_profile(),
         file,
         server: session.journal_server(),
         journal: apikeys::rotation::journal::default_path().ok(),

@@ -134,6 +134,16 @@ impl Session {
             .unwrap_or_default()
     }
 
+    /// The config file's profile this session is on; `None` on the demo or with credentials
+    /// from the command line and the environment alone.
+    pub fn config_profile(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        let profile = self.started_on.as_ref()?;
+        file.profile_names()
+            .contains(profile)
+            .then(|| profile.clone())
+    }
+
     /// How the rotation journal names this server: its base URL, or the embedded demo (whose
     /// port changes from run to run).
     pub fn journal_server(&self) -> String {

@@ -75,9 +75,18 @@ async fn a_failed_hand_off_is_left_pending_with_what_to_do() {
             .login_works(&good.creds.app_key, &good.creds.token)
             .await
     );
-    // Reported once; the journal does not take it back again on the next run.
+    // Every later run reminds (exit 1, the key named) and takes nothing back on its own.
     let run = world.rotate(&["--finish-due", "--output", "json"]).await;
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let entry = outcome_of(&report, app_key);
+    assert_eq!(entry["outcome"], "left-pending", "{entry}");
+    assert!(
+        entry["reason"]
+            .as_str()
+            .unwrap()
+            .contains("still waiting since")
+    );
     assert!(world.server.renewal_pending(app_key).await);
 }
 

@@ -223,7 +223,7 @@ fn the_settings_pane_rotates_every_outdated_key() {
     state.tab = Tab::Settings;
     let shown = screen(&mut state, 120, 30);
     assert!(
-        shown.contains("3 keys are outdated — o rotates them"),
+        shown.contains("3 keys are outdated — o rotates the 2 that can be"),
         "{shown}"
     );
     ch(&mut state, 'o');

@@ -83,7 +83,13 @@ pub async fn run(session: &Session, args: RotateArgs) -> CommandResult {
     let mut skipped = Vec::new();
     if let Some(plan) = plan {
         eprintln!("{}", report::announce(&plan, rotation.can_undo()));
-        reports.extend(interrupt::run(&rotation, plan.targets).await);
+        let run = interrupt::run(&rotation, plan.targets).await;
+        // A key rotated again is reported by this run, not by the entry it supersedes.
+        reports.retain(|old| {
+            !run.iter()
+                .any(|new| new.target.app_key == old.target.app_key)
+        });
+        reports.extend(run);
         skipped = plan.skipped;
     }
     say_waiting(rotation.journal(), &account);

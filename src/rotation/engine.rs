@@ -58,6 +58,8 @@ pub struct Rotation {
     stop: Stopper,
     /// Journal lines reconciling could not read (cut by a crash) and dropped.
     pub(super) unreadable: std::sync::atomic::AtomicUsize,
+    /// Set before settling what a run interrupted by a signal left: reports say so.
+    pub(super) interrupted: std::sync::atomic::AtomicBool,
 }
 
 /// Stops a run between keys: the keys under way finish their steps (or are taken back), the
@@ -140,7 +142,14 @@ impl Rotation {
                 .to_string(),
             stop: Stopper::default(),
             unreadable: Default::default(),
+            interrupted: Default::default(),
         })
+    }
+
+    /// Says that the next reconcile settles this run's own keys, stopped by a signal.
+    pub fn mark_interrupted(&self) {
+        self.interrupted
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// How many journal lines could not be read and were dropped by reconciling.
@@ -332,7 +341,15 @@ impl<'a> Progress<'a> {
                 }
             }
             Err(err) if refused(&err) => {
-                let reason = err.to_string();
+                let reason = match err {
+                    // Not "finish or undo": whether its new token is stored anywhere is unknown.
+                    ClientError::Conflict { .. } => format!(
+                        "a renewal of {} is already pending (its old token still works); \
+                         undo it — in the Admin where the API cannot — then rotate the key again",
+                        self.target.app_key
+                    ),
+                    err => err.to_string(),
+                };
                 let _ = self.note(Step::Failed, |record| record.reason = Some(reason.clone()));
                 Renewed::Refused(Outcome::RenewFailed { reason })
             }

@@ -31,24 +31,32 @@ pub enum Step {
     Verified,
     /// Waiting for its grace to end before the old token is deleted (`finishDue`).
     Grace,
+    // ---- waiting for a person: reported by every run until settled ----
+    /// The renewal is pending and could not be undone here (VTEX's public API); the report
+    /// says to undo it in the Admin. Settled by the key's next rotation, or once the server
+    /// shows no renewal pending.
+    LeftPending,
+    /// The renewal was finished behind a hand-off that never ended: the key's only token is one
+    /// nobody stored. Settled by the key's next rotation (or a token made since).
+    Broken,
     // ---- closed: nothing is left to do for the key ----
     /// The old token is deleted; only the new one works.
     Finished,
     /// The renewal was undone: the old token works, the new one is gone.
     Undone,
-    /// The renewal is pending and could not be undone here; the report said what to do.
-    LeftPending,
     /// The renewal itself failed: nothing changed.
     Failed,
 }
 
 impl Step {
-    /// Whether the key's rotation is over (nothing for a later run to do).
+    /// Whether the key's rotation is over (nothing for a later run to do or say).
     pub fn closed(self) -> bool {
-        matches!(
-            self,
-            Step::Finished | Step::Undone | Step::LeftPending | Step::Failed
-        )
+        matches!(self, Step::Finished | Step::Undone | Step::Failed)
+    }
+
+    /// Whether the entry waits for a person (reported, never acted on).
+    pub fn needs_attention(self) -> bool {
+        matches!(self, Step::LeftPending | Step::Broken)
     }
 }
 

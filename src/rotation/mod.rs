@@ -95,6 +95,12 @@ pub enum Outcome {
     FinishFailed { reason: String },
     /// The renewal was refused or never answered: nothing changed.
     RenewFailed { reason: String },
+    /// The person at the terminal did not store the token (`undo`, or the terminal closed):
+    /// the renewal was undone.
+    Declined { reason: String },
+    /// The renewal was finished behind a hand-off that never ended: the key's only token is
+    /// one nobody stored. Whatever uses the key is refused until it is rotated again.
+    Broken { reason: String },
     /// Not rotated, for `reason` (decided before anything was sent).
     Skipped { reason: String },
     /// A journal entry found already settled on the server (finished or undone elsewhere).
@@ -115,7 +121,8 @@ impl Outcome {
         match self {
             Outcome::Rotated => "rotated",
             Outcome::InGrace { .. } => "grace",
-            Outcome::Undone { .. } => "undone",
+            Outcome::Undone { .. } | Outcome::Declined { .. } => "undone",
+            Outcome::Broken { .. } => "broken",
             Outcome::LeftPending { .. } => "left pending",
             Outcome::FinishFailed { .. } => "finish failed",
             Outcome::RenewFailed { .. } => "renew failed",
@@ -156,16 +163,20 @@ impl Outcome {
                 "{} failed: {reason}. The renewal was undone: the old token still works.{}",
                 stage.name(),
                 match stage {
-                    Stage::Verify => {
-                        " The sink stored the new token, which no longer works: make sure the \
-                         old one is back where it went."
-                    }
-                    Stage::HandOff => {
-                        " If the sink stored the new token before failing, that token no longer \
-                         works: make sure the old one is still in place."
+                    Stage::HandOff | Stage::Verify => {
+                        " If the new token was stored anywhere before that, it no longer works: \
+                         make sure the old one is still (or again) where it was."
                     }
                     _ => "",
                 }
+            ),
+            Outcome::Declined { reason } => format!(
+                "{reason}: the renewal was undone, the old token still works and the new one is \
+                 gone."
+            ),
+            Outcome::Broken { reason } => format!(
+                "{reason}. Whatever uses this key is refused until it has a token again: rotate \
+                 it (`apikeys rotate KEY`) and deploy the token the sink stores."
             ),
             Outcome::LeftPending {
                 stage,

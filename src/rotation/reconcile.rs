@@ -28,6 +28,8 @@ pub enum Pending {
     Finish(Record),
     /// Verified, its old token deleted only at `finish_due`.
     Waiting(Record),
+    /// Left pending or broken: waits for a person; reported by every run until settled.
+    Attention(Record),
 }
 
 impl Pending {
@@ -36,7 +38,8 @@ impl Pending {
             Pending::TakeBack(record)
             | Pending::Unverified(record)
             | Pending::Finish(record)
-            | Pending::Waiting(record) => record,
+            | Pending::Waiting(record)
+            | Pending::Attention(record) => record,
         }
     }
 }
@@ -54,6 +57,7 @@ pub fn pending(open: &[Record], account: &str, now: DateTime<Utc>) -> Vec<Pendin
                     Pending::TakeBack(record)
                 }
                 Step::HandedOff => Pending::Unverified(record),
+                Step::LeftPending | Step::Broken => Pending::Attention(record),
                 // A verified record carries the grace's end when there is one.
                 Step::Verified | Step::Grace => match record.finish_due {
                     Some(due) if due > now => Pending::Waiting(record),
@@ -65,15 +69,19 @@ pub fn pending(open: &[Record], account: &str, now: DateTime<Utc>) -> Vec<Pendin
         .collect()
 }
 
+/// appKey → (when its current token was made, when its pending new token was made), from one
+/// listing of a server with token dates.
+type Listed = HashMap<String, (Option<Timestamp>, Option<Timestamp>)>;
+
 /// Why a renewal found pending is not the one the stopped run made (so it must not be undone),
 /// or why there is nothing to take back; `None` when it may be ours.
 fn not_ours(
     record: &Record,
-    renewals: &Option<HashMap<String, Option<Timestamp>>>,
+    renewals: &Option<Listed>,
     call_timeout: std::time::Duration,
 ) -> Option<String> {
     let renewals = renewals.as_ref()?;
-    let Some(pending) = renewals.get(&record.app_key) else {
+    let Some((_, pending)) = renewals.get(&record.app_key) else {
         return Some("the key no longer exists".into());
     };
     let Some(created) = pending else {
@@ -142,14 +150,13 @@ impl Rotation {
     /// When each key to settle has a renewal pending, from one listing (servers with token
     /// dates only): a renewal that is not the stopped run's is someone else's, never undone
     /// nor finished.
-    async fn pending_renewals(
-        &self,
-        work: &[Pending],
-    ) -> Option<HashMap<String, Option<Timestamp>>> {
-        if !work
-            .iter()
-            .any(|p| matches!(p, Pending::TakeBack(_) | Pending::Finish(_)))
-        {
+    async fn pending_renewals(&self, work: &[Pending]) -> Option<Listed> {
+        if !work.iter().any(|p| {
+            matches!(
+                p,
+                Pending::TakeBack(_) | Pending::Finish(_) | Pending::Attention(_)
+            )
+        }) {
             return None;
         }
         let keys = self.client.list_keys().await.ok()?;
@@ -158,21 +165,24 @@ impl Rotation {
         }
         Some(
             keys.into_iter()
-                .map(|key| (key.app_key, key.creation_date_new_token))
+                .map(|key| {
+                    let dates = (key.creation_date_token, key.creation_date_new_token);
+                    (key.app_key, dates)
+                })
                 .collect(),
         )
     }
 
-    async fn settle(
-        &self,
-        pending: Pending,
-        renewals: &Option<HashMap<String, Option<Timestamp>>>,
-    ) -> KeyReport {
+    async fn settle(&self, pending: Pending, renewals: &Option<Listed>) -> KeyReport {
         let record = pending.record().clone();
         let key = Progress::new(self, target_of(&record), true);
         match pending {
             Pending::TakeBack(_) => {
                 kill_sink_left(&record);
+                if let Some(reason) = finished_behind(&record, renewals) {
+                    let _ = key.note(Step::Broken, |r| r.reason = Some(reason.clone()));
+                    return key.end(Outcome::Broken { reason });
+                }
                 match not_ours(&record, renewals, self.client_timeout()) {
                     Some(note) => {
                         let _ = key.note(Step::Undone, |r| r.reason = Some(note.clone()));
@@ -181,10 +191,12 @@ impl Rotation {
                     None => key.take_back_left(&record).await,
                 }
             }
+            Pending::Attention(_) => key.attention(&record, renewals),
             Pending::Unverified(_) => {
-                let reason = "an earlier run stopped after the sink took the new token, before it \
-                              was verified"
-                    .to_string();
+                let reason = format!(
+                    "{} after the sink took the new token, before it was verified",
+                    self.who_stopped()
+                );
                 let app_key = &record.app_key;
                 let advice = format!(
                     "Both tokens work. Check that what the sink stored logs in, then `apikeys keys \
@@ -205,6 +217,30 @@ impl Rotation {
                 }
                 None => key.finish_left().await,
             },
+        }
+    }
+}
+
+/// The renewal a stopped run made, finished since by someone else (the Admin's "delete old
+/// token", `keys finish-renewal`): the key's token is the one that run made and never handed
+/// off, so nothing that uses the key holds it.
+fn finished_behind(record: &Record, renewals: &Option<Listed>) -> Option<String> {
+    let (current, pending) = renewals.as_ref()?.get(&record.app_key)?;
+    let ours = record.new_token_created?;
+    (pending.is_none() && current.as_ref().is_some_and(|t| t.0 == ours)).then(|| {
+        "the renewal this rotation started was finished behind it (its hand-off never ended): \
+         the key's only token is the new one, which no sink stored"
+            .to_string()
+    })
+}
+
+impl Rotation {
+    /// Who stopped the run whose journal entry is settled, as reports say it.
+    pub(super) fn who_stopped(&self) -> &'static str {
+        if self.interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+            "this run was stopped (Ctrl-C or SIGTERM)"
+        } else {
+            "an earlier run stopped"
         }
     }
 }
@@ -230,10 +266,8 @@ impl Progress<'_> {
             _ => Stage::HandOff,
         };
         let reason = match stage {
-            Stage::HandOff => "an earlier run stopped during the hand-off (if its sink stored \
-                               the new token, that token no longer works)"
-                .to_string(),
-            _ => "an earlier run stopped during the renewal".to_string(),
+            Stage::HandOff => format!("{} during the hand-off", self.rotation.who_stopped()),
+            _ => format!("{} during the renewal", self.rotation.who_stopped()),
         };
         if !self.rotation.can_undo {
             let advice = no_undo_advice(&record.app_key);
@@ -265,6 +299,44 @@ impl Progress<'_> {
                     "Undoing it failed ({err}); the next `apikeys rotate` tries again. The old \
                      token still works."
                 ),
+            }),
+        }
+    }
+
+    /// An entry waiting for a person: reported again, or closed once the server shows it
+    /// settled (no renewal pending any more; a new token since a broken one).
+    fn attention(self, record: &Record, renewals: &Option<Listed>) -> KeyReport {
+        let listed = renewals.as_ref().map(|listed| listed.get(&record.app_key));
+        let settled = match (record.step, listed) {
+            (_, Some(None)) => Some("the key no longer exists"),
+            (Step::LeftPending, Some(Some((_, None)))) => {
+                Some("no renewal is pending any more: it was undone or finished since")
+            }
+            (Step::Broken, Some(Some((current, _))))
+                if current.as_ref().map(|t| t.0) != record.new_token_created =>
+            {
+                Some("the key has a new token since")
+            }
+            _ => None,
+        };
+        if let Some(note) = settled {
+            let _ = self.note(Step::Undone, |r| r.reason = Some(note.to_string()));
+            return self.end(Outcome::Settled { note: note.into() });
+        }
+        let since = record.at.format("%Y-%m-%d %H:%M UTC");
+        let reason = format!(
+            "still waiting since {since}: {}",
+            record
+                .reason
+                .as_deref()
+                .unwrap_or("the rotation could not be finished")
+        );
+        match record.step {
+            Step::Broken => self.end(Outcome::Broken { reason }),
+            _ => self.end(Outcome::LeftPending {
+                stage: Stage::HandOff,
+                reason,
+                advice: no_undo_advice(&record.app_key),
             }),
         }
     }

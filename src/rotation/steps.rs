@@ -16,7 +16,8 @@ pub(super) fn no_undo_advice(app_key: &str) -> String {
         "VTEX's public API cannot undo a renewal, so it is left pending: the old token still \
          works and nothing that uses it breaks. Undo it in the Admin (Account settings → API \
          keys → Generated keys → {app_key} → Undo renewal), then run `apikeys rotate {app_key}` \
-         again. Do not finish it: only the old token is in use."
+         again; leave the old token in place until then — deleting it would stop every \
+         integration that uses it. Every `apikeys rotate` reminds you until it is done."
     )
 }
 
@@ -85,6 +86,9 @@ impl Progress<'_> {
     /// what to do. Either way the old token keeps working.
     pub(super) async fn take_back(self, stage: Stage, reason: String) -> KeyReport {
         let app_key = self.target.app_key.clone();
+        // A person at the terminal who did not store the token: nothing failed.
+        let declined = stage == Stage::HandOff
+            && matches!(self.rotation.settings.handoff, super::Handoff::Shown(_));
         if !self.rotation.can_undo {
             let advice = no_undo_advice(&app_key);
             let _ = self.note(Step::LeftPending, |record| {
@@ -100,6 +104,9 @@ impl Progress<'_> {
         match patiently(|| client.undo_renewal(&app_key)).await {
             Ok(_) => {
                 let _ = self.note(Step::Undone, |record| record.reason = Some(reason.clone()));
+                if declined {
+                    return self.end(Outcome::Declined { reason });
+                }
                 self.end(Outcome::Undone { stage, reason })
             }
             // Left open in the journal: the next run tries the undo again.

@@ -32,11 +32,15 @@ pub async fn run(rotation: &Rotation, targets: Vec<Target>) -> Vec<KeyReport> {
         std::process::exit(130);
     });
     let mut reports = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    rotation.mark_interrupted();
     let settled = rotation.reconcile().await.unwrap_or_default();
     again.abort();
+    // Only this run's keys: what earlier runs left was reported when this one began.
     for mut key in settled {
-        key.from_journal = false;
-        reports.push(key);
+        if targets.iter().any(|t| t.app_key == key.target.app_key) {
+            key.from_journal = false;
+            reports.push(key);
+        }
     }
     for target in targets {
         if !reports.iter().any(|r| r.target.app_key == target.app_key) {

@@ -226,6 +226,12 @@ fn journal_action(pending: &Pending, can_undo: bool) -> String {
         Pending::Unverified(_) => "handed off, never verified: report it pending".into(),
         Pending::Finish(_) => "grace over: delete the old token".into(),
         Pending::Waiting(r) => format!("in its grace: the old token goes at {}", due(r)),
+        Pending::Attention(r) => format!(
+            "waits for you: {}",
+            r.reason
+                .as_deref()
+                .unwrap_or("the rotation could not be finished")
+        ),
     }
 }
 

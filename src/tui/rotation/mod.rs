@@ -65,12 +65,11 @@ impl Prepared {
     /// From the profile's table; a missing sink or a bad value is the sentence to show.
     pub fn from_setup(setup: &Setup) -> Result<Prepared, String> {
         let config = &setup.config;
-        let profile = setup
-            .profile
-            .as_deref()
-            .unwrap_or(text::PROFILE_PLACEHOLDER);
         let Some(sink) = config.sink.clone().filter(|s| !s.trim().is_empty()) else {
-            return Err(text::no_sink(profile, &setup.file));
+            return Err(match setup.profile.as_deref() {
+                Some(profile) => text::no_sink(profile, &setup.file),
+                None => text::no_profile_sink(),
+            });
         };
         template::check(&sink, "the sink").map_err(|reason| text::bad_setting(&reason))?;
         if let Some(verify) = &config.verify {
@@ -127,6 +126,13 @@ impl RotatePlan {
     pub fn first_sink(&self) -> Option<String> {
         let first = self.targets.first()?;
         Some(template::shown(&self.prepared.sink, &first.fields()))
+    }
+
+    /// The verify command as it runs for the first key, if there is one.
+    pub fn first_verify(&self) -> Option<String> {
+        let first = self.targets.first()?;
+        let verify = self.prepared.verify.as_ref()?;
+        Some(template::shown(verify, &first.fields()))
     }
 }
 

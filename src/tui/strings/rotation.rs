@@ -7,7 +7,6 @@ use super::count_of;
 use crate::rotation::{KeyReport, Target};
 
 /// Where no profile name is known (the embedded demo).
-pub const PROFILE_PLACEHOLDER: &str = "NAME";
 pub const TIMEOUT_ZERO: &str = "timeout_secs must be at least 1 second";
 pub const TASK_STOPPED: &str = "the rotation task stopped";
 pub const NO_JOURNAL: &str =
@@ -36,6 +35,16 @@ pub fn no_sink(profile: &str, file: &str) -> String {
          {file} (the command gets each new token on its standard input), or use r to renew one \
          key and see its token."
     )
+}
+
+/// The same, when the session is on no profile of the config file (the demo, or credentials
+/// from the command line and the environment): there is no table to set.
+pub fn no_profile_sink() -> String {
+    "Cannot rotate here: rotation in the app takes its sink from a profile's \
+     [profiles.NAME.rotation] table, and this session is on no profile of the config file (the \
+     demo, or credentials from the environment). Start the app with --profile NAME, or rotate \
+     from the command line: apikeys rotate KEY… --sink CMD (with --demo for the demo)."
+        .to_string()
 }
 
 pub fn bad_setting(reason: &str) -> String {
@@ -201,10 +210,23 @@ pub fn due_detail(at: &str) -> String {
 }
 
 /// The Settings pane's summary of outdated keys.
-pub fn outdated_summary(count: usize) -> String {
-    match count {
-        0 => "No key is outdated.".to_string(),
-        1 => "1 key is outdated — o rotates it".to_string(),
-        n => format!("{n} keys are outdated — o rotates them"),
+/// The Settings pane's line: how many keys are outdated, and how many of them `o` rotates
+/// (inactive keys, pending renewals, the caller's own key and keys in their grace are left out).
+pub fn outdated_summary(count: usize, rotatable: usize) -> String {
+    match (count, rotatable) {
+        (0, _) => "No key is outdated.".to_string(),
+        (1, 1) => "1 key is outdated — o rotates it".to_string(),
+        (n, m) if n == m => format!("{n} keys are outdated — o rotates them"),
+        (1, 0) => "1 key is outdated; it cannot be rotated now (inactive, pending, in its grace \
+                   or your own key)"
+            .to_string(),
+        (n, 0) => format!(
+            "{n} keys are outdated; none can be rotated now (inactive, pending, in their grace or \
+             your own key)"
+        ),
+        (n, m) => format!(
+            "{n} keys are outdated — o rotates the {m} that can be (the others are inactive, \
+             pending, in their grace or your own key)"
+        ),
     }
 }

@@ -43,8 +43,8 @@ pub fn confirm(
     if let Some(sink) = plan.first_sink() {
         paragraph(&mut body, &text::confirm_sink(&sink), theme::bold());
     }
-    if let Some(verify) = &plan.prepared.verify {
-        paragraph(&mut body, &text::confirm_verify(verify), theme::plain());
+    if let Some(verify) = plan.first_verify() {
+        paragraph(&mut body, &text::confirm_verify(&verify), theme::plain());
     }
     paragraph(
         &mut body,

@@ -103,22 +103,30 @@ fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
         return Vec::new();
     }
     let (months, now) = (state.token_months(), state.now);
-    let outdated = (state.keys.rows.iter())
-        .filter(|key| {
-            matches!(
-                key.token_age(months, now),
-                Some(TokenAge::Outdated | TokenAge::LongOutdated)
-            )
-        })
-        .count();
-    let style = if outdated > 0 {
+    let own = state.header.caller_key.as_str();
+    let (mut outdated, mut rotatable) = (0, 0);
+    for key in state.keys.rows.iter().filter(|key| {
+        matches!(
+            key.token_age(months, now),
+            Some(TokenAge::Outdated | TokenAge::LongOutdated)
+        )
+    }) {
+        outdated += 1;
+        // As the plan decides (`rotation::from_listing`), without building it every frame.
+        let left_out = key.app_key == own
+            || !key.is_active
+            || key.renewal_pending()
+            || state.rotation.due.contains_key(&key.app_key);
+        rotatable += usize::from(!left_out);
+    }
+    let style = if rotatable > 0 {
         theme::outdated()
     } else {
         theme::dim()
     };
     let mut lines = vec![Line::raw("")];
     lines.extend(widgets::wrapped(
-        &rotation_text::outdated_summary(outdated),
+        &rotation_text::outdated_summary(outdated, rotatable),
         style,
         max,
     ));
