@@ -54,7 +54,12 @@ async fn the_own_key_is_marked_and_what_the_server_refuses_is_refused_before_any
     }
     app.send("?");
     let help = app.wait_for("the help", |f| f.dialog.is_some()).await;
-    let help_text = flat(&help.screen);
+    // The help is taller than the terminal: its next page holds the rest of the pane's keys.
+    app.send("<PgDn>");
+    let rest = app
+        .wait_for("the help's next page", |f| f.screen != help.screen)
+        .await;
+    let help_text = flat(&help.screen) + &flat(&rest.screen);
     assert!(
         help_text.contains("deactivating your own key"),
         "{help_text}"

@@ -55,7 +55,7 @@ pub(super) fn why(kind: Kind) -> &'static str {
 pub(super) fn what_to_do(kind: Kind) -> &'static str {
     match kind {
         Kind::TokenLongOutdated | Kind::TokenOutdated => {
-            "Renew the tokens (apikeys rotate --outdated, or r in the app)."
+            "Rotate them: apikeys rotate --outdated, or o on the app's Settings pane."
         }
         Kind::RenewalPending => {
             "Finish the renewals once the integrations use the new token (F), or undo them (u)."

@@ -190,9 +190,13 @@ pub async fn dry_run(
         None => Plan::default(),
     };
     let can_undo = session.client.can_undo_renewal().await?;
-    let journal_rows: Vec<(String, String)> = pending
+    let journal_rows: Vec<(String, String, String)> = pending
         .iter()
-        .map(|p| (p.record().app_key.clone(), journal_action(p, can_undo)))
+        .map(|p| {
+            let record = p.record();
+            let action = journal_action(p, can_undo);
+            (record.app_key.clone(), record.label.clone(), action)
+        })
         .collect();
     let rows: Vec<(Target, String, String)> = plan
         .targets
@@ -256,15 +260,15 @@ fn old_token_goes(settings: &Settings) -> String {
 }
 
 fn dry_run_table(
-    journal_rows: &[(String, String)],
+    journal_rows: &[(String, String, String)],
     rows: &[(Target, String, String)],
     skipped: &[(Target, String)],
 ) -> String {
     let mut table = Table::new(vec!["KEY", "LABEL", "ACTION", "SINK", "OLD TOKEN GOES"]);
-    for (app_key, action) in journal_rows {
+    for (app_key, label, action) in journal_rows {
         table.push(vec![
             app_key.clone(),
-            String::new(),
+            label.clone(),
             action.clone(),
             String::new(),
             String::new(),
@@ -292,13 +296,13 @@ fn dry_run_table(
 }
 
 fn dry_run_json(
-    journal_rows: &[(String, String)],
+    journal_rows: &[(String, String, String)],
     rows: &[(Target, String, String)],
     skipped: &[(Target, String)],
 ) -> Value {
     json!({
         "dryRun": true,
-        "journal": journal_rows.iter().map(|(k, a)| json!({"appKey": k, "action": a})).collect::<Vec<_>>(),
+        "journal": journal_rows.iter().map(|(k, l, a)| json!({"appKey": k, "label": l, "action": a})).collect::<Vec<_>>(),
         "rotate": rows.iter().map(|(t, sink, goes)| json!({
             "appKey": t.app_key, "id": t.id, "label": t.label, "sink": sink, "oldTokenGoes": goes,
         })).collect::<Vec<_>>(),
