@@ -235,3 +235,35 @@ async fn against_the_public_api_settings_do_not_say_no_warnings_while_insights_f
     );
     app.quit().await;
 }
+
+/// `export -o DIR` said "DIR already exists; … add --force to replace it", and `--force` then
+/// fetched every key and failed with "Is a directory" (exit 1). A directory named with -o is
+/// either where the default-named file goes, or refused before any request (exit 2) without
+/// pointing at a --force that cannot work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directory_given_to_export_is_used_or_refused_without_suggesting_force() {
+    let server = TestServer::start_with(true).await;
+    for force in [false, true] {
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("exports");
+        std::fs::create_dir(&dir).unwrap();
+        let out = dir.display().to_string();
+        let mut args = vec!["export", "-o", &out];
+        if force {
+            args.push("--force");
+        }
+        let output = cli::command(&server, &server.admin, home.path(), &args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let written = std::fs::read_dir(&dir).unwrap().count();
+        let used = output.status.code() == Some(0) && written == 1;
+        let refused = output.status.code() == Some(2) && !stderr.contains("--force");
+        assert!(
+            used || refused,
+            "-o DIR{}: {:?}, {written} file(s) in it:\n{stderr}",
+            if force { " --force" } else { "" },
+            output.status
+        );
+    }
+}
