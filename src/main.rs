@@ -110,6 +110,7 @@ fn terminal_app(
         let mut session = Session::open(request).await?;
         // Read before the connector takes the config file over.
         let rotation = rotation_setup(&session);
+        let posture = session.posture_thresholds();
         let connector = std::sync::Arc::new(session.connector());
         let refresh = args.refresh.or(session.refresh_secs).unwrap_or(30);
         let options = apikeys::tui::Options {
@@ -128,7 +129,7 @@ fn terminal_app(
             history: apikeys::tui::command_line::history::default_path(),
             connector: Some(connector.clone()),
             rotation,
-            posture: session.posture_thresholds(),
+            posture,
         };
         let outcome = apikeys::tui::run(session.client.clone(), options).await;
         // The demo server, if the app started on it or switched to it.

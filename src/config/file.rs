@@ -104,7 +104,12 @@ impl ConfigFile {
 
     /// The `[posture]` thresholds (the defaults for what the file does not set).
     pub fn posture(&self) -> crate::posture::Thresholds {
-        self.config.posture.unwrap_or_default()
+        // A century is "never": larger values would overflow the date arithmetic.
+        const NEVER_DAYS: u32 = 36_500;
+        let mut thresholds = self.config.posture.unwrap_or_default();
+        thresholds.pending_days = thresholds.pending_days.min(NEVER_DAYS);
+        thresholds.inactive_days = thresholds.inactive_days.min(NEVER_DAYS);
+        thresholds
     }
 
     /// The profiles' names, in order.

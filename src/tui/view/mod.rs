@@ -305,7 +305,10 @@ fn count(load: &Load, shown: usize, total: usize, filtered: bool) -> String {
 
 fn tab_bar(state: &State, frame: &mut Frame, area: Rect, hits: &mut Hits) {
     let keys = &state.keys;
-    let keys_filtered = keys.filter.is_active() || keys.status_filter != StatusFilter::All;
+    // A finding chosen in Insights narrows the list as a filter does.
+    let keys_filtered = keys.filter.is_active()
+        || keys.status_filter != StatusFilter::All
+        || keys.insight.is_some();
     let external = &state.external;
     let counts: Vec<String> = Tab::ALL
         .into_iter()
@@ -322,7 +325,9 @@ fn tab_bar(state: &State, frame: &mut Frame, area: Rect, hits: &mut Hits) {
                 &external.load,
                 external.visible.len(),
                 external.rows.len(),
-                external.filter.is_active() || external.status_filter != StatusFilter::All,
+                external.filter.is_active()
+                    || external.status_filter != StatusFilter::All
+                    || external.insight.is_some(),
             ),
         })
         .collect();
