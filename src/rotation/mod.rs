@@ -44,6 +44,17 @@ pub struct Target {
 }
 
 impl Target {
+    /// "vtexappkey-… (label)", the label made safe for a terminal and cut with "…" past 60
+    /// characters; the appKey alone when there is no label.
+    pub fn named(&self) -> String {
+        if self.label.trim().is_empty() {
+            self.app_key.clone()
+        } else {
+            let label = crate::output::for_terminal(&self.label, 60);
+            format!("{} ({label})", self.app_key)
+        }
+    }
+
     /// The values the sink and verify commands may name.
     pub fn fields(&self) -> template::Fields<'_> {
         template::Fields {
@@ -219,5 +230,26 @@ pub fn not_started(target: Target) -> KeyReport {
         },
         from_journal: false,
         journal_error: None,
+    }
+}
+
+impl KeyReport {
+    /// "✓ vtexappkey-… (ERP): rotated in 12 ms — reason", `took` (how long it took, as the
+    /// caller writes it) left out when `None`: the CLI's progress and the app's summary.
+    pub fn line(&self, took: Option<&str>) -> String {
+        let mark = if self.outcome.succeeded() {
+            "✓"
+        } else {
+            "✗"
+        };
+        let mut line = format!("{mark} {}: {}", self.target.named(), self.outcome.name());
+        if let Some(took) = took {
+            line += &format!(" in {took}");
+        }
+        let reason = self.outcome.reason();
+        if !reason.is_empty() {
+            line += &format!(" — {reason}");
+        }
+        line
     }
 }

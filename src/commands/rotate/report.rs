@@ -32,24 +32,9 @@ pub fn announce(plan: &Plan, can_undo: bool) -> String {
     text
 }
 
-/// "✓ vtexappkey-… (ERP): rotated in 1.2 s" — as each key finishes.
+/// "✓ vtexappkey-… (ERP): rotated in 12 ms" — as each key finishes.
 pub fn progress_line(report: &KeyReport) -> String {
-    let mark = if report.outcome.succeeded() {
-        "✓"
-    } else {
-        "✗"
-    };
-    let reason = report.outcome.reason();
-    let mut line = format!(
-        "{mark} {}: {} in {}",
-        named(&report.target),
-        report.outcome.name(),
-        took(report.elapsed)
-    );
-    if !reason.is_empty() {
-        line += &format!(" — {reason}");
-    }
-    line
+    report.line(Some(&took(report.elapsed)))
 }
 
 /// "16 ms", "1.2 s": milliseconds below a second (most keys take a few).
@@ -58,18 +43,6 @@ fn took(elapsed: std::time::Duration) -> String {
         format!("{} ms", elapsed.as_millis())
     } else {
         format!("{:.1} s", elapsed.as_secs_f64())
-    }
-}
-
-fn named(target: &Target) -> String {
-    if target.label.is_empty() {
-        target.app_key.clone()
-    } else {
-        format!(
-            "{} ({})",
-            target.app_key,
-            output::for_terminal(&target.label, 60)
-        )
     }
 }
 

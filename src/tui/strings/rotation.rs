@@ -68,7 +68,7 @@ pub fn nothing_to_rotate(skipped: &[(Target, String)]) -> String {
         Some((target, reason)) if skipped.len() == 1 => {
             format!(
                 "Nothing to rotate: {} is skipped ({reason}).",
-                named(target)
+                target.named()
             )
         }
         _ => format!(
@@ -90,7 +90,7 @@ pub const ACCEPT: &str = "Rotate";
 /// The first labels, then "and N more".
 pub fn confirm_keys(targets: &[Target]) -> String {
     const NAMED: usize = 3;
-    let mut names: Vec<String> = targets.iter().take(NAMED).map(named).collect();
+    let mut names: Vec<String> = targets.iter().take(NAMED).map(Target::named).collect();
     if targets.len() > NAMED {
         names.push(format!("and {} more", targets.len() - NAMED));
     }
@@ -127,7 +127,7 @@ pub const CONFIRM_NO_UNDO: &str = "This server cannot undo a renewal (VTEX's pub
 pub const SKIPPED_HEADING: &str = "Skipped";
 
 pub fn skipped_line(target: &Target, reason: &str) -> String {
-    format!("{}: {reason}", named(target))
+    format!("{}: {reason}", target.named())
 }
 
 // ---- progress and summary ---------------------------------------------------------------------
@@ -168,33 +168,11 @@ pub const ALL_ROTATED: &str = "Every key has a new token, stored by the sink and
 
 /// "✓ vtexappkey-… (ERP): rotated — reason"
 pub fn report_line(report: &KeyReport) -> String {
-    let mark = if report.outcome.succeeded() {
-        "✓"
-    } else {
-        "✗"
-    };
-    let reason = report.outcome.reason();
-    let mut line = format!(
-        "{mark} {}: {}",
-        named(&report.target),
-        report.outcome.name()
-    );
-    if !reason.is_empty() {
-        line += &format!(" — {reason}");
-    }
+    let mut line = report.line(None);
     if let Some(err) = &report.journal_error {
         line += &format!(" (journal: {err})");
     }
     line
-}
-
-fn named(target: &Target) -> String {
-    let label: String = target.label.chars().take(40).collect();
-    if label.trim().is_empty() {
-        target.app_key.clone()
-    } else {
-        format!("{} ({label})", target.app_key)
-    }
 }
 
 // ---- rotation due ----------------------------------------------------------------------------
