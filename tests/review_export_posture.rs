@@ -332,3 +332,101 @@ async fn a_directory_given_as_the_output_is_not_told_to_use_force() {
         run.stderr
     );
 }
+
+/// Finding 6. Against VTEX's public API the role list does not say what a role grants, so
+/// only administrator roles are found (the report says so). But VTEX documents which of its
+/// predefined roles hold all four API-key permissions — "User Administrator - RESTRICTED"
+/// (vtex/README §1), the role API-key administrators are given — so the most common powerful
+/// key of a real account, the very key running the report, is not flagged. A predefined role
+/// VTEX documents should be known by name, as "Owner (Admin Super)" already is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_the_public_api_the_predefined_all_permissions_role_is_still_powerful() {
+    let server = TestServer::start_public_only().await;
+    let roles = server
+        .admin_call(
+            Method::GET,
+            &format!(
+                "/api/license-manager/users/{}/roles",
+                server
+                    .admin_call(Method::GET, "/api/vlm/appkeys", None)
+                    .await
+                    .body
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|k| k["appKey"] == server.admin.app_key.as_str())
+                    .unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+            ),
+            None,
+        )
+        .await;
+    let names: Vec<&str> = roles
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["User Administrator - RESTRICTED"],
+        "the caller's role"
+    );
+    let (status, report, stderr) = report(&server, &[]).await;
+    assert_eq!(status, 0, "{stderr}");
+    let powerful: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "admin-or-all-permissions")
+        .flat_map(|f| f["keys"].as_array().unwrap().iter())
+        .map(|k| k["appKey"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        powerful.contains(&server.admin.app_key),
+        "the key holding VTEX's all-four role is powerful: {powerful:?}"
+    );
+}
+
+/// Finding 7 (a question of fidelity). The project's own server answers a renewal with
+/// `keyName` = the key's label (src/server/api/tokens.rs, as VTEX's spec describes it: "Name
+/// assigned to the API key", example "my-api-key"), while the export writes the appKey in the
+/// `keyName` column. An auditor joining the export with the renewal answers (or the Admin's
+/// file) by `keyName` matches nothing. One meaning should hold across the project.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_name_means_the_same_in_the_export_and_the_renewal_answer() {
+    let server = TestServer::start().await;
+    let key = server
+        .key_with_roles("BI export", &["Catalog editor"])
+        .await;
+    let renewed = server
+        .admin_call(
+            Method::PATCH,
+            &format!("/api/vtexid/apikey/{}/apitoken/renew", key.creds.app_key),
+            None,
+        )
+        .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.text);
+    let answered = renewed.body["keyName"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let run = export_in(dir.path(), &server, &server.admin, &["-o", "keys.xlsx"]).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let sheets = export_run::sheets(&dir.path().join("keys.xlsx"));
+    let rows = &sheets[0].1;
+    let column = rows[0]
+        .iter()
+        .position(|cell| export_run::text(cell) == "keyName")
+        .unwrap();
+    let exported = rows[1..]
+        .iter()
+        .find(|row| export_run::text(&row[0]) == key.id)
+        .map(|row| export_run::text(&row[column]))
+        .unwrap();
+    assert_eq!(
+        exported, answered,
+        "keyName of {} in the export and in the server's renewal answer",
+        key.id
+    );
+}
