@@ -484,3 +484,38 @@ async fn settings_export_does_not_blame_the_public_api_for_external_keys_not_yet
         "the server lists external keys; they are just not loaded yet: {said}"
     );
 }
+
+/// Finding 9. Against VTEX's public API the listing has no token dates and (until fetched per
+/// key) no roles, so neither alert nor any warning can be computed — yet the Settings pane
+/// says "No alerts or warnings", in the good colour: an all-clear for what was never checked.
+/// The report says "Not computed"; the summary should too (e.g. "Token ages unknown: VTEX's
+/// public API — I for insights").
+#[test]
+fn settings_give_no_all_clear_when_nothing_could_be_checked() {
+    let mut keys = vec![
+        screen_fixture::key("k1", "ERP orders", None),
+        screen_fixture::key("k2", "BI export", None),
+    ];
+    for key in &mut keys {
+        key.roles = None;
+    }
+    let mut state = screen_fixture::state_with(keys, screen_fixture::all_permissions());
+    state.access.extensions = Some(false);
+    state.settings.token_duration = None;
+    state.external.load = apikeys::tui::state::Load::NotLoaded;
+    state.tab = apikeys::tui::state::Tab::Settings;
+    state.no_color = true;
+    let buffer = screen_fixture::draw(&mut state, 100, 30);
+    let screen: Vec<String> = (0..30)
+        .map(|y| screen_fixture::row_text(&buffer, y))
+        .collect();
+    let heading = screen
+        .iter()
+        .position(|row| row.contains("Key posture"))
+        .unwrap_or_else(|| panic!("the posture line:\n{}", screen.join("\n")));
+    let summary = &screen[heading + 1];
+    assert!(
+        !summary.contains("No alerts or warnings"),
+        "no token dates and no roles: nothing was checked, yet: {summary:?}"
+    );
+}
