@@ -128,9 +128,12 @@ fn externals(keys: &[ExternalKey], keep: impl Fn(&ExternalKey) -> bool) -> Vec<K
         .collect()
 }
 
+/// Keys whose token is of class `age`. A key with a renewal pending is left out: its old token
+/// is on its way out and a second renewal is refused, so the renewal-pending finding judges it.
 fn by_age(inputs: &Inputs, age: TokenAge) -> Vec<KeyRef> {
     generated(inputs, |k| {
-        k.token_age(inputs.token_duration_months, inputs.now) == Some(age)
+        k.creation_date_new_token.is_none()
+            && k.token_age(inputs.token_duration_months, inputs.now) == Some(age)
     })
 }
 
