@@ -165,7 +165,7 @@ pub enum Missing {
     /// Roles could not be read.
     Roles,
     /// The role list does not say which API-key permissions a role grants (VTEX's): only
-    /// administrator roles are found.
+    /// administrator roles and VTEX's predefined all-four role are found.
     RoleResources,
 }
 

@@ -76,7 +76,7 @@ pub(super) fn missing(missing: Missing) -> &'static str {
         Missing::ExternalKeys => "the server does not list external keys (VTEX's public API)",
         Missing::Roles => "the roles of some keys could not be read",
         Missing::RoleResources => {
-            "only administrator roles are checked: the role list does not say which API-key permissions a role grants (VTEX's public API)"
+            "only administrator roles and VTEX's predefined User Administrator - RESTRICTED are checked: the role list does not say which API-key permissions a custom role grants (VTEX's public API)"
         }
     }
 }
