@@ -286,17 +286,18 @@ pub fn posture_summary(state: &crate::tui::state::State) -> Line<'static> {
     if state.keys.load != Load::Loaded && state.keys.rows.is_empty() {
         return Line::styled(text::SUMMARY_LOADING, theme::dim());
     }
-    let (alerts, warnings) = state
+    let summary = state
         .posture_summary
-        .get_or_compute(summary_key(state), || alerts_and_warnings(state));
-    let style = match (alerts, warnings) {
-        (0, 0) => theme::good(),
+        .get_or_compute(summary_key(state), || summarize(state));
+    let style = match (summary.alerts, summary.warnings) {
+        _ if summary.all_clear() => theme::good(),
+        (0, 0) => theme::dim(),
         (0, _) => theme::outdated(),
         _ => theme::long_outdated(),
     };
     Line::from(vec![
         Span::raw("  "),
-        Span::styled(text::summary(alerts, warnings), style),
+        Span::styled(text::summary(summary), style),
     ])
 }
 
@@ -321,7 +322,8 @@ fn summary_key(state: &crate::tui::state::State) -> u64 {
     hash.finish()
 }
 
-fn alerts_and_warnings(state: &crate::tui::state::State) -> (usize, usize) {
+fn summarize(state: &crate::tui::state::State) -> crate::tui::insights::Summary {
+    use crate::posture::Missing;
     use crate::tui::state::Load;
     let external = (state.external.load == Load::Loaded).then_some(&state.external.rows[..]);
     let posture = crate::posture::assess(&crate::posture::Inputs {
@@ -338,8 +340,11 @@ fn alerts_and_warnings(state: &crate::tui::state::State) -> (usize, usize) {
         thresholds: state.posture,
         now: state.now,
     });
-    (
-        posture.count(Severity::Alert),
-        posture.count(Severity::Warning),
-    )
+    let missing = |what: Missing| posture.not_computed.iter().any(|(_, m)| *m == what);
+    crate::tui::insights::Summary {
+        alerts: posture.count(Severity::Alert),
+        warnings: posture.count(Severity::Warning),
+        no_token_dates: missing(Missing::TokenDates),
+        no_roles: missing(Missing::Roles),
+    }
 }
