@@ -160,6 +160,9 @@ pub enum Missing {
     TokenDates,
     /// No audit trail (VTEX's public API).
     Audit,
+    /// The audit trail within the inactivity threshold is longer than the safety cap on
+    /// pages read.
+    AuditTooLong,
     /// No external keys endpoint (VTEX's public API).
     ExternalKeys,
     /// Roles could not be read.

@@ -73,6 +73,9 @@ pub(super) fn missing(missing: Missing) -> &'static str {
     match missing {
         Missing::TokenDates => "the server's listing has no token dates (VTEX's public API)",
         Missing::Audit => "the server keeps no audit trail (VTEX's public API)",
+        Missing::AuditTooLong => {
+            "the audit trail of the inactivity period is longer than the 2 million entries read"
+        }
         Missing::ExternalKeys => "the server does not list external keys (VTEX's public API)",
         Missing::Roles => "the roles of some keys could not be read",
         Missing::RoleResources => {
