@@ -13,7 +13,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 pub use findings::{Inputs, assess};
-pub use histogram::{MonthBar, TokenAges, whole_months};
+pub use histogram::{ClassCounts, MonthBar, TokenAges, whole_months};
 
 /// Thresholds of the findings, from the config file's `[posture]` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

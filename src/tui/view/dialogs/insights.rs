@@ -96,6 +96,17 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     }
     let fit_bars = usize::from(body.width / (BAR_WIDTH + BAR_GAP)).max(1);
     let bars = ages.bars(fit_bars);
+    let chart_area = Rect {
+        y: body.y + 1,
+        height: CHART_ROWS - 1,
+        ..body
+    };
+    // The rows the bars grow in (the month labels take the last one).
+    let bar_rows = u64::from(chart_area.height.saturating_sub(1).max(1));
+    let tallest = bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1);
+    // A bar that holds tokens is at least one full row, tall enough for its count: 150
+    // overdue tokens beside 20 000 fresh ones are the point of the chart, not a rounding.
+    let one_row = tallest.div_ceil(bar_rows);
     let shown: Vec<Bar> = bars
         .iter()
         .map(|bar| {
@@ -103,8 +114,13 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
                 true => format!("{}+", bar.month),
                 false => bar.month.to_string(),
             };
+            let height = match bar.count {
+                0 => 0,
+                count => count.max(one_row),
+            };
             Bar::default()
-                .value(bar.count)
+                .value(height)
+                .text_value(compact_count(bar.count))
                 .label(Line::from(label))
                 .style(age_style(bar.age))
                 .value_style(age_style(bar.age).reversed())
@@ -113,12 +129,8 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     let chart = BarChart::default()
         .data(BarGroup::default().bars(&shown))
         .bar_width(BAR_WIDTH)
-        .bar_gap(BAR_GAP);
-    let chart_area = Rect {
-        y: body.y + 1,
-        height: CHART_ROWS - 1,
-        ..body
-    };
+        .bar_gap(BAR_GAP)
+        .max(tallest);
     frame.render_widget(chart, chart_area);
     // Marks under the first outdated bar and the first red one: where the alerts start, in
     // words as well as colours (NO_COLOR).
@@ -145,18 +157,21 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     CHART_ROWS + 3
 }
 
+/// A bar's count in at most its width (3 columns): "150", "20k", ".1M", "12M" (rounded
+/// down, never more than there are).
+fn compact_count(count: u64) -> String {
+    match count {
+        0..1_000 => count.to_string(),
+        1_000..100_000 => format!("{}k", count / 1_000),
+        100_000..1_000_000 => format!(".{}M", count / 100_000),
+        _ => format!("{}M", count / 1_000_000),
+    }
+}
+
 /// "duration 3 months · fresh 12 · outdated 20 · 3m+ past 29", each word in its colour.
 fn legend(assessment: &Assessment) -> Line<'static> {
     let ages = &assessment.ages;
-    let mut counts = [0u64; 3];
-    for (month, count) in ages.counts.iter().enumerate() {
-        let class = match ages.age_of_month(month as u32) {
-            TokenAge::Fresh => 0,
-            TokenAge::Outdated => 1,
-            TokenAge::LongOutdated => 2,
-        };
-        counts[class] += count;
-    }
+    let counts = ages.by_class();
     let words = [
         (text::FRESH, TokenAge::Fresh),
         (text::OUTDATED, TokenAge::Outdated),
@@ -166,10 +181,10 @@ fn legend(assessment: &Assessment) -> Line<'static> {
         text::legend(ages.duration_months),
         theme::dim(),
     )];
-    for (at, (word, age)) in words.into_iter().enumerate() {
+    for (word, age) in words {
         spans.push(Span::styled(" · ", theme::dim()));
         spans.push(Span::styled(
-            format!("{word} {}", counts[at]),
+            format!("{word} {}", counts.get(age)),
             age_style(age),
         ));
     }
