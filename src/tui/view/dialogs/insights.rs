@@ -106,7 +106,8 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     let tallest = bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1);
     // A bar that holds tokens is at least one full row, tall enough for its count: 150
     // overdue tokens beside 20 000 fresh ones are the point of the chart, not a rounding.
-    let one_row = tallest.div_ceil(bar_rows);
+    // Heights are counts × rows, so one row (tallest / rows) is exact, not rounded up.
+    let one_row = tallest;
     let shown: Vec<Bar> = bars
         .iter()
         .map(|bar| {
@@ -116,7 +117,7 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
             };
             let height = match bar.count {
                 0 => 0,
-                count => count.max(one_row),
+                count => (count * bar_rows).max(one_row),
             };
             Bar::default()
                 .value(height)
@@ -130,7 +131,7 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
         .data(BarGroup::default().bars(&shown))
         .bar_width(BAR_WIDTH)
         .bar_gap(BAR_GAP)
-        .max(tallest);
+        .max(tallest * bar_rows);
     frame.render_widget(chart, chart_area);
     // Marks under the first outdated bar and the first red one: where the alerts start, in
     // words as well as colours (NO_COLOR).
