@@ -364,3 +364,27 @@ fn summarize(state: &crate::tui::state::State) -> crate::tui::insights::Summary 
         no_roles: missing(Missing::Roles),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::compact_count;
+
+    #[test]
+    fn a_bar_count_fits_its_three_columns() {
+        let cases = [
+            (7, "7"),
+            (150, "150"),
+            (999, "999"),
+            (1_000, "1k"),
+            (20_400, "20k"),
+            (99_999, "99k"),
+            (100_000, ".1M"),
+            (150_000, ".1M"),
+            (2_500_000, "2M"),
+        ];
+        for (count, shown) in cases {
+            assert_eq!(compact_count(count), shown);
+            assert!(shown.chars().count() <= 3);
+        }
+    }
+}
