@@ -1,6 +1,6 @@
 //! `apikeys export`: the account's keys in a file, as the Admin's Export button makes it
 //! (see `apikeys::export`). What can be refused is refused before any request: a file that
-//! exists (without --force), --external outside CSV, a workbook to a terminal.
+//! exists (without --force), a directory, --external outside CSV, a workbook to a terminal.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -94,6 +94,14 @@ fn destination(args: &ExportArgs, format: Format) -> Result<Destination, Failure
             ));
         }
         return Ok(Destination::Stdout);
+    }
+    // Before the --force check: --force cannot replace a directory, so it is not offered.
+    if path.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{} is a directory; name a file with -o (for example -o {}). Nothing was exported.",
+            path.display(),
+            path.join(format!("keys.{}", format.extension())).display()
+        )));
     }
     if file::exists(path) && !args.force {
         return Err(Failure::Usage(format!(

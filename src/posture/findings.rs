@@ -12,6 +12,10 @@ use crate::vtex::model::{AppKey, AuditEntry, ExternalKey, Role, RoleDetails};
 /// The name VTEX gives its administrator role.
 const OWNER_ROLE: &str = "Owner (Admin Super)";
 
+/// VTEX's predefined role documented to hold all four API-key permissions: known by name, so
+/// it counts where the role list does not say what a role grants (VTEX's public API).
+const ALL_PERMISSIONS_ROLE: &str = "User Administrator - RESTRICTED";
+
 /// What the findings are computed from. `None` says the server does not offer it.
 pub struct Inputs<'a> {
     /// Generated keys, with their roles where known (`roles: None` = unknown).
@@ -128,9 +132,12 @@ fn externals(keys: &[ExternalKey], keep: impl Fn(&ExternalKey) -> bool) -> Vec<K
         .collect()
 }
 
+/// Keys whose token is of class `age`. A key with a renewal pending is left out: its old token
+/// is on its way out and a second renewal is refused, so the renewal-pending finding judges it.
 fn by_age(inputs: &Inputs, age: TokenAge) -> Vec<KeyRef> {
     generated(inputs, |k| {
-        k.token_age(inputs.token_duration_months, inputs.now) == Some(age)
+        k.creation_date_new_token.is_none()
+            && k.token_age(inputs.token_duration_months, inputs.now) == Some(age)
     })
 }
 
@@ -189,8 +196,8 @@ fn shared_labels(keys: &[AppKey]) -> Vec<KeyRef> {
         .collect()
 }
 
-/// Which roles make a key powerful: an administrator role, or all four API-key permissions
-/// between its roles (where the server says what a role grants).
+/// Which roles make a key powerful: an administrator role, VTEX's predefined all-four role, or
+/// all four API-key permissions between its roles (where the server says what a role grants).
 struct RoleJudge<'a> {
     by_id: HashMap<i64, &'a RoleDetails>,
 }
@@ -207,7 +214,9 @@ impl<'a> RoleJudge<'a> {
         let mut granted = ResourceSet::default();
         for role in held {
             let details = self.by_id.get(&role.id);
-            if details.is_some_and(|d| d.is_admin) || &*role.name == OWNER_ROLE {
+            if details.is_some_and(|d| d.is_admin)
+                || [OWNER_ROLE, ALL_PERMISSIONS_ROLE].contains(&&*role.name)
+            {
                 return true;
             }
             let resources = details.and_then(|d| d.api_key_resources.as_deref());

@@ -13,7 +13,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 pub use findings::{Inputs, assess};
-pub use histogram::{MonthBar, TokenAges, whole_months};
+pub use histogram::{ClassCounts, MonthBar, TokenAges, whole_months};
 
 /// Thresholds of the findings, from the config file's `[posture]` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -160,12 +160,15 @@ pub enum Missing {
     TokenDates,
     /// No audit trail (VTEX's public API).
     Audit,
+    /// The audit trail within the inactivity threshold is longer than the safety cap on
+    /// pages read.
+    AuditTooLong,
     /// No external keys endpoint (VTEX's public API).
     ExternalKeys,
     /// Roles could not be read.
     Roles,
     /// The role list does not say which API-key permissions a role grants (VTEX's): only
-    /// administrator roles are found.
+    /// administrator roles and VTEX's predefined all-four role are found.
     RoleResources,
 }
 

@@ -73,10 +73,13 @@ pub(super) fn missing(missing: Missing) -> &'static str {
     match missing {
         Missing::TokenDates => "the server's listing has no token dates (VTEX's public API)",
         Missing::Audit => "the server keeps no audit trail (VTEX's public API)",
+        Missing::AuditTooLong => {
+            "the audit trail of the inactivity period is longer than the 2 million entries read"
+        }
         Missing::ExternalKeys => "the server does not list external keys (VTEX's public API)",
         Missing::Roles => "the roles of some keys could not be read",
         Missing::RoleResources => {
-            "only administrator roles are checked: the role list does not say which API-key permissions a role grants (VTEX's public API)"
+            "only administrator roles and VTEX's predefined User Administrator - RESTRICTED are checked: the role list does not say which API-key permissions a custom role grants (VTEX's public API)"
         }
     }
 }

@@ -23,18 +23,32 @@ pub fn keep_chosen<T>(
     }
 }
 
-/// The Settings pane's alerts and warnings, kept between frames: the app draws every turn of
-/// its loop, and assessing 100 000 keys each time would cost more than the frame. Computed
-/// again when what it depends on changes (the lists, the roles, the duration, the hour).
+/// The Settings pane's summary: the alerts and warnings, and which of them could not be
+/// checked (no token dates from the server, roles not read), so no all-clear is given for
+/// what was never looked at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub alerts: usize,
+    pub warnings: usize,
+    pub no_token_dates: bool,
+    pub no_roles: bool,
+}
+
+impl Summary {
+    /// Nothing found and everything checked.
+    pub fn all_clear(self) -> bool {
+        self.alerts == 0 && self.warnings == 0 && !self.no_token_dates && !self.no_roles
+    }
+}
+
+/// The Settings pane's summary, kept between frames: the app draws every turn of its loop,
+/// and assessing 100 000 keys each time would cost more than the frame. Computed again when
+/// what it depends on changes (the lists, the roles, the duration, the hour).
 #[derive(Debug, Default)]
-pub struct SummaryMemo(std::sync::Mutex<Option<(u64, (usize, usize))>>);
+pub struct SummaryMemo(std::sync::Mutex<Option<(u64, Summary)>>);
 
 impl SummaryMemo {
-    pub fn get_or_compute(
-        &self,
-        key: u64,
-        compute: impl FnOnce() -> (usize, usize),
-    ) -> (usize, usize) {
+    pub fn get_or_compute(&self, key: u64, compute: impl FnOnce() -> Summary) -> Summary {
         let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         match *kept {
             Some((at, summary)) if at == key => summary,

@@ -15,6 +15,8 @@ pub fn takes(word: &str) -> String {
 }
 
 pub const NOT_LOADED: &str = "The keys have not loaded yet; export again in a moment.";
+pub const EXTERNAL_NOT_LOADED: &str = "The external keys have not loaded yet; export again in a moment (or from the Keys tab for the generated keys alone).";
+pub const EXTERNAL_FAILED: &str = "The external keys could not be listed, so their sheet would be missing; R lists them again, or export the generated keys alone from the Keys tab.";
 pub const NOTHING_SHOWN: &str = "Nothing to export: no key is shown.";
 
 pub fn exporting(count: usize) -> String {

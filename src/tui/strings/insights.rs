@@ -46,15 +46,30 @@ pub fn filter_line(title: &str, shown: usize) -> String {
     format!("Insight: {title} ({shown}) · Esc shows all")
 }
 
-/// The Settings pane's summary: the alerts and warnings of what the app has listed.
-pub fn summary(alerts: usize, warnings: usize) -> String {
-    match (alerts, warnings) {
-        (0, 0) => "No alerts or warnings — I for insights".to_string(),
-        _ => format!(
-            "{}, {} — I for insights",
+/// The Settings pane's summary: the alerts and warnings of what the app has listed, then
+/// what could not be checked, so no all-clear stands for what was never looked at.
+pub fn summary(summary: crate::tui::insights::Summary) -> String {
+    let unchecked: Vec<&str> = [
+        (summary.no_token_dates, "token ages (no dates)"),
+        (summary.no_roles, "roles (not read)"),
+    ]
+    .into_iter()
+    .filter_map(|(missing, what)| missing.then_some(what))
+    .collect();
+    let found = match (summary.alerts, summary.warnings) {
+        (0, 0) if unchecked.is_empty() => return "No alerts or warnings — I for insights".into(),
+        (0, 0) => None,
+        (alerts, warnings) => Some(format!(
+            "{}, {}",
             count_of(alerts, "alert", "alerts"),
             count_of(warnings, "warning", "warnings")
-        ),
+        )),
+    };
+    let unchecked = unchecked.join(", ");
+    match found {
+        Some(found) if unchecked.is_empty() => format!("{found} — I for insights"),
+        Some(found) => format!("{found}; not checked: {unchecked} — I for insights"),
+        None => format!("Not checked: {unchecked} — I for insights"),
     }
 }
 

@@ -23,6 +23,13 @@ pub(super) fn start(
         say(state, text::NOT_LOADED);
         return Vec::new();
     }
+    if state.tab == Tab::Settings
+        && format != Format::Csv
+        && let Some(refusal) = external_not_ready(state)
+    {
+        say(state, refusal);
+        return Vec::new();
+    }
     let (export, sheet) = match state.tab {
         Tab::Keys => (
             Export {
@@ -73,6 +80,20 @@ pub(super) fn start(
         both: state.tab == Tab::Settings,
     };
     vec![Effect::Export(Box::new(job))]
+}
+
+/// On Settings a workbook or JSON holds both lists. Their external sheet is left out only
+/// where the server has none (VTEX's public API); elsewhere the export waits for the listing,
+/// so no file is missing a sheet for a reason it does not say.
+fn external_not_ready(state: &State) -> Option<&'static str> {
+    if state.access.extensions == Some(false) {
+        return None;
+    }
+    match state.external.load {
+        Load::Loaded => None,
+        Load::Failed(_) => Some(text::EXTERNAL_FAILED),
+        Load::NotLoaded | Load::Loading => Some(text::EXTERNAL_NOT_LOADED),
+    }
 }
 
 /// The marked rows (those the filter shows first, in its order, then the hidden ones), else

@@ -96,6 +96,18 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     }
     let fit_bars = usize::from(body.width / (BAR_WIDTH + BAR_GAP)).max(1);
     let bars = ages.bars(fit_bars);
+    let chart_area = Rect {
+        y: body.y + 1,
+        height: CHART_ROWS - 1,
+        ..body
+    };
+    // The rows the bars grow in (the month labels take the last one).
+    let bar_rows = u64::from(chart_area.height.saturating_sub(1).max(1));
+    let tallest = bars.iter().map(|bar| bar.count).max().unwrap_or(0).max(1);
+    // A bar that holds tokens is at least one full row, tall enough for its count: 150
+    // overdue tokens beside 20 000 fresh ones are the point of the chart, not a rounding.
+    // Heights are counts × rows, so one row (tallest / rows) is exact, not rounded up.
+    let one_row = tallest;
     let shown: Vec<Bar> = bars
         .iter()
         .map(|bar| {
@@ -103,8 +115,13 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
                 true => format!("{}+", bar.month),
                 false => bar.month.to_string(),
             };
+            let height = match bar.count {
+                0 => 0,
+                count => (count * bar_rows).max(one_row),
+            };
             Bar::default()
-                .value(bar.count)
+                .value(height)
+                .text_value(compact_count(bar.count))
                 .label(Line::from(label))
                 .style(age_style(bar.age))
                 .value_style(age_style(bar.age).reversed())
@@ -113,12 +130,8 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     let chart = BarChart::default()
         .data(BarGroup::default().bars(&shown))
         .bar_width(BAR_WIDTH)
-        .bar_gap(BAR_GAP);
-    let chart_area = Rect {
-        y: body.y + 1,
-        height: CHART_ROWS - 1,
-        ..body
-    };
+        .bar_gap(BAR_GAP)
+        .max(tallest * bar_rows);
     frame.render_widget(chart, chart_area);
     // Marks under the first outdated bar and the first red one: where the alerts start, in
     // words as well as colours (NO_COLOR).
@@ -145,18 +158,21 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     CHART_ROWS + 3
 }
 
+/// A bar's count in at most its width (3 columns): "150", "20k", ".1M", "12M" (rounded
+/// down, never more than there are).
+fn compact_count(count: u64) -> String {
+    match count {
+        0..1_000 => count.to_string(),
+        1_000..100_000 => format!("{}k", count / 1_000),
+        100_000..1_000_000 => format!(".{}M", count / 100_000),
+        _ => format!("{}M", count / 1_000_000),
+    }
+}
+
 /// "duration 3 months · fresh 12 · outdated 20 · 3m+ past 29", each word in its colour.
 fn legend(assessment: &Assessment) -> Line<'static> {
     let ages = &assessment.ages;
-    let mut counts = [0u64; 3];
-    for (month, count) in ages.counts.iter().enumerate() {
-        let class = match ages.age_of_month(month as u32) {
-            TokenAge::Fresh => 0,
-            TokenAge::Outdated => 1,
-            TokenAge::LongOutdated => 2,
-        };
-        counts[class] += count;
-    }
+    let counts = ages.by_class();
     let words = [
         (text::FRESH, TokenAge::Fresh),
         (text::OUTDATED, TokenAge::Outdated),
@@ -166,10 +182,10 @@ fn legend(assessment: &Assessment) -> Line<'static> {
         text::legend(ages.duration_months),
         theme::dim(),
     )];
-    for (at, (word, age)) in words.into_iter().enumerate() {
+    for (word, age) in words {
         spans.push(Span::styled(" · ", theme::dim()));
         spans.push(Span::styled(
-            format!("{word} {}", counts[at]),
+            format!("{word} {}", counts.get(age)),
             age_style(age),
         ));
     }
@@ -286,17 +302,18 @@ pub fn posture_summary(state: &crate::tui::state::State) -> Line<'static> {
     if state.keys.load != Load::Loaded && state.keys.rows.is_empty() {
         return Line::styled(text::SUMMARY_LOADING, theme::dim());
     }
-    let (alerts, warnings) = state
+    let summary = state
         .posture_summary
-        .get_or_compute(summary_key(state), || alerts_and_warnings(state));
-    let style = match (alerts, warnings) {
-        (0, 0) => theme::good(),
+        .get_or_compute(summary_key(state), || summarize(state));
+    let style = match (summary.alerts, summary.warnings) {
+        _ if summary.all_clear() => theme::good(),
+        (0, 0) => theme::dim(),
         (0, _) => theme::outdated(),
         _ => theme::long_outdated(),
     };
     Line::from(vec![
         Span::raw("  "),
-        Span::styled(text::summary(alerts, warnings), style),
+        Span::styled(text::summary(summary), style),
     ])
 }
 
@@ -321,7 +338,8 @@ fn summary_key(state: &crate::tui::state::State) -> u64 {
     hash.finish()
 }
 
-fn alerts_and_warnings(state: &crate::tui::state::State) -> (usize, usize) {
+fn summarize(state: &crate::tui::state::State) -> crate::tui::insights::Summary {
+    use crate::posture::Missing;
     use crate::tui::state::Load;
     let external = (state.external.load == Load::Loaded).then_some(&state.external.rows[..]);
     let posture = crate::posture::assess(&crate::posture::Inputs {
@@ -338,8 +356,35 @@ fn alerts_and_warnings(state: &crate::tui::state::State) -> (usize, usize) {
         thresholds: state.posture,
         now: state.now,
     });
-    (
-        posture.count(Severity::Alert),
-        posture.count(Severity::Warning),
-    )
+    let missing = |what: Missing| posture.not_computed.iter().any(|(_, m)| *m == what);
+    crate::tui::insights::Summary {
+        alerts: posture.count(Severity::Alert),
+        warnings: posture.count(Severity::Warning),
+        no_token_dates: missing(Missing::TokenDates),
+        no_roles: missing(Missing::Roles),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_count;
+
+    #[test]
+    fn a_bar_count_fits_its_three_columns() {
+        let cases = [
+            (7, "7"),
+            (150, "150"),
+            (999, "999"),
+            (1_000, "1k"),
+            (20_400, "20k"),
+            (99_999, "99k"),
+            (100_000, ".1M"),
+            (150_000, ".1M"),
+            (2_500_000, "2M"),
+        ];
+        for (count, shown) in cases {
+            assert_eq!(compact_count(count), shown);
+            assert!(shown.chars().count() <= 3);
+        }
+    }
 }
