@@ -189,6 +189,7 @@ async fn at_80_by_24_the_insights_overlay_says_why_and_what_to_do() {
         "no why or what to do at 80×24:\n{}",
         overlay.screen
     );
+    app.send("<Esc>");
     app.quit().await;
 }
 
@@ -233,6 +234,8 @@ async fn against_the_public_api_settings_do_not_say_no_warnings_while_insights_f
         !summary.contains("No alerts or warnings"),
         "Settings says {summary:?} while Insights says {warning:?}"
     );
+    // q closes the overlay first; then it quits.
+    app.send("<Esc>");
     app.quit().await;
 }
 

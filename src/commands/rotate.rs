@@ -47,6 +47,7 @@ pub async fn run(session: &Session, args: RotateArgs) -> CommandResult {
         // `--finish-due` from cron with nothing due: no request at all, so an unreachable
         // server is no failure when there was nothing to do.
         say_waiting(&journal, &account);
+        report::report(&[], &[], args.output);
         return Ok(());
     }
     let server = session.journal_server();

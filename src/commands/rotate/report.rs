@@ -93,7 +93,7 @@ pub fn report(reports: &[KeyReport], skipped: &[(Target, String)], format: Repor
         ]);
     }
     if reports.is_empty() && skipped.is_empty() {
-        eprintln!("Nothing to rotate, and nothing was left open in the journal.");
+        eprintln!("Nothing was rotated or settled.");
     }
     print(&table.render(Format::Table));
 }

@@ -60,7 +60,8 @@ pub(super) fn render(dialog: &InsightsDialog, hints: &[Hint], frame: &mut Frame,
         (_, Some(failure)) => widgets::wrapped(failure, theme::error(), max),
         (None, None) => vec![Line::styled(text::ASSESSING, theme::dim())],
         (Some(assessment), None) => {
-            let chart_rows = draw_chart(assessment, frame, body);
+            let below = findings_rows(assessment, dialog.cursor, max);
+            let chart_rows = draw_chart(assessment, frame, body, below);
             let rest = Rect {
                 y: body.y + chart_rows,
                 height: body.height - chart_rows,
@@ -75,10 +76,12 @@ pub(super) fn render(dialog: &InsightsDialog, hints: &[Hint], frame: &mut Frame,
 }
 
 /// The chart, its duration mark and its legend, when there is room; the rows it took.
-fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
+fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect, below: u16) -> u16 {
     let ages = &assessment.ages;
-    // Room for the chart and at least four lines of findings below it.
-    if body.height < CHART_ROWS + 3 + 4 {
+    // The chart shrinks (down to 5 rows) so the findings, with the chosen one's why and what,
+    // still fit below it; shorter than that, the words win.
+    let chart_rows = CHART_ROWS.min(body.height.saturating_sub(3 + below));
+    if chart_rows < 5 {
         return 0;
     }
     let title = Line::styled(
@@ -98,7 +101,7 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
     let bars = ages.bars(fit_bars);
     let chart_area = Rect {
         y: body.y + 1,
-        height: CHART_ROWS - 1,
+        height: chart_rows - 1,
         ..body
     };
     // The rows the bars grow in (the month labels take the last one).
@@ -151,11 +154,11 @@ fn draw_chart(assessment: &Assessment, frame: &mut Frame, body: Rect) -> u16 {
             ..body
         };
         let mark = Line::styled(mark, theme::bold());
-        widgets::put_line(frame, mark_area, CHART_ROWS, &mark);
+        widgets::put_line(frame, mark_area, chart_rows, &mark);
     }
     let legend = legend(assessment);
-    widgets::put_line(frame, body, CHART_ROWS + 1, &legend);
-    CHART_ROWS + 3
+    widgets::put_line(frame, body, chart_rows + 1, &legend);
+    chart_rows + 3
 }
 
 /// A bar's count in at most its width (3 columns): "150", "20k", ".1M", "12M" (rounded
@@ -206,6 +209,14 @@ fn severity_style(severity: Severity) -> Style {
         Severity::Warning => theme::outdated(),
         Severity::Info => theme::dim(),
     }
+}
+
+/// The rows the findings want below the chart: their heading, three of them, and the why and
+/// what of the one under the cursor.
+fn findings_rows(assessment: &Assessment, cursor: usize, max: usize) -> u16 {
+    let findings = &assessment.posture.findings;
+    let about_rows = findings.get(cursor).map_or(0, |f| about(f, max).len());
+    u16::try_from(1 + findings.len().min(3) + about_rows).unwrap_or(u16::MAX)
 }
 
 /// The findings, a window of them around the cursor, then the chosen one's why and what.
