@@ -55,7 +55,8 @@ pub(super) fn why(kind: Kind) -> &'static str {
 pub(super) fn what_to_do(kind: Kind) -> &'static str {
     match kind {
         Kind::TokenLongOutdated | Kind::TokenOutdated => {
-            "Rotate them: apikeys rotate --outdated, or o on the app's Settings pane."
+            "Rotate them: apikeys rotate --outdated, or o on the app's Settings pane (inactive \
+             keys are left out of a rotation: activate them first, or delete them)."
         }
         Kind::RenewalPending => {
             "Finish the renewals once the integrations use the new token (F), or undo them (u)."
