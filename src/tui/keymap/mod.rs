@@ -9,8 +9,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::state::{Dialog, Op, State, Tab};
 
 mod dialogs;
+mod editing;
 mod export;
 pub use dialogs::*;
+pub use editing::{COMMAND_EDITING, FILTER_EDITING};
 
 /// What a key asks for; `update` carries it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -532,45 +534,6 @@ pub const SETTINGS: &[Binding] = &[
         &[(ch('o'), C::Rotate)],
     ),
 ];
-
-/// While the filter has the keyboard; every other key is typed into it.
-pub const FILTER_EDITING: &[Binding] = &[
-    hint("Enter", "keep the filter", &[(ENTER, C::KeepFilter)]),
-    hint("Esc", "clear it", &[(ESC, C::ClearFilter)]),
-    hint("Ctrl-f", "fuzzy on/off", &[(ctrl('f'), C::ToggleFuzzy)]),
-    hint(
-        "↑ ↓",
-        "back to the table",
-        &[
-            (DOWN, C::LeaveFilter(Step::Down)),
-            (UP, C::LeaveFilter(Step::Up)),
-        ],
-    ),
-];
-
-/// While the `:` command line has the keyboard; every other key is typed into it.
-pub const COMMAND_EDITING: &[Binding] = &[
-    hint("Enter", CMD::RUN, &[(ENTER, C::RunCommand)]),
-    hint("Esc", CMD::CANCEL, &[(ESC, C::CancelCommand)]),
-    hint(
-        "Tab S-Tab",
-        CMD::COMPLETE,
-        &[
-            (code(KeyCode::Tab), C::Complete { backwards: false }),
-            (code(KeyCode::BackTab), C::Complete { backwards: true }),
-        ],
-    ),
-    hint(
-        "↑ ↓",
-        CMD::HISTORY,
-        &[
-            (UP, C::History { older: true }),
-            (DOWN, C::History { older: false }),
-        ],
-    ),
-];
-
-use super::strings::commands as CMD;
 
 pub fn for_tab(tab: Tab) -> &'static [Binding] {
     match tab {
