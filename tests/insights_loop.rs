@@ -4,6 +4,8 @@
 //! pane sums the alerts and warnings up in one line.
 
 mod common;
+#[path = "support/insights.rs"]
+mod insights;
 
 use std::collections::BTreeSet;
 
@@ -11,6 +13,7 @@ use serde_json::Value;
 
 use common::TestServer;
 use common::tui::{App, AppOptions, Frame, start_on};
+use insights::choose;
 
 fn seed() -> Value {
     serde_json::from_str(include_str!("../assets/demo-seed.json")).unwrap()
@@ -36,32 +39,6 @@ fn inactive_external() -> Vec<String> {
         .filter(|k| !k["isActive"].as_bool().unwrap())
         .map(|k| k["appKey"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// The line of the overlay the cursor is on.
-fn cursor_line(frame: &Frame) -> String {
-    frame
-        .screen
-        .lines()
-        .find(|l| l.contains("│ › "))
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// Moves the overlay's cursor down until it is on the finding titled `title`.
-async fn choose(app: &mut App, title: &str) {
-    for _ in 0..12 {
-        let now = app.wait_for("the overlay", |f| f.dialog.is_some()).await;
-        if cursor_line(&now).contains(title) {
-            app.send("<Enter>");
-            return;
-        }
-        let before = cursor_line(&now);
-        app.send("j");
-        app.wait_for("the cursor moved", |f| cursor_line(f) != before)
-            .await;
-    }
-    panic!("no finding titled {title:?}");
 }
 
 async fn open_overlay(app: &mut App, keys: &str) -> Frame {

@@ -3,37 +3,14 @@
 //! the reference server on 127.0.0.1, a real config file in a temp dir.
 
 mod common;
+#[path = "support/insights.rs"]
+mod insights;
 mod pty_app;
 
 use common::tui::{App, AppOptions, Frame, start_on};
 use common::{TestServer, cli};
+use insights::choose;
 use pty_app::Pty;
-
-/// The line of the Insights overlay the cursor is on.
-fn cursor_line(frame: &Frame) -> String {
-    frame
-        .screen
-        .lines()
-        .find(|l| l.contains("│ › "))
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// Moves the overlay's cursor down to the finding titled `title`, then presses Enter.
-async fn choose(app: &mut App, title: &str) {
-    for _ in 0..12 {
-        let now = app.wait_for("the overlay", |f| f.dialog.is_some()).await;
-        if cursor_line(&now).contains(title) {
-            app.send("<Enter>");
-            return;
-        }
-        let before = cursor_line(&now);
-        app.send("j");
-        app.wait_for("the cursor moved", |f| cursor_line(f) != before)
-            .await;
-    }
-    panic!("no finding titled {title:?}");
-}
 
 async fn open_insights(app: &mut App, finding: &str) -> Frame {
     app.send("I");
