@@ -12,7 +12,7 @@ use apikeys::config::{ConfigFile, RotationConfig};
 use apikeys::tui::connector::Connector;
 use apikeys::tui::rotation::Setup;
 use apikeys::vtex::ClientOptions;
-use common::tui::{App, AppOptions, start_on};
+use common::tui::{App, AppOptions, Frame, start_on};
 use common::{TestKey, TestServer};
 
 /// A temp dir for the sink's files and the journal.
@@ -101,6 +101,16 @@ async fn mark(app: &mut App, labels: &[&str]) {
     app.send(":filter<Enter>");
 }
 
+/// Waits for the rotation's summary overlay.
+async fn summary(app: &mut App) -> Frame {
+    app.wait_for("the summary", |f| {
+        f.dialog
+            .as_deref()
+            .is_some_and(|d| d.starts_with("BulkSummary: Rotation"))
+    })
+    .await
+}
+
 /// No screen the app drew holds any of `tokens`.
 fn never_shown(app: &App, tokens: &[&str]) {
     let screens = app.screens.lock().unwrap();
@@ -156,13 +166,7 @@ async fn rotating_two_marked_keys_hands_fresh_tokens_to_the_sink_and_never_shows
     );
 
     app.send("y");
-    let done = app
-        .wait_for("the summary", |f| {
-            f.dialog
-                .as_deref()
-                .is_some_and(|d| d.starts_with("BulkSummary: Rotation"))
-        })
-        .await;
+    let done = summary(&mut app).await;
     assert_eq!(
         done.dialog.as_deref(),
         Some("BulkSummary: Rotation: 2 of 2 keys rotated"),
@@ -220,13 +224,7 @@ async fn a_failing_sink_takes_the_renewal_back_and_the_key_stays_marked() {
     app.wait_for("the confirmation", |f| f.dialog.is_some())
         .await;
     app.send("y");
-    let done = app
-        .wait_for("the summary", |f| {
-            f.dialog
-                .as_deref()
-                .is_some_and(|d| d.starts_with("BulkSummary: Rotation"))
-        })
-        .await;
+    let done = summary(&mut app).await;
     assert_eq!(
         done.dialog.as_deref(),
         Some("BulkSummary: Rotation: 0 of 1 key rotated")
