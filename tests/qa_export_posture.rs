@@ -3,6 +3,8 @@
 //! the reference server on 127.0.0.1, a real config file in a temp dir.
 
 mod common;
+#[path = "support/export_run.rs"]
+mod export_run;
 #[path = "support/insights.rs"]
 mod insights;
 mod pty_app;
@@ -246,4 +248,29 @@ async fn a_directory_given_to_export_is_used_or_refused_without_suggesting_force
             output.status
         );
     }
+}
+
+/// `-o keys.txt` wrote a workbook into a .txt file, `--format csv -o k.xlsx` CSV text into a
+/// file Excel refuses: both are refused before any request, and nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_name_that_disagrees_with_the_format_is_refused() {
+    let server = TestServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["-o", "keys.txt"],
+        vec!["--format", "csv", "-o", "keys.xlsx"],
+    ] {
+        let run = export_run::export_in(dir.path(), &server, &server.admin, &args).await;
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("Nothing was exported"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }

@@ -28,9 +28,8 @@ enum Destination {
 }
 
 pub async fn run(client: &VtexClient, args: ExportArgs) -> CommandResult {
-    let format = args
-        .format
-        .or_else(|| args.out.as_deref().and_then(Format::of_path))
+    let format = Format::for_output(args.format, args.out.as_deref())
+        .map_err(|reason| Failure::Usage(format!("{reason}. Nothing was exported.")))?
         // --external names a CSV sheet, so alone it asks for CSV.
         .unwrap_or(if args.external {
             Format::Csv

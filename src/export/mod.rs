@@ -47,6 +47,35 @@ impl Format {
             .find(|format| format.extension() == extension)
     }
 
+    /// The format an export writes: `explicit` (`--format`, `:export csv`), else what the
+    /// file's extension names, else `None` (the caller's default). A file whose extension names
+    /// another format, or no format apikeys writes (`keys.txt`), is refused: a workbook saved
+    /// as `.txt` or CSV text as `.xlsx` would not open as what its name says.
+    pub fn for_output(
+        explicit: Option<Format>,
+        path: Option<&std::path::Path>,
+    ) -> Result<Option<Format>, String> {
+        let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+            return Ok(explicit);
+        };
+        let named = Format::of_path(path);
+        let extension = path.extension().map(|e| e.to_string_lossy().to_string());
+        match (explicit, named, extension) {
+            (Some(asked), Some(named), _) if asked != named => Err(format!(
+                "{} names a .{} file but the format asked is {}; make them agree",
+                path.display(),
+                named.extension(),
+                asked.extension()
+            )),
+            (None, None, Some(extension)) => Err(format!(
+                "{} ends in .{extension}, which is none of the formats (xlsx, csv, json); name \
+                 the file .xlsx, .csv or .json, or give the format",
+                path.display()
+            )),
+            (asked, named, _) => Ok(asked.or(named)),
+        }
+    }
+
     pub fn parse(word: &str) -> Option<Format> {
         <Format as clap::ValueEnum>::from_str(word.trim(), true).ok()
     }
@@ -93,5 +122,35 @@ pub fn render(
                 .map(csv::external)
                 .ok_or(ExportError::NoExternalKeys),
         },
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::Format;
+    use std::path::Path;
+
+    #[test]
+    fn a_file_name_and_the_format_asked_agree_or_are_refused() {
+        let of = |format, path: &str| Format::for_output(format, Some(Path::new(path)));
+        assert_eq!(of(None, "keys.CSV"), Ok(Some(Format::Csv)));
+        assert_eq!(of(Some(Format::Json), "-"), Ok(Some(Format::Json)));
+        assert_eq!(
+            of(None, "keys"),
+            Ok(None),
+            "no extension: the default format"
+        );
+        assert_eq!(of(Some(Format::Csv), "keys"), Ok(Some(Format::Csv)));
+        let txt = of(None, "keys.txt").unwrap_err();
+        assert!(
+            txt.contains(".txt") && txt.contains("xlsx, csv, json"),
+            "{txt}"
+        );
+        let mismatch = of(Some(Format::Csv), "keys.xlsx").unwrap_err();
+        assert!(
+            mismatch.contains(".xlsx") && mismatch.contains("csv"),
+            "{mismatch}"
+        );
+        assert_eq!(Format::for_output(None, None), Ok(None));
     }
 }

@@ -186,8 +186,11 @@ fn export(rest: &str) -> Result<Verb, String> {
     let path = match (format, word.is_empty()) {
         (_, true) => None,
         (Some(_), false) => (!path.is_empty()).then(|| path.to_string()),
-        // One word that is no format: a file name (its extension says the format).
-        (None, false) if path.is_empty() => Some(word.to_string()),
+        // One word that is no format: a file name (its extension says the format) — but a
+        // bare word (`:export pdf`, `:export cvs`) is a format mistyped, not a file.
+        (None, false) if path.is_empty() && (word.contains('.') || word.contains('/')) => {
+            Some(word.to_string())
+        }
         (None, false) => return Err(crate::tui::strings::export::takes(word)),
     };
     Ok(Verb::Export { format, path })

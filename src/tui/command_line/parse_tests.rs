@@ -63,6 +63,11 @@ fn export_takes_a_format_then_a_path_or_a_path_alone() {
     assert_eq!(keys(":export keys.csv"), export(None, Some("keys.csv")));
     let err = keys(":export pdf keys.pdf").unwrap_err();
     assert!(err.contains("xlsx, csv or json"), "{err}");
+    // A bare word is a mistyped format, not a file named `pdf` holding a workbook.
+    for typo in [":export pdf", ":export cvs"] {
+        let err = keys(typo).unwrap_err();
+        assert!(err.contains("xlsx, csv or json"), "{typo}: {err}");
+    }
 }
 
 #[test]

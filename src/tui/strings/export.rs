@@ -43,3 +43,8 @@ pub fn exists(path: &str) -> String {
 pub fn failed(reason: &str) -> String {
     format!("The export failed: {reason}. Nothing was written.")
 }
+
+/// The file named cannot hold the format (or names none apikeys writes).
+pub fn refused(reason: &str) -> String {
+    format!("Cannot export: {reason}. Nothing was exported.")
+}

@@ -16,9 +16,13 @@ pub(super) fn start(
     path: Option<String>,
 ) -> Vec<Effect> {
     let path = path.map(PathBuf::from);
-    let format = format
-        .or_else(|| path.as_deref().and_then(Format::of_path))
-        .unwrap_or(Format::Xlsx);
+    let format = match Format::for_output(format, path.as_deref()) {
+        Ok(format) => format.unwrap_or(Format::Xlsx),
+        Err(reason) => {
+            complain(state, text::refused(&reason));
+            return Vec::new();
+        }
+    };
     if state.keys.load != Load::Loaded && state.tab != Tab::External {
         say(state, text::NOT_LOADED);
         return Vec::new();
