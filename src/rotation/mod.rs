@@ -22,7 +22,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 pub use engine::{Event, Handoff, NOT_STARTED, Rotation, Settings, ShowToken, Stopper};
-pub use plan::{Plan, PlanError, Selection, from_listing, plan};
+pub use plan::{Plan, PlanError, Selection, Skip, from_listing, plan, skip_of};
 pub use reconcile::{Pending, pending, waiting};
 
 /// The server name journal records carry for the embedded demo (its port changes every run).

@@ -210,32 +210,56 @@ fn target_of(key: &AppKey) -> Target {
     }
 }
 
+/// Why a listed key is left out of a rotation (decided before anything is sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// The key apikeys signs in with.
+    Own,
+    /// An earlier rotation's grace is running; its old token goes then.
+    InGrace(DateTime<Utc>),
+    Inactive,
+    RenewalPending,
+}
+
+/// Whether `key` is left out, and why: the one rule the plan and the app's Settings count use.
+pub fn skip_of(key: &AppKey, own: &str, in_grace: &HashMap<String, DateTime<Utc>>) -> Option<Skip> {
+    if key.app_key == own {
+        Some(Skip::Own)
+    } else if let Some(due) = in_grace.get(&key.app_key) {
+        Some(Skip::InGrace(*due))
+    } else if !key.is_active {
+        Some(Skip::Inactive)
+    } else if key.renewal_pending() {
+        Some(Skip::RenewalPending)
+    } else {
+        None
+    }
+}
+
+impl Skip {
+    /// The reason, as the report and the confirmation say it.
+    pub fn reason(self, app_key: &str) -> String {
+        match self {
+            Skip::Own => own_key_reason(app_key, app_key).unwrap_or_default(),
+            Skip::InGrace(due) => format!(
+                "rotated already: its old token goes at {} (`apikeys rotate --finish-due`)",
+                due.format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+            Skip::Inactive => "inactive: a new token could not be verified (activate the key \
+                               first, or delete it)"
+                .into(),
+            Skip::RenewalPending => format!(
+                "a renewal is already pending: finish it or undo it first (`apikeys keys \
+                 finish-renewal {app_key}` or `apikeys keys undo-renewal {app_key}`)"
+            ),
+        }
+    }
+}
+
 fn skip_reason(
     key: &AppKey,
     own: &str,
     in_grace: &HashMap<String, DateTime<Utc>>,
 ) -> Option<String> {
-    if let Some(reason) = own_key_reason(own, &key.app_key) {
-        return Some(reason);
-    }
-    if let Some(due) = in_grace.get(&key.app_key) {
-        return Some(format!(
-            "rotated already: its old token goes at {} (`apikeys rotate --finish-due`)",
-            due.format("%Y-%m-%d %H:%M:%S UTC")
-        ));
-    }
-    if !key.is_active {
-        return Some(
-            "inactive: a new token could not be verified (activate the key first, or delete it)"
-                .into(),
-        );
-    }
-    if key.renewal_pending() {
-        return Some(format!(
-            "a renewal is already pending: finish it or undo it first (`apikeys keys \
-             finish-renewal {0}` or `apikeys keys undo-renewal {0}`)",
-            key.app_key
-        ));
-    }
-    None
+    skip_of(key, own, in_grace).map(|skip| skip.reason(&key.app_key))
 }

@@ -41,22 +41,5 @@ impl Summary {
     }
 }
 
-/// The Settings pane's summary, kept between frames: the app draws every turn of its loop,
-/// and assessing 100 000 keys each time would cost more than the frame. Computed again when
-/// what it depends on changes (the lists, the roles, the duration, the hour).
-#[derive(Debug, Default)]
-pub struct SummaryMemo(std::sync::Mutex<Option<(u64, Summary)>>);
-
-impl SummaryMemo {
-    pub fn get_or_compute(&self, key: u64, compute: impl FnOnce() -> Summary) -> Summary {
-        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        match *kept {
-            Some((at, summary)) if at == key => summary,
-            _ => {
-                let summary = compute();
-                *kept = Some((key, summary));
-                summary
-            }
-        }
-    }
-}
+/// The Settings pane's posture summary, kept between frames (see [`super::memo`]).
+pub type SummaryMemo = super::memo::Memo<Summary>;

@@ -14,6 +14,7 @@ pub mod failure;
 pub mod insights;
 pub mod keymap;
 pub mod marks;
+pub mod memo;
 pub mod overlay;
 pub mod profile_switch;
 pub mod redraw;

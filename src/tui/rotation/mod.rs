@@ -39,6 +39,8 @@ pub struct RotationState {
     /// appKey → when its old token goes, for the keys of this server whose grace is running.
     pub due: HashMap<String, DateTime<Utc>>,
     pub run: Option<Run>,
+    /// The Settings pane's (outdated, rotatable) counts, kept between frames.
+    pub outdated_memo: crate::tui::memo::Memo<(usize, usize)>,
 }
 
 /// Which keys `:rotate` means.

@@ -89,10 +89,39 @@ fn duration_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     lines
 }
 
+/// How many keys are outdated, and how many of those `o` rotates (the plan's own rule,
+/// `rotation::skip_of`), kept between frames: a walk over every key's token dates.
+fn outdated_counts(state: &State) -> (usize, usize) {
+    use crate::listing::TokenAge;
+    let (months, now) = (state.token_months(), state.now);
+    let own = state.header.caller_key.as_str();
+    let key = crate::tui::memo::key_of((
+        state.keys.rows.len(),
+        state.last_listed,
+        months,
+        // Token ages move with the clock; by the hour is close enough for a count.
+        now.timestamp() / 3600,
+        own,
+        state.rotation.due.len(),
+    ));
+    state.rotation.outdated_memo.get_or_compute(key, || {
+        let due = &state.rotation.due;
+        let outdated = state.keys.rows.iter().filter(|key| {
+            matches!(
+                key.token_age(months, now),
+                Some(TokenAge::Outdated | TokenAge::LongOutdated)
+            )
+        });
+        outdated.fold((0, 0), |(all, rotatable), key| {
+            let can = crate::rotation::skip_of(key, own, due).is_none();
+            (all + 1, rotatable + usize::from(can))
+        })
+    })
+}
+
 /// "12 keys are outdated — o rotates them", once the keys are loaded (nothing when the server
 /// reports no token dates: no key could be called outdated).
 fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
-    use crate::listing::TokenAge;
     use crate::tui::strings::rotation as rotation_text;
     let dated = state
         .keys
@@ -102,23 +131,7 @@ fn rotation_lines(state: &State, max: usize) -> Vec<Line<'static>> {
     if state.keys.load != Load::Loaded || !dated {
         return Vec::new();
     }
-    let (months, now) = (state.token_months(), state.now);
-    let own = state.header.caller_key.as_str();
-    let (mut outdated, mut rotatable) = (0, 0);
-    for key in state.keys.rows.iter().filter(|key| {
-        matches!(
-            key.token_age(months, now),
-            Some(TokenAge::Outdated | TokenAge::LongOutdated)
-        )
-    }) {
-        outdated += 1;
-        // As the plan decides (`rotation::from_listing`), without building it every frame.
-        let left_out = key.app_key == own
-            || !key.is_active
-            || key.renewal_pending()
-            || state.rotation.due.contains_key(&key.app_key);
-        rotatable += usize::from(!left_out);
-    }
+    let (outdated, rotatable) = outdated_counts(state);
     let style = if rotatable > 0 {
         theme::outdated()
     } else {
