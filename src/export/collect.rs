@@ -3,7 +3,6 @@
 //! `expand`) each key's roles are fetched on their own, a few at a time, and there is no
 //! external-keys listing.
 
-use crate::vtex::model::AppKey;
 use crate::vtex::{ClientError, VtexClient};
 
 use super::Export;
@@ -33,7 +32,7 @@ pub async fn gather(
     let mut generated = None;
     if wanted.generated {
         let mut keys = client.list_keys().await?;
-        fill_roles(client, &mut keys, progress).await?;
+        client.fill_roles(&mut keys, progress).await?;
         generated = Some(keys);
     }
     let external = if wanted.external && client.capabilities().await?.extensions {
@@ -45,25 +44,4 @@ pub async fn gather(
         generated,
         external,
     })
-}
-
-/// Fetches the roles of the keys listed without them, with the client's bounded concurrency.
-pub async fn fill_roles(
-    client: &VtexClient,
-    keys: &mut [AppKey],
-    progress: impl FnMut(usize, usize) + Send,
-) -> Result<(), ClientError> {
-    let missing: Vec<String> = keys
-        .iter()
-        .filter(|key| key.roles.is_none())
-        .map(|key| key.id.clone())
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let roles = client.roles_of_reporting(&missing, progress).await?;
-    for key in keys.iter_mut().filter(|key| key.roles.is_none()) {
-        key.roles = Some(roles.get(&key.id).cloned().unwrap_or_default());
-    }
-    Ok(())
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Inputs, Kind, Missing, Posture, Thresholds, TokenAges, assess};
 use crate::listing::DEFAULT_TOKEN_DURATION_MONTHS;
-use crate::vtex::model::{AppKey, AuditEntry};
+use crate::vtex::model::AuditEntry;
 use crate::vtex::{ClientError, VtexClient};
 
 /// Audit entries asked for a page.
@@ -35,7 +35,7 @@ pub async fn assess_account(
 ) -> Result<Assessment, ClientError> {
     let extensions = client.capabilities().await?.extensions;
     let mut keys = client.list_keys().await?;
-    fill_roles(client, &mut keys).await?;
+    client.fill_roles(&mut keys, |_, _| {}).await?;
     let roles = client.list_roles().await?;
     let external = optional(client.list_external().await)?;
     let duration = match optional(client.settings().await)? {
@@ -74,24 +74,6 @@ pub async fn assess_account(
         keys: keys.len(),
         external: external.as_ref().map_or(0, Vec::len),
     })
-}
-
-/// Against VTEX's public API the listing has no roles: each key's are fetched (bounded
-/// concurrency, in the client).
-async fn fill_roles(client: &VtexClient, keys: &mut [AppKey]) -> Result<(), ClientError> {
-    let missing: Vec<String> = keys
-        .iter()
-        .filter(|k| k.roles.is_none())
-        .map(|k| k.id.clone())
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let mut found = client.roles_of(&missing).await?;
-    for key in keys.iter_mut().filter(|k| k.roles.is_none()) {
-        key.roles = found.remove(&key.id);
-    }
-    Ok(())
 }
 
 /// What a server without the extension cannot answer becomes `None`.

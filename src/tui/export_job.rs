@@ -9,7 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::action::Action;
 use super::strings::export as text;
-use crate::export::{self, CsvSheet, Export, Format, collect, file};
+use crate::export::{self, CsvSheet, Export, Format, file};
 use crate::vtex::VtexClient;
 
 /// What to export and where; made by `update` (pure), carried out here.
@@ -45,14 +45,15 @@ pub fn spawn(mut job: ExportJob, client: VtexClient, results: UnboundedSender<Ac
         if let Some(keys) = job.export.generated.as_mut() {
             let progress = results.clone();
             let mut said = 0;
-            let filled = collect::fill_roles(&client, keys, |done, total| {
-                // About twenty sentences, however many keys.
-                if done == total || done >= said + (total / 20).max(1) {
-                    said = done;
-                    let _ = progress.send(Action::Notice(text::fetching_roles(done, total)));
-                }
-            })
-            .await;
+            let filled = client
+                .fill_roles(keys, |done, total| {
+                    // About twenty sentences, however many keys.
+                    if done == total || done >= said + (total / 20).max(1) {
+                        said = done;
+                        let _ = progress.send(Action::Notice(text::fetching_roles(done, total)));
+                    }
+                })
+                .await;
             if let Err(err) = filled {
                 let _ = results.send(Action::Notice(text::failed(&err.to_string())));
                 return;

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+mod fill;
 pub mod model;
 pub mod origin;
 pub mod retry;
