@@ -40,10 +40,9 @@ pub fn no_sink(profile: &str, file: &str) -> String {
 /// The same, when the session is on no profile of the config file (the demo, or credentials
 /// from the command line and the environment): there is no table to set.
 pub fn no_profile_sink() -> String {
-    "Cannot rotate here: rotation in the app takes its sink from a profile's \
-     [profiles.NAME.rotation] table, and this session is on no profile of the config file (the \
-     demo, or credentials from the environment). Start the app with --profile NAME, or rotate \
-     from the command line: apikeys rotate KEY… --sink CMD (with --demo for the demo)."
+    // Short enough for a 120-column status line: the way out comes first.
+    "Cannot rotate here: no profile to take a sink from. Start with --profile NAME, or use \
+     apikeys rotate --sink CMD."
         .to_string()
 }
 
