@@ -7,8 +7,6 @@ mod pty_app;
 #[path = "support/rotation.rs"]
 mod rotation;
 
-use std::time::{Duration, Instant};
-
 use serde_json::Value;
 
 use common::TestServer;
@@ -69,11 +67,7 @@ async fn ctrl_c_is_reported_as_this_run_being_stopped_not_as_an_earlier_run() {
         .spawn()
         .unwrap();
     let started = world.store_file(&app_key, "started");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !started.exists() {
-        assert!(Instant::now() < deadline, "the sink never started");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    rotation::wait_for_file(&started).await;
     // SAFETY: a signal to the child this test started.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let output = tokio::task::spawn_blocking(move || child.wait_with_output())
@@ -217,11 +211,7 @@ async fn a_renewal_finished_behind_a_crashed_hand_off_is_reported_as_a_broken_ke
         .spawn()
         .unwrap();
     let started = world.store_file(&app_key, "started");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !started.exists() {
-        assert!(Instant::now() < deadline, "the sink never started");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    rotation::wait_for_file(&started).await;
     child.kill().unwrap(); // SIGKILL, as a crash
     let _ = child.wait();
     let sink_pid = rotation::pid_in(&world.store_file(&app_key, "pid"));

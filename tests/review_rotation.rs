@@ -199,7 +199,7 @@ async fn an_interrupted_run_kills_its_sink_and_takes_the_renewal_back() {
         .command(&admin, &[&app_key, "--sink", &world.sink()])
         .spawn()
         .unwrap();
-    wait_for_file(&world.store_file(&app_key, "started")).await;
+    rotation::wait_for_file(&world.store_file(&app_key, "started")).await;
     let sink_pid = rotation::pid_in(&world.store_file(&app_key, "pid"));
     // SAFETY: a signal to the child this test started.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
@@ -232,7 +232,7 @@ async fn an_open_entry_is_not_forgotten_when_the_next_run_uses_another_address()
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    wait_for_file(&world.store_file(&app_key, "started")).await;
+    rotation::wait_for_file(&world.store_file(&app_key, "started")).await;
     child.kill().await.unwrap(); // SIGKILL, as a crash
     let sink_pid = rotation::pid_in(&world.store_file(&app_key, "pid"));
     assert!(world.server.renewal_pending(&app_key).await);
@@ -325,7 +325,7 @@ async fn what_reconciling_did_is_reported_even_when_the_plan_fails() {
         .command(&world.server.admin.clone(), &[&app_key, "--sink", &sink])
         .spawn()
         .unwrap();
-    wait_for_file(&world.store_file(&app_key, "started")).await;
+    rotation::wait_for_file(&world.store_file(&app_key, "started")).await;
     child.kill().unwrap(); // SIGKILL
     let _ = tokio::task::block_in_place(|| child.wait());
     let run = world
@@ -424,17 +424,6 @@ async fn a_journal_that_stops_taking_writes_does_not_get_a_rotation_undone_later
         second.stdout,
         second.stderr
     );
-}
-
-async fn wait_for_file(path: &std::path::Path) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !path.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the sink never started"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// Whether `screen` holds a run of 20 capital letters (a piece of a reference-server token;

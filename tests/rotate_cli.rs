@@ -261,14 +261,7 @@ async fn kill_9_while_the_sink_runs_is_settled_by_the_next_run() {
         .spawn()
         .unwrap();
     let started = world.store_file(&app_key, "started");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !started.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the sink never started"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    rotation::wait_for_file(&started).await;
     child.kill().unwrap(); // SIGKILL
     let _ = child.wait();
     assert!(

@@ -4,8 +4,6 @@ mod common;
 #[path = "support/rotation.rs"]
 mod rotation;
 
-use std::time::{Duration, Instant};
-
 use reqwest::Method;
 use serde_json::Value;
 
@@ -19,11 +17,7 @@ async fn killed_mid_sink(world: &World, app_key: &str) {
         .spawn()
         .unwrap();
     let started = world.store_file(app_key, "started");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !started.exists() {
-        assert!(Instant::now() < deadline, "the sink never started");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    rotation::wait_for_file(&started).await;
     child.kill().unwrap();
     let _ = child.wait();
 }
@@ -118,11 +112,7 @@ async fn ctrl_c_takes_back_the_key_under_way_and_starts_no_other() {
         .spawn()
         .unwrap();
     let first_pid = world.store_file(names[0], "pid");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !first_pid.exists() {
-        assert!(Instant::now() < deadline, "the first sink never started");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    rotation::wait_for_file(&first_pid).await;
     let sink_pid = rotation::pid_in(&first_pid);
     // SAFETY: a signal to the child this test started.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };

@@ -187,6 +187,19 @@ pub fn alive(pid: u32) -> bool {
     }
 }
 
+/// Waits (30 s at most) until a sink wrote `path` (its `.started` or `.pid` mark).
+pub async fn wait_for_file(path: &Path) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !path.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sink never wrote {}",
+            path.display()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 pub fn pid_in(path: &Path) -> u32 {
     std::fs::read_to_string(path)
         .unwrap()
